@@ -1,0 +1,96 @@
+import { NodeError, NonRetriableError, type PerItemRun } from '../../sdk/index.ts';
+import type { Params } from './definition.ts';
+
+/** Largest response body kept in an item; bigger answers fail the step rather than fill history. */
+const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+const EXCERPT_CHARS = 500;
+
+/** Statuses worth trying again: the server is busy or broken, not the request. */
+function isRetriableStatus(status: number): boolean {
+  return status === 408 || status === 425 || status === 429 || status >= 500;
+}
+
+async function readBody(response: Response, signal: AbortSignal): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? '0');
+  if (declared > MAX_RESPONSE_BYTES) {
+    await response.body?.cancel();
+    throw new NonRetriableError(`The answer is ${declared} bytes, more than the ${MAX_RESPONSE_BYTES} bytes a step may keep`);
+  }
+  if (!response.body) return '';
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    if (signal.aborted) throw signal.reason;
+    bytes += chunk.byteLength;
+    if (bytes > MAX_RESPONSE_BYTES) {
+      throw new NonRetriableError(`The answer is larger than the ${MAX_RESPONSE_BYTES} bytes a step may keep`);
+    }
+    text += decoder.decode(chunk, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+function parseBody(text: string, contentType: string, format: Params['responseFormat']): unknown {
+  const looksJson = /\bjson\b/i.test(contentType);
+  if (format === 'text' || (format === 'auto' && !looksJson) || text === '') return text;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    if (format === 'json') throw new NonRetriableError('The answer is not valid JSON', { cause: error });
+    return text;
+  }
+}
+
+export const run: PerItemRun<Params> = async ({ params, idempotencyKey, signal }) => {
+  const url = new URL(params.url);
+  for (const { name, value } of params.query) url.searchParams.append(name, value);
+  const headers = new Headers();
+  for (const { name, value } of params.headers) {
+    try {
+      headers.append(name, value);
+    } catch (error) {
+      throw new NonRetriableError(`Header "${name}" is not a valid HTTP header`, { cause: error });
+    }
+  }
+  if (params.sendIdempotencyKey && !headers.has('idempotency-key')) headers.set('Idempotency-Key', idempotencyKey);
+  let body: string | undefined;
+  if (params.body !== undefined) {
+    body = typeof params.body === 'string' ? params.body : JSON.stringify(params.body);
+    if (!headers.has('content-type')) headers.set('Content-Type', typeof params.body === 'string' ? 'text/plain' : 'application/json');
+  }
+
+  const timeout = AbortSignal.timeout(params.timeoutSeconds * 1000);
+  const combined = AbortSignal.any([signal, timeout]);
+  let response: Response;
+  try {
+    response = await fetch(url, { method: params.method, headers, body, signal: combined, redirect: 'follow' });
+  } catch (error) {
+    if (signal.aborted) throw signal.reason;
+    if (timeout.aborted) throw new NodeError(`No answer from ${url.host} within ${params.timeoutSeconds} s`, { cause: error });
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw new NodeError(`Could not reach ${url.host}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, { cause: error });
+  }
+
+  let text: string;
+  try {
+    text = await readBody(response, combined);
+  } catch (error) {
+    if (error instanceof NodeError) throw error;
+    if (signal.aborted) throw signal.reason;
+    throw new NodeError(`The answer from ${url.host} broke off: ${(error as Error).message}`, { cause: error });
+  }
+  if (!response.ok) {
+    const excerpt = text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;
+    const message = `${params.method} ${url.origin}${url.pathname} answered ${response.status} ${response.statusText}`.trim();
+    const ErrorClass = isRetriableStatus(response.status) ? NodeError : NonRetriableError;
+    throw new ErrorClass(message, { details: { status: response.status, body: excerpt } });
+  }
+
+  const responseHeaders: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    if (name !== 'set-cookie') responseHeaders[name] = value;
+  });
+  const parsed = parseBody(text, response.headers.get('content-type') ?? '', params.responseFormat);
+  return { main: [{ json: { status: response.status, headers: responseHeaders, body: parsed } }] };
+};

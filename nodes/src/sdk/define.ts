@@ -1,0 +1,44 @@
+import type { z } from 'zod';
+import { NO_RETRY, type AllItemsRun, type NodeDefinition, type PerItemRun, type RetryPolicy } from './types.ts';
+
+type DefinitionInput<P extends z.ZodType> = Omit<NodeDefinition<P>, 'retry'> & { retry?: Partial<RetryPolicy> };
+
+/**
+ * Declares a node type. Browser-safe: put it in the node's `definition.ts`.
+ *
+ * @example
+ * export const definition = defineNode({
+ *   type: 'logic.noop', version: 1, label: 'No operation', description: '...',
+ *   icon: 'arrow-right', category: 'logic', inputs: ['main'], outputs: ['main'],
+ *   params: z.object({}), mode: 'allItems', sideEffects: false,
+ * });
+ */
+export function defineNode<P extends z.ZodType, M extends NodeDefinition['mode']>(
+  input: DefinitionInput<P> & { mode: M },
+): NodeDefinition<P> & { mode: M } {
+  if (!/^[a-z]+\.[a-zA-Z][a-zA-Z0-9]*$/.test(input.type)) {
+    throw new Error(`node type id "${input.type}" must look like "category.name"`);
+  }
+  if (!input.type.startsWith(`${input.category}.`)) {
+    throw new Error(`node type id "${input.type}" must start with its category "${input.category}."`);
+  }
+  return { ...input, retry: { ...NO_RETRY, ...input.retry } };
+}
+
+/** A node type as the server runs it: its definition plus its `run`. */
+export type ServerNode =
+  | { definition: NodeDefinition & { mode: 'perItem' }; run: PerItemRun<unknown> }
+  | { definition: NodeDefinition & { mode: 'allItems' }; run: AllItemsRun<unknown> };
+
+/** Pairs a definition with its run function, checking at compile time that they agree. */
+export function serverNode<P extends z.ZodType>(
+  definition: NodeDefinition<P> & { mode: 'perItem' },
+  run: PerItemRun<z.infer<P>>,
+): ServerNode;
+export function serverNode<P extends z.ZodType>(
+  definition: NodeDefinition<P> & { mode: 'allItems' },
+  run: AllItemsRun<z.infer<P>>,
+): ServerNode;
+export function serverNode(definition: NodeDefinition, run: PerItemRun<unknown> | AllItemsRun<unknown>): ServerNode {
+  return { definition, run } as ServerNode;
+}

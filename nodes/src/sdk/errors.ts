@@ -1,0 +1,42 @@
+/**
+ * A step failure worth retrying (per the node's retry policy): a timeout, a 5xx, a
+ * dropped connection. `details` is shown in run history; keep secrets out of it.
+ */
+export class NodeError extends Error {
+  override name = 'NodeError';
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(message, { cause: options?.cause });
+    this.details = options?.details;
+  }
+}
+
+/** A step failure that retrying cannot fix: bad params, a 4xx, data of the wrong shape. */
+export class NonRetriableError extends NodeError {
+  override name = 'NonRetriableError';
+}
+
+/** The serialisable form of a step error, as stored in run history. */
+export interface StepErrorRecord {
+  name: string;
+  message: string;
+  retriable: boolean;
+  details?: Record<string, unknown>;
+}
+
+/** Normalises anything thrown by a node into the record kept in history. */
+export function coerceStepError(error: unknown): StepErrorRecord {
+  if (error instanceof NodeError) {
+    return {
+      name: error.name,
+      message: error.message,
+      retriable: !(error instanceof NonRetriableError),
+      ...(error.details ? { details: error.details } : {}),
+    };
+  }
+  if (error instanceof Error) {
+    return { name: error.name, message: error.message, retriable: true };
+  }
+  return { name: 'Error', message: String(error), retriable: true };
+}

@@ -1,0 +1,4 @@
+export * from './types.ts';
+export * from './define.ts';
+export * from './errors.ts';
+export * from './item-fields.ts';

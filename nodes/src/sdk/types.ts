@@ -1,0 +1,101 @@
+/**
+ * The node contract. Glossary:
+ *
+ * - node type: a kind of step, e.g. `connector.http`, declared once by `defineNode`.
+ * - node: one use of a node type inside a workflow graph, with its own id, name and params.
+ * - port: a named input or output of a node type (`main`, `true`, `false`, ...).
+ * - item: the unit of data flowing between steps: `{ json, binary?, pairedItem? }`.
+ * - step: one node's execution inside one run.
+ * - idempotency key: `runId:nodeId`, the same on every attempt and after a crash, so a
+ *   step that touches the outside world can make its effect happen once.
+ */
+import type { z } from 'zod';
+
+export type JsonObject = { [key: string]: unknown };
+
+export interface Item {
+  json: JsonObject;
+  /** Index of the input item this one came from (lineage shown in run history). */
+  pairedItem?: number;
+}
+
+/** Items emitted by a step, keyed by output port. */
+export type PortItems = Record<string, Item[]>;
+
+export type NodeCategory = 'trigger' | 'logic' | 'transform' | 'code' | 'connector';
+
+/**
+ * How a failed attempt is retried. Waiting between attempts holds no worker: the run
+ * goes back to the queue and is picked up again when the backoff has passed.
+ */
+export interface RetryPolicy {
+  /** Total attempts including the first (1 = no retry). */
+  maxAttempts: number;
+  /** Wait before the second attempt; doubles on each further attempt. */
+  backoffMs: number;
+  /** Upper bound of one wait. */
+  maxBackoffMs: number;
+}
+
+export const NO_RETRY: RetryPolicy = { maxAttempts: 1, backoffMs: 1000, maxBackoffMs: 60_000 };
+
+export interface NodeDefinition<P extends z.ZodType = z.ZodType> {
+  /** `category.name`, stable forever: graphs refer to it. */
+  type: string;
+  version: number;
+  label: string;
+  description: string;
+  icon: string;
+  category: NodeCategory;
+  /** Input port names; trigger nodes have none. */
+  inputs: readonly string[];
+  /** Output port names. */
+  outputs: readonly string[];
+  params: P;
+  /**
+   * `perItem`: run is called once per input item with that item's params resolved.
+   * `allItems`: run is called once with the whole list.
+   */
+  mode: 'perItem' | 'allItems';
+  /**
+   * True when running the step has an effect outside Junction (HTTP call, e-mail, DB
+   * write). Pure steps are cheap to repeat, so the runtime may checkpoint them together
+   * with the next step; a step with side effects is checkpointed before and after.
+   */
+  sideEffects: boolean;
+  retry: RetryPolicy;
+  /** For trigger nodes: how runs of this trigger start. */
+  trigger?: { kind: 'manual' | 'webhook' };
+}
+
+export interface StepLogger {
+  info(message: string, data?: JsonObject): void;
+  warn(message: string, data?: JsonObject): void;
+  error(message: string, data?: JsonObject): void;
+}
+
+interface BaseContext<P> {
+  params: P;
+  node: { id: string; name: string; type: string };
+  run: { id: string; workflowId: string };
+  /** Which attempt this is, starting at 1. */
+  attempt: number;
+  /** `runId:nodeId`: pass it on (Idempotency-Key header, upsert key) for effects. */
+  idempotencyKey: string;
+  /** Aborted on cancel, run timeout or worker shutdown. */
+  signal: AbortSignal;
+  log: StepLogger;
+}
+
+export interface ItemContext<P> extends BaseContext<P> {
+  item: Item;
+  itemIndex: number;
+}
+
+export interface AllItemsContext<P> extends BaseContext<P> {
+  items: Item[];
+}
+
+/** What a per-item run returns: items per port (without `pairedItem`; the runtime adds it). */
+export type PerItemRun<P> = (ctx: ItemContext<P>) => Promise<PortItems> | PortItems;
+export type AllItemsRun<P> = (ctx: AllItemsContext<P>) => Promise<PortItems> | PortItems;

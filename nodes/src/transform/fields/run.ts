@@ -1,0 +1,24 @@
+import { getField, hasField, removeField, setField, type JsonObject, type PerItemRun } from '../../sdk/index.ts';
+import type { Params } from './definition.ts';
+
+export const run: PerItemRun<Params> = ({ params, item }) => {
+  const source = structuredClone(item.json);
+  const json: JsonObject = params.keepOnlySet ? {} : source;
+  for (const operation of params.operations) {
+    switch (operation.op) {
+      case 'set':
+        setField(json, operation.field, structuredClone(operation.value));
+        break;
+      case 'rename': {
+        if (!hasField(source, operation.from) && !hasField(json, operation.from)) break;
+        const value = params.keepOnlySet ? getField(source, operation.from) : removeField(json, operation.from);
+        setField(json, operation.to, value);
+        break;
+      }
+      case 'remove':
+        removeField(json, operation.field);
+        break;
+    }
+  }
+  return { main: [{ json }] };
+};

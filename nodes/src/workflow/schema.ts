@@ -1,0 +1,88 @@
+/**
+ * The workflow graph: the contract between editor, API and runtime. A workflow version
+ * is one JSON document of this shape. Edges name nodes by id (never by display name),
+ * with React Flow's words: source/sourcePort -> target/targetPort.
+ */
+import { z } from 'zod';
+import { RetryPolicySchema } from './policy.ts';
+
+export const SCHEMA_VERSION = 1;
+export const LIMITS = {
+  nodes: 2000,
+  edges: 5000,
+  /** Bytes of the JSON document as saved. */
+  documentBytes: 4 * 1024 * 1024,
+  nameLength: 128,
+};
+
+export const NodeId = z
+  .string()
+  .min(1, 'A node id cannot be empty')
+  .max(64, 'A node id is at most 64 characters')
+  .regex(/^[A-Za-z0-9_-]+$/, 'A node id may contain only letters, digits, "-" and "_"');
+
+export const GraphNode = z
+  .object({
+    id: NodeId,
+    type: z.string().min(1, 'Choose a node type').max(100),
+    /** Display name, unique in the workflow; renaming never breaks edges. */
+    name: z
+      .string()
+      .trim()
+      .min(1, 'Give the node a name')
+      .max(LIMITS.nameLength, `A node name is at most ${LIMITS.nameLength} characters`),
+    params: z.record(z.string(), z.unknown()).default({}),
+    position: z.tuple([z.number().finite(), z.number().finite()]).default([0, 0]),
+    /** Overrides the node type's retry policy for this node. */
+    retry: RetryPolicySchema.optional(),
+    /** When the step fails for good: stop the run, or record the failure and go on. */
+    onError: z.enum(['stop', 'continue']).default('stop'),
+    notes: z.string().max(10_000).optional(),
+  })
+  .strict();
+export type GraphNode = z.infer<typeof GraphNode>;
+
+export const Edge = z
+  .object({
+    source: NodeId,
+    sourcePort: z.string().min(1).max(64).default('main'),
+    target: NodeId,
+    targetPort: z.string().min(1).max(64).default('main'),
+  })
+  .strict();
+export type Edge = z.infer<typeof Edge>;
+
+export const Settings = z
+  .object({
+    timezone: z
+      .string()
+      .default('UTC')
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: zone });
+          return true;
+        } catch {
+          // An unknown zone is exactly the case this refinement reports.
+          return false;
+        }
+      }, 'Not a known time zone; use a name like "Europe/Warsaw" or "Asia/Taipei"'),
+    timeoutSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 24 * 3600, 'A run may last at most 30 days')
+      .default(3600)
+      .describe('A run still going after this long is stopped and marked failed.'),
+  })
+  .strict();
+export type Settings = z.infer<typeof Settings>;
+
+export const WorkflowGraph = z
+  .object({
+    schemaVersion: z.literal(SCHEMA_VERSION).default(SCHEMA_VERSION),
+    nodes: z.array(GraphNode).max(LIMITS.nodes, `A workflow may have at most ${LIMITS.nodes} nodes`),
+    edges: z.array(Edge).max(LIMITS.edges, `A workflow may have at most ${LIMITS.edges} connections`).default([]),
+    settings: Settings.default({ timezone: 'UTC', timeoutSeconds: 3600 }),
+  })
+  .strict();
+export type WorkflowGraph = z.infer<typeof WorkflowGraph>;
