@@ -20,11 +20,11 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const toolchainDir = join(root, '.toolchain');
 
 const commands = {
-  start: { args: ['--no-node-snapshot', 'server/src/main.ts'], build: true },
+  start: { args: ['--no-node-snapshot', 'server/src/main.ts'], ownGroup: true },
   test: { args: ['--no-node-snapshot', 'node_modules/vitest/vitest.mjs', 'run'] },
   bench: { args: ['--no-node-snapshot', 'bench/run.ts'] },
   typecheck: { args: ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit'] },
-  'db:generate': { args: ['node_modules/drizzle-kit/bin.cjs', 'generate', '--config', 'server/drizzle.config.ts'] },
+  'db:generate': { args: ['server/node_modules/drizzle-kit/bin.cjs', 'generate', '--config', 'server/drizzle.config.ts'] },
 };
 
 function fail(message) {
@@ -101,13 +101,18 @@ const node = nodeBinary();
 const env = { ...process.env, PATH: `${dirname(node)}${delimiter}${process.env.PATH ?? ''}` };
 ensureDependencies(node, env);
 
-const child = spawn(node, [...command.args, ...process.argv.slice(3)], { stdio: 'inherit', cwd: root, env });
-// Ctrl-C reaches the whole process group, so the child sees it itself; a signal sent to
-// this wrapper alone (a process manager's SIGTERM) is passed on. Either way we wait for
-// the child to finish its clean shutdown and exit with its status.
+// The server runs in its own process group, so Ctrl-C reaches only this wrapper, which
+// passes it on: the server then stops in order (runs handed back, embedded PostgreSQL
+// shut down last) instead of everything in the group getting the signal at once.
+const child = spawn(node, [...command.args, ...process.argv.slice(3)], {
+  stdio: 'inherit',
+  cwd: root,
+  env,
+  detached: Boolean(command.ownGroup),
+});
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
-    if (signal !== 'SIGINT') child.kill(signal);
+    if (command.ownGroup) child.kill(signal === 'SIGHUP' ? 'SIGTERM' : signal);
   });
 }
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + 1 : 1)));

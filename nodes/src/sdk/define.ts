@@ -27,8 +27,8 @@ export function defineNode<P extends z.ZodType, M extends NodeDefinition['mode']
 
 /** A node type as the server runs it: its definition plus its `run`. */
 export type ServerNode =
-  | { definition: NodeDefinition & { mode: 'perItem' }; run: PerItemRun<unknown> }
-  | { definition: NodeDefinition & { mode: 'allItems' }; run: AllItemsRun<unknown> };
+  | { mode: 'perItem'; definition: NodeDefinition; run: PerItemRun<unknown> }
+  | { mode: 'allItems'; definition: NodeDefinition; run: AllItemsRun<unknown> };
 
 /** Pairs a definition with its run function, checking at compile time that they agree. */
 export function serverNode<P extends z.ZodType>(
@@ -40,5 +40,5 @@ export function serverNode<P extends z.ZodType>(
   run: AllItemsRun<z.infer<P>>,
 ): ServerNode;
 export function serverNode(definition: NodeDefinition, run: PerItemRun<unknown> | AllItemsRun<unknown>): ServerNode {
-  return { definition, run } as ServerNode;
+  return { mode: definition.mode, definition, run } as ServerNode;
 }

@@ -1,0 +1,101 @@
+/**
+ * Webhook triggers: `/hooks/<path>` of active workflows. The run is committed before the
+ * caller gets an answer; then the caller either gets 202 with the run id at once, or
+ * waits for the run and gets its last step's output (202 with the run id if it takes
+ * longer than the trigger's timeout — the run goes on).
+ */
+import { Hono, type Context } from 'hono';
+import { catalogue, normalizeWebhookPath, type Item, type WebhookParams } from '@junction/nodes';
+import { enqueueRun } from '../db/queries/runs.ts';
+import { findWebhook } from '../db/queries/workflows.ts';
+import { FINISHED_RUN_STATUSES, runs, workflowVersions } from '../db/schema.ts';
+import type { ApiDeps } from './app.ts';
+import { ApiError } from './errors.ts';
+import { itemsFromBody } from './workflows.ts';
+import { and, eq } from 'drizzle-orm';
+
+/** Request headers that carry credentials: never stored in run data. */
+const SECRET_HEADERS = /^(authorization|proxy-authorization|cookie|x-api-key|x-.*-(signature|token|secret|key))$/i;
+
+async function readBody(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.trim() === '') return undefined;
+  const type = c.req.header('content-type') ?? '';
+  if (/\bjson\b/i.test(type) || (!type && /^\s*[[{]/.test(text))) {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new ApiError(400, 'invalid_json', `The request body is not valid JSON: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  if (/application\/x-www-form-urlencoded/i.test(type)) {
+    const form: Record<string, string | string[]> = {};
+    for (const [key, value] of new URLSearchParams(text)) {
+      const existing = form[key];
+      if (existing === undefined) Object.defineProperty(form, key, { value, enumerable: true, writable: true, configurable: true });
+      else form[key] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+    }
+    return form;
+  }
+  return { body: text };
+}
+
+function itemsFor(c: Context, params: WebhookParams, body: unknown): Item[] {
+  if (params.include === 'body') return itemsFromBody(body);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(c.req.header())) if (!SECRET_HEADERS.test(name)) headers[name] = value;
+  const query: Record<string, string> = {};
+  for (const [name, value] of new URL(c.req.url).searchParams) query[name] = value;
+  return [{ json: { body: body ?? null, query, headers, method: c.req.method, path: new URL(c.req.url).pathname } }];
+}
+
+/** The answer of a finished run: one item's json, or a list when there are several. */
+function answerOf(output: Item[] | null): unknown {
+  if (!output || output.length === 0) return {};
+  return output.length === 1 ? output[0]!.json : output.map((item) => item.json);
+}
+
+export function hookRoutes(deps: ApiDeps) {
+  const app = new Hono();
+
+  app.all('/*', async (c) => {
+    const path = normalizeWebhookPath(decodeURIComponent(c.req.path.replace(/^\/hooks/, '')));
+    const registered = await findWebhook(deps.db, path);
+    if (registered.length === 0) throw new ApiError(404, 'unknown_webhook', `No active workflow listens on /hooks/${path}`);
+    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
+    const hook = registered.find((row) => row.method === method);
+    if (!hook) {
+      const allowed = registered.map((row) => row.method).join(', ');
+      throw new ApiError(405, 'method_not_allowed', `/hooks/${path} accepts ${allowed}, not ${c.req.method}`, { headers: { Allow: allowed } });
+    }
+    const [version] = await deps.db
+      .select({ graph: workflowVersions.graph })
+      .from(workflowVersions)
+      .where(and(eq(workflowVersions.id, hook.versionId), eq(workflowVersions.workflowId, hook.workflowId)));
+    const node = version?.graph.nodes.find((n) => n.id === hook.nodeId);
+    if (!version || !node) throw new ApiError(404, 'unknown_webhook', `No active workflow listens on /hooks/${path}`);
+    const params = catalogue.get('trigger.webhook')!.params.parse(node.params) as WebhookParams;
+
+    const items = itemsFor(c, params, await readBody(c));
+    const finished = params.respond === 'whenFinished' ? deps.finished : null;
+    const runId = await enqueueRun(deps.pool, {
+      workflowId: hook.workflowId,
+      versionId: hook.versionId,
+      triggerNodeId: hook.nodeId,
+      mode: 'webhook',
+      input: items,
+      timeoutSeconds: version.graph.settings.timeoutSeconds,
+    });
+    if (!finished) return c.json({ runId }, 202);
+
+    // A notification missed during a reconnect only costs the wait: the run is read either way.
+    await finished.wait(runId, params.responseTimeoutSeconds * 1000);
+    const [run] = await deps.db.select({ status: runs.status, output: runs.output, error: runs.error }).from(runs).where(eq(runs.id, runId));
+    if (run?.status === 'succeeded') return c.json(answerOf(run.output) as Record<string, unknown>, 200);
+    if (!run || !FINISHED_RUN_STATUSES.includes(run.status)) return c.json({ runId, status: 'running' }, 202);
+    const message = run.error?.message ?? `The run ended ${run.status}`;
+    return c.json({ error: { code: `run_${run.status}`, message, runId } }, 500);
+  });
+
+  return app;
+}

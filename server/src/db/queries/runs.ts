@@ -1,0 +1,142 @@
+import { and, desc, eq, gte, inArray, lt, lte, type SQL } from 'drizzle-orm';
+import type pg from 'pg';
+import type { Item } from '@junction/nodes';
+import { RUN_CANCEL_CHANNEL, RUN_FINISHED_CHANNEL, RUN_TASK, toJsonb } from '../../runtime/checkpoint.ts';
+import type { Db } from '../client.ts';
+import { runs, steps, type RunRow, type RunStatus, type StepRow } from '../schema.ts';
+
+export interface NewRun {
+  workflowId: string;
+  versionId: string;
+  triggerNodeId: string;
+  mode: 'manual' | 'webhook' | 'retry';
+  input: Item[];
+  timeoutSeconds: number;
+  retryOf?: string;
+}
+
+/**
+ * Commits a run and its job in one statement: when this returns, the run cannot be
+ * lost, and the trigger may be acknowledged.
+ */
+export async function enqueueRun(pool: pg.Pool | pg.PoolClient, run: NewRun): Promise<string> {
+  const result = await pool.query<{ id: string }>({
+    name: 'junction_enqueue_run',
+    text: `with run as (
+        insert into runs (workflow_id, version_id, mode, trigger_node_id, input, deadline_at, retry_of)
+        values ($1, $2, $3, $4, $5::jsonb, now() + make_interval(secs => $6), $7)
+        returning id
+      )
+      select run.id, graphile_worker.add_job('${RUN_TASK}', json_build_object('runId', run.id), max_attempts => 25) from run`,
+    values: [run.workflowId, run.versionId, run.mode, run.triggerNodeId, toJsonb(run.input), run.timeoutSeconds, run.retryOf ?? null],
+  });
+  return result.rows[0]!.id;
+}
+
+export interface RunListQuery {
+  workflowId?: string;
+  status?: RunStatus[];
+  from?: Date;
+  to?: Date;
+  limit: number;
+  /** `seq` of the last run of the previous page. */
+  beforeSeq?: number;
+}
+
+export type RunSummary = Omit<RunRow, 'input' | 'output' | 'leaseOwner' | 'version'>;
+
+export async function listRuns(db: Db, query: RunListQuery): Promise<RunSummary[]> {
+  const conditions: SQL[] = [];
+  if (query.workflowId) conditions.push(eq(runs.workflowId, query.workflowId));
+  if (query.status?.length) conditions.push(inArray(runs.status, query.status));
+  if (query.from) conditions.push(gte(runs.createdAt, query.from));
+  if (query.to) conditions.push(lte(runs.createdAt, query.to));
+  if (query.beforeSeq !== undefined) conditions.push(lt(runs.seq, query.beforeSeq));
+  return db
+    .select({
+      id: runs.id,
+      seq: runs.seq,
+      workflowId: runs.workflowId,
+      versionId: runs.versionId,
+      status: runs.status,
+      mode: runs.mode,
+      triggerNodeId: runs.triggerNodeId,
+      error: runs.error,
+      retryOf: runs.retryOf,
+      createdAt: runs.createdAt,
+      startedAt: runs.startedAt,
+      finishedAt: runs.finishedAt,
+      deadlineAt: runs.deadlineAt,
+      cancelRequested: runs.cancelRequested,
+    })
+    .from(runs)
+    .where(and(...conditions))
+    .orderBy(desc(runs.seq))
+    .limit(query.limit);
+}
+
+export async function getRun(db: Db, id: string): Promise<{ run: RunRow; steps: StepRow[] } | undefined> {
+  const [run] = await db.select().from(runs).where(eq(runs.id, id));
+  if (!run) return undefined;
+  const stepRows = await db.select().from(steps).where(eq(steps.runId, id)).orderBy(steps.position);
+  return { run, steps: stepRows };
+}
+
+/**
+ * Cancels a run. One that no worker holds (queued, waiting) is cancelled at once; one
+ * being executed is flagged, and its worker is told to abort the step in flight.
+ */
+export async function requestCancel(pool: pg.Pool, id: string): Promise<RunStatus | undefined> {
+  const result = await pool.query<{ status: RunStatus }>(
+    `with target as (select id, status, lease_owner from runs where id = $1 for update),
+     updated as (
+       update runs r set
+         cancel_requested = true,
+         status = case when t.lease_owner is null and t.status in ('queued', 'waiting') then 'cancelled' else r.status end,
+         finished_at = case when t.lease_owner is null and t.status in ('queued', 'waiting') then now() else r.finished_at end,
+         version = case when t.lease_owner is null and t.status in ('queued', 'waiting') then r.version + 1 else r.version end
+       from target t where r.id = t.id and t.status not in ('succeeded', 'failed', 'cancelled')
+       returning r.id, r.status
+     ), notified as (
+       select pg_notify('${RUN_CANCEL_CHANNEL}', u.id::text), pg_notify('${RUN_FINISHED_CHANNEL}', u.id::text)
+       from updated u
+     )
+     select coalesce((select status from updated), (select status from target)) as status,
+       (select count(*) from notified) as notified`,
+    [id],
+  );
+  return result.rows[0]?.status ?? undefined;
+}
+
+/**
+ * Starts a new run that re-runs a failed run from its failed steps: the steps that
+ * succeeded and do not depend on a failed one keep their recorded results.
+ */
+export async function enqueueRetry(pool: pg.Pool, original: RunRow, versionId: string, keepNodeIds: string[], timeoutSeconds: number): Promise<string> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const runId = await enqueueRun(client, {
+      workflowId: original.workflowId,
+      versionId,
+      triggerNodeId: original.triggerNodeId,
+      mode: 'retry',
+      input: original.input,
+      timeoutSeconds,
+      retryOf: original.id,
+    });
+    await client.query(
+      `insert into steps (run_id, node_id, status, attempt, output, error, attempts, position, started_at, finished_at)
+       select $1, node_id, status, attempt, output, error, attempts, position, started_at, finished_at
+       from steps where run_id = $2 and status = 'succeeded' and node_id = any($3::text[])`,
+      [runId, original.id, keepNodeIds],
+    );
+    await client.query('commit');
+    return runId;
+  } catch (error) {
+    await client.query('rollback');
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,174 @@
+import { and, desc, eq, ilike, isNull, lt, or, sql } from 'drizzle-orm';
+import type { WebhookParams, WorkflowGraph } from '@junction/nodes';
+import type { Db } from '../client.ts';
+import { webhooks, workflows, workflowVersions, type WorkflowRow, type WorkflowVersionRow } from '../schema.ts';
+
+export type WorkflowWithGraph = WorkflowRow & { graph: WorkflowGraph; versionId: string };
+
+export async function createWorkflow(db: Db, name: string, graph: WorkflowGraph): Promise<WorkflowWithGraph> {
+  return db.transaction(async (tx) => {
+    const [workflow] = await tx.insert(workflows).values({ name, currentVersion: 1, createdAt: new Date(), updatedAt: new Date() }).returning();
+    const [version] = await tx.insert(workflowVersions).values({ workflowId: workflow!.id, version: 1, graph }).returning();
+    return { ...workflow!, graph, versionId: version!.id };
+  });
+}
+
+export async function getWorkflow(db: Db, id: string): Promise<WorkflowWithGraph | undefined> {
+  const [row] = await db
+    .select({ workflow: workflows, graph: workflowVersions.graph, versionId: workflowVersions.id })
+    .from(workflows)
+    .innerJoin(workflowVersions, and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, workflows.currentVersion)))
+    .where(and(eq(workflows.id, id), isNull(workflows.deletedAt)));
+  return row ? { ...row.workflow, graph: row.graph, versionId: row.versionId } : undefined;
+}
+
+export interface WorkflowListQuery {
+  search?: string;
+  limit: number;
+  /** `updatedAt|id` of the last workflow of the previous page. */
+  after?: { updatedAt: Date; id: string };
+}
+
+export async function listWorkflows(db: Db, query: WorkflowListQuery): Promise<WorkflowRow[]> {
+  const conditions = [isNull(workflows.deletedAt)];
+  if (query.search) conditions.push(ilike(workflows.name, `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
+  if (query.after) {
+    conditions.push(
+      or(lt(workflows.updatedAt, query.after.updatedAt), and(eq(workflows.updatedAt, query.after.updatedAt), lt(workflows.id, query.after.id)))!,
+    );
+  }
+  return db
+    .select()
+    .from(workflows)
+    .where(and(...conditions))
+    .orderBy(desc(workflows.updatedAt), desc(workflows.id))
+    .limit(query.limit);
+}
+
+export interface WebhookRegistration {
+  method: string;
+  path: string;
+  nodeId: string;
+}
+
+/** The webhook triggers of a graph, with their params as validated. */
+export function webhooksOf(graph: WorkflowGraph, parse: (params: unknown) => WebhookParams): WebhookRegistration[] {
+  return graph.nodes
+    .filter((node) => node.type === 'trigger.webhook')
+    .map((node) => {
+      const params = parse(node.params);
+      return { method: params.method, path: params.path, nodeId: node.id };
+    });
+}
+
+export class WebhookConflict extends Error {
+  override name = 'WebhookConflict';
+  readonly method: string;
+  readonly path: string;
+  readonly workflowId: string;
+
+  constructor(method: string, path: string, workflowId: string) {
+    super(`${method} /hooks/${path} is already used by another active workflow (${workflowId})`);
+    this.method = method;
+    this.path = path;
+    this.workflowId = workflowId;
+  }
+}
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** Replaces a workflow's webhook registrations; throws WebhookConflict if another workflow holds a path. */
+async function registerWebhooks(tx: Tx, workflowId: string, versionId: string, registrations: WebhookRegistration[]): Promise<void> {
+  await tx.delete(webhooks).where(eq(webhooks.workflowId, workflowId));
+  for (const registration of registrations) {
+    const inserted = await tx
+      .insert(webhooks)
+      .values({ ...registration, workflowId, versionId })
+      .onConflictDoNothing()
+      .returning({ path: webhooks.path });
+    if (inserted.length === 0) {
+      const [holder] = await tx
+        .select({ workflowId: webhooks.workflowId })
+        .from(webhooks)
+        .where(and(eq(webhooks.method, registration.method), eq(webhooks.path, registration.path)));
+      throw new WebhookConflict(registration.method, registration.path, holder?.workflowId ?? 'unknown');
+    }
+  }
+}
+
+export interface WorkflowUpdate {
+  name?: string;
+  graph?: WorkflowGraph;
+  registrations?: WebhookRegistration[];
+}
+
+/** Renames and/or saves a new version; an active workflow's webhooks move to the new version. */
+export async function updateWorkflow(db: Db, id: string, update: WorkflowUpdate): Promise<WorkflowWithGraph | undefined> {
+  return db.transaction(async (tx) => {
+    const [current] = await tx
+      .select()
+      .from(workflows)
+      .where(and(eq(workflows.id, id), isNull(workflows.deletedAt)))
+      .for('update');
+    if (!current) return undefined;
+    let versionNumber = current.currentVersion;
+    if (update.graph) {
+      versionNumber += 1;
+      const [version] = await tx.insert(workflowVersions).values({ workflowId: id, version: versionNumber, graph: update.graph }).returning();
+      if (current.active) await registerWebhooks(tx, id, version!.id, update.registrations ?? []);
+    }
+    await tx
+      .update(workflows)
+      .set({ name: update.name ?? current.name, currentVersion: versionNumber, updatedAt: new Date() })
+      .where(eq(workflows.id, id));
+    return undefined;
+  }).then(() => getWorkflow(db, id));
+}
+
+export async function setActive(db: Db, id: string, active: boolean, registrations: WebhookRegistration[]): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [version] = await tx
+      .select({ id: workflowVersions.id })
+      .from(workflows)
+      .innerJoin(workflowVersions, and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, workflows.currentVersion)))
+      .where(eq(workflows.id, id))
+      .for('update', { of: workflows });
+    if (!version) return;
+    if (active) await registerWebhooks(tx, id, version.id, registrations);
+    else await tx.delete(webhooks).where(eq(webhooks.workflowId, id));
+    await tx.update(workflows).set({ active, updatedAt: new Date() }).where(eq(workflows.id, id));
+  });
+}
+
+/** Deleted workflows keep their versions and runs (history); their webhooks stop at once. */
+export async function deleteWorkflow(db: Db, id: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    await tx.delete(webhooks).where(eq(webhooks.workflowId, id));
+    const deleted = await tx
+      .update(workflows)
+      .set({ deletedAt: sql`now()`, active: false })
+      .where(and(eq(workflows.id, id), isNull(workflows.deletedAt)))
+      .returning({ id: workflows.id });
+    return deleted.length > 0;
+  });
+}
+
+export async function listVersions(db: Db, workflowId: string): Promise<Omit<WorkflowVersionRow, 'graph'>[]> {
+  return db
+    .select({ id: workflowVersions.id, workflowId: workflowVersions.workflowId, version: workflowVersions.version, createdAt: workflowVersions.createdAt })
+    .from(workflowVersions)
+    .where(eq(workflowVersions.workflowId, workflowId))
+    .orderBy(desc(workflowVersions.version));
+}
+
+export async function getVersion(db: Db, workflowId: string, version: number): Promise<WorkflowVersionRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(workflowVersions)
+    .where(and(eq(workflowVersions.workflowId, workflowId), eq(workflowVersions.version, version)));
+  return row;
+}
+
+export async function findWebhook(db: Db, path: string) {
+  return db.select().from(webhooks).where(eq(webhooks.path, path));
+}

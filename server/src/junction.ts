@@ -1,0 +1,85 @@
+/**
+ * Starts the parts of Junction a process runs — API, worker, or both — against one
+ * PostgreSQL, and stops them in order.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import { serverCatalogue } from '@junction/nodes/server';
+import { createApp } from './api/app.ts';
+import type { Config } from './config.ts';
+import { openDatabase, type Database } from './db/client.ts';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
+import { migrate } from './db/migrate.ts';
+import { log } from './log.ts';
+import { RUN_CANCEL_CHANNEL, RUN_FINISHED_CHANNEL } from './runtime/checkpoint.ts';
+import { FinishedRuns } from './runtime/finished.ts';
+import { Listener } from './runtime/listener.ts';
+import { startWorker, type WorkerHandle } from './runtime/worker.ts';
+
+export type Role = 'api' | 'worker' | 'all';
+
+export interface Junction {
+  database: Database;
+  /** The API's address, when this process serves it. */
+  url: string | null;
+  worker: WorkerHandle | null;
+  stop(): Promise<void>;
+}
+
+export async function startJunction(config: Config, role: Role): Promise<Junction> {
+  let embedded: EmbeddedDatabase | null = null;
+  let url = config.DATABASE_URL;
+  if (!url) {
+    embedded = await startEmbeddedPostgres(config.dataDir);
+    url = embedded.url;
+  }
+  const database = openDatabase(url, { max: Math.max(10, Math.min(60, config.JUNCTION_WORKER_CONCURRENCY + 10)) });
+  const listener = new Listener(url);
+  let server: Server | null = null;
+  let worker: WorkerHandle | null = null;
+  let finished: FinishedRuns | null = null;
+
+  const stop = async () => {
+    if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+    server?.closeAllConnections();
+    if (worker) await worker.stop();
+    finished?.close();
+    await listener.stop();
+    await database.close();
+    if (embedded) await embedded.stop();
+  };
+
+  try {
+    await migrate(database);
+    await listener.start([RUN_FINISHED_CHANNEL, RUN_CANCEL_CHANNEL]);
+    if (role !== 'api') {
+      worker = await startWorker({
+        pool: database.pool,
+        listener,
+        nodes: serverCatalogue,
+        concurrency: config.JUNCTION_WORKER_CONCURRENCY,
+        heartbeatMs: config.JUNCTION_HEARTBEAT_MS,
+        deadAfterMs: config.JUNCTION_DEAD_AFTER_MS,
+      });
+    }
+    let address: string | null = null;
+    if (role !== 'worker') {
+      finished = new FinishedRuns(listener);
+      const app = createApp({ db: database.db, pool: database.pool, finished, bodyLimit: config.JUNCTION_BODY_LIMIT });
+      server = createServer(getRequestListener(app.fetch));
+      server.keepAliveTimeout = 65_000;
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(config.PORT, config.HOST, () => resolve());
+      });
+      const { port } = server.address() as AddressInfo;
+      address = `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST}:${port}`;
+      log.info(`Junction is serving on ${address}`, { role });
+    }
+    return { database, url: address, worker, stop };
+  } catch (error) {
+    await stop().catch((stopError: Error) => log.error('could not stop cleanly after a failed start', { error: stopError.message }));
+    throw error;
+  }
+}

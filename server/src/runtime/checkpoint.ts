@@ -1,0 +1,122 @@
+/**
+ * The checkpoint: one SQL statement, so one round trip and one commit, that
+ *
+ * 1. takes or keeps the run's lease — only if nobody wrote the run since we read it
+ *    (`version`) and its lease is free, ours, or held by a dead worker process;
+ * 2. upserts the steps' results;
+ * 3. optionally enqueues the run's next job (a retry after backoff, a hand-back);
+ * 4. when the run is over, notifies listeners (a webhook waiting for the answer).
+ *
+ * If the statement changes no run row, this worker lost the run to another and must
+ * stop: that is what makes checkpoints exactly-once.
+ */
+import type pg from 'pg';
+import type { Item, PortItems, StepErrorRecord } from '@junction/nodes';
+import type { AttemptRecord, RunStatus, StepStatus } from '../db/schema.ts';
+
+export const RUN_FINISHED_CHANNEL = 'junction_run_finished';
+export const RUN_CANCEL_CHANNEL = 'junction_run_cancel';
+export const RUN_TASK = 'run';
+
+export interface StepRecord {
+  node_id: string;
+  status: StepStatus;
+  attempt: number;
+  output: PortItems | null;
+  error: StepErrorRecord | null;
+  attempts: AttemptRecord[];
+  position: number;
+  started_at: string | null;
+  finished_at: string | null;
+  next_attempt_at: string | null;
+}
+
+export interface CheckpointRequest {
+  runId: string;
+  owner: string;
+  expectedVersion: number;
+  status: RunStatus;
+  steps: StepRecord[];
+  /** Give the lease up (run finished, waiting, or handed back). */
+  release: boolean;
+  finished: boolean;
+  output?: Item[] | null;
+  error?: (StepErrorRecord & { nodeId?: string }) | null;
+  /** Enqueue the run's job to run at this time. */
+  scheduleAt?: Date | null;
+}
+
+export interface CheckpointResult {
+  committed: boolean;
+  version: number;
+  cancelRequested: boolean;
+}
+
+const CHECKPOINT_SQL = `
+with claimed as (
+  update runs set
+    version = version + 1,
+    lease_owner = case when $5::boolean then null else $2 end,
+    status = $4,
+    started_at = coalesce(started_at, now()),
+    finished_at = case when $6::boolean then now() else finished_at end,
+    output = coalesce($7::jsonb, output),
+    error = coalesce($8::jsonb, error)
+  where id = $1 and version = $3
+    and (lease_owner is null or lease_owner = $2
+      or not exists (select 1 from worker_processes w where w.id = runs.lease_owner))
+  returning id, version, cancel_requested
+), written as (
+  insert into steps (run_id, node_id, status, attempt, output, error, attempts, position, started_at, finished_at, next_attempt_at)
+  select c.id, s.node_id, s.status, s.attempt, s.output, s.error, s.attempts, s.position, s.started_at, s.finished_at, s.next_attempt_at
+  from claimed c, jsonb_to_recordset($9::jsonb) as s(
+    node_id text, status text, attempt int, output jsonb, error jsonb, attempts jsonb, position int,
+    started_at timestamptz, finished_at timestamptz, next_attempt_at timestamptz)
+  on conflict (run_id, node_id) do update set
+    status = excluded.status, attempt = excluded.attempt, output = excluded.output, error = excluded.error,
+    attempts = excluded.attempts, position = excluded.position, started_at = excluded.started_at,
+    finished_at = excluded.finished_at, next_attempt_at = excluded.next_attempt_at
+  returning 1
+), scheduled as (
+  select graphile_worker.add_job('${RUN_TASK}', json_build_object('runId', c.id), run_at => $10::timestamptz,
+    job_key => 'run:' || c.id, max_attempts => 25)
+  from claimed c where $10::timestamptz is not null
+), notified as (
+  select pg_notify('${RUN_FINISHED_CHANNEL}', c.id::text) from claimed c where $6::boolean
+)
+select c.version, c.cancel_requested,
+  (select count(*) from written) as written, (select count(*) from scheduled) as scheduled,
+  (select count(*) from notified) as notified
+from claimed c`;
+
+/**
+ * JSON text for a jsonb parameter. PostgreSQL's jsonb cannot hold the NUL character, so
+ * NULs in strings (seen in real API answers) become U+FFFD rather than fail the run.
+ */
+export function toJsonb(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (!text.includes('\\u0000')) return text;
+  return JSON.stringify(value, (_key, inner: unknown) => (typeof inner === 'string' ? inner.replaceAll('\0', '\uFFFD') : inner));
+}
+
+export async function checkpoint(pool: pg.Pool, request: CheckpointRequest): Promise<CheckpointResult> {
+  const result = await pool.query<{ version: number; cancel_requested: boolean }>({
+    name: 'junction_checkpoint',
+    text: CHECKPOINT_SQL,
+    values: [
+      request.runId,
+      request.owner,
+      request.expectedVersion,
+      request.status,
+      request.release,
+      request.finished,
+      request.output === undefined || request.output === null ? null : toJsonb(request.output),
+      request.error ? toJsonb(request.error) : null,
+      toJsonb(request.steps),
+      request.scheduleAt ?? null,
+    ],
+  });
+  const row = result.rows[0];
+  if (!row) return { committed: false, version: request.expectedVersion, cancelRequested: false };
+  return { committed: true, version: row.version, cancelRequested: row.cancel_requested };
+}

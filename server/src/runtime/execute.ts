@@ -1,0 +1,417 @@
+/**
+ * The `run` job: advances one run as far as it can inside one graphile-worker job —
+ * steps in graph order, parallel branches concurrently, one checkpoint per step with an
+ * outside effect — and hands the run back to the queue only to wait (retry backoff) or
+ * when this worker shuts down.
+ *
+ * Durability: a step with side effects is checkpointed as `running` before it starts and
+ * with its result after; a pure step's result rides along with the next checkpoint. A
+ * worker that dies loses at most the step in flight, which the next worker runs again
+ * with the same idempotency key.
+ */
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import {
+  backoffDelay,
+  coerceStepError,
+  NonRetriableError,
+  type Item,
+  type PortItems,
+  type ServerNode,
+  type StepErrorRecord,
+  type WorkflowGraph,
+} from '@junction/nodes';
+import type { AttemptRecord, RunStatus } from '../db/schema.ts';
+import { FINISHED_RUN_STATUSES } from '../db/schema.ts';
+import { log } from '../log.ts';
+import { checkpoint, type CheckpointRequest, type StepRecord } from './checkpoint.ts';
+import { resolveParams, resolveParamsOnce } from './params.ts';
+import { plan, shapeOf, type GraphShape, type ReadyStep, type StepState } from './plan.ts';
+
+export interface RuntimeContext {
+  pool: pg.Pool;
+  /** This worker process's id: the lease owner it writes. */
+  processId: string;
+  nodes: ReadonlyMap<string, ServerNode>;
+  /** Lets a cancel request reach the run's abort controller. */
+  onCancel(runId: string, abort: () => void): () => void;
+}
+
+/** Pending checkpoints are flushed at least this often during long pure stretches. */
+const MAX_PENDING_STEPS = 100;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+type StopReason = 'cancel' | 'timeout' | 'shutdown';
+
+class LeaseLost extends Error {
+  override name = 'LeaseLost';
+}
+
+interface LoadedStep extends StepState {
+  position: number;
+  error: StepErrorRecord | null;
+  attempts: AttemptRecord[];
+  startedAt: string | null;
+}
+
+interface RunState {
+  id: string;
+  workflowId: string;
+  status: RunStatus;
+  triggerNodeId: string;
+  input: Item[];
+  deadlineAt: Date;
+  cancelRequested: boolean;
+  version: number;
+  ownedByOtherLiveWorker: boolean;
+  shape: GraphShape;
+  steps: Map<string, LoadedStep>;
+}
+
+const shapes = new Map<string, GraphShape>();
+
+function shapeFor(versionId: string, graph: WorkflowGraph, nodes: RuntimeContext['nodes']): GraphShape {
+  let shape = shapes.get(versionId);
+  if (!shape) {
+    shape = shapeOf(graph, (type) => nodes.get(type)?.definition.category === 'trigger');
+    if (shapes.size >= 500) shapes.delete(shapes.keys().next().value!);
+    shapes.set(versionId, shape);
+  }
+  return shape;
+}
+
+async function load(rt: RuntimeContext, runId: string): Promise<RunState | null> {
+  const [runResult, stepResult] = await Promise.all([
+    rt.pool.query({
+      name: 'junction_load_run',
+      text: `select r.id, r.workflow_id, r.version_id, r.status, r.trigger_node_id, r.input, r.deadline_at,
+          r.cancel_requested, r.version, v.graph,
+          (r.lease_owner is not null and r.lease_owner <> $2
+            and exists (select 1 from worker_processes w where w.id = r.lease_owner)) as owned_by_other
+        from runs r join workflow_versions v on v.id = r.version_id where r.id = $1`,
+      values: [runId, rt.processId],
+    }),
+    rt.pool.query({
+      name: 'junction_load_steps',
+      text: `select node_id, status, attempt, output, error, attempts, position, started_at, next_attempt_at
+        from steps where run_id = $1`,
+      values: [runId],
+    }),
+  ]);
+  const row = runResult.rows[0];
+  if (!row) return null;
+  const steps = new Map<string, LoadedStep>();
+  for (const step of stepResult.rows) {
+    steps.set(step.node_id, {
+      status: step.status,
+      attempt: step.attempt,
+      output: step.output,
+      nextAttemptAt: step.next_attempt_at,
+      error: step.error,
+      position: step.position,
+      attempts: step.attempts,
+      startedAt: step.started_at ? new Date(step.started_at).toISOString() : null,
+    });
+  }
+  return {
+    id: row.id,
+    workflowId: row.workflow_id,
+    status: row.status,
+    triggerNodeId: row.trigger_node_id,
+    input: row.input,
+    deadlineAt: row.deadline_at,
+    cancelRequested: row.cancel_requested,
+    version: row.version,
+    ownedByOtherLiveWorker: row.owned_by_other,
+    shape: shapeFor(row.version_id, row.graph, rt.nodes),
+    steps,
+  };
+}
+
+/**
+ * Executes a run until it finishes, waits, or this worker must stop. Safe to call for a
+ * run that another live worker holds (returns at once) or that already finished.
+ */
+export async function executeRun(rt: RuntimeContext, runId: string, shutdown: AbortSignal): Promise<void> {
+  for (let tries = 0; tries < 5; tries++) {
+    const state = await load(rt, runId);
+    if (!state) {
+      log.warn('a job names a run that does not exist; ignoring it', { runId });
+      return;
+    }
+    if (FINISHED_RUN_STATUSES.includes(state.status) || state.ownedByOtherLiveWorker) return;
+    try {
+      await new RunExecution(rt, state, shutdown).advance();
+      return;
+    } catch (error) {
+      if (!(error instanceof LeaseLost)) throw error;
+      log.debug('run changed under this worker; reloading', { runId });
+    }
+  }
+}
+
+class RunExecution {
+  private readonly rt: RuntimeContext;
+  private readonly state: RunState;
+  private readonly controller = new AbortController();
+  private readonly pending = new Map<string, StepRecord>();
+  private nextPosition: number;
+  private readonly graphNodes: Map<string, WorkflowGraph['nodes'][number]>;
+
+  constructor(rt: RuntimeContext, state: RunState, shutdown: AbortSignal) {
+    this.rt = rt;
+    this.state = state;
+    this.graphNodes = new Map(state.shape.graph.nodes.map((node) => [node.id, node]));
+    this.nextPosition = Math.max(0, ...[...state.steps.values()].map((s) => s.position)) + 1;
+    const stop = (reason: StopReason) => {
+      if (!this.controller.signal.aborted) this.controller.abort(reason);
+    };
+    if (shutdown.aborted) stop('shutdown');
+    shutdown.addEventListener('abort', () => stop('shutdown'), { once: true });
+    this.unsubscribeCancel = rt.onCancel(state.id, () => stop('cancel'));
+    const untilDeadline = state.deadlineAt.getTime() - Date.now();
+    this.deadlineTimer = setTimeout(() => stop('timeout'), Math.max(0, Math.min(untilDeadline, MAX_TIMER_MS)));
+    if (untilDeadline > MAX_TIMER_MS) this.deadlineTimer.unref();
+  }
+
+  private readonly unsubscribeCancel: () => void;
+  private readonly deadlineTimer: NodeJS.Timeout;
+
+  private get stopReason(): StopReason | null {
+    return this.controller.signal.aborted ? (this.controller.signal.reason as StopReason) : null;
+  }
+
+  async advance(): Promise<void> {
+    try {
+      if (this.state.cancelRequested) return await this.finish('cancelled', null);
+      for (;;) {
+        if (Date.now() >= this.state.deadlineAt.getTime()) return await this.finishTimedOut();
+        const reason = this.stopReason;
+        if (reason === 'cancel') return await this.finish('cancelled', null);
+        if (reason === 'timeout') return await this.finishTimedOut();
+        if (reason === 'shutdown') return await this.handBack(new Date());
+
+        const next = plan(this.state.shape, this.state.steps, this.state.triggerNodeId, this.state.input, new Date());
+        for (const nodeId of next.skip) this.record(nodeId, { status: 'skipped', attempt: 0, output: null, error: null });
+        if (next.failedNodeId) {
+          const failed = this.state.steps.get(next.failedNodeId)?.error ?? { name: 'Error', message: 'The step failed', retriable: false };
+          return await this.finish('failed', { ...failed, nodeId: next.failedNodeId });
+        }
+        if (next.finished) return await this.finish('succeeded', null);
+        if (next.ready.length === 0) {
+          const wakeAt = next.wakeAt && next.wakeAt < this.state.deadlineAt ? next.wakeAt : this.state.deadlineAt;
+          return await this.commit({ status: 'waiting', release: true, finished: false, scheduleAt: wakeAt });
+        }
+
+        const effectful = next.ready.filter((step) => this.typeOf(step.nodeId)?.definition.sideEffects);
+        if (effectful.length > 0) {
+          for (const step of effectful) this.markRunning(step);
+          await this.commit({ status: 'running', release: false, finished: false });
+        }
+        const results = await Promise.all(next.ready.map((step) => this.runStep(step)));
+        const stopped = this.stopReason;
+        for (const result of results) {
+          // A step cut short by shutdown did not finish: it is run again after hand-back.
+          if (stopped === 'shutdown' && result.interrupted) continue;
+          this.applyResult(result);
+        }
+        if (effectful.length > 0 || this.pending.size >= MAX_PENDING_STEPS) {
+          await this.commit({ status: 'running', release: false, finished: false });
+        }
+      }
+    } finally {
+      this.unsubscribeCancel();
+      clearTimeout(this.deadlineTimer);
+    }
+  }
+
+  private typeOf(nodeId: string): ServerNode | undefined {
+    const node = this.graphNodes.get(nodeId);
+    return node ? this.rt.nodes.get(node.type) : undefined;
+  }
+
+  private record(nodeId: string, fields: Pick<StepRecord, 'status' | 'attempt' | 'output' | 'error'> & Partial<StepRecord>): void {
+    const previous = this.state.steps.get(nodeId);
+    const position = previous?.position ?? this.nextPosition++;
+    const record: StepRecord = {
+      node_id: nodeId,
+      attempts: previous?.attempts ?? [],
+      position,
+      started_at: previous?.startedAt ?? null,
+      finished_at: null,
+      next_attempt_at: null,
+      ...fields,
+    };
+    this.pending.set(nodeId, record);
+    this.state.steps.set(nodeId, {
+      status: record.status,
+      attempt: record.attempt,
+      output: record.output,
+      nextAttemptAt: record.next_attempt_at ? new Date(record.next_attempt_at) : null,
+      error: record.error,
+      position,
+      attempts: record.attempts,
+      startedAt: record.started_at,
+    });
+  }
+
+  private markRunning(step: ReadyStep): void {
+    const startedAt = new Date().toISOString();
+    const attempts = [...(this.state.steps.get(step.nodeId)?.attempts ?? []).filter((a) => a.attempt !== step.attempt)];
+    attempts.push({ attempt: step.attempt, startedAt, status: 'running' });
+    this.record(step.nodeId, { status: 'running', attempt: step.attempt, output: null, error: null, attempts, started_at: startedAt });
+  }
+
+  private async runStep(step: ReadyStep): Promise<StepResult> {
+    const startedAt = new Date();
+    const node = this.graphNodes.get(step.nodeId)!;
+    const type = this.typeOf(step.nodeId);
+    const base = { step, startedAt };
+    if (!type) {
+      const error = new NonRetriableError(`Node "${node.name}" has type "${node.type}", which this Junction does not have`);
+      return { ...base, finishedAt: new Date(), error: coerceStepError(error), interrupted: false };
+    }
+    const signal = this.controller.signal;
+    const context = {
+      node: { id: node.id, name: node.name, type: node.type },
+      run: { id: this.state.id, workflowId: this.state.workflowId },
+      attempt: step.attempt,
+      idempotencyKey: `${this.state.id}:${node.id}`,
+      signal,
+      log: stepLogger(this.state.id, node.id),
+    };
+    try {
+      const ports: PortItems = Object.fromEntries(type.definition.outputs.map((port) => [port, [] as Item[]]));
+      const collect = (emitted: PortItems, pairedItem: number | undefined) => {
+        for (const [port, items] of Object.entries(emitted)) {
+          const target = ports[port];
+          if (!target) throw new NonRetriableError(`The node emitted items on "${port}", which is not one of its outputs`);
+          if (!Array.isArray(items)) throw new NonRetriableError(`The node's output "${port}" is not a list of items`);
+          for (const item of items) {
+            if (typeof item?.json !== 'object' || item.json === null || Array.isArray(item.json)) {
+              throw new NonRetriableError('The node emitted an item without a "json" object');
+            }
+            target.push(pairedItem === undefined ? item : { json: item.json, pairedItem });
+          }
+        }
+      };
+      if (type.mode === 'perItem') {
+        const paramsFor = resolveParams(type.definition, node.params, step.items);
+        for (let index = 0; index < step.items.length; index++) {
+          if (signal.aborted) throw signal.reason;
+          const emitted = await type.run({ ...context, params: paramsFor(index), item: step.items[index]!, itemIndex: index });
+          collect(emitted, index);
+        }
+      } else {
+        const params = resolveParamsOnce(type.definition, node.params, step.items);
+        collect(await type.run({ ...context, params, items: step.items }), undefined);
+      }
+      return { ...base, finishedAt: new Date(), output: ports, interrupted: false };
+    } catch (thrown) {
+      const interrupted = signal.aborted;
+      const error = interrupted ? stopError(signal.reason as StopReason) : coerceStepError(thrown);
+      return { ...base, finishedAt: new Date(), error, interrupted };
+    }
+  }
+
+  private applyResult(result: StepResult): void {
+    const { step } = result;
+    const node = this.graphNodes.get(step.nodeId)!;
+    const attempts = (this.state.steps.get(step.nodeId)?.attempts ?? []).filter((a) => a.attempt !== step.attempt);
+    const times = { started_at: result.startedAt.toISOString(), finished_at: result.finishedAt.toISOString() };
+    if (result.output) {
+      attempts.push({ attempt: step.attempt, startedAt: times.started_at, finishedAt: times.finished_at, status: 'succeeded' });
+      this.record(step.nodeId, { status: 'succeeded', attempt: step.attempt, output: result.output, error: null, attempts, ...times });
+      return;
+    }
+    const error = result.error!;
+    attempts.push({ attempt: step.attempt, startedAt: times.started_at, finishedAt: times.finished_at, status: 'failed', error });
+    const policy = node.retry ?? this.typeOf(step.nodeId)?.definition.retry;
+    if (error.retriable && !result.interrupted && policy && step.attempt < policy.maxAttempts) {
+      const nextAttemptAt = new Date(Date.now() + backoffDelay(policy, step.attempt + 1)).toISOString();
+      this.record(step.nodeId, { status: 'retrying', attempt: step.attempt, output: null, error, attempts, ...times, next_attempt_at: nextAttemptAt });
+      return;
+    }
+    const firstPort = this.typeOf(step.nodeId)?.definition.outputs[0];
+    const output: PortItems | null =
+      node.onError === 'continue' && firstPort
+        ? { [firstPort]: step.items.map((item, i) => ({ json: { ...item.json, error: { name: error.name, message: error.message } }, pairedItem: i })) }
+        : null;
+    this.record(step.nodeId, { status: 'failed', attempt: step.attempt, output, error, attempts, ...times });
+  }
+
+  private async commit(request: Pick<CheckpointRequest, 'status' | 'release' | 'finished' | 'scheduleAt' | 'output' | 'error'>): Promise<void> {
+    const result = await checkpoint(this.rt.pool, {
+      runId: this.state.id,
+      owner: this.rt.processId,
+      expectedVersion: this.state.version,
+      steps: [...this.pending.values()],
+      ...request,
+    });
+    if (!result.committed) throw new LeaseLost(`run ${this.state.id} was taken over or changed`);
+    this.state.version = result.version;
+    this.pending.clear();
+    if (result.cancelRequested && !request.finished && !this.controller.signal.aborted) this.controller.abort('cancel');
+  }
+
+  private async finish(status: 'succeeded' | 'failed' | 'cancelled', error: (StepErrorRecord & { nodeId?: string }) | null): Promise<void> {
+    await this.commit({ status, release: true, finished: true, output: this.lastOutput(), error });
+  }
+
+  private async finishTimedOut(): Promise<void> {
+    for (const [nodeId, state] of this.state.steps) {
+      if (state.status === 'running' || state.status === 'retrying') {
+        this.record(nodeId, { status: 'failed', attempt: state.attempt, output: null, error: stopError('timeout'), finished_at: new Date().toISOString() });
+      }
+    }
+    await this.finish('failed', stopError('timeout'));
+  }
+
+  /** Gives the run back to the queue (this worker is stopping); another picks it up at `at`. */
+  private async handBack(at: Date): Promise<void> {
+    await this.commit({ status: 'running', release: true, finished: false, scheduleAt: at });
+  }
+
+  /** What a waiting webhook answers with: the items of the last step that emitted any. */
+  private lastOutput(): Item[] | null {
+    let best: { position: number; items: Item[] } | null = null;
+    for (const state of this.state.steps.values()) {
+      if (state.status !== 'succeeded' || !state.output) continue;
+      const items = Object.values(state.output).flat();
+      if (items.length > 0 && (!best || state.position > best.position)) best = { position: state.position, items };
+    }
+    return best?.items ?? null;
+  }
+}
+
+interface StepResult {
+  step: ReadyStep;
+  startedAt: Date;
+  finishedAt: Date;
+  output?: PortItems;
+  error?: StepErrorRecord;
+  /** The step was cut short by cancel, timeout or shutdown. */
+  interrupted: boolean;
+}
+
+function stopError(reason: StopReason): StepErrorRecord {
+  switch (reason) {
+    case 'cancel':
+      return { name: 'Cancelled', message: 'The run was cancelled', retriable: false };
+    case 'timeout':
+      return { name: 'Timeout', message: "The run took longer than the workflow's time limit", retriable: false };
+    case 'shutdown':
+      return { name: 'Interrupted', message: 'The worker stopped during this step; it runs again', retriable: true };
+  }
+}
+
+function stepLogger(runId: string, nodeId: string) {
+  const data = (extra?: Record<string, unknown>) => ({ runId, nodeId, ...extra });
+  return {
+    info: (message: string, extra?: Record<string, unknown>) => log.info(message, data(extra)),
+    warn: (message: string, extra?: Record<string, unknown>) => log.warn(message, data(extra)),
+    error: (message: string, extra?: Record<string, unknown>) => log.error(message, data(extra)),
+  };
+}
+
+export const newProcessId = (): string => randomUUID();

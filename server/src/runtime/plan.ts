@@ -1,0 +1,133 @@
+/**
+ * Pure orchestration: given a workflow graph and the state of a run's steps, which steps
+ * can run now, with which items, and is the run over. No I/O here; `execute.ts` does that.
+ *
+ * Rules:
+ * - a step runs when every node with an edge into it is resolved (succeeded, skipped, or
+ *   failed with `onError: continue`); its input items are the items its sources emitted
+ *   on the connected ports, in edge order;
+ * - a step whose input is empty is skipped (an `if` that sent nothing to `false` skips
+ *   that branch), and so is a node with no incoming edge that is not the run's trigger;
+ * - only the trigger that started the run runs; other triggers of the graph are skipped.
+ */
+import { adjacencyOf, topologicalOrder, type Item, type PortItems, type WorkflowGraph } from '@junction/nodes';
+import type { StepStatus } from '../db/schema.ts';
+
+export interface StepState {
+  status: StepStatus;
+  attempt: number;
+  output: PortItems | null;
+  nextAttemptAt: Date | null;
+  onErrorContinue?: boolean;
+}
+
+export interface ReadyStep {
+  nodeId: string;
+  items: Item[];
+  /** The attempt about to be made. */
+  attempt: number;
+}
+
+export interface Plan {
+  ready: ReadyStep[];
+  /** Nodes to record as skipped now. */
+  skip: string[];
+  /** Earliest time a retrying step may go again, when nothing is ready before it. */
+  wakeAt: Date | null;
+  /** A step failed and the run must stop. */
+  failedNodeId: string | null;
+  /** Every node is resolved. */
+  finished: boolean;
+}
+
+/** Precomputed per graph version: cheap to reuse for every planning pass of a run. */
+export interface GraphShape {
+  graph: WorkflowGraph;
+  order: string[];
+  incoming: ReturnType<typeof adjacencyOf>['incoming'];
+  continueOnError: Set<string>;
+  triggers: Set<string>;
+}
+
+export function shapeOf(graph: WorkflowGraph, isTrigger: (type: string) => boolean): GraphShape {
+  const { incoming } = adjacencyOf(graph);
+  return {
+    graph,
+    order: topologicalOrder(graph).order,
+    incoming,
+    continueOnError: new Set(graph.nodes.filter((n) => n.onError === 'continue').map((n) => n.id)),
+    triggers: new Set(graph.nodes.filter((n) => isTrigger(n.type)).map((n) => n.id)),
+  };
+}
+
+export function isResolved(state: StepState | undefined, continueOnError: boolean): boolean {
+  if (!state) return false;
+  return state.status === 'succeeded' || state.status === 'skipped' || (state.status === 'failed' && continueOnError);
+}
+
+export function plan(shape: GraphShape, steps: ReadonlyMap<string, StepState>, triggerNodeId: string, input: Item[], now: Date): Plan {
+  const result: Plan = { ready: [], skip: [], wakeAt: null, failedNodeId: null, finished: false };
+  const skipped = new Set<string>();
+  const resolved = (id: string) => skipped.has(id) || isResolved(steps.get(id), shape.continueOnError.has(id));
+  let unresolved = 0;
+
+  for (const nodeId of shape.order) {
+    const state = steps.get(nodeId);
+    if (state) {
+      if (resolved(nodeId)) continue;
+      unresolved++;
+      if (state.status === 'failed') {
+        result.failedNodeId ??= nodeId;
+      } else if (state.status === 'retrying' && state.nextAttemptAt && state.nextAttemptAt > now) {
+        if (!result.wakeAt || state.nextAttemptAt < result.wakeAt) result.wakeAt = state.nextAttemptAt;
+      } else {
+        // `retrying` whose time has come, or `running` left by a worker that died mid-step.
+        const attempt = state.status === 'retrying' ? state.attempt + 1 : state.attempt;
+        result.ready.push({ nodeId, items: inputOf(shape, steps, nodeId, triggerNodeId, input), attempt });
+      }
+      continue;
+    }
+    const edges = shape.incoming.get(nodeId) ?? [];
+    if (shape.triggers.has(nodeId) || edges.length === 0) {
+      if (nodeId === triggerNodeId) {
+        unresolved++;
+        result.ready.push({ nodeId, items: input, attempt: 1 });
+      } else {
+        skipped.add(nodeId);
+        result.skip.push(nodeId);
+      }
+      continue;
+    }
+    if (!edges.every((edge) => resolved(edge.source))) {
+      unresolved++;
+      continue;
+    }
+    const items = inputOf(shape, steps, nodeId, triggerNodeId, input);
+    if (items.length === 0) {
+      skipped.add(nodeId);
+      result.skip.push(nodeId);
+    } else {
+      unresolved++;
+      result.ready.push({ nodeId, items, attempt: 1 });
+    }
+  }
+  result.finished = unresolved === 0;
+  return result;
+}
+
+/** The items a node receives: what its sources emitted on the connected ports. */
+export function inputOf(
+  shape: Pick<GraphShape, 'incoming'>,
+  steps: ReadonlyMap<string, Pick<StepState, 'output'>>,
+  nodeId: string,
+  triggerNodeId: string,
+  runInput: Item[],
+): Item[] {
+  if (nodeId === triggerNodeId) return runInput;
+  const items: Item[] = [];
+  for (const edge of shape.incoming.get(nodeId) ?? []) {
+    const emitted = steps.get(edge.source)?.output?.[edge.sourcePort];
+    if (emitted) for (const item of emitted) items.push(item);
+  }
+  return items;
+}
