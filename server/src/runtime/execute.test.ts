@@ -1,0 +1,189 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../testing/harness.ts';
+
+let h: Harness;
+let server: Server;
+let baseUrl: string;
+const calls: { path: string; idempotencyKey: string | undefined; body: string }[] = [];
+/** Per path: statuses to answer in turn (the last one repeats). */
+const script = new Map<string, number[]>();
+
+beforeAll(async () => {
+  h = await startHarness();
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      const path = req.url ?? '/';
+      calls.push({ path, idempotencyKey: req.headers['idempotency-key'] as string | undefined, body });
+      const statuses = script.get(path.split('?')[0]!) ?? [200];
+      const status = statuses.length > 1 ? statuses.shift()! : statuses[0]!;
+      if (path.startsWith('/slow')) return setTimeout(() => res.end('{}'), 5000);
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: status < 400, path }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await h?.close();
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+const manual = { id: 't', type: 'trigger.manual', name: 'Start' };
+const edge = (source: string, target: string, sourcePort = 'main') => ({ source, sourcePort, target, targetPort: 'main' });
+
+async function run(workflowId: string, input: unknown) {
+  const response = await h.call('POST', `/api/workflows/${workflowId}/run`, input);
+  expect(response.status).toBe(202);
+  return h.waitForRun(response.body.runId);
+}
+
+describe('runtime', () => {
+  it('routes items along if branches, skips the empty branch and records every step', async () => {
+    const id = await h.createWorkflow({
+      nodes: [
+        manual,
+        { id: 'if', type: 'logic.if', name: 'Big?', params: { conditions: [{ left: '{{ $json.total }}', op: 'gt', right: 100 }] } },
+        { id: 'big', type: 'transform.fields', name: 'Mark big', params: { operations: [{ op: 'set', field: 'size', value: 'big' }] } },
+        { id: 'small', type: 'transform.fields', name: 'Mark small', params: { operations: [{ op: 'set', field: 'size', value: 'small' }] } },
+        { id: 'none', type: 'logic.noop', name: 'Nothing here' },
+      ],
+      edges: [edge('t', 'if'), edge('if', 'big', 'true'), edge('if', 'small', 'false'), edge('small', 'none')],
+    });
+    const detail = await run(id, [{ total: 500 }, { total: 50 }, { total: 1000 }]);
+    expect(detail.status).toBe('succeeded');
+    const steps = Object.fromEntries(detail.steps.map((s: any) => [s.nodeId, s]));
+    expect(steps.if.output.true.map((i: any) => i.json.total)).toEqual([500, 1000]);
+    expect(steps.if.output.false.map((i: any) => i.json.total)).toEqual([50]);
+    expect(steps.big.output.main.map((i: any) => i.json)).toEqual([{ total: 500, size: 'big' }, { total: 1000, size: 'big' }]);
+    expect(steps.big.input.map((i: any) => i.json.total)).toEqual([500, 1000]);
+    expect(steps.small.output.main[0]).toEqual({ json: { total: 50, size: 'small' }, pairedItem: 0 });
+    expect(steps.none.status).toBe('succeeded');
+
+    const onlySmall = await run(id, { total: 1 });
+    const byId = Object.fromEntries(onlySmall.steps.map((s: any) => [s.nodeId, s]));
+    expect(byId.big.status).toBe('skipped');
+    expect(byId.small.status).toBe('succeeded');
+  });
+
+  it('retries a failing HTTP step with backoff, passing the same idempotency key, without holding the worker', async () => {
+    script.set('/flaky', [503, 429, 200]);
+    const id = await h.createWorkflow({
+      nodes: [
+        manual,
+        { id: 'http', type: 'connector.http', name: 'Call ERP', params: { method: 'POST', url: `${baseUrl}/flaky`, body: { po: 1 } }, retry: { maxAttempts: 4, backoffMs: 200, maxBackoffMs: 400 } },
+      ],
+      edges: [edge('t', 'http')],
+    });
+    const before = calls.length;
+    const detail = await run(id, {});
+    expect(detail.status).toBe('succeeded');
+    const made = calls.slice(before).filter((c) => c.path === '/flaky');
+    expect(made).toHaveLength(3);
+    expect(new Set(made.map((c) => c.idempotencyKey))).toEqual(new Set([`${detail.id}:http`]));
+    const step = detail.steps.find((s: any) => s.nodeId === 'http');
+    expect(step.attempt).toBe(3);
+    expect(step.attempts.map((a: any) => a.status)).toEqual(['failed', 'failed', 'succeeded']);
+    expect(step.attempts[0].error.message).toContain('503');
+    const gaps = [1, 2].map((i) => Date.parse(step.attempts[i].startedAt) - Date.parse(step.attempts[i - 1].finishedAt));
+    expect(gaps[0]).toBeGreaterThanOrEqual(100);
+    expect(gaps[1]).toBeGreaterThanOrEqual(200);
+  });
+
+  it('fails the run after the last attempt, and a 4xx is not retried', async () => {
+    script.set('/gone', [404]);
+    const id = await h.createWorkflow({
+      nodes: [manual, { id: 'http', type: 'connector.http', name: 'Call', params: { url: `${baseUrl}/gone` }, retry: { maxAttempts: 5, backoffMs: 10, maxBackoffMs: 10 } }, { id: 'after', type: 'logic.noop', name: 'After' }],
+      edges: [edge('t', 'http'), edge('http', 'after')],
+    });
+    const detail = await run(id, {});
+    expect(detail.status).toBe('failed');
+    expect(detail.error).toMatchObject({ nodeId: 'http', retriable: false });
+    expect(detail.error.message).toContain('404');
+    const step = detail.steps.find((s: any) => s.nodeId === 'http');
+    expect(step.attempts).toHaveLength(1);
+    expect(step.error.details.status).toBe(404);
+    expect(detail.steps.find((s: any) => s.nodeId === 'after')).toBeUndefined();
+  });
+
+  it('continues after a failed step when the node says onError: continue', async () => {
+    script.set('/bad', [400]);
+    const id = await h.createWorkflow({
+      nodes: [
+        manual,
+        { id: 'http', type: 'connector.http', name: 'Call', params: { url: `${baseUrl}/bad` }, onError: 'continue' },
+        { id: 'after', type: 'logic.noop', name: 'After' },
+      ],
+      edges: [edge('t', 'http'), edge('http', 'after')],
+    });
+    const detail = await run(id, { sku: 'A' });
+    expect(detail.status).toBe('succeeded');
+    const after = detail.steps.find((s: any) => s.nodeId === 'after');
+    expect(after.output.main[0].json.sku).toBe('A');
+    expect(after.output.main[0].json.error.message).toContain('400');
+    expect(detail.steps.find((s: any) => s.nodeId === 'http').status).toBe('failed');
+  });
+
+  it('stops a run that passes its time limit, aborting the step in flight', async () => {
+    const id = await h.createWorkflow({
+      nodes: [manual, { id: 'http', type: 'connector.http', name: 'Slow call', params: { url: `${baseUrl}/slow` } }],
+      edges: [edge('t', 'http')],
+      settings: { timeoutSeconds: 1 },
+    });
+    const started = Date.now();
+    const detail = await run(id, {});
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(detail.status).toBe('failed');
+    expect(detail.error.name).toBe('Timeout');
+    expect(detail.steps.find((s: any) => s.nodeId === 'http').status).toBe('failed');
+  });
+
+  it('cancels a running run: the step in flight is aborted', async () => {
+    const id = await h.createWorkflow({
+      nodes: [manual, { id: 'http', type: 'connector.http', name: 'Slow call', params: { url: `${baseUrl}/slow` } }],
+      edges: [edge('t', 'http')],
+    });
+    const { body } = await h.call('POST', `/api/workflows/${id}/run`, {});
+    for (let i = 0; i < 100; i++) {
+      const detail = (await h.call('GET', `/api/runs/${body.runId}`)).body;
+      if (detail.steps.some((s: any) => s.nodeId === 'http' && s.status === 'running')) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const started = Date.now();
+    const cancel = await h.call('POST', `/api/runs/${body.runId}/cancel`);
+    expect(cancel.status).toBe(202);
+    const detail = await h.waitForRun(body.runId);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(detail.status).toBe('cancelled');
+    expect((await h.call('POST', `/api/runs/${body.runId}/cancel`)).status).toBe(409);
+  });
+
+  it('retries a failed run from the failed step, keeping earlier results', async () => {
+    script.set('/once', [500, 200]);
+    const id = await h.createWorkflow({
+      nodes: [
+        manual,
+        { id: 'prep', type: 'transform.fields', name: 'Prepare', params: { operations: [{ op: 'set', field: 'ready', value: true }] } },
+        { id: 'http', type: 'connector.http', name: 'Call', params: { url: `${baseUrl}/once` }, retry: { maxAttempts: 1, backoffMs: 0, maxBackoffMs: 0 } },
+      ],
+      edges: [edge('t', 'prep'), edge('prep', 'http')],
+    });
+    const failed = await run(id, { n: 1 });
+    expect(failed.status).toBe('failed');
+    const retry = await h.call('POST', `/api/runs/${failed.id}/retry`);
+    expect(retry.status).toBe(202);
+    const retried = await h.waitForRun(retry.body.runId);
+    expect(retried.status).toBe('succeeded');
+    expect(retried.retryOf).toBe(failed.id);
+    const prepBefore = failed.steps.find((s: any) => s.nodeId === 'prep');
+    const prepAfter = retried.steps.find((s: any) => s.nodeId === 'prep');
+    expect(prepAfter.finishedAt).toBe(prepBefore.finishedAt);
+    expect((await h.call('POST', `/api/runs/${retried.id}/retry`)).status).toBe(409);
+  });
+});
