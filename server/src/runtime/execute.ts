@@ -356,6 +356,7 @@ class RunExecution {
 
   private async finish(status: 'succeeded' | 'failed' | 'cancelled', error: (StepErrorRecord & { nodeId?: string }) | null): Promise<void> {
     await this.commit({ status, release: true, finished: true, output: this.lastOutput(), error });
+    log.debug('run finished', { runId: this.state.id, status, processId: this.rt.processId });
   }
 
   private async finishTimedOut(): Promise<void> {

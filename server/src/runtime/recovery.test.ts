@@ -1,0 +1,169 @@
+/**
+ * Durability with real worker processes: one killed with SIGKILL in the middle of a
+ * step, and two sharing a queue of runs.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { enqueueRun } from '../db/queries/runs.ts';
+import { spawnJunction, type JunctionProcess } from '../testing/processes.ts';
+import { startHarness, type Harness } from '../testing/harness.ts';
+
+let h: Harness;
+let server: Server;
+let baseUrl: string;
+const calls: { path: string; key: string | undefined; at: number }[] = [];
+/** Requests to /hold are left hanging until released (the worker gets killed meanwhile). */
+let holdFirst = true;
+const processes: JunctionProcess[] = [];
+
+function record(req: IncomingMessage) {
+  calls.push({ path: (req.url ?? '').split('?')[0]!, key: req.headers['idempotency-key'] as string | undefined, at: Date.now() });
+}
+
+beforeAll(async () => {
+  h = await startHarness({ worker: false });
+  server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      record(req);
+      if (req.url?.startsWith('/hold') && holdFirst) {
+        holdFirst = false;
+        return; // never answered: the worker dies waiting
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterEach(async () => {
+  for (const p of processes.splice(0)) await p.kill('SIGKILL');
+});
+
+afterAll(async () => {
+  await h?.close();
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+const worker = (extra: Record<string, string> = {}) => {
+  const p = spawnJunction('worker', { DATABASE_URL: h.database.url, ...extra });
+  processes.push(p);
+  return p;
+};
+
+const http = (id: string, path: string) => ({ id, type: 'connector.http', name: `Call ${path}`, params: { method: 'POST', url: `${baseUrl}${path}`, body: { n: 1 } } });
+const edge = (source: string, target: string) => ({ source, target });
+
+describe('crash recovery', () => {
+  it('finishes a run from its last checkpoint after its worker is killed with SIGKILL mid-step', { timeout: 60_000 }, async () => {
+    holdFirst = true;
+    const workflowId = await h.createWorkflow({
+      nodes: [
+        { id: 'start', type: 'trigger.manual', name: 'Start' },
+        http('first', '/first'),
+        { id: 'prep', type: 'transform.fields', name: 'Prepare', params: { operations: [{ op: 'set', field: 'x', value: 1 }] } },
+        http('held', '/hold'),
+        http('last', '/last'),
+      ],
+      edges: [edge('start', 'first'), edge('first', 'prep'), edge('prep', 'held'), edge('held', 'last')],
+    });
+    const a = worker();
+    await a.waitFor(/worker started/);
+    const { body } = await h.call('POST', `/api/workflows/${workflowId}/run`, { order: 7 });
+    const runId: string = body.runId;
+    const deadline = Date.now() + 15_000;
+    while (!calls.some((c) => c.path === '/hold') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(calls.some((c) => c.path === '/hold')).toBe(true);
+
+    await a.kill('SIGKILL');
+    const killedAt = Date.now();
+    const b = worker();
+    await b.waitFor(/worker started/);
+    const detail = await h.waitForRun(runId, 30_000);
+    const recoveredIn = Date.now() - killedAt;
+
+    expect(detail.status).toBe('succeeded');
+    expect(recoveredIn).toBeLessThan(30_000);
+    const byPath = (path: string) => calls.filter((c) => c.path === path);
+    expect(byPath('/first')).toHaveLength(1);
+    expect(byPath('/last')).toHaveLength(1);
+    // Only the step in flight ran again, with the same idempotency key.
+    expect(byPath('/hold')).toHaveLength(2);
+    expect(byPath('/hold').map((c) => c.key)).toEqual([`${runId}:held`, `${runId}:held`]);
+    expect(detail.steps.map((s: { nodeId: string; status: string }) => [s.nodeId, s.status])).toEqual([
+      ['start', 'succeeded'],
+      ['first', 'succeeded'],
+      ['prep', 'succeeded'],
+      ['held', 'succeeded'],
+      ['last', 'succeeded'],
+    ]);
+    expect(b.output()).toMatch(/took over from dead workers/);
+  });
+});
+
+describe('several workers', () => {
+  it('executes 500 runs shared by two worker processes, each exactly once', { timeout: 120_000 }, async () => {
+    calls.length = 0;
+    const workflowId = await h.createWorkflow({
+      nodes: [
+        { id: 'start', type: 'trigger.manual', name: 'Start' },
+        { id: 'prep', type: 'transform.fields', name: 'Prepare', params: { operations: [{ op: 'set', field: 'seen', value: true }] } },
+        http('call', '/effect'),
+        { id: 'end', type: 'logic.noop', name: 'End' },
+      ],
+      edges: [edge('start', 'prep'), edge('prep', 'call'), edge('call', 'end')],
+    });
+    const workflow = (await h.call('GET', `/api/workflows/${workflowId}`)).body;
+    const env = { JUNCTION_LOG_LEVEL: 'debug', JUNCTION_WORKER_CONCURRENCY: '16' };
+    const [one, two] = [worker(env), worker(env)];
+    await Promise.all([one.waitFor(/worker started/), two.waitFor(/worker started/)]);
+
+    const runIds: string[] = [];
+    for (let i = 0; i < 500; i++) {
+      runIds.push(
+        await enqueueRun(h.database.pool, {
+          workflowId,
+          versionId: workflow.versionId,
+          triggerNodeId: 'start',
+          mode: 'manual',
+          input: [{ json: { i } }],
+          timeoutSeconds: 600,
+        }),
+      );
+    }
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const { rows } = await h.database.pool.query<{ n: number }>(
+        "select count(*)::int as n from runs where workflow_id = $1 and status in ('succeeded','failed','cancelled')",
+        [workflowId],
+      );
+      if (rows[0]!.n === 500 || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const statuses = await h.database.pool.query<{ status: string; n: number }>(
+      'select status, count(*)::int as n from runs where workflow_id = $1 group by status',
+      [workflowId],
+    );
+    expect(statuses.rows).toEqual([{ status: 'succeeded', n: 500 }]);
+    const steps = await h.database.pool.query<{ n: number; attempts: number }>(
+      `select count(*)::int as n, max(jsonb_array_length(attempts))::int as attempts from steps s join runs r on r.id = s.run_id
+       where r.workflow_id = $1 and s.status = 'succeeded'`,
+      [workflowId],
+    );
+    expect(steps.rows[0]).toEqual({ n: 2000, attempts: 1 });
+    // The outside effect happened once per run: one call per idempotency key.
+    const keys = calls.filter((c) => c.path === '/effect').map((c) => c.key);
+    expect(keys).toHaveLength(500);
+    expect(new Set(keys).size).toBe(500);
+    expect(new Set(keys)).toEqual(new Set(runIds.map((id) => `${id}:call`)));
+    // Both processes took part.
+    const finishedBy = (p: JunctionProcess) => (p.output().match(/run finished/g) ?? []).length;
+    expect(finishedBy(one) + finishedBy(two)).toBe(500);
+    expect(finishedBy(one)).toBeGreaterThan(0);
+    expect(finishedBy(two)).toBeGreaterThan(0);
+  });
+});
