@@ -80,7 +80,11 @@ interface BaseContext<P> {
   run: { id: string; workflowId: string };
   /** Which attempt this is, starting at 1. */
   attempt: number;
-  /** `runId:nodeId`: pass it on (Idempotency-Key header, upsert key) for effects. */
+  /**
+   * The same on every attempt and after a crash: pass it on (Idempotency-Key header,
+   * upsert key) for effects. `runId:nodeId`; per-item steps with several items get
+   * `runId:nodeId:itemIndex` for each item, since each item is its own effect.
+   */
   idempotencyKey: string;
   /** Aborted on cancel, run timeout or worker shutdown. */
   signal: AbortSignal;

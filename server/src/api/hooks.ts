@@ -59,7 +59,12 @@ export function hookRoutes(deps: ApiDeps) {
   const app = new Hono();
 
   app.all('/*', async (c) => {
-    const path = normalizeWebhookPath(decodeURIComponent(c.req.path.replace(/^\/hooks/, '')));
+    let path: string;
+    try {
+      path = normalizeWebhookPath(decodeURIComponent(c.req.path.replace(/^\/hooks/, '')));
+    } catch (error) {
+      throw new ApiError(400, 'invalid_path', 'The webhook address is not validly encoded', { cause: error });
+    }
     const registered = await findWebhook(deps.db, path);
     if (registered.length === 0) throw new ApiError(404, 'unknown_webhook', `No active workflow listens on /hooks/${path}`);
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;

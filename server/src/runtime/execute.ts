@@ -299,7 +299,11 @@ class RunExecution {
         const paramsFor = resolveParams(type.definition, node.params, step.items);
         for (let index = 0; index < step.items.length; index++) {
           if (signal.aborted) throw signal.reason;
-          const emitted = await type.run({ ...context, params: paramsFor(index), item: step.items[index]!, itemIndex: index });
+          // Two items of one step are two different effects (two purchase orders), so each
+          // gets its own key; a step with one item keeps the plain `runId:nodeId`.
+          const idempotencyKey = step.items.length === 1 ? context.idempotencyKey : `${context.idempotencyKey}:${index}`;
+          const item = step.items[index]!;
+          const emitted = await type.run({ ...context, idempotencyKey, params: paramsFor(index), item, itemIndex: index });
           collect(emitted, index);
         }
       } else {

@@ -1,0 +1,265 @@
+/**
+ * What every benchmark scenario needs: a fresh database on a real PostgreSQL, a real
+ * Junction process on it (`node server/src/main.ts`, as `npm start` runs it), the
+ * database's commit counter, the machine's description, and a place for results.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const RESULTS_DIR = fileURLToPath(new URL('results/', import.meta.url));
+const LOCAL_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+// ---------------------------------------------------------------------------------------
+// PostgreSQL. The bench borrows the server's `pg` (bench/package.json does not list it);
+// only the few calls below are used, so they are typed here.
+
+export interface PgClient {
+  connect(): Promise<void>;
+  query<Row = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: Row[]; rowCount: number | null }>;
+  end(): Promise<void>;
+}
+interface PgModule {
+  Client: new (config: { connectionString: string; application_name?: string }) => PgClient;
+}
+const pg = createRequire(new URL('../server/package.json', import.meta.url))('pg') as PgModule;
+
+export async function connect(url: string): Promise<PgClient> {
+  const client = new pg.Client({ connectionString: url, application_name: 'junction-bench' });
+  await client.connect();
+  return client;
+}
+
+/** The PostgreSQL the bench may create databases on: BENCH_DATABASE_URL, else the local one. */
+export function adminUrl(): string {
+  return process.env.BENCH_DATABASE_URL ?? LOCAL_ADMIN_URL;
+}
+
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+export const redact = (url: string): string => url.replace(/:[^:@/]*@/, ':***@');
+
+export interface BenchDatabase {
+  name: string;
+  url: string;
+  /** An admin connection, on the admin database: the bench's own queries do not count against `name`. */
+  admin: PgClient;
+  serverVersion: string;
+  drop(): Promise<void>;
+}
+
+export async function createDatabase(prefix: string): Promise<BenchDatabase> {
+  const admin = await connect(adminUrl()).catch((error: Error) => {
+    throw new Error(`The benchmark needs PostgreSQL and none answers at ${redact(adminUrl())} (${error.message}); set BENCH_DATABASE_URL`);
+  });
+  const name = `${prefix}_${process.pid}_${Date.now().toString(36)}`;
+  await admin.query(`create database "${name}"`);
+  const { rows } = await admin.query<{ server_version: string }>('show server_version');
+  let dropped = false;
+  return {
+    name,
+    url: withDatabase(adminUrl(), name),
+    admin,
+    serverVersion: rows[0]!.server_version,
+    async drop() {
+      if (dropped) return;
+      dropped = true;
+      try {
+        await admin.query(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
+}
+
+export interface Counters {
+  /** Committed transactions of the database (`pg_stat_database.xact_commit`), read-only ones included. */
+  xactCommit: number;
+  /** Transaction ids handed out so far, cluster-wide: transactions that wrote something, in any database. */
+  nextXid: number;
+  /** Commits in the server's other databases: anything else that ran on this PostgreSQL meanwhile. */
+  otherCommits: number;
+}
+
+/**
+ * Reads the database's counters. PostgreSQL (15+) backends flush their statistics at most
+ * once a second while busy and within 10 s of going idle, so read this only after the
+ * load has been idle for a while (`STATS_SETTLE_MS`).
+ */
+export async function readCounters(db: BenchDatabase): Promise<Counters> {
+  const { rows } = await db.admin.query<{ xact_commit: string; other: string; next_xid: string }>(
+    `select
+       (select xact_commit from pg_stat_database where datname = $1)::text as xact_commit,
+       (select sum(xact_commit) from pg_stat_database where datname is distinct from $1 and datname <> current_database())::text as other,
+       pg_snapshot_xmax(pg_current_snapshot())::text as next_xid`,
+    [db.name],
+  );
+  const row = rows[0]!;
+  return { xactCommit: Number(row.xact_commit), nextXid: Number(row.next_xid), otherCommits: Number(row.other ?? 0) };
+}
+
+/** PostgreSQL's PGSTAT_IDLE_INTERVAL (10 s) plus a margin: by then idle backends have flushed their counts. */
+export const STATS_SETTLE_MS = 11_000;
+
+// ---------------------------------------------------------------------------------------
+// The Junction process.
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface JunctionChild {
+  url: string;
+  child: ChildProcess;
+  /** What the process wrote to stderr (its warnings and errors). */
+  output(): string;
+  /** SIGINT, then waits for it to exit (SIGKILL after `timeoutMs`). */
+  stop(timeoutMs?: number): Promise<number | string | null>;
+}
+
+export interface StartOptions {
+  databaseUrl: string;
+  /** Extra `node` flags for the child, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+  env?: Record<string, string>;
+  /** How long to wait for GET /api/health to answer. */
+  readyTimeoutMs?: number;
+}
+
+export async function startJunction(options: StartOptions): Promise<JunctionChild> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(
+    process.execPath,
+    ['--no-node-snapshot', ...(options.nodeArgs ?? []), 'server/src/main.ts', '--role', 'all'],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        JUNCTION_LOG_LEVEL: 'warn',
+        ...options.env,
+        DATABASE_URL: options.databaseUrl,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.length > 1_000_000) output = output.slice(-500_000);
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+
+  const stop = async (timeoutMs = 30_000) => {
+    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode ?? child.signalCode;
+    child.kill('SIGINT');
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    try {
+      return await exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
+  let exitedEarly: number | string | null | undefined;
+  void exited.then((code) => (exitedEarly = code));
+  for (;;) {
+    if (exitedEarly !== undefined) throw new Error(`Junction exited (${exitedEarly}) before it answered /api/health:\n${output}`);
+    try {
+      const response = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) break;
+    } catch {
+      // Not listening yet: try again until the deadline.
+    }
+    if (Date.now() > deadline) {
+      await stop(5000);
+      throw new Error(`Junction did not answer /api/health within ${options.readyTimeoutMs ?? 60_000} ms:\n${output}`);
+    }
+    await sleep(100);
+  }
+  return { url, child, output: () => output, stop };
+}
+
+/** A JSON request to the Junction API; throws with the answer when the status is not 2xx. */
+export async function api<T>(baseUrl: string, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+// ---------------------------------------------------------------------------------------
+// The machine and the results.
+
+export interface Machine {
+  cpu: string;
+  cpus: number;
+  memoryGiB: number;
+  node: string;
+  postgres: string;
+  os: string;
+}
+
+function distribution(): string | null {
+  try {
+    const release = readFileSync('/etc/os-release', 'utf8');
+    return /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(release)?.[1] ?? null;
+  } catch {
+    return null; // not Linux, or no os-release: os.type() says enough
+  }
+}
+
+export function machine(postgresVersion: string): Machine {
+  const cpus = os.cpus();
+  const models = [...new Set(cpus.map((cpu) => cpu.model.trim().replace(/\s+/g, ' ')))];
+  const distro = distribution();
+  return {
+    cpu: models.join(' + ') || 'unknown CPU',
+    cpus: cpus.length,
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    postgres: postgresVersion,
+    os: `${os.type()} ${os.release()} ${os.arch()}${distro ? ` (${distro})` : ''}`,
+  };
+}
+
+export function machineLine(m: Machine): string {
+  return `${m.cpus} × ${m.cpu}, ${m.memoryGiB} GiB RAM, Node ${m.node}, PostgreSQL ${m.postgres}, ${m.os}`;
+}
+
+/** Writes `bench/results/<scenario>-<timestamp>.json` and returns its path. */
+export function writeResults(scenario: string, data: unknown): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const path = `${RESULTS_DIR}${scenario}-${stamp}.json`;
+  writeFileSync(path, `${JSON.stringify(data, null, 2)}\n`);
+  return path;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
