@@ -155,8 +155,8 @@ describe('validateWorkflow: edges', () => {
   });
 
   it('refuses an edge whose fields are malformed', () => {
-    const doc = workflow([start], [{ source: 'start', target: '' }]);
-    expect(codesAt(doc)).toEqual(['invalid_value @ edges[0].target']);
+    const doc = workflow([start], [{ source: 'start', target: 'no spaces allowed' }]);
+    expect(issuesOf(doc)).toEqual([{ code: 'invalid_value', path: 'edges[0].target', message: expect.stringContaining('may contain only letters') }]);
   });
 });
 
@@ -187,6 +187,16 @@ describe('validateWorkflow: cycles', () => {
     expect(issue!.message).not.toContain('After the loop');
   });
 
+  it('names only the circle at the top of a long chain, quickly', () => {
+    const chain = Array.from({ length: LIMITS.nodes - 1 }, (_, i) => noop(`c${i}`, `Chain ${i}`));
+    const edges = [{ source: 'c1', target: 'c0' }, ...chain.slice(1).map((n, i) => ({ source: `c${i}`, target: n.id }))];
+    const started = performance.now();
+    const [issue] = issuesOf(workflow([start, ...chain], edges));
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(issue).toMatchObject({ code: 'cycle', path: 'nodes[1]' });
+    expect(issue!.message).toMatch(/between "Chain 0", "Chain 1" go round/);
+  });
+
   it('finds a cycle that no trigger reaches', () => {
     const doc = workflow([noop('a', 'A'), start, noop('b', 'B')], [{ source: 'a', target: 'b' }, { source: 'b', target: 'a' }]);
     expect(codesAt(doc)).toEqual(['cycle @ nodes[0]']);
@@ -213,6 +223,14 @@ describe('validateWorkflow: triggers', () => {
     expect(issues).toEqual([{ code: 'duplicate_webhook', path: 'nodes[2].params.path', message: expect.stringContaining('POST /hooks/orders') }]);
     expect(issues[0]!.message).toMatch(/"Orders A".*"Orders B"/);
   });
+
+  it('points a duplicate webhook at its own node even when ids clash', () => {
+    const doc = workflow([
+      { id: 'h', type: 'trigger.webhook', name: 'Orders A', params: { path: 'orders' } },
+      { id: 'h', type: 'trigger.webhook', name: 'Orders B', params: { path: 'orders' } },
+    ]);
+    expect(codesAt(doc)).toEqual(['duplicate_node_id @ nodes[1].id', 'duplicate_webhook @ nodes[1].params.path']);
+  });
 });
 
 describe('validateWorkflow: params', () => {
@@ -230,8 +248,8 @@ describe('validateWorkflow: params', () => {
 
   it('collects every bad field of a node', () => {
     const params = { url: 'https://x.example', method: 'GET', body: { a: 1 }, timeoutSeconds: 0, colour: 'red' };
-    expect(codesAt(inWorkflow(httpNode('h', 'Call ERP', params))).sort()).toEqual(
-      ['invalid_params @ nodes[1].params', 'invalid_params @ nodes[1].params.timeoutSeconds'].sort(),
+    expect(codesAt(inWorkflow(httpNode('h', 'Call ERP', params)))).toEqual(
+      expect.arrayContaining(['invalid_params @ nodes[1].params', 'invalid_params @ nodes[1].params.timeoutSeconds']),
     );
     const bodyOnly = codesAt(inWorkflow(httpNode('h', 'Call ERP', { url: 'https://x.example', body: 'x' })));
     expect(bodyOnly).toEqual(['invalid_params @ nodes[1].params.body']);
@@ -294,18 +312,17 @@ describe('validateWorkflow: limits and hostile documents', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  function nestedParams(levels: number): Record<string, unknown> {
+  function nested(levels: number): Record<string, unknown> {
     let value: Record<string, unknown> = {};
-    for (let i = 0; i < levels; i++) value = { a: value };
+    for (let i = 1; i < levels; i++) value = { a: value };
     return value;
   }
 
   it('refuses nesting deeper than 64 levels and accepts 64', () => {
-    // nodes[0].params is 3 levels deep; 61 more objects under it reach exactly 64.
-    const fits = workflow([{ id: 'x', type: 'trigger.manual', name: 'X', params: nestedParams(61) }]);
-    expect(codesAt(fits)).toEqual(['invalid_params @ nodes[0].params']); // manual takes no params, but depth is fine
-    const tooDeep = workflow([{ id: 'x', type: 'trigger.manual', name: 'X', params: nestedParams(62) }]);
-    expect(codesAt(tooDeep)).toEqual([`too_deep @ nodes[0].params${'.a'.repeat(62)}`]);
+    // nodes[1].params.body is 4 keys deep, so the innermost of 61 nested objects is 64 keys deep.
+    const withBody = (body: unknown) => workflow([start, httpNode('h', 'Call ERP', { url: 'https://x.example', method: 'POST', body })]);
+    expect(validateWorkflow(withBody(nested(61)), catalogue).ok).toBe(true);
+    expect(codesAt(withBody(nested(62)))).toEqual([`too_deep @ nodes[1].params.body${'.a'.repeat(61)}`]);
   });
 
   it('survives absurd nesting without overflowing the stack', () => {

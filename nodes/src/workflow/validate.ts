@@ -71,6 +71,29 @@ export function paramIssues(schema: z.ZodType, params: unknown): z.core.$ZodIssu
   });
 }
 
+/**
+ * Narrows the nodes Kahn's algorithm left over to those on a cycle (or between cycles):
+ * nodes merely downstream of a cycle are left over too, but are not part of the circle.
+ */
+function onCycles(graph: Pick<WorkflowGraph, 'edges'>, leftOver: readonly string[]): string[] {
+  const remaining = new Set(leftOver);
+  const edges = graph.edges.filter((edge) => remaining.has(edge.source) && remaining.has(edge.target));
+  const outDegree = new Map(leftOver.map((id) => [id, 0]));
+  for (const edge of edges) outDegree.set(edge.source, outDegree.get(edge.source)! + 1);
+  const sinks = leftOver.filter((id) => outDegree.get(id) === 0);
+  while (sinks.length > 0) {
+    const id = sinks.pop()!;
+    remaining.delete(id);
+    for (const edge of edges) {
+      if (edge.target !== id) continue;
+      const left = outDegree.get(edge.source)! - 1;
+      outDegree.set(edge.source, left);
+      if (left === 0) sinks.push(edge.source);
+    }
+  }
+  return leftOver.filter((id) => remaining.has(id));
+}
+
 function describeNode(graph: { nodes: { name?: unknown; id?: unknown }[] }, index: number): string {
   const node = graph.nodes[index];
   const name = typeof node?.name === 'string' && node.name.trim() !== '' ? node.name : node?.id;
@@ -120,7 +143,12 @@ export function validateWorkflow(
   graph.nodes.forEach((node, index) => {
     const path = `nodes[${index}]`;
     if (nodeIndex.has(node.id)) {
-      issues.push({ code: 'duplicate_node_id', message: `Two nodes have the id "${node.id}"; ids must be unique`, path: `${path}.id` });
+      const first = graph.nodes[nodeIndex.get(node.id)!]!;
+      issues.push({
+        code: 'duplicate_node_id',
+        message: `Nodes "${first.name}" and "${node.name}" have the same id "${node.id}"; ids must be unique`,
+        path: `${path}.id`,
+      });
     } else {
       nodeIndex.set(node.id, index);
     }
@@ -188,7 +216,7 @@ export function validateWorkflow(
     issues.push({ code: 'no_trigger', message: 'The workflow needs a trigger (for example "Manual trigger" or "Webhook") to start it', path: 'nodes' });
   }
   const webhookKeys = new Map<string, string>();
-  for (const node of triggers) {
+  for (const [index, node] of graph.nodes.entries()) {
     if (node.type !== 'trigger.webhook') continue;
     const parsedParams = catalogue.get(node.type)!.params.safeParse(node.params);
     if (!parsedParams.success) continue;
@@ -199,14 +227,14 @@ export function validateWorkflow(
       issues.push({
         code: 'duplicate_webhook',
         message: `Webhooks "${other}" and "${node.name}" both listen on ${method} /hooks/${path}`,
-        path: `nodes[${nodeIndex.get(node.id)}].params.path`,
+        path: `nodes[${index}].params.path`,
       });
     }
     webhookKeys.set(key, node.name);
   }
 
   if (!issues.some((issue) => issue.code === 'unknown_node' || issue.code === 'cycle')) {
-    const { cyclic } = topologicalOrder(graph);
+    const cyclic = onCycles(graph, topologicalOrder(graph).cyclic);
     if (cyclic.length > 0) {
       const names = cyclic.slice(0, 5).map((id) => `"${graph.nodes[nodeIndex.get(id)!]!.name}"`);
       issues.push({

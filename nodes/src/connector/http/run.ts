@@ -11,12 +11,13 @@ function isRetriableStatus(status: number): boolean {
 }
 
 async function readBody(response: Response, signal: AbortSignal): Promise<string> {
+  // No body (HEAD, 204, 304): a Content-Length then describes the resource, not bytes to read.
+  if (!response.body) return '';
   const declared = Number(response.headers.get('content-length') ?? '0');
   if (declared > MAX_RESPONSE_BYTES) {
-    await response.body?.cancel();
+    await response.body.cancel();
     throw new NonRetriableError(`The answer is ${declared} bytes, more than the ${MAX_RESPONSE_BYTES} bytes a step may keep`);
   }
-  if (!response.body) return '';
   const decoder = new TextDecoder();
   let text = '';
   let bytes = 0;
@@ -78,6 +79,7 @@ export const run: PerItemRun<Params> = async ({ params, idempotencyKey, signal }
   } catch (error) {
     if (error instanceof NodeError) throw error;
     if (signal.aborted) throw signal.reason;
+    if (timeout.aborted) throw new NodeError(`No complete answer from ${url.host} within ${params.timeoutSeconds} s`, { cause: error });
     throw new NodeError(`The answer from ${url.host} broke off: ${(error as Error).message}`, { cause: error });
   }
   if (!response.ok) {

@@ -10,8 +10,10 @@ export const run: PerItemRun<Params> = ({ params, item }) => {
         setField(json, operation.field, structuredClone(operation.value));
         break;
       case 'rename': {
-        if (!hasField(source, operation.from) && !hasField(json, operation.from)) break;
-        const value = params.keepOnlySet ? getField(source, operation.from) : removeField(json, operation.from);
+        // With keepOnlySet, a field set by an earlier operation is moved; any other comes from the input.
+        const inOutput = hasField(json, operation.from);
+        if (!inOutput && !hasField(source, operation.from)) break;
+        const value = inOutput ? removeField(json, operation.from) : getField(source, operation.from);
         setField(json, operation.to, value);
         break;
       }
