@@ -34,7 +34,7 @@ export async function startJunction(config: Config, role: Role): Promise<Junctio
     embedded = await startEmbeddedPostgres(config.dataDir);
     url = embedded.url;
   }
-  const database = openDatabase(url, { max: Math.max(10, Math.min(60, config.JUNCTION_WORKER_CONCURRENCY + 10)) });
+  const database = openDatabase(url, { max: Math.max(8, Math.min(60, config.JUNCTION_WORKER_CONCURRENCY + 6)) });
   const listener = new Listener(url);
   let server: Server | null = null;
   let worker: WorkerHandle | null = null;

@@ -58,6 +58,9 @@ export function createApp(deps: ApiDeps) {
       return c.json(error.toJSON(), error.status);
     }
     if (error instanceof HTTPException) {
+      if (error.status === 415) {
+        return c.json(new ApiError(415, 'unsupported_media_type', 'Send the body as JSON, with the header Content-Type: application/json').toJSON(), 415);
+      }
       const code = error.status === 400 && /json/i.test(error.message) ? 'invalid_json' : 'http_error';
       return c.json(new ApiError(error.status as 400, code, error.message || 'Bad request').toJSON(), error.status);
     }

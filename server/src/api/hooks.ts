@@ -31,9 +31,10 @@ async function readBody(c: Context): Promise<unknown> {
   if (/application\/x-www-form-urlencoded/i.test(type)) {
     const form: Record<string, string | string[]> = {};
     for (const [key, value] of new URLSearchParams(text)) {
-      const existing = form[key];
-      if (existing === undefined) Object.defineProperty(form, key, { value, enumerable: true, writable: true, configurable: true });
-      else form[key] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+      // Own keys only: `form[key]` would read Object.prototype members ("constructor", "__proto__").
+      const existing = Object.hasOwn(form, key) ? form[key] : undefined;
+      const next = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+      Object.defineProperty(form, key, { value: next, enumerable: true, writable: true, configurable: true });
     }
     return form;
   }

@@ -60,6 +60,8 @@ export function runRoutes(deps: ApiDeps) {
       const query = c.req.valid('query');
       const beforeSeq = query.cursor
         ? decodeCursor(query.cursor, (parts) => {
+            // Exactly the decimal seq this API encodes: Number() would also take "", "1e3", "0x10".
+            if (parts.length !== 1 || !/^\d{1,16}$/.test(parts[0]!)) throw new Error('bad seq');
             const seq = Number(parts[0]);
             if (!Number.isSafeInteger(seq)) throw new Error('bad seq');
             return seq;

@@ -118,7 +118,7 @@ describe('several workers', () => {
       edges: [edge('start', 'prep'), edge('prep', 'call'), edge('call', 'end')],
     });
     const workflow = (await h.call('GET', `/api/workflows/${workflowId}`)).body;
-    const env = { JUNCTION_LOG_LEVEL: 'debug', JUNCTION_WORKER_CONCURRENCY: '16' };
+    const env = { JUNCTION_LOG_LEVEL: 'debug', JUNCTION_WORKER_CONCURRENCY: '8' };
     const [one, two] = [worker(env), worker(env)];
     await Promise.all([one.waitFor(/worker started/), two.waitFor(/worker started/)]);
 

@@ -39,7 +39,7 @@ export interface HarnessOptions {
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const database = await createTestDatabase();
+  const database = await createTestDatabase({ max: 10 });
   const listener = new Listener(database.url);
   await listener.start([RUN_FINISHED_CHANNEL, RUN_CANCEL_CHANNEL]);
   const finished = new FinishedRuns(listener);

@@ -1,0 +1,196 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../testing/harness.ts';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({ worker: false });
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('GET /api/health', () => {
+  it('answers ok when the database answers', async () => {
+    const response = await h.call('GET', '/api/health');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ status: 'ok' });
+  });
+});
+
+describe('GET /api/node-types', () => {
+  it('lists every node type with its params as JSON Schema', async () => {
+    const response = await h.call('GET', '/api/node-types');
+    expect(response.status).toBe(200);
+    const types = response.body.nodeTypes as any[];
+    expect(types.map((t) => t.type).sort()).toEqual([
+      'connector.http',
+      'logic.if',
+      'logic.noop',
+      'transform.fields',
+      'trigger.manual',
+      'trigger.webhook',
+    ]);
+    const http = types.find((t) => t.type === 'connector.http');
+    expect(http).toMatchObject({ category: 'connector', inputs: ['main'], outputs: ['main'], sideEffects: true, version: 1 });
+    expect(http).not.toHaveProperty('run');
+    expect(http.params.type).toBe('object');
+    expect(http.params.properties.url).toMatchObject({ type: 'string', maxLength: 8192 });
+    expect(http.params.properties.url.description).toContain('The address to call');
+    expect(http.params.properties.method.enum).toContain('POST');
+    expect(http.params.required ?? []).toContain('url');
+
+    const webhook = types.find((t) => t.type === 'trigger.webhook');
+    expect(webhook).toMatchObject({ category: 'trigger', inputs: [], trigger: { kind: 'webhook' } });
+    // Input view: fields with defaults are optional for whoever fills the form.
+    expect(webhook.params.required ?? []).toEqual(['path']);
+    expect(webhook.params.properties.respond.default).toBe('immediately');
+    expect(webhook.params.properties.include.enum).toEqual(['body', 'request']);
+
+    const ifType = types.find((t) => t.type === 'logic.if');
+    expect(ifType.outputs).toEqual(['true', 'false']);
+  });
+});
+
+describe('OpenAPI and the reference page', () => {
+  it('serves an OpenAPI 3.1 document of the API', async () => {
+    const response = await h.call('GET', '/api/openapi.json');
+    expect(response.status).toBe(200);
+    const doc = response.body;
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.info.title).toBe('Junction API');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/workflows', '/api/workflows/{id}', '/api/workflows/{id}/run', '/api/runs', '/api/runs/{id}', '/api/node-types']),
+    );
+    expect(Object.keys(doc.paths['/api/workflows'])).toEqual(expect.arrayContaining(['get', 'post']));
+    const getRun = doc.paths['/api/runs/{id}'].get;
+    expect(getRun.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'id', in: 'path', required: true })]));
+    expect(getRun.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Run' });
+    expect(getRun.responses['404'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Error', 'Workflow', 'WorkflowGraph', 'Run', 'RunSummary', 'Step']));
+  });
+
+  it('serves Swagger UI from this server, no CDN', async () => {
+    const page = await h.call('GET', '/api/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.body).toContain('<script src="/api/docs/assets/swagger-ui-bundle.js"></script>');
+    expect(page.body).not.toMatch(/https?:\/\//);
+
+    const bundle = await h.app.request('/api/docs/assets/swagger-ui-bundle.js');
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect((await bundle.text()).length).toBeGreaterThan(100_000);
+
+    const css = await h.app.request('/api/docs/assets/swagger-ui.css');
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toMatch(/^text\/css/);
+
+    const init = await h.app.request('/api/docs/init.js');
+    expect(init.status).toBe(200);
+    expect(await init.text()).toContain("url: '/api/openapi.json'");
+
+    for (const file of ['package.json', '..%2F..%2Fpackage.json', 'index.html']) {
+      const other = await h.call('GET', `/api/docs/assets/${file}`);
+      expect(other.status, file).toBe(404);
+    }
+  });
+});
+
+describe('errors', () => {
+  it('answers an unknown route with a JSON 404', async () => {
+    for (const [method, path] of [
+      ['GET', '/api/nothing'],
+      ['DELETE', '/api/runs'],
+    ] as const) {
+      const response = await h.call(method, path);
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(response.body).toEqual({ error: { code: 'not_found', message: `Nothing at ${method} ${path}` } });
+    }
+  });
+});
+
+describe('request size limit', () => {
+  let small: Harness;
+  let server: Server;
+  let base: string;
+
+  beforeAll(async () => {
+    small = await startHarness({ bodyLimit: 1000, worker: false });
+    server = createServer(getRequestListener(small.app.fetch));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve));
+    await small?.close();
+  });
+
+  const graph = { nodes: [{ id: 't', type: 'trigger.manual', name: 'Start', notes: 'x'.repeat(1900) }] };
+
+  it('answers 413 to a body over the limit before reading it as JSON', async () => {
+    const valid = await small.call('POST', '/api/workflows', { name: 'Big', graph });
+    expect(valid.status).toBe(413);
+    expect(valid.body.error.code).toBe('body_too_large');
+    expect(valid.body.error.message).toContain('1000 bytes');
+
+    const invalid = await small.call('POST', '/api/workflows', `{"name": "${'x'.repeat(2000)}`);
+    expect(invalid.status).toBe(413);
+    expect(invalid.body.error.code).toBe('body_too_large');
+
+    const list = await small.call('GET', '/api/workflows');
+    expect(list.body.workflows).toEqual([]);
+  });
+
+  it('applies to runs and webhooks too', async () => {
+    const id = await small.createWorkflow({ nodes: [{ id: 't', type: 'trigger.manual', name: 'Start' }] });
+    const run = await small.call('POST', `/api/workflows/${id}/run`, { blob: 'x'.repeat(2000) });
+    expect(run.status).toBe(413);
+    expect(run.body.error.code).toBe('body_too_large');
+    const hook = await small.call('POST', '/hooks/anything', 'x'.repeat(2000), { 'content-type': 'text/plain' });
+    expect(hook.status).toBe(413);
+    expect((await small.call('GET', `/api/runs?workflowId=${id}`)).body.runs).toEqual([]);
+  });
+
+  it('still reads a body under the limit, and says invalid_json for a small broken one', async () => {
+    const ok = await small.call('POST', '/api/workflows', { name: 'Small', graph: { nodes: [{ id: 't', type: 'trigger.manual', name: 'Start' }] } });
+    expect(ok.status).toBe(201);
+    const broken = await small.call('POST', '/api/workflows', '{"name": ');
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.code).toBe('invalid_json');
+  });
+
+  it('answers 413 over a real socket, by Content-Length and when chunked', async () => {
+    const declared = await fetch(`${base}/api/workflows`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"name": "${'x'.repeat(2000)}`,
+    });
+    expect(declared.status).toBe(413);
+    expect((await declared.json()).error.code).toBe('body_too_large');
+
+    const chunks = [new TextEncoder().encode('{"name": "'), new TextEncoder().encode('x'.repeat(2000))];
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = chunks.shift();
+        if (next) controller.enqueue(next);
+        else controller.close();
+      },
+    });
+    const chunked = await fetch(`${base}/api/workflows`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+    expect((await chunked.json()).error.code).toBe('body_too_large');
+  });
+});

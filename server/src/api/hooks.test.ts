@@ -1,0 +1,218 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../testing/harness.ts';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+const edge = (source: string, target: string) => ({ source, sourcePort: 'main', target, targetPort: 'main' });
+const hook = (params: Record<string, unknown>) => ({ id: 'hook', type: 'trigger.webhook', name: 'Hook', params });
+
+/** Creates and activates a workflow: a webhook trigger, then `rest` in a chain. */
+async function active(params: Record<string, unknown>, rest: Record<string, unknown>[] = []): Promise<string> {
+  const nodes = [hook(params), ...rest];
+  const edges = nodes.slice(1).map((node, i) => edge(nodes[i]!.id as string, node.id as string));
+  const id = await h.createWorkflow({ nodes, edges });
+  const response = await h.call('POST', `/api/workflows/${id}/activate`);
+  expect(response.status).toBe(200);
+  return id;
+}
+
+const setField = (field: string, value: unknown, id = 'set') => ({
+  id,
+  type: 'transform.fields',
+  name: `Set ${field}`,
+  params: { operations: [{ op: 'set', field, value }] },
+});
+const noop = { id: 'noop', type: 'logic.noop', name: 'Done' };
+
+describe('/hooks routing', () => {
+  it('answers 404 for a path nobody listens on', async () => {
+    const response = await h.call('POST', '/hooks/nobody/here', {});
+    expect(response.status).toBe(404);
+    expect(response.body.error.code).toBe('unknown_webhook');
+    expect(response.body.error.message).toContain('/hooks/nobody/here');
+  });
+
+  it('answers 404 for the path of an inactive workflow', async () => {
+    await h.createWorkflow({ nodes: [hook({ path: 'sleeping' })], edges: [] });
+    const response = await h.call('POST', '/hooks/sleeping', {});
+    expect(response.status).toBe(404);
+    expect(response.body.error.code).toBe('unknown_webhook');
+  });
+
+  it('answers 405 with Allow for another method', async () => {
+    await active({ path: 'put-only', method: 'PUT' });
+    const response = await h.call('POST', '/hooks/put-only', {});
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('PUT');
+    expect(response.body.error.code).toBe('method_not_allowed');
+    expect((await h.call('PUT', '/hooks/put-only', {})).status).toBe(202);
+  });
+
+  it('answers 400 for an address that is not validly encoded', async () => {
+    const response = await h.call('POST', '/hooks/%E0%A4%A', {});
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('invalid_path');
+  });
+
+  it('matches the path with or without slashes around it', async () => {
+    await active({ path: 'shop/orders' });
+    expect((await h.call('POST', '/hooks/shop/orders/', {})).status).toBe(202);
+    expect((await h.call('POST', '/hooks/shop', {})).status).toBe(404);
+  });
+});
+
+describe('responding', () => {
+  it('answers 202 with the run id at once; the run exists and gets the body', async () => {
+    const workflowId = await active({ path: 'now' }, [noop]);
+    const response = await h.call('POST', '/hooks/now', { order: 1 });
+    expect(response.status).toBe(202);
+    expect(Object.keys(response.body)).toEqual(['runId']);
+    const stored = await h.call('GET', `/api/runs/${response.body.runId}`);
+    expect(stored.status).toBe(200);
+    expect(stored.body).toMatchObject({ workflowId, mode: 'webhook', triggerNodeId: 'hook', input: [{ json: { order: 1 } }] });
+    expect((await h.waitForRun(response.body.runId)).status).toBe('succeeded');
+  });
+
+  it('waits for the run and answers with the last step’s output', async () => {
+    await active({ path: 'wait', respond: 'whenFinished' }, [setField('status', 'seen'), noop]);
+    const one = await h.call('POST', '/hooks/wait', { order: 7 });
+    expect(one.status).toBe(200);
+    expect(one.body).toEqual({ order: 7, status: 'seen' });
+    const many = await h.call('POST', '/hooks/wait', [{ order: 1 }, { order: 2 }]);
+    expect(many.status).toBe(200);
+    expect(many.body).toEqual([
+      { order: 1, status: 'seen' },
+      { order: 2, status: 'seen' },
+    ]);
+  });
+
+  it('answers 500 run_failed when the run fails', async () => {
+    const http = {
+      id: 'http',
+      type: 'connector.http',
+      name: 'Call',
+      params: { url: 'http://127.0.0.1:1/down' },
+      retry: { maxAttempts: 1, backoffMs: 0, maxBackoffMs: 0 },
+    };
+    await active({ path: 'fails', respond: 'whenFinished' }, [http]);
+    const response = await h.call('POST', '/hooks/fails', {});
+    expect(response.status).toBe(500);
+    expect(response.body.error.code).toBe('run_failed');
+    const run = await h.call('GET', `/api/runs/${response.body.error.runId}`);
+    expect(run.body.status).toBe('failed');
+    expect(response.body.error.message).toBe(run.body.error.message);
+  });
+
+  it('answers 202 with the run id when the run takes longer than the timeout, and the run goes on', async () => {
+    const slow = createServer((_req, res) => setTimeout(() => res.end('{}'), 2500));
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/slow`;
+      await active({ path: 'slow', respond: 'whenFinished', responseTimeoutSeconds: 1 }, [{ id: 'http', type: 'connector.http', name: 'Slow', params: { url } }]);
+      const started = Date.now();
+      const response = await h.call('POST', '/hooks/slow', {});
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      expect(response.status).toBe(202);
+      expect(response.body).toEqual({ runId: expect.any(String), status: 'running' });
+      expect((await h.waitForRun(response.body.runId)).status).toBe('succeeded');
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((resolve) => slow.close(resolve));
+    }
+  });
+
+  it('refuses invalid JSON before starting a run', async () => {
+    const workflowId = await active({ path: 'strict-json' });
+    const response = await h.call('POST', '/hooks/strict-json', '{"a":');
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('invalid_json');
+    expect((await h.call('GET', `/api/runs?workflowId=${workflowId}`)).body.runs).toEqual([]);
+  });
+});
+
+describe('what the items hold', () => {
+  it('with include: request, holds body, query and headers, without credentials', async () => {
+    await active({ path: 'whole', include: 'request' });
+    const response = await h.call('POST', '/hooks/whole?x=1&y=two', { a: 1 }, {
+      Authorization: 'Bearer secret-token',
+      Cookie: 'session=secret',
+      'X-Hub-Signature': 'sha256=secret',
+      'X-Shop': 'berlin',
+    });
+    expect(response.status).toBe(202);
+    const run = (await h.call('GET', `/api/runs/${response.body.runId}`)).body;
+    expect(run.input).toHaveLength(1);
+    const json = run.input[0].json;
+    expect(json).toMatchObject({ body: { a: 1 }, query: { x: '1', y: 'two' }, method: 'POST', path: '/hooks/whole' });
+    expect(json.headers).toEqual({ 'content-type': 'application/json', 'x-shop': 'berlin' });
+    expect(JSON.stringify(run)).not.toContain('secret');
+  });
+
+  it('reads a form-urlencoded body, repeated keys as a list', async () => {
+    await active({ path: 'form' });
+    const text = 'name=Ann+Lee&tag=a&tag=b&constructor=c&toString=t&__proto__=x&__proto__=y';
+    const response = await h.call('POST', '/hooks/form', text, {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    expect(response.status).toBe(202);
+    const run = (await h.call('GET', `/api/runs/${response.body.runId}`)).body;
+    // Keys that name Object.prototype members are plain fields too.
+    expect(run.input[0].json).toEqual(JSON.parse('{"name":"Ann Lee","tag":["a","b"],"constructor":"c","toString":"t","__proto__":["x","y"]}'));
+    expect(Object.hasOwn(run.input[0].json, '__proto__')).toBe(true);
+  });
+
+  it('keeps a plain text body as text', async () => {
+    await active({ path: 'text' });
+    const response = await h.call('POST', '/hooks/text', 'hello there', { 'content-type': 'text/plain' });
+    expect(response.status).toBe(202);
+    expect((await h.call('GET', `/api/runs/${response.body.runId}`)).body.input).toEqual([{ json: { body: 'hello there' } }]);
+  });
+
+  it('stores expressions in a webhook body as data, never evaluating them', async () => {
+    await active({ path: 'data-not-code', respond: 'whenFinished' }, [setField('copy', '{{ $json.text }}')]);
+    const body = { x: 'secret', text: '{{ $json.x }}', nested: { t: "{{ $node('Hook').json }}" } };
+    const response = await h.call('POST', '/hooks/data-not-code', body);
+    expect(response.status).toBe(200);
+    // The saved expression reads `text`; the text it reads is returned as it came.
+    expect(response.body).toEqual({ ...body, copy: '{{ $json.x }}' });
+  });
+});
+
+describe('over a real socket', () => {
+  let server: Server;
+  let base: string;
+
+  beforeAll(async () => {
+    server = createServer(getRequestListener(h.app.fetch));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it('answers a webhook call with the run’s output', async () => {
+    await active({ path: 'socket', respond: 'whenFinished' }, [setField('via', 'http')]);
+    const response = await fetch(`${base}/hooks/socket`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sku: 'A-1' }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await response.json()).toEqual({ sku: 'A-1', via: 'http' });
+  });
+});
