@@ -7,12 +7,12 @@
 import { Hono, type Context } from 'hono';
 import { catalogue, normalizeWebhookPath, type Item, type WebhookParams } from '@junction/nodes';
 import { enqueueRun } from '../db/queries/runs.ts';
-import { findWebhook } from '../db/queries/workflows.ts';
-import { FINISHED_RUN_STATUSES, runs, workflowVersions } from '../db/schema.ts';
+import { findWebhook, getVersionGraph } from '../db/queries/workflows.ts';
+import { FINISHED_RUN_STATUSES, runs, type RunStatus } from '../db/schema.ts';
 import type { ApiDeps } from './app.ts';
 import { ApiError } from './errors.ts';
 import { itemsFromBody } from './workflows.ts';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 
 /** Request headers that carry credentials: never stored in run data. */
 const SECRET_HEADERS = /^(authorization|proxy-authorization|cookie|x-api-key|x-.*-(signature|token|secret|key))$/i;
@@ -66,7 +66,7 @@ export function hookRoutes(deps: ApiDeps) {
     } catch (error) {
       throw new ApiError(400, 'invalid_path', 'The webhook address is not validly encoded', { cause: error });
     }
-    const registered = await findWebhook(deps.db, path);
+    const registered = await findWebhook(deps.pool, path);
     if (registered.length === 0) throw new ApiError(404, 'unknown_webhook', `No active workflow listens on /hooks/${path}`);
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
     const hook = registered.find((row) => row.method === method);
@@ -74,10 +74,8 @@ export function hookRoutes(deps: ApiDeps) {
       const allowed = registered.map((row) => row.method).join(', ');
       throw new ApiError(405, 'method_not_allowed', `/hooks/${path} accepts ${allowed}, not ${c.req.method}`, { headers: { Allow: allowed } });
     }
-    const [version] = await deps.db
-      .select({ graph: workflowVersions.graph })
-      .from(workflowVersions)
-      .where(and(eq(workflowVersions.id, hook.versionId), eq(workflowVersions.workflowId, hook.workflowId)));
+    const graph = await getVersionGraph(deps.db, hook.versionId);
+    const version = graph ? { graph } : undefined;
     const node = version?.graph.nodes.find((n) => n.id === hook.nodeId);
     if (!version || !node) throw new ApiError(404, 'unknown_webhook', `No active workflow listens on /hooks/${path}`);
     const params = catalogue.get('trigger.webhook')!.params.parse(node.params) as WebhookParams;
@@ -94,11 +92,14 @@ export function hookRoutes(deps: ApiDeps) {
     });
     if (!finished) return c.json({ runId }, 202);
 
-    // A notification missed during a reconnect only costs the wait: the run is read either way.
-    await finished.wait(runId, params.responseTimeoutSeconds * 1000);
-    const [run] = await deps.db.select({ status: runs.status, output: runs.output, error: runs.error }).from(runs).where(eq(runs.id, runId));
+    const notice = await finished.wait(runId, params.responseTimeoutSeconds * 1000);
+    // The notification usually carries the answer; when it did not (output too large, or
+    // missed during a reconnect) the run row has it.
+    const run: { status: string; output: Item[] | null; error: { message?: string } | null } | undefined = notice?.complete
+      ? { status: notice.status, output: (notice.output as Item[] | undefined) ?? null, error: (notice.error as { message?: string } | undefined) ?? null }
+      : (await deps.db.select({ status: runs.status, output: runs.output, error: runs.error }).from(runs).where(eq(runs.id, runId)))[0];
     if (run?.status === 'succeeded') return c.json(answerOf(run.output) as Record<string, unknown>, 200);
-    if (!run || !FINISHED_RUN_STATUSES.includes(run.status)) return c.json({ runId, status: 'running' }, 202);
+    if (!run || !FINISHED_RUN_STATUSES.includes(run.status as RunStatus)) return c.json({ runId, status: 'running' }, 202);
     const message = run.error?.message ?? `The run ended ${run.status}`;
     return c.json({ error: { code: `run_${run.status}`, message, runId } }, 500);
   });

@@ -17,6 +17,18 @@ import type { AttemptRecord, RunStatus, StepStatus } from '../db/schema.ts';
 export const RUN_FINISHED_CHANNEL = 'junction_run_finished';
 export const RUN_CANCEL_CHANNEL = 'junction_run_cancel';
 export const RUN_TASK = 'run';
+/** NOTIFY payloads must stay under 8000 bytes; bigger outputs are read from the run row. */
+const NOTIFY_OUTPUT_LIMIT = 3500;
+
+/** What `junction_run_finished` carries. */
+export interface RunFinishedNotice {
+  id: string;
+  status: string;
+  output?: unknown;
+  error?: unknown;
+  /** output and error are both included (they were small enough). */
+  complete?: boolean;
+}
 
 export interface StepRecord {
   node_id: string;
@@ -82,7 +94,13 @@ with claimed as (
     job_key => 'run:' || c.id, max_attempts => 25)
   from claimed c where $10::timestamptz is not null
 ), notified as (
-  select pg_notify('${RUN_FINISHED_CHANNEL}', c.id::text) from claimed c where $6::boolean
+  select pg_notify('${RUN_FINISHED_CHANNEL}', json_build_object(
+    'id', c.id, 'status', $4::text,
+    -- A waiting webhook answers from the notification itself when the output fits in it.
+    'output', case when octet_length($7::text) < ${NOTIFY_OUTPUT_LIMIT} then $7::jsonb end,
+    'error', case when octet_length($8::text) < ${NOTIFY_OUTPUT_LIMIT} then $8::jsonb end,
+    'complete', coalesce(octet_length($7::text), 0) < ${NOTIFY_OUTPUT_LIMIT} and coalesce(octet_length($8::text), 0) < ${NOTIFY_OUTPUT_LIMIT})::text)
+  from claimed c where $6::boolean
 )
 select c.version, c.cancel_requested,
   (select count(*) from written) as written, (select count(*) from scheduled) as scheduled,

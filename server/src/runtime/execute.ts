@@ -54,6 +54,19 @@ interface LoadedStep extends StepState {
   startedAt: string | null;
 }
 
+/** A step row as the load query returns it (JSON: timestamps are strings). */
+interface StepRow {
+  node_id: string;
+  status: StepState['status'];
+  attempt: number;
+  output: PortItems | null;
+  error: StepErrorRecord | null;
+  attempts: AttemptRecord[];
+  position: number;
+  started_at: string | null;
+  next_attempt_at: string | null;
+}
+
 interface RunState {
   id: string;
   workflowId: string;
@@ -81,32 +94,29 @@ function shapeFor(versionId: string, graph: WorkflowGraph, nodes: RuntimeContext
 }
 
 async function load(rt: RuntimeContext, runId: string): Promise<RunState | null> {
-  const [runResult, stepResult] = await Promise.all([
-    rt.pool.query({
-      name: 'junction_load_run',
-      text: `select r.id, r.workflow_id, r.version_id, r.status, r.trigger_node_id, r.input, r.deadline_at,
-          r.cancel_requested, r.version, v.graph,
-          (r.lease_owner is not null and r.lease_owner <> $2
-            and exists (select 1 from worker_processes w where w.id = r.lease_owner)) as owned_by_other
-        from runs r join workflow_versions v on v.id = r.version_id where r.id = $1`,
-      values: [runId, rt.processId],
-    }),
-    rt.pool.query({
-      name: 'junction_load_steps',
-      text: `select node_id, status, attempt, output, error, attempts, position, started_at, next_attempt_at
-        from steps where run_id = $1`,
-      values: [runId],
-    }),
-  ]);
+  // One round trip: the run, its version's graph and its steps.
+  const runResult = await rt.pool.query({
+    name: 'junction_load_run',
+    text: `select r.id, r.workflow_id, r.version_id, r.status, r.trigger_node_id, r.input, r.deadline_at,
+        r.cancel_requested, r.version, v.graph,
+        (r.lease_owner is not null and r.lease_owner <> $2
+          and exists (select 1 from worker_processes w where w.id = r.lease_owner)) as owned_by_other,
+        coalesce((select json_agg(json_build_object(
+            'node_id', s.node_id, 'status', s.status, 'attempt', s.attempt, 'output', s.output, 'error', s.error,
+            'attempts', s.attempts, 'position', s.position, 'started_at', s.started_at, 'next_attempt_at', s.next_attempt_at))
+          from steps s where s.run_id = r.id), '[]') as steps
+      from runs r join workflow_versions v on v.id = r.version_id where r.id = $1`,
+    values: [runId, rt.processId],
+  });
   const row = runResult.rows[0];
   if (!row) return null;
   const steps = new Map<string, LoadedStep>();
-  for (const step of stepResult.rows) {
+  for (const step of row.steps as StepRow[]) {
     steps.set(step.node_id, {
       status: step.status,
       attempt: step.attempt,
       output: step.output,
-      nextAttemptAt: step.next_attempt_at,
+      nextAttemptAt: step.next_attempt_at ? new Date(step.next_attempt_at) : null,
       error: step.error,
       position: step.position,
       attempts: step.attempts,

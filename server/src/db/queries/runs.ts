@@ -98,7 +98,8 @@ export async function requestCancel(pool: pg.Pool, id: string): Promise<RunStatu
        from target t where r.id = t.id and t.status not in ('succeeded', 'failed', 'cancelled')
        returning r.id, r.status
      ), notified as (
-       select pg_notify('${RUN_CANCEL_CHANNEL}', u.id::text), pg_notify('${RUN_FINISHED_CHANNEL}', u.id::text)
+       select pg_notify('${RUN_CANCEL_CHANNEL}', u.id::text),
+         pg_notify('${RUN_FINISHED_CHANNEL}', json_build_object('id', u.id, 'status', u.status)::text)
        from updated u
      )
      select coalesce((select status from updated), (select status from target)) as status,

@@ -1,7 +1,8 @@
 import { and, desc, eq, ilike, isNull, lt, or, sql } from 'drizzle-orm';
 import type { WebhookParams, WorkflowGraph } from '@junction/nodes';
+import type pg from 'pg';
 import type { Db } from '../client.ts';
-import { webhooks, workflows, workflowVersions, type WorkflowRow, type WorkflowVersionRow } from '../schema.ts';
+import { webhooks, workflows, workflowVersions, type WebhookRow, type WorkflowRow, type WorkflowVersionRow } from '../schema.ts';
 
 export type WorkflowWithGraph = WorkflowRow & { graph: WorkflowGraph; versionId: string };
 
@@ -169,6 +170,25 @@ export async function getVersion(db: Db, workflowId: string, version: number): P
   return row;
 }
 
-export async function findWebhook(db: Db, path: string) {
-  return db.select().from(webhooks).where(eq(webhooks.path, path));
+/** The registrations of a webhook path (one per method). On the hot path: a prepared statement. */
+export async function findWebhook(pool: pg.Pool, path: string): Promise<Pick<WebhookRow, 'method' | 'workflowId' | 'versionId' | 'nodeId'>[]> {
+  const result = await pool.query<{ method: string; workflow_id: string; version_id: string; node_id: string }>({
+    name: 'junction_find_webhook',
+    text: 'select method, workflow_id, version_id, node_id from webhooks where path = $1 order by method',
+    values: [path],
+  });
+  return result.rows.map((row) => ({ method: row.method, workflowId: row.workflow_id, versionId: row.version_id, nodeId: row.node_id }));
+}
+
+const graphs = new Map<string, WorkflowGraph>();
+
+/** A version's graph. Versions never change, so each is read from the database once. */
+export async function getVersionGraph(db: Db, versionId: string): Promise<WorkflowGraph | undefined> {
+  const cached = graphs.get(versionId);
+  if (cached) return cached;
+  const [row] = await db.select({ graph: workflowVersions.graph }).from(workflowVersions).where(eq(workflowVersions.id, versionId));
+  if (!row) return undefined;
+  if (graphs.size >= 1000) graphs.delete(graphs.keys().next().value!);
+  graphs.set(versionId, row.graph);
+  return row.graph;
 }
