@@ -177,14 +177,21 @@ class RunExecution {
       if (!this.controller.signal.aborted) this.controller.abort(reason);
     };
     if (shutdown.aborted) stop('shutdown');
-    shutdown.addEventListener('abort', () => stop('shutdown'), { once: true });
-    this.unsubscribeCancel = rt.onCancel(state.id, () => stop('cancel'));
+    // Removed when the execution ends: the shutdown signal is shared by every run of the
+    // process, and a listener left behind would keep its run in memory.
+    const onShutdown = () => stop('shutdown');
+    shutdown.addEventListener('abort', onShutdown, { once: true });
+    const unsubscribeCancel = rt.onCancel(state.id, () => stop('cancel'));
+    this.detach = () => {
+      shutdown.removeEventListener('abort', onShutdown);
+      unsubscribeCancel();
+    };
     const untilDeadline = state.deadlineAt.getTime() - Date.now();
     this.deadlineTimer = setTimeout(() => stop('timeout'), Math.max(0, Math.min(untilDeadline, MAX_TIMER_MS)));
     if (untilDeadline > MAX_TIMER_MS) this.deadlineTimer.unref();
   }
 
-  private readonly unsubscribeCancel: () => void;
+  private readonly detach: () => void;
   private readonly deadlineTimer: NodeJS.Timeout;
 
   private get stopReason(): StopReason | null {
@@ -230,7 +237,7 @@ class RunExecution {
         }
       }
     } finally {
-      this.unsubscribeCancel();
+      this.detach();
       clearTimeout(this.deadlineTimer);
     }
   }
