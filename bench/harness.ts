@@ -4,9 +4,9 @@
  * database's commit counter, the machine's description, and a place for results.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { createRequire } from 'node:module';
+import pg from 'pg';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -15,22 +15,55 @@ export const RESULTS_DIR = fileURLToPath(new URL('results/', import.meta.url));
 const LOCAL_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 // ---------------------------------------------------------------------------------------
-// PostgreSQL. The bench borrows the server's `pg` (bench/package.json does not list it);
-// only the few calls below are used, so they are typed here.
+// Scenarios.
 
-export interface PgClient {
-  connect(): Promise<void>;
-  query<Row = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: Row[]; rowCount: number | null }>;
-  end(): Promise<void>;
+export interface ScenarioOptions {
+  /** Seconds of measured load. */
+  duration: number;
+  connections: number;
+  /** Seconds of load before the measured window (not counted). */
+  warmup: number;
+  /** Write a V8 CPU profile of the Junction process into bench/results/. */
+  cpuProf: boolean;
+  /** Count the SQL statements the Junction process sends during the measured window. */
+  countQueries: boolean;
 }
-interface PgModule {
-  Client: new (config: { connectionString: string; application_name?: string }) => PgClient;
+
+export interface ScenarioResult {
+  /** The readable block to print. */
+  report: string;
+  /** Everything measured, for bench/results/<scenario>-<timestamp>.json. */
+  data: Record<string, unknown>;
 }
-const pg = createRequire(new URL('../server/package.json', import.meta.url))('pg') as PgModule;
+
+/**
+ * What must happen even when the bench is interrupted (Ctrl-C): stop the Junction child,
+ * drop the database. Newest first; each entry removes itself once done.
+ */
+const cleanups = new Set<() => Promise<unknown>>();
+
+export async function cleanUp(): Promise<void> {
+  for (const cleanup of [...cleanups].reverse()) await cleanup().catch(() => undefined /* best effort on the way out */);
+}
+
+// ---------------------------------------------------------------------------------------
+// PostgreSQL.
+
+export type PgClient = pg.Client;
 
 export async function connect(url: string): Promise<PgClient> {
   const client = new pg.Client({ connectionString: url, application_name: 'junction-bench' });
+  // A connection cut by the database's drop (after Ctrl-C) is expected; queries still report errors.
+  client.on('error', () => undefined);
   await client.connect();
+  const end = client.end.bind(client);
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    cleanups.delete(close);
+    return (closing ??= end());
+  };
+  cleanups.add(close);
+  client.end = close;
   return client;
 }
 
@@ -64,21 +97,18 @@ export async function createDatabase(prefix: string): Promise<BenchDatabase> {
   await admin.query(`create database "${name}"`);
   const { rows } = await admin.query<{ server_version: string }>('show server_version');
   let dropped = false;
-  return {
-    name,
-    url: withDatabase(adminUrl(), name),
-    admin,
-    serverVersion: rows[0]!.server_version,
-    async drop() {
-      if (dropped) return;
-      dropped = true;
-      try {
-        await admin.query(`drop database if exists "${name}" with (force)`);
-      } finally {
-        await admin.end();
-      }
-    },
+  const drop = async () => {
+    if (dropped) return;
+    dropped = true;
+    cleanups.delete(drop);
+    try {
+      await admin.query(`drop database if exists "${name}" with (force)`);
+    } finally {
+      await admin.end();
+    }
   };
+  cleanups.add(drop);
+  return { name, url: withDatabase(adminUrl(), name), admin, serverVersion: rows[0]!.server_version, drop };
 }
 
 export interface Counters {
@@ -172,6 +202,7 @@ export async function startJunction(options: StartOptions): Promise<JunctionChil
   const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
 
   const stop = async (timeoutMs = 30_000) => {
+    cleanups.delete(stop);
     if (child.exitCode !== null || child.signalCode !== null) return child.exitCode ?? child.signalCode;
     child.kill('SIGINT');
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -181,6 +212,7 @@ export async function startJunction(options: StartOptions): Promise<JunctionChil
       clearTimeout(timer);
     }
   };
+  cleanups.add(stop);
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   let exitedEarly: number | string | null | undefined;
@@ -212,6 +244,100 @@ export async function api<T>(baseUrl: string, method: string, path: string, body
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
   return (text ? JSON.parse(text) : undefined) as T;
+}
+
+// ---------------------------------------------------------------------------------------
+// Where the CPU went (Linux: /proc), so a figure can be read against what else ran.
+
+export type CpuGroup = 'postgres (bench database)' | 'postgres (other)' | 'junction' | 'bench + autocannon' | 'other processes';
+
+export interface CpuSnapshot {
+  at: number;
+  /** Busy and idle clock ticks of the whole machine, all CPUs. */
+  busy: number;
+  idle: number;
+  /** Clock ticks (user + system, all threads) of each process, with its group. */
+  processes: Map<number, { ticks: number; group: CpuGroup }>;
+}
+
+export interface CpuUse {
+  /** Per group, and for the machine: share of one core, in percent (200 = two cores busy). */
+  percentOfOneCore: Record<CpuGroup | 'interrupts, exited processes' | 'idle', number>;
+  cores: number;
+}
+
+const readText = (path: string): string | null => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null; // the process ended meanwhile, or this is not Linux
+  }
+};
+
+export function cpuSnapshot(classify: (pid: number, command: string) => CpuGroup): CpuSnapshot | null {
+  const stat = readText('/proc/stat');
+  if (!stat) return null;
+  const cpu = stat.split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
+  const busy = cpu.slice(0, 8).reduce((sum, value) => sum + value, 0) - idle;
+  const processes = new Map<number, { ticks: number; group: CpuGroup }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    const text = readText(`/proc/${pid}/stat`);
+    const command = readText(`/proc/${pid}/cmdline`)?.replaceAll('\0', ' ').trim();
+    if (!text || command === undefined) continue;
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    processes.set(pid, { ticks: Number(fields[11]) + Number(fields[12]), group: classify(pid, command) });
+  }
+  return { at: Date.now(), busy, idle, processes };
+}
+
+export function cpuUse(before: CpuSnapshot | null, after: CpuSnapshot | null): CpuUse | null {
+  if (!before || !after) return null;
+  const cores = os.cpus().length;
+  const elapsedTicks = (after.busy + after.idle - before.busy - before.idle) / cores;
+  const percent = (ticks: number) => Math.round((ticks / elapsedTicks) * 1000) / 10;
+  const groups: Record<CpuGroup, number> = {
+    'postgres (bench database)': 0,
+    'postgres (other)': 0,
+    junction: 0,
+    'bench + autocannon': 0,
+    'other processes': 0,
+  };
+  for (const [pid, { ticks, group }] of after.processes) {
+    groups[group] += ticks - (before.processes.get(pid)?.ticks ?? 0);
+  }
+  const attributed = Object.values(groups).reduce((sum, ticks) => sum + ticks, 0);
+  const percentOfOneCore = Object.fromEntries(Object.entries(groups).map(([group, ticks]) => [group, percent(ticks)])) as CpuUse['percentOfOneCore'];
+  percentOfOneCore['interrupts, exited processes'] = percent(Math.max(0, after.busy - before.busy - attributed));
+  percentOfOneCore.idle = percent(after.idle - before.idle);
+  return { percentOfOneCore, cores };
+}
+
+/** Resident memory of a process in MiB (Linux), or null. */
+export function rssMiB(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  const kib = /^VmRSS:\s+(\d+) kB/m.exec(readText(`/proc/${pid}/status`) ?? '')?.[1];
+  return kib ? Math.round(Number(kib) / 102.4) / 10 : null;
+}
+
+/** Groups the processes of a bench: its own, the Junction child, PostgreSQL's. */
+export function benchClassifier(junctionPid: number | undefined, databaseName: string) {
+  return (pid: number, command: string): CpuGroup => {
+    if (pid === process.pid) return 'bench + autocannon';
+    if (pid === junctionPid) return 'junction';
+    if (command.startsWith('postgres')) return command.includes(` ${databaseName} `) ? 'postgres (bench database)' : 'postgres (other)';
+    return 'other processes';
+  };
+}
+
+export function formatCpu(use: CpuUse | null): string {
+  if (!use) return 'n/a (no /proc)';
+  return Object.entries(use.percentOfOneCore)
+    .filter(([, value]) => value >= 0.5)
+    .map(([group, value]) => `${group} ${value}%`)
+    .join(', ') + ` (of one core; ${use.cores} cores = ${use.cores * 100}%)`;
 }
 
 // ---------------------------------------------------------------------------------------

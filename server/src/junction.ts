@@ -13,6 +13,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import { log } from './log.ts';
 import { RUN_CANCEL_CHANNEL, RUN_FINISHED_CHANNEL } from './runtime/checkpoint.ts';
+import { RunEnqueuer } from './runtime/enqueue.ts';
 import { FinishedRuns } from './runtime/finished.ts';
 import { Listener } from './runtime/listener.ts';
 import { startWorker, type WorkerHandle } from './runtime/worker.ts';
@@ -53,6 +54,7 @@ export async function startJunction(config: Config, role: Role): Promise<Junctio
   try {
     await migrate(database);
     await listener.start([RUN_FINISHED_CHANNEL, RUN_CANCEL_CHANNEL]);
+    if (role !== 'worker') finished = new FinishedRuns(listener);
     if (role !== 'api') {
       worker = await startWorker({
         pool: database.pool,
@@ -61,12 +63,13 @@ export async function startJunction(config: Config, role: Role): Promise<Junctio
         concurrency: config.JUNCTION_WORKER_CONCURRENCY,
         heartbeatMs: config.JUNCTION_HEARTBEAT_MS,
         deadAfterMs: config.JUNCTION_DEAD_AFTER_MS,
+        localWaiters: finished ?? undefined,
       });
     }
     let address: string | null = null;
     if (role !== 'worker') {
-      finished = new FinishedRuns(listener);
-      const app = createApp({ db: database.db, pool: database.pool, finished, bodyLimit: config.JUNCTION_BODY_LIMIT });
+      const enqueuer = new RunEnqueuer(database.pool);
+      const app = createApp({ db: database.db, pool: database.pool, finished: finished!, enqueuer, bodyLimit: config.JUNCTION_BODY_LIMIT });
       server = createServer(getRequestListener(app.fetch));
       server.keepAliveTimeout = 65_000;
       await new Promise<void>((resolve, reject) => {

@@ -8,6 +8,7 @@ import { HTTPException } from 'hono/http-exception';
 import type pg from 'pg';
 import type { Db } from '../db/client.ts';
 import { log } from '../log.ts';
+import type { RunEnqueuer } from '../runtime/enqueue.ts';
 import type { FinishedRuns } from '../runtime/finished.ts';
 import { docsRoutes } from './docs.ts';
 import { ApiError } from './errors.ts';
@@ -20,6 +21,7 @@ export interface ApiDeps {
   db: Db;
   pool: pg.Pool;
   finished: FinishedRuns;
+  enqueuer: RunEnqueuer;
   bodyLimit: number;
 }
 

@@ -4,9 +4,9 @@
  * waits for the run and gets its last step's output (202 with the run id if it takes
  * longer than the trigger's timeout — the run goes on).
  */
+import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { catalogue, normalizeWebhookPath, type Item, type WebhookParams } from '@junction/nodes';
-import { enqueueRun } from '../db/queries/runs.ts';
 import { findWebhook, getVersionGraph } from '../db/queries/workflows.ts';
 import { FINISHED_RUN_STATUSES, runs, type RunStatus } from '../db/schema.ts';
 import type { ApiDeps } from './app.ts';
@@ -81,18 +81,22 @@ export function hookRoutes(deps: ApiDeps) {
     const params = catalogue.get('trigger.webhook')!.params.parse(node.params) as WebhookParams;
 
     const items = itemsFor(c, params, await readBody(c));
-    const finished = params.respond === 'whenFinished' ? deps.finished : null;
-    const runId = await enqueueRun(deps.pool, {
+    const waitForEnd = params.respond === 'whenFinished';
+    const runId = randomUUID();
+    const ended = waitForEnd ? deps.finished.wait(runId, params.responseTimeoutSeconds * 1000) : null;
+    await deps.enqueuer.enqueue({
+      id: runId,
       workflowId: hook.workflowId,
       versionId: hook.versionId,
       triggerNodeId: hook.nodeId,
       mode: 'webhook',
       input: items,
       timeoutSeconds: version.graph.settings.timeoutSeconds,
+      notifyFinish: waitForEnd,
     });
-    if (!finished) return c.json({ runId }, 202);
+    if (!ended) return c.json({ runId }, 202);
 
-    const notice = await finished.wait(runId, params.responseTimeoutSeconds * 1000);
+    const notice = await ended;
     // The notification usually carries the answer; when it did not (output too large, or
     // missed during a reconnect) the run row has it.
     const run: { status: string; output: Item[] | null; error: { message?: string } | null } | undefined = notice?.complete

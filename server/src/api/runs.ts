@@ -1,8 +1,8 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { adjacencyOf, descendantsOf } from '@junction/nodes';
-import { enqueueRetry, getRun, listRuns, requestCancel } from '../db/queries/runs.ts';
+import { enqueueRetry, getRun, listRuns, requestCancel, type RunSummary as RunSummaryRow } from '../db/queries/runs.ts';
 import { getWorkflow } from '../db/queries/workflows.ts';
-import { FINISHED_RUN_STATUSES, RUN_STATUSES, workflowVersions, type RunRow } from '../db/schema.ts';
+import { FINISHED_RUN_STATUSES, RUN_STATUSES, workflowVersions } from '../db/schema.ts';
 import { inputOf } from '../runtime/plan.ts';
 import type { ApiDeps } from './app.ts';
 import { ApiError, notFound } from './errors.ts';
@@ -13,7 +13,7 @@ import { eq } from 'drizzle-orm';
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-function summary(run: Omit<RunRow, 'input' | 'output' | 'leaseOwner' | 'version' | 'seq'> & { seq?: number }) {
+function summary(run: RunSummaryRow) {
   return {
     id: run.id,
     workflowId: run.workflowId,

@@ -1,6 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { catalogue, validateWorkflow, type Item, type WebhookParams, type WorkflowGraph } from '@junction/nodes';
-import { enqueueRun } from '../db/queries/runs.ts';
 import {
   createWorkflow,
   deleteWorkflow,
@@ -229,7 +228,7 @@ export function workflowRoutes(deps: ApiDeps) {
         ? triggers.find((node) => node.id === trigger)
         : (triggers.find((node) => node.type === 'trigger.manual') ?? triggers[0]);
       if (!triggerNode) throw new ApiError(400, 'unknown_trigger', trigger ? `The workflow has no trigger node "${trigger}"` : 'The workflow has no trigger');
-      const runId = await enqueueRun(deps.pool, {
+      const runId = await deps.enqueuer.enqueue({
         workflowId: workflow.id,
         versionId: workflow.versionId,
         triggerNodeId: triggerNode.id,

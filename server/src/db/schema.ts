@@ -103,6 +103,8 @@ export const runs = pgTable(
     /** After this the run is stopped and marked failed. */
     deadlineAt: timestamp('deadline_at', { withTimezone: true }).notNull(),
     cancelRequested: boolean('cancel_requested').notNull().default(false),
+    /** Someone (a webhook waiting in another process) must hear when the run ends. */
+    notifyFinish: boolean('notify_finish').notNull().default(false),
     /** The worker process executing the run; its liveness is its lease. */
     leaseOwner: text('lease_owner'),
     /** Bumped by every checkpoint: a writer whose view is stale cannot commit. */

@@ -5,7 +5,7 @@
  *    (`version`) and its lease is free, ours, or held by a dead worker process;
  * 2. upserts the steps' results;
  * 3. optionally enqueues the run's next job (a retry after backoff, a hand-back);
- * 4. when the run is over, notifies listeners (a webhook waiting for the answer).
+ * 4. when the run is over and a webhook in another process waits for it, notifies it.
  *
  * If the statement changes no run row, this worker lost the run to another and must
  * stop: that is what makes checkpoints exactly-once.
@@ -56,6 +56,8 @@ export interface CheckpointRequest {
   error?: (StepErrorRecord & { nodeId?: string }) | null;
   /** Enqueue the run's job to run at this time. */
   scheduleAt?: Date | null;
+  /** Announce the end with NOTIFY (only when someone in another process waits for it). */
+  notify?: boolean;
 }
 
 export interface CheckpointResult {
@@ -100,7 +102,7 @@ with claimed as (
     'output', case when octet_length($7::text) < ${NOTIFY_OUTPUT_LIMIT} then $7::jsonb end,
     'error', case when octet_length($8::text) < ${NOTIFY_OUTPUT_LIMIT} then $8::jsonb end,
     'complete', coalesce(octet_length($7::text), 0) < ${NOTIFY_OUTPUT_LIMIT} and coalesce(octet_length($8::text), 0) < ${NOTIFY_OUTPUT_LIMIT})::text)
-  from claimed c where $6::boolean
+  from claimed c where $11::boolean
 )
 select c.version, c.cancel_requested,
   (select count(*) from written) as written, (select count(*) from scheduled) as scheduled,
@@ -132,6 +134,7 @@ export async function checkpoint(pool: pg.Pool, request: CheckpointRequest): Pro
       request.error ? toJsonb(request.error) : null,
       toJsonb(request.steps),
       request.scheduleAt ?? null,
+      Boolean(request.finished && request.notify),
     ],
   });
   const row = result.rows[0];

@@ -24,7 +24,7 @@ import {
 import type { AttemptRecord, RunStatus } from '../db/schema.ts';
 import { FINISHED_RUN_STATUSES } from '../db/schema.ts';
 import { log } from '../log.ts';
-import { checkpoint, type CheckpointRequest, type StepRecord } from './checkpoint.ts';
+import { checkpoint, type CheckpointRequest, type RunFinishedNotice, type StepRecord } from './checkpoint.ts';
 import { resolveParams, resolveParamsOnce } from './params.ts';
 import { plan, shapeOf, type GraphShape, type ReadyStep, type StepState } from './plan.ts';
 
@@ -35,6 +35,11 @@ export interface RuntimeContext {
   nodes: ReadonlyMap<string, ServerNode>;
   /** Lets a cancel request reach the run's abort controller. */
   onCancel(runId: string, abort: () => void): () => void;
+  /**
+   * Webhooks waiting in this same process (role `all`): told directly, after the final
+   * commit, with no NOTIFY — NOTIFYing commits queue behind one lock in PostgreSQL.
+   */
+  localWaiters?: { isWaiting(runId: string): boolean; deliver(notice: RunFinishedNotice): void };
 }
 
 /** Pending checkpoints are flushed at least this often during long pure stretches. */
@@ -75,6 +80,7 @@ interface RunState {
   input: Item[];
   deadlineAt: Date;
   cancelRequested: boolean;
+  notifyFinish: boolean;
   version: number;
   ownedByOtherLiveWorker: boolean;
   shape: GraphShape;
@@ -98,7 +104,7 @@ async function load(rt: RuntimeContext, runId: string): Promise<RunState | null>
   const runResult = await rt.pool.query({
     name: 'junction_load_run',
     text: `select r.id, r.workflow_id, r.version_id, r.status, r.trigger_node_id, r.input, r.deadline_at,
-        r.cancel_requested, r.version, v.graph,
+        r.cancel_requested, r.notify_finish, r.version, v.graph,
         (r.lease_owner is not null and r.lease_owner <> $2
           and exists (select 1 from worker_processes w where w.id = r.lease_owner)) as owned_by_other,
         coalesce((select json_agg(json_build_object(
@@ -131,6 +137,7 @@ async function load(rt: RuntimeContext, runId: string): Promise<RunState | null>
     input: row.input,
     deadlineAt: row.deadline_at,
     cancelRequested: row.cancel_requested,
+    notifyFinish: row.notify_finish,
     version: row.version,
     ownedByOtherLiveWorker: row.owned_by_other,
     shape: shapeFor(row.version_id, row.graph, rt.nodes),
@@ -361,7 +368,7 @@ class RunExecution {
     this.record(step.nodeId, { status: 'failed', attempt: step.attempt, output, error, attempts, ...times });
   }
 
-  private async commit(request: Pick<CheckpointRequest, 'status' | 'release' | 'finished' | 'scheduleAt' | 'output' | 'error'>): Promise<void> {
+  private async commit(request: Pick<CheckpointRequest, 'status' | 'release' | 'finished' | 'scheduleAt' | 'output' | 'error' | 'notify'>): Promise<void> {
     const result = await checkpoint(this.rt.pool, {
       runId: this.state.id,
       owner: this.rt.processId,
@@ -376,7 +383,10 @@ class RunExecution {
   }
 
   private async finish(status: 'succeeded' | 'failed' | 'cancelled', error: (StepErrorRecord & { nodeId?: string }) | null): Promise<void> {
-    await this.commit({ status, release: true, finished: true, output: this.lastOutput(), error });
+    const output = this.lastOutput();
+    const local = this.rt.localWaiters?.isWaiting(this.state.id) ?? false;
+    await this.commit({ status, release: true, finished: true, output, error, notify: this.state.notifyFinish && !local });
+    if (local) this.rt.localWaiters!.deliver({ id: this.state.id, status, output, error, complete: true });
     log.debug('run finished', { runId: this.state.id, status, processId: this.rt.processId });
   }
 

@@ -1,18 +1,18 @@
 /**
- * Waiting for runs to finish, across processes: the worker's final checkpoint notifies
- * `junction_run_finished` (with the run's status, and its output when small); every API
- * process hears it through its Listener. Runs that finished in the last minute are
- * remembered, so a wait that starts after the notification arrived still ends at once.
+ * Waiting for runs to finish. A webhook that answers with the run's result registers
+ * its wait before the run is enqueued (with an id chosen beforehand), so no ending can
+ * slip past it. The end arrives either directly from a worker in this same process, or
+ * through `junction_run_finished` notifications (status, and the output when small)
+ * when another process ran it.
  */
 import { log } from '../log.ts';
 import { RUN_FINISHED_CHANNEL, type RunFinishedNotice } from './checkpoint.ts';
 import type { Listener } from './listener.ts';
 
-const RECENT_MS = 60_000;
+const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 
 export class FinishedRuns {
   private readonly waiters = new Map<string, Set<(notice: RunFinishedNotice) => void>>();
-  private readonly recent = new Map<string, { at: number; notice: RunFinishedNotice }>();
   private readonly unsubscribe: () => void;
 
   constructor(listener: Listener) {
@@ -24,27 +24,24 @@ export class FinishedRuns {
         log.warn('ignoring a malformed run-finished notification', { error: (error as Error).message });
         return;
       }
-      // Only a cancel that finished the run says "cancelled"; "running" means cancelling.
-      if (notice.status === 'cancelled' || notice.status === 'succeeded' || notice.status === 'failed') this.finished(notice);
+      // A cancel of a run in flight announces "running" (cancelling): its end comes later.
+      if (FINISHED.has(notice.status)) this.deliver(notice);
     });
   }
 
-  private finished(notice: RunFinishedNotice): void {
-    const now = Date.now();
-    this.recent.set(notice.id, { at: now, notice });
-    // Map keeps insertion order: drop the expired entries from the front.
-    for (const [id, entry] of this.recent) {
-      if (now - entry.at < RECENT_MS) break;
-      this.recent.delete(id);
-    }
+  /** True when a webhook of this process waits for the run. */
+  isWaiting(runId: string): boolean {
+    return this.waiters.has(runId);
+  }
+
+  /** Ends the waits for a run. */
+  deliver(notice: RunFinishedNotice): void {
     for (const wake of this.waiters.get(notice.id) ?? []) wake(notice);
     this.waiters.delete(notice.id);
   }
 
   /** Resolves with the run's notice when it finishes, or null after `timeoutMs`. */
   wait(runId: string, timeoutMs: number): Promise<RunFinishedNotice | null> {
-    const recent = this.recent.get(runId);
-    if (recent) return Promise.resolve(recent.notice);
     return new Promise((resolve) => {
       let set = this.waiters.get(runId);
       if (!set) this.waiters.set(runId, (set = new Set()));

@@ -167,3 +167,24 @@ describe('several workers', () => {
     expect(finishedBy(two)).toBeGreaterThan(0);
   });
 });
+
+describe('API and worker in different processes', () => {
+  it('a waiting webhook gets its answer through NOTIFY, small or large', { timeout: 60_000 }, async () => {
+    const workflowId = await h.createWorkflow({
+      nodes: [
+        { id: 'hook', type: 'trigger.webhook', name: 'Hook', params: { path: 'cross-process', respond: 'whenFinished' } },
+        { id: 'tag', type: 'transform.fields', name: 'Tag', params: { operations: [{ op: 'set', field: 'seenBy', value: 'worker' }] } },
+      ],
+      edges: [edge('hook', 'tag')],
+    });
+    expect((await h.call('POST', `/api/workflows/${workflowId}/activate`)).status).toBe(200);
+    const w = worker();
+    await w.waitFor(/worker started/);
+    const small = await h.call('POST', '/hooks/cross-process', { order: 1 });
+    expect(small).toMatchObject({ status: 200, body: { order: 1, seenBy: 'worker' } });
+    // Too large for a notification's payload: the answer is read from the run.
+    const note = 'x'.repeat(20_000);
+    const large = await h.call('POST', '/hooks/cross-process', { order: 2, note });
+    expect(large).toMatchObject({ status: 200, body: { order: 2, note, seenBy: 'worker' } });
+  });
+});

@@ -25,6 +25,7 @@ export interface WorkerOptions {
   concurrency: number;
   heartbeatMs: number;
   deadAfterMs: number;
+  localWaiters?: RuntimeContext['localWaiters'];
 }
 
 export interface WorkerHandle {
@@ -60,6 +61,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     pool,
     processId,
     nodes: options.nodes,
+    localWaiters: options.localWaiters,
     onCancel(runId, abort) {
       let handlers = cancelHandlers.get(runId);
       if (!handlers) cancelHandlers.set(runId, (handlers = new Set()));

@@ -7,6 +7,7 @@ import type { ServerNode } from '@junction/nodes';
 import { createApp } from '../api/app.ts';
 import { createTestDatabase, type TestDatabase } from '../db/testing/database.ts';
 import { RUN_CANCEL_CHANNEL, RUN_FINISHED_CHANNEL } from '../runtime/checkpoint.ts';
+import { RunEnqueuer } from '../runtime/enqueue.ts';
 import { FinishedRuns } from '../runtime/finished.ts';
 import { Listener } from '../runtime/listener.ts';
 import { startWorker, type WorkerHandle } from '../runtime/worker.ts';
@@ -43,7 +44,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const listener = new Listener(database.url);
   await listener.start([RUN_FINISHED_CHANNEL, RUN_CANCEL_CHANNEL]);
   const finished = new FinishedRuns(listener);
-  const app = createApp({ db: database.db, pool: database.pool, finished, bodyLimit: options.bodyLimit ?? 10 * 1024 * 1024 });
+  const app = createApp({ db: database.db, pool: database.pool, finished, enqueuer: new RunEnqueuer(database.pool), bodyLimit: options.bodyLimit ?? 10 * 1024 * 1024 });
   const workers: WorkerHandle[] = [];
   const spawnWorker = async () => {
     const worker = await startWorker({
@@ -53,6 +54,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       concurrency: 8,
       heartbeatMs: options.heartbeatMs ?? 500,
       deadAfterMs: options.deadAfterMs ?? 3000,
+      localWaiters: finished,
     });
     workers.push(worker);
     return worker;

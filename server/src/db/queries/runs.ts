@@ -1,4 +1,5 @@
 import { and, desc, eq, gte, inArray, lt, lte, type SQL } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Item } from '@junction/nodes';
 import { RUN_CANCEL_CHANNEL, RUN_FINISHED_CHANNEL, RUN_TASK, toJsonb } from '../../runtime/checkpoint.ts';
@@ -6,6 +7,8 @@ import type { Db } from '../client.ts';
 import { runs, steps, type RunRow, type RunStatus, type StepRow } from '../schema.ts';
 
 export interface NewRun {
+  /** Chosen by the caller when it must know the id before the run exists (to wait for it). */
+  id?: string;
   workflowId: string;
   versionId: string;
   triggerNodeId: string;
@@ -13,24 +16,50 @@ export interface NewRun {
   input: Item[];
   timeoutSeconds: number;
   retryOf?: string;
+  /** Someone waits for the run's end in another process: announce it with NOTIFY. */
+  notifyFinish?: boolean;
 }
 
 /**
- * Commits a run and its job in one statement: when this returns, the run cannot be
- * lost, and the trigger may be acknowledged.
+ * Commits runs and their jobs in one statement (one `add_jobs` call, so one NOTIFY for
+ * the whole batch): when this returns, the runs cannot be lost, and their triggers may
+ * be acknowledged.
  */
-export async function enqueueRun(pool: pg.Pool | pg.PoolClient, run: NewRun): Promise<string> {
-  const result = await pool.query<{ id: string }>({
-    name: 'junction_enqueue_run',
-    text: `with run as (
-        insert into runs (workflow_id, version_id, mode, trigger_node_id, input, deadline_at, retry_of)
-        values ($1, $2, $3, $4, $5::jsonb, now() + make_interval(secs => $6), $7)
+export async function insertRuns(pool: pg.Pool | pg.PoolClient, newRuns: NewRun[]): Promise<string[]> {
+  const rows = newRuns.map((run) => ({
+    id: run.id ?? randomUUID(),
+    workflow_id: run.workflowId,
+    version_id: run.versionId,
+    mode: run.mode,
+    trigger_node_id: run.triggerNodeId,
+    input: run.input,
+    timeout_seconds: run.timeoutSeconds,
+    retry_of: run.retryOf ?? null,
+    notify_finish: run.notifyFinish ?? false,
+  }));
+  await pool.query({
+    name: 'junction_insert_runs',
+    text: `with input as (
+        select * from jsonb_to_recordset($1::jsonb) as x(id uuid, workflow_id uuid, version_id uuid, mode text,
+          trigger_node_id text, input jsonb, timeout_seconds float8, retry_of uuid, notify_finish boolean)
+      ), inserted as (
+        insert into runs (id, workflow_id, version_id, mode, trigger_node_id, input, deadline_at, retry_of, notify_finish)
+        select id, workflow_id, version_id, mode, trigger_node_id, input, now() + make_interval(secs => timeout_seconds),
+          retry_of, notify_finish
+        from input
         returning id
       )
-      select run.id, graphile_worker.add_job('${RUN_TASK}', json_build_object('runId', run.id), max_attempts => 25) from run`,
-    values: [run.workflowId, run.versionId, run.mode, run.triggerNodeId, toJsonb(run.input), run.timeoutSeconds, run.retryOf ?? null],
+      select count(*) from graphile_worker.add_jobs(array(
+        select row('${RUN_TASK}', json_build_object('runId', id), null, null, 25, null, null, null)::graphile_worker.job_spec
+        from inserted))`,
+    values: [toJsonb(rows)],
   });
-  return result.rows[0]!.id;
+  return rows.map((row) => row.id);
+}
+
+/** Commits one run and its job. */
+export async function enqueueRun(pool: pg.Pool | pg.PoolClient, run: NewRun): Promise<string> {
+  return (await insertRuns(pool, [run]))[0]!;
 }
 
 export interface RunListQuery {
@@ -43,7 +72,7 @@ export interface RunListQuery {
   beforeSeq?: number;
 }
 
-export type RunSummary = Omit<RunRow, 'input' | 'output' | 'leaseOwner' | 'version'>;
+export type RunSummary = Omit<RunRow, 'input' | 'output' | 'leaseOwner' | 'version' | 'notifyFinish'>;
 
 export async function listRuns(db: Db, query: RunListQuery): Promise<RunSummary[]> {
   const conditions: SQL[] = [];

@@ -15,6 +15,7 @@ CREATE TABLE "runs" (
 	"finished_at" timestamp with time zone,
 	"deadline_at" timestamp with time zone NOT NULL,
 	"cancel_requested" boolean DEFAULT false NOT NULL,
+	"notify_finish" boolean DEFAULT false NOT NULL,
 	"lease_owner" text,
 	"version" integer DEFAULT 0 NOT NULL,
 	CONSTRAINT "runs_seq_unique" UNIQUE("seq")
