@@ -14,6 +14,7 @@
  * settle) divided by the runs that succeeded in it; the bench's own queries on that
  * database in the window are subtracted.
  */
+import type pg from 'pg';
 import autocannon, { type Result } from 'autocannon';
 import { rmSync, readFileSync } from 'node:fs';
 import {
@@ -139,7 +140,7 @@ class BenchQueries {
   constructor(client: PgClient) {
     this.client = client;
   }
-  async one<Row>(text: string, values?: unknown[]): Promise<Row> {
+  async one<Row extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<Row> {
     this.count++;
     return (await this.client.query<Row>(text, values)).rows[0]!;
   }
