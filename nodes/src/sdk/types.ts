@@ -74,7 +74,7 @@ export interface StepLogger {
   error(message: string, data?: JsonObject): void;
 }
 
-interface BaseContext<P> {
+export interface BaseContext<P> {
   params: P;
   node: { id: string; name: string; type: string };
   run: { id: string; workflowId: string };

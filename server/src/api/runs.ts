@@ -7,10 +7,10 @@ import { inputOf } from '../runtime/plan.ts';
 import type { ApiDeps } from './app.ts';
 import { ApiError, notFound } from './errors.ts';
 import { decodeCursor, encodeCursor, validationHook } from './request.ts';
-import { errorResponses, IdParam, RunAccepted, RunDetail, RunSummary } from './schemas.ts';
+import { errorResponses, jsonResponse, IdParam, RunAccepted, RunDetail, RunSummary } from './schemas.ts';
 import { eq } from 'drizzle-orm';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const json = jsonResponse;
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
 function summary(run: RunSummaryRow) {

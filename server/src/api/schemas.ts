@@ -17,6 +17,9 @@ export const ErrorResponse = z
   })
   .openapi('Error');
 
+/** A route's JSON response, for its OpenAPI declaration. */
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+
 export const errorResponses = {
   400: { description: 'The request is not valid', content: { 'application/json': { schema: ErrorResponse } } },
   404: { description: 'Not found', content: { 'application/json': { schema: ErrorResponse } } },

@@ -17,9 +17,9 @@ import type { WorkflowRow } from '../db/schema.ts';
 import type { ApiDeps } from './app.ts';
 import { ApiError, fromValidationIssues, notFound } from './errors.ts';
 import { decodeCursor, encodeCursor, validationHook } from './request.ts';
-import { errorResponses, GraphInput, IdParam, RunAccepted, Workflow, WorkflowSummary } from './schemas.ts';
+import { errorResponses, jsonResponse, GraphInput, IdParam, RunAccepted, Workflow, WorkflowSummary } from './schemas.ts';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const json = jsonResponse;
 
 const WorkflowBody = z.object({
   name: z.string().trim().min(1, 'Give the workflow a name').max(200, 'A name is at most 200 characters'),

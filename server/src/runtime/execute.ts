@@ -60,17 +60,7 @@ interface LoadedStep extends StepState {
 }
 
 /** A step row as the load query returns it (JSON: timestamps are strings). */
-interface StepRow {
-  node_id: string;
-  status: StepState['status'];
-  attempt: number;
-  output: PortItems | null;
-  error: StepErrorRecord | null;
-  attempts: AttemptRecord[];
-  position: number;
-  started_at: string | null;
-  next_attempt_at: string | null;
-}
+type StepRow = Omit<StepRecord, 'finished_at'>;
 
 interface RunState {
   id: string;

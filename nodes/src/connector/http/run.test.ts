@@ -2,8 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeError, NonRetriableError, type ItemContext } from '../../sdk/index.ts';
-import { Params } from './definition.ts';
+import { definition, Params } from './definition.ts';
 import { run } from './run.ts';
+import { itemContext } from '../../sdk/testing.ts';
 
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
@@ -102,17 +103,7 @@ afterAll(async () => {
 });
 
 function ctx(params: Record<string, unknown>, options: { signal?: AbortSignal; idempotencyKey?: string } = {}): ItemContext<Params> {
-  return {
-    params: Params.parse(params),
-    node: { id: 'http', name: 'Call ERP', type: 'connector.http' },
-    run: { id: 'run-1', workflowId: 'wf-1' },
-    attempt: 1,
-    idempotencyKey: options.idempotencyKey ?? 'run-1:http',
-    signal: options.signal ?? new AbortController().signal,
-    log: { info() {}, warn() {}, error() {} },
-    item: { json: {} },
-    itemIndex: 0,
-  };
+  return itemContext(definition, params, { json: {} }, options);
 }
 
 type Echo = { method: string; url: string; headers: Record<string, string>; body: string };

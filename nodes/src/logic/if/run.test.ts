@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { NonRetriableError, type ItemContext, type JsonObject } from '../../sdk/index.ts';
-import { Condition, Params } from './definition.ts';
+import { Condition, definition, Params } from './definition.ts';
 import { run, test } from './run.ts';
+import { itemContext } from '../../sdk/testing.ts';
 
 function ctx(params: unknown, json: JsonObject = {}): ItemContext<Params> {
-  return {
-    params: Params.parse(params),
-    node: { id: 'if', name: 'Big order?', type: 'logic.if' },
-    run: { id: 'run-1', workflowId: 'wf-1' },
-    attempt: 1,
-    idempotencyKey: 'run-1:if',
-    signal: new AbortController().signal,
-    log: { info() {}, warn() {}, error() {} },
-    item: { json },
-    itemIndex: 0,
-  };
+  return itemContext(definition, params, { json });
 }
 
 /** One condition, parsed through the schema so `caseSensitive` gets its default. */

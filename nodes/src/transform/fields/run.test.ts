@@ -1,20 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ItemContext, JsonObject } from '../../sdk/index.ts';
-import { Params } from './definition.ts';
+import { definition, Params } from './definition.ts';
 import { run } from './run.ts';
+import { itemContext } from '../../sdk/testing.ts';
 
 function ctx(params: unknown, json: JsonObject): ItemContext<Params> {
-  return {
-    params: Params.parse(params),
-    node: { id: 'fields', name: 'Edit fields', type: 'transform.fields' },
-    run: { id: 'run-1', workflowId: 'wf-1' },
-    attempt: 1,
-    idempotencyKey: 'run-1:fields',
-    signal: new AbortController().signal,
-    log: { info() {}, warn() {}, error() {} },
-    item: { json },
-    itemIndex: 0,
-  };
+  return itemContext(definition, params, { json });
 }
 
 async function output(params: unknown, json: JsonObject): Promise<JsonObject> {

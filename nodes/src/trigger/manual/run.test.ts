@@ -2,18 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { AllItemsContext, Item } from '../../sdk/index.ts';
 import { definition, Params } from './definition.ts';
 import { run } from './run.ts';
+import { allItemsContext } from '../../sdk/testing.ts';
 
 function ctx(items: Item[]): AllItemsContext<Params> {
-  return {
-    params: Params.parse({}),
-    node: { id: 'start', name: 'Start', type: 'trigger.manual' },
-    run: { id: 'run-1', workflowId: 'wf-1' },
-    attempt: 1,
-    idempotencyKey: 'run-1:start',
-    signal: new AbortController().signal,
-    log: { info() {}, warn() {}, error() {} },
-    items,
-  };
+  return allItemsContext(definition, {}, items);
 }
 
 describe('trigger.manual', () => {

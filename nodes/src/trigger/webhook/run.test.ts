@@ -2,18 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { AllItemsContext, Item } from '../../sdk/index.ts';
 import { definition, normalizeWebhookPath, Params } from './definition.ts';
 import { run } from './run.ts';
+import { allItemsContext } from '../../sdk/testing.ts';
 
 function ctx(items: Item[], params: unknown = { path: 'orders' }): AllItemsContext<Params> {
-  return {
-    params: Params.parse(params),
-    node: { id: 'hook', name: 'Order received', type: 'trigger.webhook' },
-    run: { id: 'run-1', workflowId: 'wf-1' },
-    attempt: 1,
-    idempotencyKey: 'run-1:hook',
-    signal: new AbortController().signal,
-    log: { info() {}, warn() {}, error() {} },
-    items,
-  };
+  return allItemsContext(definition, params, items);
 }
 
 describe('trigger.webhook', () => {

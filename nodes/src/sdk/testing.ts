@@ -1,0 +1,43 @@
+/**
+ * Contexts for calling a node type's `run` directly in its tests: params parsed through
+ * the definition's schema (so defaults apply), a fresh abort signal, a silent logger.
+ */
+import type { z } from 'zod';
+import type { AllItemsContext, BaseContext, Item, ItemContext, NodeDefinition } from './types.ts';
+
+export interface TestContextOptions {
+  signal?: AbortSignal;
+  idempotencyKey?: string;
+  nodeName?: string;
+}
+
+function baseContext<P extends z.ZodType>(definition: NodeDefinition<P>, params: unknown, options: TestContextOptions): BaseContext<z.infer<P>> {
+  const nodeId = definition.type.split('.')[1]!;
+  return {
+    params: definition.params.parse(params),
+    node: { id: nodeId, name: options.nodeName ?? definition.label, type: definition.type },
+    run: { id: 'run-1', workflowId: 'wf-1' },
+    attempt: 1,
+    idempotencyKey: options.idempotencyKey ?? `run-1:${nodeId}`,
+    signal: options.signal ?? new AbortController().signal,
+    log: { info() {}, warn() {}, error() {} },
+  };
+}
+
+export function itemContext<P extends z.ZodType>(
+  definition: NodeDefinition<P>,
+  params: unknown,
+  item: Item,
+  options: TestContextOptions = {},
+): ItemContext<z.infer<P>> {
+  return { ...baseContext(definition, params, options), item, itemIndex: 0 };
+}
+
+export function allItemsContext<P extends z.ZodType>(
+  definition: NodeDefinition<P>,
+  params: unknown,
+  items: Item[],
+  options: TestContextOptions = {},
+): AllItemsContext<z.infer<P>> {
+  return { ...baseContext(definition, params, options), items };
+}
