@@ -42,8 +42,14 @@ export async function startJunction(config: Config, role: Role): Promise<Junctio
   let finished: FinishedRuns | null = null;
 
   const stop = async () => {
-    if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
-    server?.closeAllConnections();
+    if (server) {
+      const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+      server.closeIdleConnections();
+      // Requests still going (a webhook waiting for its run) get a moment, then are cut.
+      const cut = setTimeout(() => server!.closeAllConnections(), 2000);
+      await closed;
+      clearTimeout(cut);
+    }
     if (worker) await worker.stop();
     finished?.close();
     await listener.stop();

