@@ -2,3 +2,4 @@ export * from './types.ts';
 export * from './define.ts';
 export * from './errors.ts';
 export * from './item-fields.ts';
+export * from './item-limits.ts';

@@ -139,6 +139,20 @@ describe('responding', () => {
     expect(response.body.error.code).toBe('invalid_json');
     expect((await h.call('GET', `/api/runs?workflowId=${workflowId}`)).body.runs).toEqual([]);
   });
+
+  it('refuses a body nested too deeply, before starting a run, and stays up', async () => {
+    const workflowId = await active({ path: 'deep', include: 'request' });
+    for (const depth of [150, 100_000]) {
+      const body = '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+      const response = await h.call('POST', '/hooks/deep', body);
+      expect(response.status).toBe(400);
+      expect(response.body.error.code).toBe('too_deep');
+      expect(response.body.error.message).toContain('more than 100 levels');
+    }
+    const fine = await h.call('POST', '/hooks/deep', '{"a":'.repeat(50) + '1' + '}'.repeat(50));
+    expect(fine.status).toBe(202);
+    expect((await h.call('GET', `/api/runs?workflowId=${workflowId}`)).body.runs).toHaveLength(1);
+  });
 });
 
 describe('what the items hold', () => {

@@ -43,6 +43,7 @@ async function readBody(c: Context): Promise<unknown> {
 
 function itemsFor(c: Context, params: WebhookParams, body: unknown): Item[] {
   if (params.include === 'body') return itemsFromBody(body);
+  itemsFromBody(body); // the same checks of the body (depth), whatever the items hold
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(c.req.header())) if (!SECRET_HEADERS.test(name)) headers[name] = value;
   const query: Record<string, string> = {};

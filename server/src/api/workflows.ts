@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { catalogue, validateWorkflow, type Item, type WebhookParams, type WorkflowGraph } from '@junction/nodes';
+import { catalogue, MAX_ITEM_DEPTH, tooDeepAt, validateWorkflow, type Item, type WebhookParams, type WorkflowGraph } from '@junction/nodes';
 import {
   createWorkflow,
   deleteWorkflow,
@@ -60,6 +60,8 @@ function conflict(error: unknown): never {
 /** Turns whatever a client posts to start a run into items: an object is one item, a list of objects is many. */
 export function itemsFromBody(body: unknown): Item[] {
   if (body === undefined || body === null) return [{ json: {} }];
+  const deep = tooDeepAt(body);
+  if (deep) throw new ApiError(400, 'too_deep', `The input nests more than ${MAX_ITEM_DEPTH} levels deep (at ${deep.slice(0, 200)})`);
   if (Array.isArray(body)) {
     return body.map((element, index) => {
       if (typeof element !== 'object' || element === null || Array.isArray(element)) {

@@ -26,6 +26,10 @@ const routes: Record<string, Handler> = {
     res.setHeader('content-type', 'application/json');
     res.end('<html>oops</html>');
   },
+  '/deep': (_req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end('['.repeat(5000) + ']'.repeat(5000));
+  },
   '/empty': (_req, res) => {
     res.statusCode = 204;
     res.end();
@@ -305,6 +309,12 @@ describe('connector.http failures', () => {
   it('does not call at all when the run is already cancelled', async () => {
     const reason = new Error('already cancelled');
     expect(await failure({ url: `${base}/echo` }, { signal: AbortSignal.abort(reason) })).toBe(reason);
+  });
+
+  it('refuses an answer nested too deeply to be handled safely later', async () => {
+    const error = await failure({ url: `${base}/deep` });
+    expect(error).toBeInstanceOf(NonRetriableError);
+    expect((error as Error).message).toContain('more than 100 levels');
   });
 
   it('refuses an answer declared larger than a step may keep, without reading it', async () => {

@@ -1,4 +1,4 @@
-import { NodeError, NonRetriableError, type PerItemRun } from '../../sdk/index.ts';
+import { MAX_ITEM_DEPTH, NodeError, NonRetriableError, tooDeepAt, type PerItemRun } from '../../sdk/index.ts';
 import type { Params } from './definition.ts';
 
 /** Largest response body kept in an item; bigger answers fail the step rather than fill history. */
@@ -94,5 +94,7 @@ export const run: PerItemRun<Params> = async ({ params, idempotencyKey, signal }
     if (name !== 'set-cookie') responseHeaders[name] = value;
   });
   const parsed = parseBody(text, response.headers.get('content-type') ?? '', params.responseFormat);
+  const deep = tooDeepAt(parsed);
+  if (deep) throw new NonRetriableError(`The answer nests more than ${MAX_ITEM_DEPTH} levels deep (at ${deep.slice(0, 200)})`);
   return { main: [{ json: { status: response.status, headers: responseHeaders, body: parsed } }] };
 };
