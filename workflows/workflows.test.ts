@@ -4,24 +4,23 @@
  * user would point them at their own systems.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue, validateWorkflow } from '@junction/nodes';
 import { startHarness, type Harness } from '../server/src/testing/harness.ts';
+import { listen, type LocalServer } from '../server/src/testing/http.ts';
 
 const folder = new URL('./', import.meta.url);
 const files = readdirSync(folder).filter((file) => file.endsWith('.json'));
 const load = (file: string) => JSON.parse(readFileSync(new URL(file, folder), 'utf8'));
 
 let h: Harness;
-let erp: Server;
+let erp: LocalServer;
 let erpUrl: string;
 const received: { path: string; key: string | undefined; body: any }[] = [];
 
 beforeAll(async () => {
   h = await startHarness();
-  erp = createServer((req, res) => {
+  erp = await listen((req, res) => {
     let text = '';
     req.on('data', (chunk) => (text += chunk));
     req.on('end', () => {
@@ -31,14 +30,12 @@ beforeAll(async () => {
       res.end(JSON.stringify({ id: `ERP-${received.length}`, ...body }));
     });
   });
-  await new Promise<void>((resolve) => erp.listen(0, '127.0.0.1', resolve));
-  erpUrl = `http://127.0.0.1:${(erp.address() as AddressInfo).port}`;
+  erpUrl = erp.url;
 });
 
 afterAll(async () => {
   await h?.close();
-  erp?.closeAllConnections();
-  await new Promise((resolve) => erp?.close(resolve));
+  await erp?.close();
 });
 
 /** Points the flow's HTTP nodes at the local ERP, as a user would in the node's URL field. */

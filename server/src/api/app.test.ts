@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../testing/harness.ts';
+import { listen, type LocalServer } from '../testing/http.ts';
 
 let h: Harness;
 
@@ -117,19 +116,17 @@ describe('errors', () => {
 
 describe('request size limit', () => {
   let small: Harness;
-  let server: Server;
+  let server: LocalServer;
   let base: string;
 
   beforeAll(async () => {
     small = await startHarness({ bodyLimit: 1000, worker: false });
-    server = createServer(getRequestListener(small.app.fetch));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await listen(getRequestListener(small.app.fetch));
+    base = server.url;
   });
 
   afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve));
+    await server?.close();
     await small?.close();
   });
 

@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../testing/harness.ts';
+import { listen, type LocalServer } from '../testing/http.ts';
 
 let h: Harness;
 
@@ -115,10 +114,9 @@ describe('responding', () => {
   });
 
   it('answers 202 with the run id when the run takes longer than the timeout, and the run goes on', async () => {
-    const slow = createServer((_req, res) => setTimeout(() => res.end('{}'), 2500));
-    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const slow = await listen((_req, res) => setTimeout(() => res.end('{}'), 2500));
     try {
-      const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/slow`;
+      const url = `${slow.url}/slow`;
       await active({ path: 'slow', respond: 'whenFinished', responseTimeoutSeconds: 1 }, [{ id: 'http', type: 'connector.http', name: 'Slow', params: { url } }]);
       const started = Date.now();
       const response = await h.call('POST', '/hooks/slow', {});
@@ -127,8 +125,7 @@ describe('responding', () => {
       expect(response.body).toEqual({ runId: expect.any(String), status: 'running' });
       expect((await h.waitForRun(response.body.runId)).status).toBe('succeeded');
     } finally {
-      slow.closeAllConnections();
-      await new Promise((resolve) => slow.close(resolve));
+      await slow.close();
     }
   });
 
@@ -204,18 +201,16 @@ describe('what the items hold', () => {
 });
 
 describe('over a real socket', () => {
-  let server: Server;
+  let server: LocalServer;
   let base: string;
 
   beforeAll(async () => {
-    server = createServer(getRequestListener(h.app.fetch));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await listen(getRequestListener(h.app.fetch));
+    base = server.url;
   });
 
   afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve));
+    await server?.close();
   });
 
   it('answers a webhook call with the run’s output', async () => {

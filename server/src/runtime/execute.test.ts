@@ -1,10 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../testing/harness.ts';
+import { listen, type LocalServer } from '../testing/http.ts';
 
 let h: Harness;
-let server: Server;
+let server: LocalServer;
 let baseUrl: string;
 const calls: { path: string; idempotencyKey: string | undefined; body: string }[] = [];
 /** Per path: statuses to answer in turn (the last one repeats). */
@@ -12,7 +11,7 @@ const script = new Map<string, number[]>();
 
 beforeAll(async () => {
   h = await startHarness();
-  server = createServer((req, res) => {
+  server = await listen((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
@@ -25,14 +24,12 @@ beforeAll(async () => {
       res.end(JSON.stringify({ ok: status < 400, path }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  baseUrl = server.url;
 });
 
 afterAll(async () => {
   await h?.close();
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
 });
 
 const manual = { id: 't', type: 'trigger.manual', name: 'Start' };

@@ -2,15 +2,15 @@
  * Durability with real worker processes: one killed with SIGKILL in the middle of a
  * step, and two sharing a queue of runs.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueRun } from '../db/queries/runs.ts';
 import { spawnJunction, type JunctionProcess } from '../testing/processes.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
+import { listen, type LocalServer } from '../testing/http.ts';
 
 let h: Harness;
-let server: Server;
+let server: LocalServer;
 let baseUrl: string;
 const calls: { path: string; key: string | undefined; at: number }[] = [];
 /** Requests to /hold are left hanging until released (the worker gets killed meanwhile). */
@@ -23,7 +23,7 @@ function record(req: IncomingMessage) {
 
 beforeAll(async () => {
   h = await startHarness({ worker: false });
-  server = createServer((req, res) => {
+  server = await listen((req, res) => {
     req.resume();
     req.on('end', () => {
       record(req);
@@ -35,8 +35,7 @@ beforeAll(async () => {
       res.end('{"ok":true}');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  baseUrl = server.url;
 });
 
 afterEach(async () => {
@@ -45,8 +44,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   await h?.close();
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
 });
 
 const worker = (extra: Record<string, string> = {}) => {
