@@ -16,7 +16,7 @@ COPY server/package.json server/
 COPY nodes/package.json nodes/
 COPY editor/package.json editor/
 COPY bench/package.json bench/
-RUN pnpm install --frozen-lockfile --prod
+RUN pnpm install --frozen-lockfile --prod --filter "@junction/server..."
 
 COPY nodes/ nodes/
 COPY server/ server/
