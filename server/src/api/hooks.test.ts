@@ -170,6 +170,16 @@ describe('what the items hold', () => {
     expect(JSON.stringify(run)).not.toContain('secret');
   });
 
+  it('keeps a "__proto__" query parameter as data, and takes any body with include: request', async () => {
+    await active({ path: 'odd-query', include: 'request' });
+    const response = await h.call('POST', '/hooks/odd-query?__proto__=x&constructor=y', [1, 2]);
+    expect(response.status).toBe(202);
+    const json = (await h.call('GET', `/api/runs/${response.body.runId}`)).body.input[0].json;
+    expect(json.query).toEqual({ ['__proto__']: 'x', constructor: 'y' });
+    expect(Object.getPrototypeOf(json.query)).toBe(Object.prototype);
+    expect(json.body).toEqual([1, 2]);
+  });
+
   it('reads a form-urlencoded body, repeated keys as a list', async () => {
     await active({ path: 'form' });
     const text = 'name=Ann+Lee&tag=a&tag=b&constructor=c&toString=t&__proto__=x&__proto__=y';

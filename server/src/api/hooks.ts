@@ -11,7 +11,7 @@ import { findWebhook, getVersionGraph } from '../db/queries/workflows.ts';
 import { FINISHED_RUN_STATUSES, runs, type RunStatus } from '../db/schema.ts';
 import type { ApiDeps } from './app.ts';
 import { ApiError } from './errors.ts';
-import { itemsFromBody } from './workflows.ts';
+import { assertNotTooDeep, itemsFromBody } from './workflows.ts';
 import { eq } from 'drizzle-orm';
 
 /** Request headers that carry credentials: never stored in run data. */
@@ -43,11 +43,10 @@ async function readBody(c: Context): Promise<unknown> {
 
 function itemsFor(c: Context, params: WebhookParams, body: unknown): Item[] {
   if (params.include === 'body') return itemsFromBody(body);
-  itemsFromBody(body); // the same checks of the body (depth), whatever the items hold
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(c.req.header())) if (!SECRET_HEADERS.test(name)) headers[name] = value;
-  const query: Record<string, string> = {};
-  for (const [name, value] of new URL(c.req.url).searchParams) query[name] = value;
+  assertNotTooDeep(body);
+  // fromEntries defines own properties: a "__proto__" query name stays data.
+  const headers = Object.fromEntries(Object.entries(c.req.header()).filter(([name]) => !SECRET_HEADERS.test(name)));
+  const query = Object.fromEntries(new URL(c.req.url).searchParams);
   return [{ json: { body: body ?? null, query, headers, method: c.req.method, path: new URL(c.req.url).pathname } }];
 }
 

@@ -58,10 +58,15 @@ function conflict(error: unknown): never {
 }
 
 /** Turns whatever a client posts to start a run into items: an object is one item, a list of objects is many. */
-export function itemsFromBody(body: unknown): Item[] {
-  if (body === undefined || body === null) return [{ json: {} }];
+/** Refuses input nested deeper than items may be (400 naming where). */
+export function assertNotTooDeep(body: unknown): void {
   const deep = tooDeepAt(body);
   if (deep) throw new ApiError(400, 'too_deep', `The input nests more than ${MAX_ITEM_DEPTH} levels deep (at ${deep.slice(0, 200)})`);
+}
+
+export function itemsFromBody(body: unknown): Item[] {
+  if (body === undefined || body === null) return [{ json: {} }];
+  assertNotTooDeep(body);
   if (Array.isArray(body)) {
     return body.map((element, index) => {
       if (typeof element !== 'object' || element === null || Array.isArray(element)) {
