@@ -75,9 +75,8 @@ export function hookRoutes(deps: ApiDeps) {
       throw new ApiError(405, 'method_not_allowed', `/hooks/${path} accepts ${allowed}, not ${c.req.method}`, { headers: { Allow: allowed } });
     }
     const graph = await getVersionGraph(deps.db, hook.versionId);
-    const version = graph ? { graph } : undefined;
-    const node = version?.graph.nodes.find((n) => n.id === hook.nodeId);
-    if (!version || !node) throw new ApiError(404, 'unknown_webhook', `No active workflow listens on /hooks/${path}`);
+    const node = graph?.nodes.find((n) => n.id === hook.nodeId);
+    if (!graph || !node) throw new ApiError(404, 'unknown_webhook', `No active workflow listens on /hooks/${path}`);
     const params = catalogue.get('trigger.webhook')!.params.parse(node.params) as WebhookParams;
 
     const items = itemsFor(c, params, await readBody(c));
@@ -91,7 +90,7 @@ export function hookRoutes(deps: ApiDeps) {
       triggerNodeId: hook.nodeId,
       mode: 'webhook',
       input: items,
-      timeoutSeconds: version.graph.settings.timeoutSeconds,
+      timeoutSeconds: graph.settings.timeoutSeconds,
       notifyFinish: waitForEnd,
     });
     if (!ended) return c.json({ runId }, 202);

@@ -1,14 +1,13 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { adjacencyOf, descendantsOf } from '@junction/nodes';
+import { adjacencyOf, descendantsOf, type WorkflowGraph } from '@junction/nodes';
 import { enqueueRetry, getRun, listRuns, requestCancel, type RunSummary as RunSummaryRow } from '../db/queries/runs.ts';
-import { getWorkflow } from '../db/queries/workflows.ts';
-import { FINISHED_RUN_STATUSES, RUN_STATUSES, workflowVersions } from '../db/schema.ts';
+import { getVersionGraph, getWorkflow } from '../db/queries/workflows.ts';
+import { FINISHED_RUN_STATUSES, RUN_STATUSES } from '../db/schema.ts';
 import { inputOf } from '../runtime/plan.ts';
 import type { ApiDeps } from './app.ts';
 import { ApiError, notFound } from './errors.ts';
 import { decodeCursor, encodeCursor, validationHook } from './request.ts';
 import { errorResponses, jsonResponse, IdParam, RunAccepted, RunDetail, RunSummary } from './schemas.ts';
-import { eq } from 'drizzle-orm';
 
 const json = jsonResponse;
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -94,8 +93,7 @@ export function runRoutes(deps: ApiDeps) {
       const found = await getRun(db, id);
       if (!found) throw notFound('Run', id);
       const { run, steps } = found;
-      const [version] = await db.select({ graph: workflowVersions.graph }).from(workflowVersions).where(eq(workflowVersions.id, run.versionId));
-      const graph = version!.graph;
+      const graph = (await getVersionGraph(db, run.versionId))!;
       const names = new Map(graph.nodes.map((node) => [node.id, node]));
       const outputs = new Map(steps.map((step) => [step.nodeId, { output: step.output }]));
       const shape = { incoming: adjacencyOf(graph).incoming };
@@ -167,14 +165,15 @@ export function runRoutes(deps: ApiDeps) {
         throw new ApiError(409, 'run_not_failed', `Only a failed or cancelled run can be retried; this one is ${run.status}`);
       }
       let versionId = run.versionId;
-      let [target] = await db.select().from(workflowVersions).where(eq(workflowVersions.id, versionId));
+      let graph: WorkflowGraph;
       if (version === 'latest') {
         const workflow = await getWorkflow(db, run.workflowId);
         if (!workflow) throw new ApiError(409, 'workflow_deleted', 'The workflow was deleted; retry with the original version');
         versionId = workflow.versionId;
-        [target] = await db.select().from(workflowVersions).where(eq(workflowVersions.id, versionId));
+        graph = workflow.graph;
+      } else {
+        graph = (await getVersionGraph(db, versionId))!;
       }
-      const graph = target!.graph;
       if (!graph.nodes.some((node) => node.id === run.triggerNodeId)) {
         throw new ApiError(409, 'trigger_removed', `The trigger this run started from ("${run.triggerNodeId}") is not in that version`);
       }

@@ -9,7 +9,6 @@
  * worker that dies loses at most the step in flight, which the next worker runs again
  * with the same idempotency key.
  */
-import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import {
   backoffDelay,
@@ -436,4 +435,3 @@ function stepLogger(runId: string, nodeId: string) {
   };
 }
 
-export const newProcessId = (): string => randomUUID();

@@ -5,11 +5,11 @@
  * through `junction_run_finished` notifications (status, and the output when small)
  * when another process ran it.
  */
+import { FINISHED_RUN_STATUSES, type RunStatus } from '../db/schema.ts';
 import { log } from '../log.ts';
 import { RUN_FINISHED_CHANNEL, type RunFinishedNotice } from './checkpoint.ts';
 import type { Listener } from './listener.ts';
 
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 
 export class FinishedRuns {
   private readonly waiters = new Map<string, Set<(notice: RunFinishedNotice) => void>>();
@@ -25,7 +25,7 @@ export class FinishedRuns {
         return;
       }
       // A cancel of a run in flight announces "running" (cancelling): its end comes later.
-      if (FINISHED.has(notice.status)) this.deliver(notice);
+      if (FINISHED_RUN_STATUSES.includes(notice.status as RunStatus)) this.deliver(notice);
     });
   }
 

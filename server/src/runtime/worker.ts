@@ -8,6 +8,7 @@
  * process sweeps first, its job locks are released (`force_unlock_workers`) and its runs'
  * leases become free, so another process resumes them from their last checkpoint.
  */
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import type pg from 'pg';
@@ -15,7 +16,7 @@ import { run as runGraphileWorker, type Runner, type WorkerEvents } from 'graphi
 import type { ServerNode } from '@junction/nodes';
 import { graphileLogger, log } from '../log.ts';
 import { RUN_CANCEL_CHANNEL, RUN_TASK } from './checkpoint.ts';
-import { executeRun, newProcessId, type RuntimeContext } from './execute.ts';
+import { executeRun, type RuntimeContext } from './execute.ts';
 import type { Listener } from './listener.ts';
 
 export interface WorkerOptions {
@@ -41,7 +42,7 @@ const RunPayload = (payload: unknown): string => {
 
 export async function startWorker(options: WorkerOptions): Promise<WorkerHandle> {
   const { pool } = options;
-  const processId = newProcessId();
+  const processId = randomUUID();
   const lockIds = new Set<string>();
   const shutdown = new AbortController();
 
