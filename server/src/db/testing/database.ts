@@ -7,8 +7,6 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { openDatabase, type Database } from '../client.ts';
 
-const TEMPLATE_DATABASE = 'junction_test_template';
-
 export interface TestDatabase extends Database {
   /** Drops the database (closing the pool first). */
   drop(): Promise<void>;
@@ -26,7 +24,7 @@ async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
 
 export async function createTestDatabase(options: { max?: number } = {}): Promise<TestDatabase> {
   const name = `junction_test_${randomBytes(6).toString('hex')}`;
-  await admin((client) => client.query(`create database ${name} template ${TEMPLATE_DATABASE}`));
+  await admin((client) => client.query(`create database ${name} template ${inject('templateDatabase')}`));
   const url = new URL(inject('adminDatabaseUrl'));
   url.pathname = `/${name}`;
   const database = openDatabase(url.toString(), { max: options.max ?? 20 });

@@ -15,12 +15,14 @@ import { migrate } from '../migrate.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../embedded.ts';
 import { setLogLevel } from '../../log.ts';
 
-export const TEMPLATE_DATABASE = 'junction_test_template';
+// One template per test run, so that test runs of several checkouts can share a server.
+const TEMPLATE_DATABASE = `junction_test_template_${process.pid}`;
 const LOCAL_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     adminDatabaseUrl: string;
+    templateDatabase: string;
   }
 }
 
@@ -67,7 +69,12 @@ export default async function setup(project: TestProject) {
   await template.close();
 
   project.provide('adminDatabaseUrl', adminUrl);
+  project.provide('templateDatabase', TEMPLATE_DATABASE);
   return async () => {
+    const cleanup = new pg.Client({ connectionString: adminUrl });
+    await cleanup.connect();
+    await cleanup.query(`drop database if exists ${TEMPLATE_DATABASE} with (force)`);
+    await cleanup.end();
     if (embedded) await embedded.stop();
   };
 }
