@@ -1,0 +1,54 @@
+/**
+ * A sandbox process: started by the worker's supervisor with `child_process.fork`, it
+ * runs the calls it receives over IPC in its pool of isolates and answers each one. It
+ * holds no secrets and no database connection; if V8 aborts in here, only this process
+ * dies and the supervisor starts another.
+ *
+ * argv[2] is a JSON object of options (the worker's config decides them: nothing here
+ * reads the environment).
+ */
+import { CallError, IsolatePool } from './isolates.ts';
+import type { ChildMessage, ParentMessage } from './protocol.ts';
+import { assertSandboxRuntime, installedIsolatedVm } from './version.ts';
+
+function send(message: ChildMessage): void {
+  // A worker that went away leaves nothing to answer to.
+  if (process.connected) process.send!(message);
+}
+
+function main(): void {
+  if (!process.send) throw new Error('the sandbox process must be started by the worker (it talks over IPC)');
+  const isolatedVm = installedIsolatedVm();
+  assertSandboxRuntime(isolatedVm);
+  const options = JSON.parse(process.argv[2] ?? '{}') as { isolatesPerGroup?: number };
+  const pool = new IsolatePool({ isolatesPerGroup: Math.max(1, options.isolatesPerGroup ?? 2) });
+
+  process.on('message', (message: ParentMessage) => {
+    if (message.type === 'release') {
+      pool.release(message.runId);
+      return;
+    }
+    if (message.type !== 'call') return;
+    const { id, call } = message;
+    pool.call(call).then(
+      (value) => send({ type: 'result', id, ok: true, value }),
+      (error: unknown) => {
+        const failure = error instanceof CallError ? error.failure : { kind: 'internal' as const, message: error instanceof Error ? error.message : String(error) };
+        send({ type: 'result', id, ok: false, failure });
+      },
+    );
+  });
+  // The worker is gone (it crashed or stopped): nothing is left to serve.
+  process.on('disconnect', () => {
+    pool.close();
+    process.exit(0);
+  });
+  send({ type: 'ready', isolatedVm });
+}
+
+try {
+  main();
+} catch (error) {
+  process.stderr.write(`sandbox: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(78);
+}

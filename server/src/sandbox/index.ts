@@ -1,0 +1,201 @@
+/**
+ * The only door to isolated-vm: expressions, the Code node and user regular expressions
+ * run here, in isolates inside supervised sandbox processes (see supervisor.ts and
+ * isolates.ts). This module turns a step's request into one call and its answer back
+ * into values, and names the limit a failed call hit.
+ */
+import { MAX_ITEM_DEPTH, NodeError, NonRetriableError, tooDeepAt, type Item } from '@junction/nodes';
+import { codeProgram, expressionProgram, nodeNamesIn } from './program.ts';
+import type { CallFailure, RunInfo, SandboxCall } from './protocol.ts';
+import { SandboxFailure, SandboxSupervisor, type SupervisorOptions } from './supervisor.ts';
+
+export { SandboxFailure, SandboxSupervisor, type SupervisorOptions } from './supervisor.ts';
+export type { RunInfo } from './protocol.ts';
+export { assertSandboxRuntime, MIN_ISOLATED_VM } from './version.ts';
+
+/** The limits one run's sandbox calls get: the workflow's settings within the admin's maxima. */
+export interface SandboxLimits {
+  codeTimeoutMs: number;
+  expressionTimeoutMs: number;
+  memoryMb: number;
+  maxOutputBytes: number;
+  maxLogBytes: number;
+  maxLogLines: number;
+}
+
+/** What the sandbox needs to know about the run a call belongs to. */
+export interface RunScope {
+  runId: string;
+  /** `$run`, `$workflow`, `$vars` and the time zone; asked for only when a call is made. */
+  info(): Promise<RunInfo>;
+  limits: SandboxLimits;
+  /** A step's output items by node name: null when it has not run, undefined when no node has that name. */
+  outputOf(name: string): Item[] | null | undefined;
+}
+
+/** A param that is exactly expression k (keeps its type), or text mixing literals and expression numbers. */
+export type Template = number | (string | number)[];
+
+export interface ExpressionBatch {
+  /** Stable for the same expressions (workflow version + node): the compiled program is reused. */
+  key: string;
+  sources: readonly string[];
+  templates: readonly Template[];
+  items: readonly Item[];
+  /** Evaluate for the first `count` items. */
+  count: number;
+}
+
+export interface GuestError {
+  name: string;
+  message: string;
+  line?: number;
+  column?: number;
+  item?: number;
+  template?: number;
+  expression?: number;
+  serialize?: boolean;
+}
+
+export type ExpressionOutcome = { ok: true; values: Record<number, unknown>[] } | { ok: false; error: GuestError };
+
+export interface LogLine {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+}
+
+export type CodeOutcome = { ok: true; items: Item[]; logs: LogLine[] } | { ok: false; error: GuestError; logs: LogLine[] };
+
+const LIMIT_SETTING: Record<string, string> = {
+  time: 'the time limit',
+  memory: 'the memory limit',
+  output: 'the output size limit',
+};
+
+/**
+ * A call that hit a limit, crashed its process, or could not be compiled. `details.limit`
+ * names the limit (time, memory, output) so run history can show which.
+ */
+export function failureError(what: string, failure: CallFailure, setting: string): NodeError {
+  const limit = LIMIT_SETTING[failure.kind];
+  if (limit) {
+    return new NonRetriableError(`${what} ${failure.message} (${limit}; see ${setting} in the workflow's settings)`, {
+      details: { limit: failure.kind },
+    });
+  }
+  if (failure.kind === 'crash') return new NodeError(`${what} could not finish: ${failure.message}`, { details: { limit: 'crash' } });
+  if (failure.kind === 'syntax') return new NonRetriableError(`${what} has a syntax error: ${failure.message}`);
+  return new NodeError(`${what} could not run in the sandbox: ${failure.message}`);
+}
+
+function parseAnswer<T>(text: string, limits: SandboxLimits): T {
+  if (Buffer.byteLength(text) > limits.maxOutputBytes + 4096) {
+    throw new SandboxFailure({ kind: 'output', message: `returned more than ${limits.maxOutputBytes} bytes` });
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    // Nesting past what JSON.parse can hold in its stack: data no step could use either.
+    throw new SandboxFailure({ kind: 'output', message: `returned data that cannot be read back (${(error as Error).message})` }, { cause: error });
+  }
+}
+
+/** Outputs of the nodes `sources` name with `$node("...")`; a name no node has is an error. */
+function outputsFor(scope: RunScope, sources: readonly string[]): Record<string, Item[] | null> {
+  const outputs: Record<string, Item[] | null> = {};
+  for (const source of sources) {
+    for (const name of nodeNamesIn(source)) {
+      const output = scope.outputOf(name);
+      if (output === undefined) throw new NonRetriableError(`$node("${name}") refers to a node this workflow does not have; check the name (it is case-sensitive)`);
+      outputs[name] = output;
+    }
+  }
+  return outputs;
+}
+
+export class Sandbox {
+  private readonly supervisor: SandboxSupervisor;
+
+  constructor(supervisor: SandboxSupervisor) {
+    this.supervisor = supervisor;
+  }
+
+  static async start(options: SupervisorOptions): Promise<Sandbox> {
+    return new Sandbox(await SandboxSupervisor.start(options));
+  }
+
+  private async call(scope: RunScope, call: Omit<SandboxCall, 'runId' | 'info' | 'memoryMb'>): Promise<string> {
+    return this.supervisor.call({ ...call, runId: scope.runId, info: await scope.info(), memoryMb: scope.limits.memoryMb });
+  }
+
+  /** Evaluates every expression of a step for its items, in one call. Throws SandboxFailure for limits. */
+  async expressions(scope: RunScope, batch: ExpressionBatch): Promise<ExpressionOutcome> {
+    const outputs = outputsFor(scope, batch.sources);
+    const evaluations = Math.max(1, batch.count * batch.sources.length);
+    const { expressionTimeoutMs, codeTimeoutMs } = scope.limits;
+    // One expression gets expressionTimeoutMs; a batch gets that per evaluation, up to the
+    // code time limit, so an endless loop in a 10,000-item step still stops in seconds.
+    const timeoutMs = Math.min(expressionTimeoutMs * evaluations, Math.max(expressionTimeoutMs, codeTimeoutMs));
+    const text = await this.call(scope, {
+      kind: 'expressions',
+      timeoutMs,
+      programKey: `expressions:${batch.key}`,
+      program: expressionProgram(batch.sources),
+      payload: JSON.stringify({ items: batch.items, count: batch.count, templates: batch.templates, outputs }),
+    });
+    return parseAnswer<ExpressionOutcome>(text, scope.limits);
+  }
+
+  /** Runs a Code node's code for its items (per item or once for all, in one call). */
+  async code(scope: RunScope, request: { key: string; code: string; mode: 'allItems' | 'perItem'; items: readonly Item[] }): Promise<CodeOutcome> {
+    const { limits } = scope;
+    const text = await this.call(scope, {
+      kind: 'code',
+      timeoutMs: limits.codeTimeoutMs,
+      programKey: `code:${request.key}`,
+      program: codeProgram(request.code),
+      payload: JSON.stringify({
+        items: request.items,
+        mode: request.mode,
+        outputs: outputsFor(scope, [request.code]),
+        maxLogBytes: limits.maxLogBytes,
+        maxLogLines: limits.maxLogLines,
+        maxOutputChars: limits.maxOutputBytes,
+      }),
+    });
+    const outcome = parseAnswer<CodeOutcome & { error?: GuestError & { output?: number } }>(text, limits);
+    if (!outcome.ok && outcome.error.name === 'OutputLimit') {
+      throw new SandboxFailure({ kind: 'output', message: `returned more than ${limits.maxOutputBytes} bytes` });
+    }
+    if (outcome.ok) {
+      const deep = tooDeepAt(outcome.items);
+      if (deep) throw new NonRetriableError(`The code returned data nested more than ${MAX_ITEM_DEPTH} levels deep (at ${deep.slice(0, 200)})`);
+    }
+    return outcome;
+  }
+
+  /** `pattern.test(subject)` for a user's regular expression, under the expression time limit. */
+  async regex(scope: RunScope, pattern: string, flags: string, subject: string): Promise<boolean> {
+    const text = await this.call(scope, {
+      kind: 'regex',
+      timeoutMs: scope.limits.expressionTimeoutMs,
+      payload: JSON.stringify({ pattern, flags, subject }),
+    });
+    const outcome = parseAnswer<{ ok: true; value: boolean } | { ok: false; error: GuestError }>(text, scope.limits);
+    if (!outcome.ok) throw new NonRetriableError(`Not a valid regular expression: ${outcome.error.message}`);
+    return outcome.value;
+  }
+
+  /** The run is over in this worker: its context is dropped. */
+  release(runId: string): void {
+    this.supervisor.release(runId);
+  }
+
+  pids(): number[] {
+    return this.supervisor.pids();
+  }
+
+  stop(): Promise<void> {
+    return this.supervisor.stop();
+  }
+}

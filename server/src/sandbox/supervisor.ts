@@ -1,0 +1,276 @@
+/**
+ * The worker's side of the sandbox: a few sandbox processes, each a `child_process.fork`
+ * of child.ts, and the calls in flight to them.
+ *
+ * Every call's promise settles: with the answer, or with a CallFailure when the call hit
+ * a limit, the process serving it died or hung, or it sent something unreadable. A
+ * process that misses a call's deadline (its time limit plus a grace) is killed; the
+ * call that hung fails with the time limit, and the other calls it was serving are sent
+ * once more to its replacement (they are pure: no effect happens twice). A process that
+ * crashes (a V8 abort) is replaced the same way.
+ *
+ * A run's calls go to the same process, where its context lives, until it is released.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { log } from '../log.ts';
+import { isChildMessage, type CallFailure, type ChildMessage, type ParentMessage, type SandboxCall } from './protocol.ts';
+import { assertSandboxRuntime } from './version.ts';
+
+const CHILD_ENTRY = fileURLToPath(new URL('./child.ts', import.meta.url));
+
+export interface SupervisorOptions {
+  processes: number;
+  isolatesPerProcess: number;
+  /** Extra time past a call's own limit before its process is presumed hung and killed. */
+  graceMs?: number;
+  /** How long a new process may take to say it is ready. */
+  startTimeoutMs?: number;
+}
+
+export class SandboxFailure extends Error {
+  override name = 'SandboxFailure';
+  readonly failure: CallFailure;
+  constructor(failure: CallFailure, options?: { cause?: unknown }) {
+    super(failure.message, options);
+    this.failure = failure;
+  }
+}
+
+interface Pending {
+  id: number;
+  call: SandboxCall;
+  resolve(value: string): void;
+  reject(error: SandboxFailure): void;
+  timer?: NodeJS.Timeout;
+  /** Sent again after its process died while serving it. */
+  resent: boolean;
+  /** This call's deadline passed: it is the reason its process was killed. */
+  hung: boolean;
+}
+
+/** One sandbox process and the calls it is serving. */
+class SandboxProcess {
+  readonly child: ChildProcess;
+  readonly ready: Promise<void>;
+  readonly pending = new Map<number, Pending>();
+  exited = false;
+  isReady = false;
+
+  readonly index: number;
+
+  constructor(
+    index: number,
+    options: SupervisorOptions,
+    onMessage: (from: SandboxProcess, message: ChildMessage) => void,
+    onExit: (from: SandboxProcess, reason: string) => void,
+  ) {
+    this.index = index;
+    this.child = fork(CHILD_ENTRY, [JSON.stringify({ isolatesPerGroup: options.isolatesPerProcess })], {
+      // isolated-vm needs --no-node-snapshot; nothing of the worker's own flags is passed on.
+      execArgv: ['--no-node-snapshot'],
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let markReady!: () => void;
+    let failStart!: (error: Error) => void;
+    this.ready = new Promise<void>((resolve, reject) => {
+      markReady = resolve;
+      failStart = reject;
+    });
+    // Nobody may be awaiting `ready` when a start fails; the rejection is handled by whoever does.
+    this.ready.catch(() => undefined);
+    const startTimer = setTimeout(() => {
+      failStart(new Error(`a sandbox process did not start within ${options.startTimeoutMs ?? 10_000} ms`));
+      this.kill();
+    }, options.startTimeoutMs ?? 10_000);
+    this.child.on('message', (message: unknown) => {
+      if (!isChildMessage(message)) {
+        log.error('a sandbox process sent an unreadable message; restarting it', { pid: this.child.pid });
+        this.kill();
+        return;
+      }
+      if (message.type === 'ready') {
+        clearTimeout(startTimer);
+        this.isReady = true;
+        markReady();
+        return;
+      }
+      onMessage(this, message);
+    });
+    this.child.on('error', (error) => log.warn('sandbox process error', { pid: this.child.pid, error: error.message }));
+    this.child.on('exit', (code, signal) => {
+      clearTimeout(startTimer);
+      this.exited = true;
+      failStart(new Error(`a sandbox process exited while starting (${signal ?? `code ${code}`})`));
+      onExit(this, signal ?? `exit code ${code}`);
+    });
+  }
+
+  send(message: ParentMessage): boolean {
+    if (this.exited || !this.child.connected) return false;
+    try {
+      this.child.send(message);
+      return true;
+    } catch (error) {
+      log.warn('could not send to a sandbox process', { error: (error as Error).message });
+      return false;
+    }
+  }
+
+  kill(): void {
+    if (!this.exited) this.child.kill('SIGKILL');
+  }
+}
+
+export class SandboxSupervisor {
+  private readonly processes: SandboxProcess[] = [];
+  /** Which process holds each run's context. */
+  private readonly runs = new Map<string, number>();
+  private nextId = 1;
+  private stopping = false;
+  private readonly recentExits: number[] = [];
+  private readonly graceMs: number;
+
+  private readonly options: SupervisorOptions;
+
+  private constructor(options: SupervisorOptions) {
+    this.options = options;
+    this.graceMs = options.graceMs ?? 2000;
+  }
+
+  /** Checks isolated-vm's version and starts the sandbox processes. */
+  static async start(options: SupervisorOptions): Promise<SandboxSupervisor> {
+    assertSandboxRuntime();
+    const supervisor = new SandboxSupervisor(options);
+    for (let i = 0; i < Math.max(1, options.processes); i++) supervisor.processes.push(supervisor.spawn(i));
+    try {
+      await Promise.all(supervisor.processes.map((p) => p.ready));
+    } catch (error) {
+      await supervisor.stop();
+      throw error;
+    }
+    return supervisor;
+  }
+
+  private spawn(index: number): SandboxProcess {
+    return new SandboxProcess(
+      index,
+      this.options,
+      (from, message) => this.onResult(from, message),
+      (from, reason) => this.onExit(from, reason),
+    );
+  }
+
+  /** The process ids, for tests and diagnostics. */
+  pids(): number[] {
+    return this.processes.map((p) => p.child.pid ?? -1);
+  }
+
+  /** Evaluates one call; resolves with the guest's JSON text, rejects with a SandboxFailure. */
+  call(call: SandboxCall): Promise<string> {
+    if (this.stopping) return Promise.reject(new SandboxFailure({ kind: 'internal', message: 'the sandbox is stopping' }));
+    return new Promise<string>((resolve, reject) => {
+      const pending: Pending = { id: this.nextId++, call, resolve, reject, resent: false, hung: false };
+      this.dispatch(pending);
+    });
+  }
+
+  private processFor(runId: string): SandboxProcess {
+    const known = this.runs.get(runId);
+    if (known !== undefined) return this.processes[known]!;
+    let best = this.processes[0]!;
+    for (const p of this.processes) if (p.pending.size < best.pending.size) best = p;
+    this.runs.set(runId, best.index);
+    return best;
+  }
+
+  private dispatch(pending: Pending): void {
+    const target = this.processFor(pending.call.runId);
+    target.pending.set(pending.id, pending);
+    const send = () => {
+      if (target.exited) return; // onExit re-dispatches or fails it
+      if (!target.send({ type: 'call', id: pending.id, call: pending.call })) return;
+      // Context creation and compiling come on top of the guest's own time.
+      pending.timer = setTimeout(() => {
+        pending.hung = true;
+        log.warn('a sandbox process missed a deadline; killing it', { pid: target.child.pid, runId: pending.call.runId, kind: pending.call.kind });
+        target.kill();
+      }, pending.call.timeoutMs + this.graceMs);
+    };
+    if (target.isReady) send();
+    else target.ready.then(send, () => undefined);
+  }
+
+  private onResult(from: SandboxProcess, message: ChildMessage): void {
+    if (message.type !== 'result') return;
+    const pending = from.pending.get(message.id);
+    if (!pending) return;
+    from.pending.delete(message.id);
+    clearTimeout(pending.timer);
+    if (message.ok) pending.resolve(message.value);
+    else pending.reject(new SandboxFailure(message.failure));
+  }
+
+  private onExit(from: SandboxProcess, reason: string): void {
+    if (this.processes[from.index] !== from) return;
+    const orphans = [...from.pending.values()];
+    from.pending.clear();
+    for (const p of orphans) clearTimeout(p.timer);
+    if (this.stopping) {
+      for (const p of orphans) p.reject(new SandboxFailure({ kind: 'internal', message: 'the sandbox stopped' }));
+      return;
+    }
+    log.warn('a sandbox process exited; starting another', { pid: from.child.pid, reason, calls: orphans.length });
+    const now = Date.now();
+    this.recentExits.push(now);
+    while (this.recentExits.length > 0 && this.recentExits[0]! < now - 10_000) this.recentExits.shift();
+    if (this.recentExits.length > 5) log.error('sandbox processes keep exiting; is the machine out of memory?', { exits: this.recentExits.length });
+    this.processes[from.index] = this.spawn(from.index);
+
+    for (const p of orphans) {
+      if (p.hung) {
+        p.reject(
+          new SandboxFailure({
+            kind: 'time',
+            message: `did not finish within the ${p.call.timeoutMs} ms time limit, so its sandbox process was stopped`,
+          }),
+        );
+      } else if (!p.resent) {
+        p.resent = true;
+        this.dispatch(p);
+      } else {
+        p.reject(
+          new SandboxFailure({
+            kind: 'crash',
+            message: `its sandbox process stopped twice while running it (${reason}); it may need more memory than the sandbox allows`,
+          }),
+        );
+      }
+    }
+  }
+
+  /** The run is over in this worker: its context is dropped. */
+  release(runId: string): void {
+    const index = this.runs.get(runId);
+    if (index === undefined) return;
+    this.runs.delete(runId);
+    this.processes[index]?.send({ type: 'release', runId });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(
+      this.processes.map(
+        (p) =>
+          new Promise<void>((resolve) => {
+            if (p.exited) return resolve();
+            p.child.once('exit', () => resolve());
+            p.child.disconnect?.();
+            const hard = setTimeout(() => p.kill(), 1000);
+            hard.unref();
+          }),
+      ),
+    );
+  }
+}
