@@ -35,7 +35,7 @@ describe('the node catalogues', () => {
     const serverTypes = serverNodes.map((n) => n.definition.type).sort();
     expect(serverTypes).toEqual(browserTypes);
     expect(browserTypes).toEqual(
-      ['connector.http', 'logic.if', 'logic.noop', 'transform.fields', 'trigger.manual', 'trigger.webhook'].sort(),
+      ['code.javascript', 'connector.http', 'logic.if', 'logic.noop', 'transform.fields', 'trigger.manual', 'trigger.webhook'].sort(),
     );
   });
 

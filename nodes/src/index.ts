@@ -9,8 +9,9 @@ import { definition as fields } from './transform/fields/definition.ts';
 import { definition as ifNode } from './logic/if/definition.ts';
 import { definition as noop } from './logic/noop/definition.ts';
 import { definition as http } from './connector/http/definition.ts';
+import { definition as code } from './code/javascript/definition.ts';
 
-export const definitions: readonly NodeDefinition[] = [manualTrigger, webhookTrigger, fields, ifNode, noop, http];
+export const definitions: readonly NodeDefinition[] = [manualTrigger, webhookTrigger, fields, ifNode, noop, http, code];
 
 /** Looks up node type definitions by type id. */
 export type Catalogue = ReadonlyMap<string, NodeDefinition>;

@@ -15,6 +15,8 @@ import * as noop from './logic/noop/definition.ts';
 import { run as runNoop } from './logic/noop/run.ts';
 import * as http from './connector/http/definition.ts';
 import { run as runHttp } from './connector/http/run.ts';
+import * as code from './code/javascript/definition.ts';
+import { run as runCode } from './code/javascript/run.ts';
 
 export const serverNodes: readonly ServerNode[] = [
   serverNode(manualTrigger.definition, runManualTrigger),
@@ -23,6 +25,7 @@ export const serverNodes: readonly ServerNode[] = [
   serverNode(ifNode.definition, runIf),
   serverNode(noop.definition, runNoop),
   serverNode(http.definition, runHttp),
+  serverNode(code.definition, runCode),
 ];
 
 export const serverCatalogue: ReadonlyMap<string, ServerNode> = new Map(serverNodes.map((node) => [node.definition.type, node]));

@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { SandboxAdminLimits } from './sandbox/limits.ts';
 
 const Bytes = z.coerce.number().int().positive();
 
@@ -21,9 +22,37 @@ export const ConfigSchema = z.object({
   JUNCTION_HEARTBEAT_MS: z.coerce.number().int().min(100).default(2000),
   JUNCTION_DEAD_AFTER_MS: z.coerce.number().int().min(500).default(10_000),
   JUNCTION_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Sandbox processes a worker runs (each a child process holding isolates), and isolates in each. */
+  JUNCTION_SANDBOX_PROCESSES: z.coerce.number().int().min(1).max(64).default(2),
+  JUNCTION_SANDBOX_ISOLATES: z.coerce.number().int().min(1).max(64).default(2),
+  /** Defaults and maxima of the per-workflow settings codeTimeoutMs, expressionTimeoutMs and memoryMb. */
+  JUNCTION_CODE_TIMEOUT_MS: z.coerce.number().int().min(10).default(5000),
+  JUNCTION_CODE_TIMEOUT_MAX_MS: z.coerce.number().int().min(10).default(60_000),
+  JUNCTION_EXPRESSION_TIMEOUT_MS: z.coerce.number().int().min(1).default(100),
+  JUNCTION_EXPRESSION_TIMEOUT_MAX_MS: z.coerce.number().int().min(1).default(5000),
+  JUNCTION_SANDBOX_MEMORY_MB: z.coerce.number().int().min(16).default(128),
+  JUNCTION_SANDBOX_MEMORY_MAX_MB: z.coerce.number().int().min(16).default(512),
+  /** Largest answer of one sandbox call (a Code step's items), and console output kept per step. */
+  JUNCTION_SANDBOX_OUTPUT_LIMIT: Bytes.default(16 * 1024 * 1024),
+  JUNCTION_SANDBOX_LOG_LIMIT: Bytes.default(64 * 1024),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & { dataDir: string };
+
+/** The sandbox limits of config, as the runtime uses them. */
+export function sandboxAdminLimits(config: Config): SandboxAdminLimits {
+  return {
+    codeTimeoutMs: Math.min(config.JUNCTION_CODE_TIMEOUT_MS, config.JUNCTION_CODE_TIMEOUT_MAX_MS),
+    codeTimeoutMaxMs: config.JUNCTION_CODE_TIMEOUT_MAX_MS,
+    expressionTimeoutMs: Math.min(config.JUNCTION_EXPRESSION_TIMEOUT_MS, config.JUNCTION_EXPRESSION_TIMEOUT_MAX_MS),
+    expressionTimeoutMaxMs: config.JUNCTION_EXPRESSION_TIMEOUT_MAX_MS,
+    memoryMb: Math.min(config.JUNCTION_SANDBOX_MEMORY_MB, config.JUNCTION_SANDBOX_MEMORY_MAX_MB),
+    memoryMaxMb: config.JUNCTION_SANDBOX_MEMORY_MAX_MB,
+    maxOutputBytes: config.JUNCTION_SANDBOX_OUTPUT_LIMIT,
+    maxLogBytes: config.JUNCTION_SANDBOX_LOG_LIMIT,
+    maxLogLines: 1000,
+  };
+}
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // An empty variable (DATABASE_URL= in a .env or compose file) means "not set".

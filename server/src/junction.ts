@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { serverCatalogue } from '@junction/nodes/server';
 import { createApp } from './api/app.ts';
-import type { Config } from './config.ts';
+import { sandboxAdminLimits, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
@@ -17,6 +17,9 @@ import { RunEnqueuer } from './runtime/enqueue.ts';
 import { FinishedRuns } from './runtime/finished.ts';
 import { Listener } from './runtime/listener.ts';
 import { startWorker, type WorkerHandle } from './runtime/worker.ts';
+import { variableValues } from './db/queries/variables.ts';
+import { VariableCache } from './runtime/variables.ts';
+import { Sandbox } from './sandbox/index.ts';
 
 export type Role = 'api' | 'worker' | 'all';
 
@@ -40,6 +43,7 @@ export async function startJunction(config: Config, role: Role): Promise<Junctio
   let server: Server | null = null;
   let worker: WorkerHandle | null = null;
   let finished: FinishedRuns | null = null;
+  let sandbox: Sandbox | null = null;
 
   const stop = async () => {
     if (server) {
@@ -51,6 +55,7 @@ export async function startJunction(config: Config, role: Role): Promise<Junctio
       clearTimeout(cut);
     }
     if (worker) await worker.stop();
+    if (sandbox) await sandbox.stop();
     finished?.close();
     await listener.stop();
     await database.close();
@@ -62,7 +67,11 @@ export async function startJunction(config: Config, role: Role): Promise<Junctio
     await listener.start([RUN_FINISHED_CHANNEL, RUN_CANCEL_CHANNEL]);
     if (role !== 'worker') finished = new FinishedRuns(listener);
     if (role !== 'api') {
+      // Refuses to start with an isolated-vm older than 7.0.1 (a known escape).
+      sandbox = await Sandbox.start({ processes: config.JUNCTION_SANDBOX_PROCESSES, isolatesPerProcess: config.JUNCTION_SANDBOX_ISOLATES });
+      const variables = new VariableCache(() => variableValues(database.db));
       worker = await startWorker({
+        sandbox: { sandbox, limits: sandboxAdminLimits(config), variables: () => variables.get() },
         pool: database.pool,
         listener,
         nodes: serverCatalogue,

@@ -63,6 +63,8 @@ export interface NodeDefinition<P extends z.ZodType = z.ZodType> {
    * with the next step; a step with side effects is checkpointed before and after.
    */
   sideEffects: boolean;
+  /** Top-level params taken exactly as written: `{{ }}` in them is not an expression (the Code node's code). */
+  literalParams?: readonly string[];
   retry: RetryPolicy;
   /** For trigger nodes: how runs of this trigger start. */
   trigger?: { kind: 'manual' | 'webhook' };
@@ -72,6 +74,20 @@ export interface StepLogger {
   info(message: string, data?: JsonObject): void;
   warn(message: string, data?: JsonObject): void;
   error(message: string, data?: JsonObject): void;
+}
+
+/**
+ * Running user-written code, provided by the runtime: everything runs inside the
+ * sandbox (isolated-vm in a separate process), never in the worker.
+ */
+export interface SandboxAccess {
+  /**
+   * Runs a Code node's JavaScript for the step's items in one sandbox call: once with all
+   * items, or once per item. Its console output goes into the step's record.
+   */
+  runCode(request: { code: string; mode: 'allItems' | 'perItem'; items: Item[] }): Promise<Item[]>;
+  /** `new RegExp(pattern, flags).test(subject)` for a user's pattern, under the sandbox's time limit. */
+  testRegex(pattern: string, flags: string, subject: string): Promise<boolean>;
 }
 
 export interface BaseContext<P> {
@@ -89,6 +105,8 @@ export interface BaseContext<P> {
   /** Aborted on cancel, run timeout or worker shutdown. */
   signal: AbortSignal;
   log: StepLogger;
+  /** User code (Code node, a user's regular expression). Absent where no sandbox runs, e.g. plain unit tests. */
+  sandbox?: SandboxAccess;
 }
 
 export interface ItemContext<P> extends BaseContext<P> {

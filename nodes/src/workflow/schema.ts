@@ -73,6 +73,27 @@ export const Settings = z
       .max(30 * 24 * 3600, 'A run may last at most 30 days')
       .default(3600)
       .describe('A run still going after this long is stopped and marked failed.'),
+    codeTimeoutMs: z
+      .number({ message: 'The Code time limit is a number of milliseconds' })
+      .int('The Code time limit is a whole number of milliseconds')
+      .min(10, 'The Code time limit is at least 10 ms')
+      .max(600_000, 'The Code time limit is at most 600000 ms (10 minutes)')
+      .optional()
+      .describe("CPU time one Code step may use, in ms (default 5000; the administrator's maximum applies)."),
+    expressionTimeoutMs: z
+      .number({ message: 'The expression time limit is a number of milliseconds' })
+      .int('The expression time limit is a whole number of milliseconds')
+      .min(1, 'The expression time limit is at least 1 ms')
+      .max(60_000, 'The expression time limit is at most 60000 ms')
+      .optional()
+      .describe("CPU time one expression may use, in ms (default 100; the administrator's maximum applies)."),
+    memoryMb: z
+      .number({ message: 'The memory limit is a number of megabytes' })
+      .int('The memory limit is a whole number of megabytes')
+      .min(16, 'The memory limit is at least 16 MB')
+      .max(8192, 'The memory limit is at most 8192 MB')
+      .optional()
+      .describe("Heap memory the sandbox may use for this workflow's code and expressions, in MB (default 128; the administrator's maximum applies)."),
   })
   .strict();
 export type Settings = z.infer<typeof Settings>;

@@ -15,6 +15,7 @@ import { ApiError } from './errors.ts';
 import { hookRoutes } from './hooks.ts';
 import { nodeTypeRoutes } from './node-types.ts';
 import { runRoutes } from './runs.ts';
+import { variableRoutes } from './variables.ts';
 import { workflowRoutes } from './workflows.ts';
 
 export interface ApiDeps {
@@ -45,11 +46,12 @@ export function createApp(deps: ApiDeps) {
   app.route('/api/workflows', workflowRoutes(deps));
   app.route('/api/runs', runRoutes(deps));
   app.route('/api/node-types', nodeTypeRoutes());
+  app.route('/api/variables', variableRoutes(deps));
   app.route('/hooks', hookRoutes(deps));
   app.route('/api/docs', docsRoutes());
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
-    info: { title: 'Junction API', version: '0.1.0', description: 'Workflows, runs, node types and webhooks of a Junction server.' },
+    info: { title: 'Junction API', version: '0.1.0', description: 'Workflows, runs, node types, variables and webhooks of a Junction server.' },
   });
 
   app.notFound((c) => c.json(new ApiError(404, 'not_found', `Nothing at ${c.req.method} ${c.req.path}`).toJSON(), 404));

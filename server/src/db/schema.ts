@@ -128,6 +128,8 @@ export interface AttemptRecord {
   finishedAt?: string;
   status: 'succeeded' | 'failed' | 'running';
   error?: StepErrorRecord;
+  /** Console output of user code in this attempt (bounded by JUNCTION_SANDBOX_LOG_LIMIT). */
+  logs?: { level: string; message: string }[];
 }
 
 export const steps = pgTable(
@@ -164,3 +166,15 @@ export const workerProcesses = pgTable('worker_processes', {
   startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
   heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Instance-wide variables, read in expressions and code as `$vars.KEY` (as n8n's). Plain
+ * text, visible to every workflow: not for secrets (those are credentials).
+ */
+export const variables = pgTable('variables', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+export type VariableRow = typeof variables.$inferSelect;

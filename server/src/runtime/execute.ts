@@ -24,14 +24,18 @@ import type { AttemptRecord, RunStatus } from '../db/schema.ts';
 import { FINISHED_RUN_STATUSES } from '../db/schema.ts';
 import { log } from '../log.ts';
 import { checkpoint, type CheckpointRequest, type RunFinishedNotice, type StepRecord } from './checkpoint.ts';
+import type { LogLine, RunScope } from '../sandbox/index.ts';
 import { resolveParams, resolveParamsOnce } from './params.ts';
 import { plan, shapeOf, type GraphShape, type ReadyStep, type StepState } from './plan.ts';
+import { paramsScope, runScope, stepSandbox, type SandboxRuntime } from './sandbox-scope.ts';
 
 export interface RuntimeContext {
   pool: pg.Pool;
   /** This worker process's id: the lease owner it writes. */
   processId: string;
   nodes: ReadonlyMap<string, ServerNode>;
+  /** Where expressions, Code nodes and user regular expressions run. */
+  sandbox: SandboxRuntime;
   /** Lets a cancel request reach the run's abort controller. */
   onCancel(runId: string, abort: () => void): () => void;
   /**
@@ -64,6 +68,10 @@ type StepRow = Omit<StepRecord, 'finished_at'>;
 interface RunState {
   id: string;
   workflowId: string;
+  workflowName: string;
+  versionId: string;
+  versionNumber: number;
+  createdAt: Date;
   status: RunStatus;
   triggerNodeId: string;
   input: Item[];
@@ -93,14 +101,14 @@ async function load(rt: RuntimeContext, runId: string): Promise<RunState | null>
   const runResult = await rt.pool.query({
     name: 'junction_load_run',
     text: `select r.id, r.workflow_id, r.version_id, r.status, r.trigger_node_id, r.input, r.deadline_at,
-        r.cancel_requested, r.notify_finish, r.version, v.graph,
+        r.cancel_requested, r.notify_finish, r.version, v.graph, r.created_at, v.version as version_number, w.name as workflow_name,
         (r.lease_owner is not null and r.lease_owner <> $2
           and exists (select 1 from worker_processes w where w.id = r.lease_owner)) as owned_by_other,
         coalesce((select json_agg(json_build_object(
             'node_id', s.node_id, 'status', s.status, 'attempt', s.attempt, 'output', s.output, 'error', s.error,
             'attempts', s.attempts, 'position', s.position, 'started_at', s.started_at, 'next_attempt_at', s.next_attempt_at))
           from steps s where s.run_id = r.id), '[]') as steps
-      from runs r join workflow_versions v on v.id = r.version_id where r.id = $1`,
+      from runs r join workflow_versions v on v.id = r.version_id join workflows w on w.id = r.workflow_id where r.id = $1`,
     values: [runId, rt.processId],
   });
   const row = runResult.rows[0];
@@ -121,6 +129,10 @@ async function load(rt: RuntimeContext, runId: string): Promise<RunState | null>
   return {
     id: row.id,
     workflowId: row.workflow_id,
+    workflowName: row.workflow_name,
+    versionId: row.version_id,
+    versionNumber: row.version_number,
+    createdAt: row.created_at,
     status: row.status,
     triggerNodeId: row.trigger_node_id,
     input: row.input,
@@ -163,11 +175,15 @@ class RunExecution {
   private readonly pending = new Map<string, StepRecord>();
   private nextPosition: number;
   private readonly graphNodes: Map<string, WorkflowGraph['nodes'][number]>;
+  private readonly nodesByName: Map<string, string>;
+  private readonly scope: RunScope;
 
   constructor(rt: RuntimeContext, state: RunState, shutdown: AbortSignal) {
     this.rt = rt;
     this.state = state;
     this.graphNodes = new Map(state.shape.graph.nodes.map((node) => [node.id, node]));
+    this.nodesByName = new Map(state.shape.graph.nodes.map((node) => [node.name, node.id]));
+    this.scope = runScope(rt.sandbox, { ...state, graph: state.shape.graph }, (name) => this.outputOf(name));
     this.nextPosition = Math.max(0, ...[...state.steps.values()].map((s) => s.position)) + 1;
     const stop = (reason: StopReason) => {
       if (!this.controller.signal.aborted) this.controller.abort(reason);
@@ -235,7 +251,16 @@ class RunExecution {
     } finally {
       this.detach();
       clearTimeout(this.deadlineTimer);
+      this.rt.sandbox.sandbox.release(this.state.id);
     }
+  }
+
+  /** What `$node("Name")` reads: the node's output items (all ports), null when it has not run. */
+  private outputOf(name: string): Item[] | null | undefined {
+    const nodeId = this.nodesByName.get(name);
+    if (nodeId === undefined) return undefined;
+    const output = this.state.steps.get(nodeId)?.output;
+    return output ? Object.values(output).flat() : null;
   }
 
   private typeOf(nodeId: string): ServerNode | undefined {
@@ -279,12 +304,13 @@ class RunExecution {
     const startedAt = new Date();
     const node = this.graphNodes.get(step.nodeId)!;
     const type = this.typeOf(step.nodeId);
-    const base = { step, startedAt };
+    const base = { step, startedAt, logs: [] as LogLine[] };
     if (!type) {
       const error = new NonRetriableError(`Node "${node.name}" has type "${node.type}", which this Junction does not have`);
       return { ...base, finishedAt: new Date(), error: coerceStepError(error), interrupted: false };
     }
     const signal = this.controller.signal;
+    const logs: LogLine[] = [];
     const context = {
       node: { id: node.id, name: node.name, type: node.type },
       run: { id: this.state.id, workflowId: this.state.workflowId },
@@ -292,7 +318,9 @@ class RunExecution {
       idempotencyKey: `${this.state.id}:${node.id}`,
       signal,
       log: stepLogger(this.state.id, node.id),
+      sandbox: stepSandbox(this.rt.sandbox, this.scope, node, this.state.versionId, logs),
     };
+    const params = paramsScope(this.rt.sandbox, this.scope, this.state.versionId, node.id);
     try {
       const ports: PortItems = Object.fromEntries(type.definition.outputs.map((port) => [port, [] as Item[]]));
       const collect = (emitted: PortItems, pairedItem: number | undefined) => {
@@ -309,7 +337,7 @@ class RunExecution {
         }
       };
       if (type.mode === 'perItem') {
-        const paramsFor = resolveParams(type.definition, node.params, step.items);
+        const paramsFor = await resolveParams(type.definition, node, step.items, params);
         for (let index = 0; index < step.items.length; index++) {
           if (signal.aborted) throw signal.reason;
           // Two items of one step are two different effects (two purchase orders), so each
@@ -320,14 +348,14 @@ class RunExecution {
           collect(emitted, index);
         }
       } else {
-        const params = resolveParamsOnce(type.definition, node.params, step.items);
-        collect(await type.run({ ...context, params, items: step.items }), undefined);
+        const resolved = await resolveParamsOnce(type.definition, node, step.items, params);
+        collect(await type.run({ ...context, params: resolved, items: step.items }), undefined);
       }
-      return { ...base, finishedAt: new Date(), output: ports, interrupted: false };
+      return { ...base, logs, finishedAt: new Date(), output: ports, interrupted: false };
     } catch (thrown) {
       const interrupted = signal.aborted;
       const error = interrupted ? stopError(signal.reason as StopReason) : coerceStepError(thrown);
-      return { ...base, finishedAt: new Date(), error, interrupted };
+      return { ...base, logs, finishedAt: new Date(), error, interrupted };
     }
   }
 
@@ -336,13 +364,15 @@ class RunExecution {
     const node = this.graphNodes.get(step.nodeId)!;
     const attempts = (this.state.steps.get(step.nodeId)?.attempts ?? []).filter((a) => a.attempt !== step.attempt);
     const times = { started_at: result.startedAt.toISOString(), finished_at: result.finishedAt.toISOString() };
+    // Console output of user code, kept with the attempt that printed it.
+    const logs = result.logs.length > 0 ? { logs: result.logs } : {};
     if (result.output) {
-      attempts.push({ attempt: step.attempt, startedAt: times.started_at, finishedAt: times.finished_at, status: 'succeeded' });
+      attempts.push({ attempt: step.attempt, startedAt: times.started_at, finishedAt: times.finished_at, status: 'succeeded', ...logs });
       this.record(step.nodeId, { status: 'succeeded', attempt: step.attempt, output: result.output, error: null, attempts, ...times });
       return;
     }
     const error = result.error!;
-    attempts.push({ attempt: step.attempt, startedAt: times.started_at, finishedAt: times.finished_at, status: 'failed', error });
+    attempts.push({ attempt: step.attempt, startedAt: times.started_at, finishedAt: times.finished_at, status: 'failed', error, ...logs });
     const policy = node.retry ?? this.typeOf(step.nodeId)?.definition.retry;
     if (error.retriable && !result.interrupted && policy && step.attempt < policy.maxAttempts) {
       const nextAttemptAt = new Date(Date.now() + backoffDelay(policy, step.attempt + 1)).toISOString();
@@ -408,6 +438,7 @@ class RunExecution {
 interface StepResult {
   step: ReadyStep;
   startedAt: Date;
+  logs: LogLine[];
   finishedAt: Date;
   output?: PortItems;
   error?: StepErrorRecord;

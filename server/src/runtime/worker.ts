@@ -17,12 +17,14 @@ import type { ServerNode } from '@junction/nodes';
 import { graphileLogger, log } from '../log.ts';
 import { RUN_CANCEL_CHANNEL, RUN_TASK } from './checkpoint.ts';
 import { executeRun, type RuntimeContext } from './execute.ts';
+import type { SandboxRuntime } from './sandbox-scope.ts';
 import type { Listener } from './listener.ts';
 
 export interface WorkerOptions {
   pool: pg.Pool;
   listener: Listener;
   nodes: ReadonlyMap<string, ServerNode>;
+  sandbox: SandboxRuntime;
   concurrency: number;
   heartbeatMs: number;
   deadAfterMs: number;
@@ -62,6 +64,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     pool,
     processId,
     nodes: options.nodes,
+    sandbox: options.sandbox,
     localWaiters: options.localWaiters,
     onCancel(runId, abort) {
       let handlers = cancelHandlers.get(runId);

@@ -13,6 +13,10 @@ import { Listener } from '../runtime/listener.ts';
 import { startWorker, type WorkerHandle } from '../runtime/worker.ts';
 import { FINISHED_RUN_STATUSES } from '../db/schema.ts';
 import { setLogLevel } from '../log.ts';
+import { variableValues } from '../db/queries/variables.ts';
+import { VariableCache } from '../runtime/variables.ts';
+import { Sandbox } from '../sandbox/index.ts';
+import { DEFAULT_ADMIN_LIMITS, type SandboxAdminLimits } from '../sandbox/limits.ts';
 
 setLogLevel('warn');
 
@@ -20,6 +24,7 @@ export interface Harness {
   database: TestDatabase;
   app: ReturnType<typeof createApp>;
   worker: WorkerHandle | null;
+  sandbox: Sandbox | null;
   /** JSON request to the API; returns status and parsed body. */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
   /** Creates a workflow from a graph and returns its id. */
@@ -37,6 +42,10 @@ export interface HarnessOptions {
   bodyLimit?: number;
   heartbeatMs?: number;
   deadAfterMs?: number;
+  /** Sandbox limits (defaults: the shipped ones). */
+  sandboxLimits?: Partial<SandboxAdminLimits>;
+  /** Sandbox processes (default 1). */
+  sandboxProcesses?: number;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -46,8 +55,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const finished = new FinishedRuns(listener);
   const app = createApp({ db: database.db, pool: database.pool, finished, enqueuer: new RunEnqueuer(database.pool), bodyLimit: options.bodyLimit ?? 10 * 1024 * 1024 });
   const workers: WorkerHandle[] = [];
+  let sandbox: Sandbox | null = null;
+  // Variables change in tests from one run to the next: no caching.
+  const variables = new VariableCache(() => variableValues(database.db), 0);
   const spawnWorker = async () => {
     const worker = await startWorker({
+      sandbox: { sandbox: (sandbox ??= await Sandbox.start({ processes: options.sandboxProcesses ?? 1, isolatesPerProcess: 2 })), limits: { ...DEFAULT_ADMIN_LIMITS, ...options.sandboxLimits }, variables: () => variables.get() },
       pool: database.pool,
       listener,
       nodes: options.nodes ?? serverCatalogue,
@@ -82,6 +95,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     database,
     app,
     worker,
+    get sandbox() {
+      return sandbox;
+    },
     call,
     startWorker: spawnWorker,
     async createWorkflow(graph, name = 'Test workflow') {
@@ -100,6 +116,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       for (const w of workers) await w.stop();
+      await sandbox?.stop();
       finished.close();
       await listener.stop();
       await database.drop();

@@ -10,7 +10,8 @@ function ctx(params: unknown, json: JsonObject = {}): ItemContext<Params> {
 
 /** One condition, parsed through the schema so `caseSensitive` gets its default. */
 function holds(left: unknown, op: Condition['op'], right?: unknown, caseSensitive?: boolean): boolean {
-  return test(Condition.parse({ left, op, right, ...(caseSensitive === undefined ? {} : { caseSensitive }) }));
+  // Every operator but "matches" answers synchronously.
+  return test(Condition.parse({ left, op, right, ...(caseSensitive === undefined ? {} : { caseSensitive }) })) as boolean;
 }
 
 describe('logic.if operators', () => {
@@ -99,22 +100,23 @@ describe('logic.if operators', () => {
     }
   });
 
-  it('matches tests a regular expression against text and numbers', () => {
-    expect(holds('SKU-0042', 'matches', '^SKU-\\d{4}$')).toBe(true);
-    expect(holds('sku-0042', 'matches', '^SKU-\\d{4}$')).toBe(false);
-    expect(holds('sku-0042', 'matches', '^SKU-\\d{4}$', false)).toBe(true);
-    expect(holds(1234, 'matches', '^\\d+$')).toBe(true);
-    expect(holds({ a: 1 }, 'matches', '.*')).toBe(false);
-    expect(holds(undefined, 'matches', '.*')).toBe(false);
-  });
-
-  it('matches fails for good on a pattern that is not a regular expression', () => {
+  it('matches never runs a pattern on the host: without the sandbox it fails for good', () => {
     // The schema refuses a bad literal pattern; one computed at run time reaches test().
     expect(Condition.safeParse({ left: 'a', op: 'matches', right: '(' }).success).toBe(false);
-    const computed = { left: 'a', op: 'matches', right: '(', caseSensitive: true } as const;
-    expect(() => test(computed)).toThrow(NonRetriableError);
-    expect(() => test(computed)).toThrow(/Not a valid regular expression/);
+    expect(() => test({ left: 'a', op: 'matches', right: 'a', caseSensitive: true })).toThrow(/runs the regular expression in the sandbox/);
     expect(() => test({ left: 'a', op: 'matches', right: 5, caseSensitive: true })).toThrow(NonRetriableError);
+    // Matching itself is tested against the real sandbox: server/src/sandbox/regex.test.ts.
+  });
+
+  it('matches hands pattern, flags and text to the regex tester, and is false for other values', async () => {
+    const seen: string[][] = [];
+    const tester = async (pattern: string, flags: string, subject: string) => {
+      seen.push([pattern, flags, subject]);
+      return true;
+    };
+    expect(await test({ left: 1234, op: 'matches', right: '^\\d+$', caseSensitive: false }, tester)).toBe(true);
+    expect(await test({ left: { a: 1 }, op: 'matches', right: '.*', caseSensitive: true }, tester)).toBe(false);
+    expect(seen).toEqual([['^\\d+$', 'i', '1234']]);
   });
 });
 

@@ -33,7 +33,10 @@ function order(left: unknown, right: unknown, caseSensitive: boolean): number | 
   return undefined;
 }
 
-export function test(condition: Condition): boolean {
+/** Runs a user's regular expression: in the sandbox, under its time limit (a catastrophic pattern cannot stall the worker). */
+export type RegexTester = (pattern: string, flags: string, subject: string) => Promise<boolean>;
+
+export function test(condition: Condition, regex?: RegexTester): boolean | Promise<boolean> {
   const { left, right, op, caseSensitive } = condition;
   switch (op) {
     case 'exists':
@@ -52,13 +55,9 @@ export function test(condition: Condition): boolean {
       return false;
     case 'matches': {
       if (typeof right !== 'string') throw new NonRetriableError('"matches" needs a regular expression as the value to compare with');
-      let pattern: RegExp;
-      try {
-        pattern = new RegExp(right, caseSensitive ? '' : 'i');
-      } catch (error) {
-        throw new NonRetriableError(`Not a valid regular expression: ${(error as Error).message}`, { cause: error });
-      }
-      return typeof left === 'string' || typeof left === 'number' ? pattern.test(String(left)) : false;
+      if (!regex) throw new NonRetriableError('"matches" runs the regular expression in the sandbox, which is not running here');
+      if (typeof left !== 'string' && typeof left !== 'number') return false;
+      return regex(right, caseSensitive ? '' : 'i', String(left));
     }
     case 'gt':
     case 'gte':
@@ -74,8 +73,9 @@ export function test(condition: Condition): boolean {
   }
 }
 
-export const run: PerItemRun<Params> = ({ params, item }) => {
-  const results = params.conditions.map(test);
+export const run: PerItemRun<Params> = async ({ params, item, sandbox }) => {
+  const regex: RegexTester | undefined = sandbox && ((pattern, flags, subject) => sandbox.testRegex(pattern, flags, subject));
+  const results = await Promise.all(params.conditions.map((condition) => test(condition, regex)));
   const passed = params.combine === 'and' ? results.every(Boolean) : results.some(Boolean);
   return passed ? { true: [{ json: item.json }], false: [] } : { true: [], false: [{ json: item.json }] };
 };

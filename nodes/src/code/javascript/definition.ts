@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { defineNode } from '../../sdk/index.ts';
+
+export const EXAMPLE_CODE = `// $input.all() is every item; return the items this step emits.
+return $input.all().map((item) => ({ json: { ...item.json, checkedAt: $now.toISO() } }));`;
+
+export const Params = z
+  .object({
+    mode: z
+      .enum(['allItems', 'perItem'])
+      .default('allItems')
+      .describe(
+        'allItems: the code runs once, with every item in $input.all(), and returns a list. perItem: it runs for each item, which is $json / $input.item, and returns that item (or a list, or nothing to drop it).',
+      ),
+    code: z
+      .string()
+      .min(1, 'Write some JavaScript')
+      .max(100_000, 'The code is at most 100,000 characters')
+      .default(EXAMPLE_CODE)
+      .describe(
+        'JavaScript (await works). Available: $input, $json, $node("Name"), $run, $workflow, $vars, $now, $today, DateTime (Luxon), console.log (kept in the step record). No network, files or timers.',
+      ),
+  })
+  .strict();
+export type Params = z.infer<typeof Params>;
+
+export const definition = defineNode({
+  type: 'code.javascript',
+  version: 1,
+  label: 'Code',
+  description: 'Runs your JavaScript on the items, in the sandbox.',
+  icon: 'code',
+  category: 'code',
+  inputs: ['main'],
+  outputs: ['main'],
+  params: Params,
+  // The sandbox call covers every item at once, whichever mode the code runs in.
+  mode: 'allItems',
+  sideEffects: false,
+  literalParams: ['code'],
+});

@@ -1,0 +1,100 @@
+/**
+ * What a run's steps get from the sandbox: the run's scope (its `$run`, `$workflow`,
+ * `$vars`, time zone, limits, the outputs `$node("...")` reads), the expression
+ * evaluator for params.ts, and the `SandboxAccess` a node's run receives. Errors come
+ * back as step errors naming the node, and for limits which limit was hit.
+ */
+import { NodeError, NonRetriableError, type GraphNode, type Item, type SandboxAccess, type WorkflowGraph } from '@junction/nodes';
+import { failureError, SandboxFailure, type GuestError, type LogLine, type RunScope, type Sandbox } from '../sandbox/index.ts';
+import { limitsFor, type SandboxAdminLimits } from '../sandbox/limits.ts';
+import type { ParamsScope } from './params.ts';
+
+export interface SandboxRuntime {
+  sandbox: Sandbox;
+  limits: SandboxAdminLimits;
+  /** `$vars`: the instance's variables (cached briefly by the worker). */
+  variables(): Promise<Record<string, string>>;
+}
+
+export interface RunFacts {
+  id: string;
+  createdAt: Date;
+  workflowId: string;
+  workflowName: string;
+  versionId: string;
+  versionNumber: number;
+  graph: WorkflowGraph;
+}
+
+export function runScope(rt: SandboxRuntime, facts: RunFacts, outputOf: RunScope['outputOf']): RunScope {
+  let info: ReturnType<RunScope['info']> | null = null;
+  return {
+    runId: facts.id,
+    limits: limitsFor(facts.graph.settings, rt.limits),
+    outputOf,
+    info: () =>
+      (info ??= rt.variables().then((vars) => ({
+        run: { id: facts.id, startedAt: facts.createdAt.toISOString() },
+        workflow: { id: facts.workflowId, name: facts.workflowName, version: facts.versionNumber },
+        timezone: facts.graph.settings.timezone,
+        vars,
+      }))),
+  };
+}
+
+export function paramsScope(rt: SandboxRuntime, scope: RunScope, versionId: string, nodeId: string): ParamsScope {
+  return { key: `${versionId}:${nodeId}`, evaluate: (batch) => rt.sandbox.expressions(scope, batch) };
+}
+
+function codeError(node: Pick<GraphNode, 'name'>, error: GuestError, itemCount: number): NonRetriableError {
+  const where = [`Code in "${node.name}"`];
+  if (error.line !== undefined) where.push(`line ${error.line}, column ${error.column}`);
+  if (error.item !== undefined && itemCount > 1) where.push(`item ${error.item}`);
+  const what = error.serialize ? `returned something that is not JSON data: ${error.message}` : `${error.name}: ${error.message}`;
+  return new NonRetriableError(`${where.join(', ')}: ${what}`, {
+    details: {
+      ...(error.line !== undefined ? { line: error.line, column: error.column } : {}),
+      ...(error.item !== undefined ? { item: error.item } : {}),
+    },
+  });
+}
+
+function syntaxError(node: Pick<GraphNode, 'name'>, failure: SandboxFailure): NonRetriableError {
+  const at = /\s*\[code\.js:(\d+):(\d+)\]$/.exec(failure.message);
+  const message = at ? failure.message.slice(0, at.index) : failure.message;
+  return new NonRetriableError(`Code in "${node.name}"${at ? `, line ${at[1]}, column ${at[2]}` : ''} has a syntax error: ${message}`, {
+    details: at ? { line: Number(at[1]), column: Number(at[2]) } : undefined,
+  });
+}
+
+/** The sandbox as one step's node sees it; its console output goes into `logs`. */
+export function stepSandbox(rt: SandboxRuntime, scope: RunScope, node: Pick<GraphNode, 'id' | 'name'>, versionId: string, logs: LogLine[]): SandboxAccess {
+  const rethrow = (error: unknown, what: string, setting: string): never => {
+    if (error instanceof SandboxFailure) {
+      if (error.failure.kind === 'syntax') throw syntaxError(node, error);
+      throw failureError(what, error.failure, setting);
+    }
+    if (error instanceof NodeError) throw error;
+    throw new NodeError(`${what} could not run in the sandbox: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  };
+  return {
+    async runCode({ code, mode, items }): Promise<Item[]> {
+      let outcome;
+      try {
+        outcome = await rt.sandbox.code(scope, { key: `${versionId}:${node.id}`, code, mode, items });
+      } catch (error) {
+        return rethrow(error, `Code in "${node.name}"`, 'codeTimeoutMs');
+      }
+      logs.push(...outcome.logs);
+      if (!outcome.ok) throw codeError(node, outcome.error, items.length);
+      return outcome.items;
+    },
+    async testRegex(pattern, flags, subject) {
+      try {
+        return await rt.sandbox.regex(scope, pattern, flags, subject);
+      } catch (error) {
+        return rethrow(error, `The regular expression of "${node.name}"`, 'expressionTimeoutMs');
+      }
+    },
+  };
+}
