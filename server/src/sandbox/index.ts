@@ -66,23 +66,20 @@ export interface LogLine {
 
 export type CodeOutcome = { ok: true; items: Item[]; logs: LogLine[] } | { ok: false; error: GuestError; logs: LogLine[] };
 
-const LIMIT_SETTING: Record<string, string> = {
-  time: 'the time limit',
-  memory: 'the memory limit',
-  output: 'the output size limit',
-};
-
 /**
  * A call that hit a limit, crashed its process, or could not be compiled. `details.limit`
  * names the limit (time, memory, output) so run history can show which.
+ *
+ * @param timeSetting the workflow setting behind the time limit (codeTimeoutMs or expressionTimeoutMs)
  */
-export function failureError(what: string, failure: CallFailure, setting: string): NodeError {
-  const limit = LIMIT_SETTING[failure.kind];
-  if (limit) {
-    return new NonRetriableError(`${what} ${failure.message} (${limit}; see ${setting} in the workflow's settings)`, {
-      details: { limit: failure.kind },
-    });
-  }
+export function failureError(what: string, failure: CallFailure, timeSetting: string): NodeError {
+  const where: Partial<Record<string, string>> = {
+    time: `the time limit; see ${timeSetting} in the workflow's settings`,
+    memory: "the memory limit; see memoryMb in the workflow's settings",
+    output: 'the output size limit; JUNCTION_SANDBOX_OUTPUT_LIMIT on the server',
+  };
+  const limit = where[failure.kind];
+  if (limit) return new NonRetriableError(`${what} ${failure.message} (${limit})`, { details: { limit: failure.kind } });
   if (failure.kind === 'crash') return new NodeError(`${what} could not finish: ${failure.message}`, { details: { limit: 'crash' } });
   if (failure.kind === 'syntax') return new NonRetriableError(`${what} has a syntax error: ${failure.message}`);
   return new NodeError(`${what} could not run in the sandbox: ${failure.message}`);
