@@ -16,6 +16,17 @@ function send(message: ChildMessage): void {
   if (process.connected) process.send!(message);
 }
 
+/** What the escape tests check was not touched: this process's own built-ins. */
+function health() {
+  return {
+    pid: process.pid,
+    objectPrototype: Object.getOwnPropertyNames(Object.prototype).sort(),
+    arrayPrototype: Object.getOwnPropertyNames(Array.prototype).sort(),
+    jsonParseIsNative: Function.prototype.toString.call(JSON.parse).includes('[native code]'),
+    rssBytes: process.memoryUsage().rss,
+  };
+}
+
 function main(): void {
   if (!process.send) throw new Error('the sandbox process must be started by the worker (it talks over IPC)');
   const isolatedVm = installedIsolatedVm();
@@ -30,6 +41,10 @@ function main(): void {
     }
     if (message.type !== 'call') return;
     const { id, call } = message;
+    if (call.kind === 'health') {
+      send({ type: 'result', id, ok: true, value: JSON.stringify(health()) });
+      return;
+    }
     pool.call(call).then(
       (value) => send({ type: 'result', id, ok: true, value }),
       (error: unknown) => {

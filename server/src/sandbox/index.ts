@@ -82,6 +82,7 @@ export function failureError(what: string, failure: CallFailure, timeSetting: st
   if (limit) return new NonRetriableError(`${what} ${failure.message} (${limit})`, { details: { limit: failure.kind } });
   if (failure.kind === 'crash') return new NodeError(`${what} could not finish: ${failure.message}`, { details: { limit: 'crash' } });
   if (failure.kind === 'syntax') return new NonRetriableError(`${what} has a syntax error: ${failure.message}`);
+  if (failure.kind === 'rejection') return new NonRetriableError(`${what}: a promise was rejected and nothing caught it: ${failure.message}`);
   return new NodeError(`${what} could not run in the sandbox: ${failure.message}`);
 }
 
@@ -190,6 +191,10 @@ export class Sandbox {
 
   pids(): number[] {
     return this.supervisor.pids();
+  }
+
+  health(): Promise<unknown[]> {
+    return this.supervisor.health();
   }
 
   stop(): Promise<void> {

@@ -214,7 +214,10 @@ export class IsolatePool {
         // A context interrupted mid-way may hold half-done state: the run gets a new one.
         heap.release(call.runId);
         if (isTimeout(error)) throw new CallError({ kind: 'time', message: `ran longer than the ${call.timeoutMs} ms time limit` }, { cause: error });
-        throw new CallError({ kind: 'internal', message: error instanceof Error ? error.message : String(error) }, { cause: error });
+        // The guest runtime answers every error of user code itself; what still escapes
+        // is a promise the code rejected and left unhandled, which isolated-vm reports.
+        const message = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
+        throw new CallError({ kind: 'rejection', message }, { cause: error });
       }
     });
   }

@@ -21,7 +21,8 @@ export interface RunInfo {
   vars: Record<string, string>;
 }
 
-export type CallKind = 'expressions' | 'code' | 'regex';
+/** `health` reports on the sandbox process itself (its own Object.prototype, memory): diagnostics and the escape tests. */
+export type CallKind = 'expressions' | 'code' | 'regex' | 'health';
 
 export interface SandboxCall {
   kind: CallKind;
@@ -39,7 +40,8 @@ export interface SandboxCall {
 }
 
 /** Which limit a failed call hit, or what else went wrong. */
-export type FailureKind = 'time' | 'memory' | 'output' | 'syntax' | 'crash' | 'internal';
+/** `rejection`: guest code left a promise rejected with nothing to catch it (isolated-vm fails the call then). */
+export type FailureKind = 'time' | 'memory' | 'output' | 'syntax' | 'rejection' | 'crash' | 'internal';
 
 export interface CallFailure {
   kind: FailureKind;
@@ -53,7 +55,7 @@ export type ChildMessage =
   | { type: 'result'; id: number; ok: true; value: string }
   | { type: 'result'; id: number; ok: false; failure: CallFailure };
 
-const FAILURE_KINDS: readonly string[] = ['time', 'memory', 'output', 'syntax', 'crash', 'internal'];
+const FAILURE_KINDS: readonly string[] = ['time', 'memory', 'output', 'syntax', 'rejection', 'crash', 'internal'];
 
 /** Checks a message from a sandbox process; anything else means the process misbehaves. */
 export function isChildMessage(message: unknown): message is ChildMessage {

@@ -185,8 +185,22 @@ export class SandboxSupervisor {
     return best;
   }
 
-  private dispatch(pending: Pending): void {
-    const target = this.processFor(pending.call.runId);
+  /** Each sandbox process's report on itself (see child.ts `health`). */
+  health(): Promise<unknown[]> {
+    return Promise.all(
+      this.processes.map(
+        (p) =>
+          new Promise<unknown>((resolve, reject) => {
+            const call: SandboxCall = { kind: 'health', runId: '', info: { run: { id: '', startedAt: '' }, workflow: { id: '', name: '', version: 0 }, timezone: 'UTC', vars: {} }, memoryMb: 0, timeoutMs: 1000, payload: '' };
+            const pending: Pending = { id: this.nextId++, call, resolve: (text) => resolve(JSON.parse(text)), reject, resent: true, hung: false };
+            this.dispatch(pending, p);
+          }),
+      ),
+    );
+  }
+
+  private dispatch(pending: Pending, to?: SandboxProcess): void {
+    const target = to ?? this.processFor(pending.call.runId);
     target.pending.set(pending.id, pending);
     const send = () => {
       if (target.exited) return; // onExit re-dispatches or fails it

@@ -1,0 +1,23 @@
+/**
+ * Run scopes for tests that call the sandbox directly (no database, no worker): what the
+ * runtime would pass for a run of a workflow named "Test".
+ */
+import type { Item } from '@junction/nodes';
+import type { RunScope, SandboxLimits } from './index.ts';
+import { DEFAULT_ADMIN_LIMITS, limitsFor } from './limits.ts';
+
+export const TEST_LIMITS: SandboxLimits = limitsFor({}, DEFAULT_ADMIN_LIMITS);
+
+export function testScope(runId: string, options: { limits?: Partial<SandboxLimits>; outputs?: Record<string, Item[] | null>; timezone?: string } = {}): RunScope {
+  return {
+    runId,
+    limits: { ...TEST_LIMITS, ...options.limits },
+    outputOf: (name) => options.outputs?.[name],
+    info: async () => ({
+      run: { id: runId, startedAt: '2026-11-25T10:00:00.000Z' },
+      workflow: { id: 'wf-test', name: 'Test', version: 1 },
+      timezone: options.timezone ?? 'UTC',
+      vars: {},
+    }),
+  };
+}
