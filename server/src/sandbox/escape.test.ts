@@ -264,7 +264,7 @@ const walk = (o, depth) => { if (!o || (typeof o !== 'object' && typeof o !== 'f
 walk(globalThis, 0);
 return { names, found };`);
     expect(outcome.ok).toBe(true);
-    const { names, found } = (outcome as { items: { json: { names: string[]; found: string[] } }[] }).items[0]!.json;
+    const { names, found } = (outcome as unknown as { items: { json: { names: string[]; found: string[] } }[] }).items[0]!.json;
     expect(found).toEqual([]);
     const standard = new Set(['DateTime', 'Duration', 'Interval', 'luxon', 'console', 'globalThis', 'Symbol(Symbol.toStringTag)']);
     const unexpected = names.filter((name) => !standard.has(name) && !/^[A-Z][A-Za-z0-9]*$|^(parseFloat|parseInt|decodeURI|decodeURIComponent|encodeURI|encodeURIComponent|escape|unescape|eval|isFinite|isNaN|undefined|NaN|Infinity)$/.test(name));
