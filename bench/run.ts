@@ -3,7 +3,7 @@
  *
  *   npm run bench -- [scenario...] [--duration 30] [--connections 50] [--warmup 3] [--cpu-prof] [--count-queries]
  *
- * Scenarios: b1 (default: all). Each starts a Junction process on a fresh database of the
+ * Scenarios: b1, b1b, b2 (default: all). Each starts a Junction process on a fresh database of the
  * local PostgreSQL (or BENCH_DATABASE_URL's), prints its figures and the machine, and
  * writes them to bench/results/<scenario>-<timestamp>.json.
  */
@@ -12,6 +12,8 @@ import { cleanUp, writeResults, type ScenarioOptions, type ScenarioResult } from
 
 const scenarios: Record<string, () => Promise<{ run(options: ScenarioOptions): Promise<ScenarioResult> }>> = {
   b1: () => import('./b1-webhook.ts'),
+  b1b: () => import('./b1b-code-chain.ts'),
+  b2: () => import('./b2-sandbox.ts'),
 };
 
 function positiveNumber(name: string, value: string | undefined, fallback: number, min = 1): number {

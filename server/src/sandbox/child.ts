@@ -17,8 +17,9 @@ function send(message: ChildMessage): void {
 }
 
 /** What the escape tests check was not touched: this process's own built-ins. */
-function health() {
+function health(pool: IsolatePool) {
   return {
+    isolates: pool.stats(),
     pid: process.pid,
     objectPrototype: Object.getOwnPropertyNames(Object.prototype).sort(),
     arrayPrototype: Object.getOwnPropertyNames(Array.prototype).sort(),
@@ -42,7 +43,7 @@ function main(): void {
     if (message.type !== 'call') return;
     const { id, call } = message;
     if (call.kind === 'health') {
-      send({ type: 'result', id, ok: true, value: JSON.stringify(health()) });
+      send({ type: 'result', id, ok: true, value: JSON.stringify(health(pool)) });
       return;
     }
     pool.call(call).then(

@@ -275,6 +275,25 @@ export class IsolatePool {
     }
   }
 
+  /** Each live isolate's heap and how many run contexts it holds (diagnostics, benchmarks). */
+  stats(): { memoryMb: number; contexts: number; heapBytes: number; usedHeapBytes: number; externalBytes: number }[] {
+    const out = [];
+    for (const group of this.groups.values()) {
+      for (const slot of group) {
+        if (slot.heap.isolate.isDisposed) continue;
+        const heap = slot.heap.isolate.getHeapStatisticsSync();
+        out.push({
+          memoryMb: slot.memoryMb,
+          contexts: slot.heap.contexts.size,
+          heapBytes: heap.total_heap_size,
+          usedHeapBytes: heap.used_heap_size,
+          externalBytes: heap.externally_allocated_size,
+        });
+      }
+    }
+    return out;
+  }
+
   close(): void {
     clearInterval(this.sweeper);
     for (const group of this.groups.values()) for (const slot of group) slot.heap.dispose();
