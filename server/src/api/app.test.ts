@@ -27,6 +27,7 @@ describe('GET /api/node-types', () => {
     expect(response.status).toBe(200);
     const types = response.body.nodeTypes as any[];
     expect(types.map((t) => t.type).sort()).toEqual([
+      'code.javascript',
       'connector.http',
       'logic.if',
       'logic.noop',

@@ -15,6 +15,7 @@ const NodeType = z
     sideEffects: z.boolean(),
     retry: z.object({ maxAttempts: z.number(), backoffMs: z.number(), maxBackoffMs: z.number() }),
     trigger: z.object({ kind: z.string() }).optional(),
+    literalParams: z.array(z.string()).optional().openapi({ description: 'Params taken as written: {{ }} in them is not an expression (the Code node\'s code)' }),
     params: z.record(z.string(), z.unknown()).openapi({ description: "JSON Schema of the node's params (what the editor renders a form from)" }),
   })
   .openapi('NodeType');
@@ -22,7 +23,7 @@ const NodeType = z
 /** A node type as the editor sees it: everything but `run`, params as JSON Schema. */
 export function describeNodeType(definition: NodeDefinition): z.infer<typeof NodeType> {
   const { params, ...rest } = definition;
-  return { ...rest, inputs: [...rest.inputs], outputs: [...rest.outputs], params: z.toJSONSchema(params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown> };
+  return { ...rest, inputs: [...rest.inputs], outputs: [...rest.outputs], literalParams: rest.literalParams ? [...rest.literalParams] : undefined, params: z.toJSONSchema(params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown> };
 }
 
 const described = definitions.map(describeNodeType);

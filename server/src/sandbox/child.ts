@@ -24,6 +24,7 @@ function health(pool: IsolatePool) {
     objectPrototype: Object.getOwnPropertyNames(Object.prototype).sort(),
     arrayPrototype: Object.getOwnPropertyNames(Array.prototype).sort(),
     jsonParseIsNative: Function.prototype.toString.call(JSON.parse).includes('[native code]'),
+    environmentVariables: Object.keys(process.env).length,
     rssBytes: process.memoryUsage().rss,
   };
 }

@@ -37,6 +37,8 @@ beforeAll(async () => {
   port = (server.address() as { port: number }).port;
   sandbox = await Sandbox.start({ processes: 1, isolatesPerProcess: 2 });
   baselineHealth = (await sandbox.health())[0];
+  // The sandbox process holds none of the worker's environment (DATABASE_URL and the like).
+  expect(baselineHealth.environmentVariables).toBe(0);
 });
 
 afterAll(async () => {

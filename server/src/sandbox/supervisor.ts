@@ -69,6 +69,9 @@ class SandboxProcess {
     this.child = fork(CHILD_ENTRY, [JSON.stringify({ isolatesPerGroup: options.isolatesPerProcess })], {
       // isolated-vm needs --no-node-snapshot; nothing of the worker's own flags is passed on.
       execArgv: ['--no-node-snapshot'],
+      // Nothing of the worker's environment (DATABASE_URL, keys): were V8 ever escaped,
+      // the process would hold no secret to take.
+      env: {},
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
