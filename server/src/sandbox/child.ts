@@ -8,7 +8,7 @@
  * reads the environment).
  */
 import { CallError, IsolatePool } from './isolates.ts';
-import type { ChildMessage, ParentMessage } from './protocol.ts';
+import { HEARTBEAT_MS, type ChildMessage, type ParentMessage } from './protocol.ts';
 import { assertSandboxRuntime, installedIsolatedVm } from './version.ts';
 
 function send(message: ChildMessage): void {
@@ -47,7 +47,8 @@ function main(): void {
       send({ type: 'result', id, ok: true, value: JSON.stringify(health(pool)) });
       return;
     }
-    pool.call(call).then(
+    const waiting = { queued: () => send({ type: 'queued', id }), started: () => send({ type: 'started', id }) };
+    pool.call(call, waiting).then(
       (value) => send({ type: 'result', id, ok: true, value }),
       (error: unknown) => {
         const failure = error instanceof CallError ? error.failure : { kind: 'internal' as const, message: error instanceof Error ? error.message : String(error) };
@@ -60,6 +61,7 @@ function main(): void {
     pool.close();
     process.exit(0);
   });
+  setInterval(() => send({ type: 'alive' }), HEARTBEAT_MS);
   send({ type: 'ready', isolatedVm });
 }
 

@@ -137,10 +137,16 @@ class Slot {
     this.heap = new Heap(memoryMb);
   }
 
-  /** Runs `task` after the calls before it; the heap it gets is the live one at that time. */
-  enqueue<T>(task: (heap: Heap) => Promise<T>): Promise<T> {
+  /**
+   * Runs `task` after the calls before it; the heap it gets is the live one at that time.
+   * `waiting` hears when the task has to wait behind others, and when it starts after that.
+   */
+  enqueue<T>(task: (heap: Heap) => Promise<T>, waiting?: QueueListener): Promise<T> {
+    const behind = this.queued > 0;
+    if (behind) waiting?.queued();
     this.queued++;
     const result = this.queue.then(() => {
+      if (behind) waiting?.started();
       if (this.heap.isolate.isDisposed || this.heap.contextsCreated >= CONTEXTS_PER_ISOLATE_LIFE) this.renew();
       return task(this.heap);
     });
@@ -155,6 +161,12 @@ class Slot {
     this.heap.dispose();
     this.heap = new Heap(this.memoryMb);
   }
+}
+
+/** Told when a call waits behind others in its isolate, and when it starts after all. */
+export interface QueueListener {
+  queued(): void;
+  started(): void;
 }
 
 export interface PoolOptions {
@@ -199,7 +211,7 @@ export class IsolatePool {
   }
 
   /** Runs one call; resolves with the guest's JSON text or rejects with a CallError. */
-  call(call: SandboxCall): Promise<string> {
+  call(call: SandboxCall, waiting?: QueueListener): Promise<string> {
     const slot = this.slotFor(call.runId, call.memoryMb);
     return slot.enqueue(async (heap) => {
       try {
@@ -219,7 +231,7 @@ export class IsolatePool {
         const message = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
         throw new CallError({ kind: 'rejection', message }, { cause: error });
       }
-    });
+    }, waiting);
   }
 
   private async callIn(heap: Heap, call: SandboxCall): Promise<string> {

@@ -50,10 +50,20 @@ export interface CallFailure {
 
 export type ParentMessage = { type: 'call'; id: number; call: SandboxCall } | { type: 'release'; runId: string };
 
+/**
+ * `queued`/`started`: a call waits behind others in its isolate, and starts after all
+ * (the worker times a call's deadline from its start). `alive`: a heartbeat, so a process
+ * that stops answering altogether is noticed even when no deadline is running.
+ */
 export type ChildMessage =
   | { type: 'ready'; isolatedVm: string }
+  | { type: 'queued' | 'started'; id: number }
+  | { type: 'alive' }
   | { type: 'result'; id: number; ok: true; value: string }
   | { type: 'result'; id: number; ok: false; failure: CallFailure };
+
+/** How often a sandbox process says it is alive; one silent for many of these is killed. */
+export const HEARTBEAT_MS = 500;
 
 const FAILURE_KINDS: readonly string[] = ['time', 'memory', 'output', 'syntax', 'rejection', 'crash', 'internal'];
 
@@ -62,6 +72,8 @@ export function isChildMessage(message: unknown): message is ChildMessage {
   if (typeof message !== 'object' || message === null) return false;
   const m = message as Record<string, unknown>;
   if (m.type === 'ready') return typeof m.isolatedVm === 'string';
+  if (m.type === 'alive') return true;
+  if (m.type === 'queued' || m.type === 'started') return typeof m.id === 'number';
   if (m.type !== 'result' || typeof m.id !== 'number') return false;
   if (m.ok === true) return typeof m.value === 'string';
   const failure = m.failure as Record<string, unknown> | undefined;

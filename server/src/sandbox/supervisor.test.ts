@@ -45,9 +45,20 @@ describe('the supervisor', () => {
     await expect(quick('after-hang')).resolves.toMatchObject({ ok: true, items: [{ json: { ok: 1 } }] });
   });
 
+  it('does not take a call waiting behind a long one in its isolate for a hung process', async () => {
+    const [pid] = supervisor.pids();
+    const long = sandbox.code(testScope('long', { limits: { codeTimeoutMs: 1200 } }), { key: 'loop', code: 'while (true) {}', mode: 'allItems', items: [] });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // One isolate: this call waits ~1.2 s, past its own limit and grace (200 + 300 ms).
+    const waiting = sandbox.code(testScope('waits', { limits: { codeTimeoutMs: 200 } }), { key: 'quick', code: 'return { ok: 1 };', mode: 'allItems', items: [] });
+    await expect(long).rejects.toMatchObject({ failure: { kind: 'time', message: 'ran longer than the 1200 ms time limit' } });
+    await expect(waiting).resolves.toMatchObject({ ok: true, items: [{ json: { ok: 1 } }] });
+    expect(supervisor.pids()[0]).toBe(pid);
+  });
+
   it('restarts a process that sends an unreadable message and sends its calls again', async () => {
     const [pid] = supervisor.pids();
-    const pending = sandbox.code(testScope('slow'), { key: 'slow', code: 'let x = 0;\nfor (let i = 0; i < 3e7; i++) x += i;\nreturn { x };', mode: 'allItems', items: [] });
+    const pending = sandbox.code(testScope('slow'), { key: 'slow', code: 'let x = 0;\nfor (let i = 0; i < 3e8; i++) x += i;\nreturn { x };', mode: 'allItems', items: [] });
     await new Promise((resolve) => setTimeout(resolve, 30));
     // What a corrupted process might send: not one of the protocol's messages.
     (supervisor as unknown as { processes: { child: { emit(event: string, message: unknown): void } }[] }).processes[0]!.child.emit('message', { type: 'result', id: 'x' });

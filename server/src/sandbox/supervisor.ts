@@ -14,10 +14,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { log } from '../log.ts';
-import { isChildMessage, type CallFailure, type ChildMessage, type ParentMessage, type SandboxCall } from './protocol.ts';
+import { HEARTBEAT_MS, isChildMessage, type CallFailure, type ChildMessage, type ParentMessage, type SandboxCall } from './protocol.ts';
 import { assertSandboxRuntime } from './version.ts';
 
 const CHILD_ENTRY = fileURLToPath(new URL('./child.ts', import.meta.url));
+/** A process with calls in flight that has said nothing (not even its heartbeat) for this long is hung. */
+const UNRESPONSIVE_MS = 10 * HEARTBEAT_MS;
 
 export interface SupervisorOptions {
   processes: number;
@@ -56,6 +58,8 @@ class SandboxProcess {
   readonly pending = new Map<number, Pending>();
   exited = false;
   isReady = false;
+  /** When it last sent anything. */
+  lastHeard = Date.now();
 
   readonly index: number;
 
@@ -88,6 +92,7 @@ class SandboxProcess {
       this.kill();
     }, options.startTimeoutMs ?? 10_000);
     this.child.on('message', (message: unknown) => {
+      this.lastHeard = Date.now();
       if (!isChildMessage(message)) {
         log.error('a sandbox process sent an unreadable message; restarting it', { pid: this.child.pid });
         this.kill();
@@ -134,12 +139,22 @@ export class SandboxSupervisor {
   private stopping = false;
   private readonly recentExits: number[] = [];
   private readonly graceMs: number;
+  private readonly watchdog: NodeJS.Timeout;
 
   private readonly options: SupervisorOptions;
 
   private constructor(options: SupervisorOptions) {
     this.options = options;
     this.graceMs = options.graceMs ?? 2000;
+    this.watchdog = setInterval(() => {
+      for (const p of this.processes) {
+        if (p.isReady && p.pending.size > 0 && Date.now() - p.lastHeard > UNRESPONSIVE_MS) {
+          log.warn('a sandbox process stopped answering; killing it', { pid: p.child.pid, silentMs: Date.now() - p.lastHeard });
+          p.kill();
+        }
+      }
+    }, HEARTBEAT_MS);
+    this.watchdog.unref();
   }
 
   /** Checks isolated-vm's version and starts the sandbox processes. */
@@ -208,18 +223,34 @@ export class SandboxSupervisor {
     const send = () => {
       if (target.exited) return; // onExit re-dispatches or fails it
       if (!target.send({ type: 'call', id: pending.id, call: pending.call })) return;
-      // Context creation and compiling come on top of the guest's own time.
-      pending.timer = setTimeout(() => {
-        pending.hung = true;
-        log.warn('a sandbox process missed a deadline; killing it', { pid: target.child.pid, runId: pending.call.runId, kind: pending.call.kind });
-        target.kill();
-      }, pending.call.timeoutMs + this.graceMs);
+      this.arm(pending, target);
     };
     if (target.isReady) send();
     else target.ready.then(send, () => undefined);
   }
 
+  /**
+   * The call's deadline: its own limit plus a grace (context creation and compiling come
+   * on top of the guest's time). Past it the process is presumed hung and killed.
+   */
+  private arm(pending: Pending, target: SandboxProcess): void {
+    clearTimeout(pending.timer);
+    pending.timer = setTimeout(() => {
+      pending.hung = true;
+      log.warn('a sandbox process missed a deadline; killing it', { pid: target.child.pid, runId: pending.call.runId, kind: pending.call.kind });
+      target.kill();
+    }, pending.call.timeoutMs + this.graceMs);
+  }
+
   private onResult(from: SandboxProcess, message: ChildMessage): void {
+    if (message.type === 'queued' || message.type === 'started') {
+      const waiting = from.pending.get(message.id);
+      if (!waiting) return;
+      // Waiting behind another call in its isolate is not running: the clock starts at the start.
+      if (message.type === 'queued') clearTimeout(waiting.timer);
+      else this.arm(waiting, from);
+      return;
+    }
     if (message.type !== 'result') return;
     const pending = from.pending.get(message.id);
     if (!pending) return;
@@ -277,6 +308,7 @@ export class SandboxSupervisor {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    clearInterval(this.watchdog);
     await Promise.all(
       this.processes.map(
         (p) =>
