@@ -31,6 +31,8 @@ export const CODE_FILENAME = 'code.js';
 const PROGRAMS_PER_ISOLATE = 500;
 /** A context whose run has not called for this long is dropped (the worker normally releases it). */
 const CONTEXT_IDLE_MS = 5 * 60_000;
+/** Isolates of a memory limit no run has used for this long are disposed. */
+const GROUP_IDLE_MS = 2 * 60_000;
 /** Isolates are replaced after this many contexts, so no heap lives forever. */
 const CONTEXTS_PER_ISOLATE_LIFE = 20_000;
 /** Waiting for a promise after the guest's CPU time limit: it can only be a promise that never settles. */
@@ -129,6 +131,7 @@ class Slot {
   heap: Heap;
   private queue: Promise<unknown> = Promise.resolve();
   queued = 0;
+  lastUsed = Date.now();
 
   readonly memoryMb: number;
 
@@ -142,6 +145,7 @@ class Slot {
    * `waiting` hears when the task has to wait behind others, and when it starts after that.
    */
   enqueue<T>(task: (heap: Heap) => Promise<T>, waiting?: QueueListener): Promise<T> {
+    this.lastUsed = Date.now();
     const behind = this.queued > 0;
     if (behind) waiting?.queued();
     this.queued++;
@@ -280,9 +284,15 @@ export class IsolatePool {
 
   private sweep(): void {
     const cutoff = Date.now() - CONTEXT_IDLE_MS;
-    for (const group of this.groups.values()) {
+    for (const [memoryMb, group] of this.groups) {
       for (const slot of group) {
         for (const [runId, context] of slot.heap.contexts) if (context.lastUsed < cutoff) this.release(runId);
+      }
+      // Each memory limit in use has isolates of its own; one no run has used for a while
+      // goes, so workflows with many different limits cannot pile isolates up.
+      if (group.every((slot) => slot.queued === 0 && slot.heap.contexts.size === 0 && slot.lastUsed < Date.now() - GROUP_IDLE_MS)) {
+        for (const slot of group) slot.heap.dispose();
+        this.groups.delete(memoryMb);
       }
     }
   }
