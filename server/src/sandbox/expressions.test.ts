@@ -96,6 +96,14 @@ describe('expressions', () => {
     });
   });
 
+  it('read nodes whose names are also names of function properties', async () => {
+    const detail = await chain(
+      [set('p', 'prototype', { x: 1 }), set('n', 'name', { y: 2 }), set('use', 'Use', { x: '{{ $node("prototype").json.x + $node["name"].json.y }}', viaProperty: '{{ $node.name.json.y }}' })],
+      {},
+    );
+    expect(output(detail, 'use')[0]).toMatchObject({ x: 3, viaProperty: 2 });
+  });
+
   it('explain $node with a name computed at run time, or one no node has', async () => {
     const computed = await chain([set('use', 'Use', { x: '{{ $node("Sta" + "rt").json }}' })], {});
     expect(computed.status).toBe('failed');

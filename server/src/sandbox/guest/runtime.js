@@ -132,7 +132,8 @@
         },
       };
     }
-    const $node = function (name) {
+    // An arrow function: no own `prototype`, so a node named "prototype" can be a property too.
+    const $node = (name) => {
       if (typeof name !== 'string' || !hasOwn(outputs, name)) {
         throw new ErrorType(
           `$node(${typeof name === 'string' ? `"${name}"` : 'a computed name'}) is not available here: write the node's name in quotes where you use it, like $node("Lookup supplier"), so Junction can pass that node's output in`,
@@ -142,7 +143,11 @@
       return views[name];
     };
     for (const name of objectKeys(outputs)) {
-      defineProperty($node, name, { get: () => $node(name), enumerable: true, configurable: true });
+      try {
+        defineProperty($node, name, { get: () => $node(name), enumerable: true, configurable: true });
+      } catch {
+        // A name the function object cannot take as a property: $node("...") still works.
+      }
     }
     return { $input, $node };
   }
