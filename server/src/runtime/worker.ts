@@ -18,6 +18,8 @@ import { graphileLogger, log } from '../log.ts';
 import { RUN_CANCEL_CHANNEL, RUN_TASK } from './checkpoint.ts';
 import { executeRun, type RuntimeContext } from './execute.ts';
 import type { Listener } from './listener.ts';
+import type { Keyring } from '../vault/keyring.ts';
+import { CredentialResolver } from '../vault/resolve.ts';
 
 export interface WorkerOptions {
   pool: pg.Pool;
@@ -27,6 +29,8 @@ export interface WorkerOptions {
   heartbeatMs: number;
   deadAfterMs: number;
   localWaiters?: RuntimeContext['localWaiters'];
+  /** Opens credentials for the steps that use them. */
+  keyring: Keyring;
 }
 
 export interface WorkerHandle {
@@ -62,6 +66,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     pool,
     processId,
     nodes: options.nodes,
+    credentials: new CredentialResolver(pool, options.keyring),
     localWaiters: options.localWaiters,
     onCancel(runId, abort) {
       let handlers = cancelHandlers.get(runId);
