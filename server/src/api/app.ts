@@ -18,12 +18,14 @@ import type { FinishedRuns } from '../runtime/finished.ts';
 import { apiKeyRoutes } from './api-keys.ts';
 import { auditRoutes } from './audit.ts';
 import { authRoutes } from './auth.ts';
+import { credentialRoutes } from './credentials.ts';
 import { docsRoutes } from './docs.ts';
 import { ApiError } from './errors.ts';
 import { hookRoutes } from './hooks.ts';
 import { nodeTypeRoutes } from './node-types.ts';
 import { runRoutes } from './runs.ts';
 import { userRoutes } from './users.ts';
+import { workflowSharingRoutes } from './workflow-sharing.ts';
 import { workflowRoutes } from './workflows.ts';
 
 export interface ApiDeps {
@@ -81,7 +83,9 @@ export function createApp(deps: ApiDeps) {
   app.route('/api/users', userRoutes(deps));
   app.route('/api/api-keys', apiKeyRoutes(deps));
   app.route('/api/audit', auditRoutes(deps));
+  app.route('/api', credentialRoutes(deps));
   app.route('/api/workflows', workflowRoutes(deps));
+  app.route('/api/workflows', workflowSharingRoutes(deps));
   app.route('/api/runs', runRoutes(deps));
   app.route('/api/node-types', nodeTypeRoutes());
   app.route('/hooks', hookRoutes(deps));

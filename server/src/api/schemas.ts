@@ -51,6 +51,7 @@ export const Workflow = z
   .object({
     id: z.string(),
     name: z.string(),
+    ownerId: z.string().nullable().openapi({ description: 'Who created it (null: from before users existed)' }),
     active: z.boolean(),
     version: z.number().int(),
     versionId: z.string(),

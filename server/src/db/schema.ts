@@ -106,6 +106,8 @@ export const credentials = pgTable(
       .notNull()
       .references(() => users.id),
     fields: jsonb('fields').$type<Record<string, unknown>>().notNull(),
+    /** Names of the secret fields that hold a value (so metadata needs no decryption). */
+    secretsSet: text('secrets_set').array().notNull().default(sql`'{}'::text[]`),
     /** Which encryption key sealed it: rotation re-seals the records of older keys. */
     keyId: text('key_id').notNull(),
     /** base64 of nonce (12 bytes) + ciphertext + GCM tag (16 bytes). */

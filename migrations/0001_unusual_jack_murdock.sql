@@ -37,6 +37,7 @@ CREATE TABLE "credentials" (
 	"type" text NOT NULL,
 	"owner_id" uuid NOT NULL,
 	"fields" jsonb NOT NULL,
+	"secrets_set" text[] DEFAULT '{}'::text[] NOT NULL,
 	"key_id" text NOT NULL,
 	"sealed" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
