@@ -87,7 +87,7 @@ export class Keyring {
 
 const keyFilePath = (config: Config) => join(config.dataDir, KEY_FILE);
 
-async function readKeyFile(path: string): Promise<Buffer[] | null> {
+export async function readKeyFile(path: string): Promise<Buffer[] | null> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
