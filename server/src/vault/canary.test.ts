@@ -23,7 +23,9 @@ const restoreStderr = process.stderr.write.bind(process.stderr);
 /** Calls the API and keeps every answer, to search them afterwards. */
 async function call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<CallResult> {
   const response = await h.call(method, path, body, headers);
-  responses.push(JSON.stringify(response.body), JSON.stringify([...response.headers]));
+  const lines: string[] = [];
+  response.headers.forEach((value, name) => lines.push(`${name}: ${value}`));
+  responses.push(JSON.stringify(response.body), lines.join('\n'));
   return response;
 }
 

@@ -78,8 +78,8 @@ afterAll(async () => {
   await new Promise((resolve) => other.close(resolve));
 });
 
-const call = (path: string, credential: CredentialValue, redacted: string[] = [], url = `${base}${path}`) =>
-  run(itemContext(definition, { url, credential: '00000000-0000-4000-8000-000000000001' }, { json: {} }, { credentials: { credential }, redacted }));
+const call = async (path: string, credential: CredentialValue, redacted: string[] = [], url = `${base}${path}`) =>
+  await run(itemContext(definition, { url, credential: '00000000-0000-4000-8000-000000000001' }, { json: {} }, { credentials: { credential }, redacted }));
 
 const last = () => seen.at(-1)!;
 
@@ -150,7 +150,7 @@ describe('connector.http with a credential', () => {
   });
 
   it('fails when the credential it refers to was not provided', async () => {
-    const error = await run(itemContext(definition, { url: `${base}/api/g`, credential: '00000000-0000-4000-8000-000000000001' }, { json: {} })).catch((e: unknown) => e);
+    const error = await Promise.resolve().then(() => run(itemContext(definition, { url: `${base}/api/g`, credential: '00000000-0000-4000-8000-000000000001' }, { json: {} }))).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NodeError);
     expect((error as Error).message).toContain('was not provided');
   });
