@@ -229,7 +229,10 @@ describe('test connection', () => {
     const stored = await store('httpBearer', { token: TOKEN });
     expect((await h.call('POST', `/api/credentials/${stored.id}/test`, { url: `${http.url}/bearer` })).body).toMatchObject({ ok: true });
     expect(await test('hmacSecret', { secret: 'a signing secret' })).toMatchObject({ ok: true, message: expect.stringContaining('Nothing to connect to') });
+    const noBody = await h.call('POST', `/api/credentials/${stored.id}/test`);
+    expect(noBody.status).toBe(200);
+    expect(noBody.body).toMatchObject({ ok: false, message: 'Give an address (url) to test this credential against' });
     const audit = (await h.call('GET', `/api/audit?action=credential.test&resourceId=${stored.id}`)).body.entries;
-    expect(audit).toHaveLength(1);
+    expect(audit.map((entry: { details: unknown }) => entry.details)).toEqual([{ ok: false }, { ok: true }]);
   });
 });
