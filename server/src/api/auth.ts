@@ -16,7 +16,7 @@ import { clearSignInFailures, recordSignInFailure, signInLock } from '../auth/si
 import { CAPABILITIES } from '../auth/roles.ts';
 import { principalOf, SESSION_COOKIE } from '../auth/middleware.ts';
 import { decoyHash, hashPassword, Password, verifyPassword } from '../auth/passwords.ts';
-import { countUsers, createFirstOwner, createSession, deleteSession, deleteSessionsOf, findUserByEmail, getUser, updateUser, type PublicUser } from '../db/queries/users.ts';
+import { countUsers, createFirstOwner, createSession, deleteSession, deleteSessionsOf, findUserByEmail, getUser, pruneSessions, updateUser, type PublicUser } from '../db/queries/users.ts';
 import type { ApiDeps } from './app.ts';
 import { Auditor } from './audit.ts';
 import { ApiError } from './errors.ts';
@@ -46,6 +46,8 @@ export function authRoutes(deps: ApiDeps) {
   async function startSession(c: Context, user: PublicUser): Promise<string> {
     const brought = getCookie(c, SESSION_COOKIE);
     if (brought) await deleteSession(db, brought);
+    // Expired sessions are removed here, where new ones are made, rather than by a timer.
+    await pruneSessions(db);
     const { ip, userAgent } = clientOf(c, security.trustProxy);
     const session = await createSession(db, { userId: user.id, ttlMs: security.sessionTtlMs, ip, userAgent });
     setCookie(c, SESSION_COOKIE, session.token, {

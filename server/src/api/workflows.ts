@@ -4,7 +4,6 @@ import {
   createWorkflow,
   deleteWorkflow,
   getVersion,
-  getWorkflow,
   listVersions,
   listWorkflows,
   setActive,
