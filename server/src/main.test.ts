@@ -71,6 +71,13 @@ describe('npm start (server/src/main.ts)', () => {
     });
     expect(created.status).toBe(201);
     expect(processesUsing(dataDir).length).toBeGreaterThan(0);
+    // An admin command beside the running server uses its embedded PostgreSQL.
+    const beside = execFileSync(process.execPath, ['--no-node-snapshot', 'server/src/main.ts', 'create-api-key', '--name', 'beside'], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    }).trim();
+    expect((await fetch(`http://127.0.0.1:${port}/api/workflows`, { headers: { authorization: `Bearer ${beside}` } })).status).toBe(200);
 
     first.child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => first.child.once('exit', (c) => resolve(c)));
