@@ -7,8 +7,7 @@
  * (null removes an optional one) and keeps the others.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { CREDENTIAL_TYPE_IDS, CREDENTIAL_TYPES, isCredentialType, type CredentialTypeId, type CredentialValue } from '@junction/nodes';
-import type { ZodError } from 'zod';
+import { CREDENTIAL_TYPE_IDS, CREDENTIAL_TYPES, formatPath, isCredentialType, type CredentialTypeId, type CredentialValue } from '@junction/nodes';
 import { mayUseCredential } from '../auth/access.ts';
 import { principalOf, type Principal } from '../auth/middleware.ts';
 import { seesEverything } from '../auth/roles.ts';
@@ -25,7 +24,7 @@ import { getUser } from '../db/queries/users.ts';
 import { testConnection } from '../vault/test-connection.ts';
 import type { ApiDeps } from './app.ts';
 import { Auditor } from './audit.ts';
-import { ApiError, fromZodError, notFound } from './errors.ts';
+import { ApiError, notFound } from './errors.ts';
 import { validationHook } from './request.ts';
 import { forgetWebhookCredential } from './webhook-auth.ts';
 import { errorResponses, IdParam, jsonResponse } from './schemas.ts';
@@ -83,14 +82,12 @@ function present(credential: CredentialSummary): z.infer<typeof Credential> {
 /** Checks `data` against the type's schema: 400 naming `data.<field>`, never echoing a value. */
 function parseData(type: CredentialTypeId, data: unknown): Record<string, unknown> {
   const parsed = CREDENTIAL_TYPES[type].schema.safeParse(data);
-  if (!parsed.success) {
-    const error = fromZodError(parsed.error as ZodError, 'body');
-    throw new ApiError(400, 'invalid_credential', error.message.replace(/: (\S+):/, ': data.$1:'), {
-      path: error.path ? `data.${error.path}` : 'data',
-      issues: error.issues?.map((issue) => ({ ...issue, path: issue.path ? `data.${issue.path}` : 'data' })),
-    });
-  }
-  return parsed.data as Record<string, unknown>;
+  if (parsed.success) return parsed.data as Record<string, unknown>;
+  const issues = parsed.error.issues.map((issue) => {
+    const path = ['data', formatPath(issue.path)].filter(Boolean).join('.').replace('.[', '[');
+    return { code: 'invalid_credential', message: `${path}: ${issue.message}`, path };
+  });
+  throw new ApiError(400, 'invalid_credential', `The credential is not valid: ${issues[0]!.message}`, { path: issues[0]!.path, issues });
 }
 
 const describedTypes = CREDENTIAL_TYPE_IDS.map((type) => ({
