@@ -4,6 +4,7 @@
  * database's commit counter, the machine's description, and a place for results.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import pg from 'pg';
@@ -173,6 +174,9 @@ export interface StartOptions {
   readyTimeoutMs?: number;
 }
 
+/** The owner's API key of every Junction the bench starts (bootstrapped from the environment). */
+export const BENCH_API_KEY = `jct_bench_${randomBytes(24).toString('base64url')}`;
+
 export async function startJunction(options: StartOptions): Promise<JunctionChild> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -184,6 +188,10 @@ export async function startJunction(options: StartOptions): Promise<JunctionChil
       env: {
         ...process.env,
         JUNCTION_LOG_LEVEL: 'warn',
+        JUNCTION_OWNER_EMAIL: 'bench@junction.test',
+        JUNCTION_OWNER_PASSWORD: randomBytes(18).toString('base64url'),
+        JUNCTION_BOOTSTRAP_API_KEY: BENCH_API_KEY,
+        JUNCTION_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
         ...options.env,
         DATABASE_URL: options.databaseUrl,
         PORT: String(port),
@@ -238,7 +246,7 @@ export async function startJunction(options: StartOptions): Promise<JunctionChil
 export async function api<T>(baseUrl: string, method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${BENCH_API_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();

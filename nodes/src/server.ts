@@ -31,3 +31,4 @@ export const serverNodes: readonly ServerNode[] = [
 export const serverCatalogue: ReadonlyMap<string, ServerNode> = new Map(serverNodes.map((node) => [node.definition.type, node]));
 
 export * from './index.ts';
+export { applyHttpCredential, forgetOAuth2Token, hostAllowed } from './credentials/http-auth.ts';

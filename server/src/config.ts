@@ -35,6 +35,22 @@ export const ConfigSchema = z.object({
   /** Largest answer of one sandbox call (a Code step's items), and console output kept per step. */
   JUNCTION_SANDBOX_OUTPUT_LIMIT: Bytes.default(16 * 1024 * 1024),
   JUNCTION_SANDBOX_LOG_LIMIT: Bytes.default(64 * 1024),
+  /** Seals stored credentials: 32 bytes as 64 hex digits or base64. Without it, a key generated into the data folder. */
+  JUNCTION_ENCRYPTION_KEY: z.string().optional(),
+  /** Older keys, comma-separated, still needed to open credentials sealed before a rotation. */
+  JUNCTION_ENCRYPTION_KEY_PREVIOUS: z.string().optional(),
+  /** First start without a browser: the owner account, created when no user exists yet. */
+  JUNCTION_OWNER_EMAIL: z.email({ message: 'Not an e-mail address' }).optional(),
+  JUNCTION_OWNER_PASSWORD: z.string().min(12, 'At least 12 characters').max(256).optional(),
+  /** An API key for the owner, chosen by whoever deploys (at least 32 characters); stored hashed at start. */
+  JUNCTION_BOOTSTRAP_API_KEY: z.string().min(32, 'At least 32 characters; make one with: node server/src/main.ts generate-key').max(200).optional(),
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For and HTTPS from X-Forwarded-Proto. */
+  JUNCTION_TRUST_PROXY: z.stringbool().default(false),
+  /** A session ends this long after sign-in, or after this long unused. */
+  JUNCTION_SESSION_HOURS: z.coerce.number().positive().max(24 * 90).default(24 * 7),
+  JUNCTION_SESSION_IDLE_HOURS: z.coerce.number().positive().max(24 * 90).default(24),
+  /** Requests per second one webhook path accepts in one process (0: no limit). */
+  JUNCTION_WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(0).default(2000),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & { dataDir: string };

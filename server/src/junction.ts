@@ -6,7 +6,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { serverCatalogue } from '@junction/nodes/server';
-import { createApp } from './api/app.ts';
+import { createApp, securityOptions } from './api/app.ts';
+import { bootstrapFromEnvironment } from './auth/bootstrap.ts';
+import { loadKeyring } from './vault/keyring.ts';
 import { sandboxAdminLimits, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
@@ -64,6 +66,7 @@ export async function startJunction(config: Config, role: Role): Promise<Junctio
 
   try {
     await migrate(database);
+    const keyring = await loadKeyring(config);
     await listener.start([RUN_FINISHED_CHANNEL, RUN_CANCEL_CHANNEL]);
     if (role !== 'worker') finished = new FinishedRuns(listener);
     if (role !== 'api') {
@@ -79,12 +82,21 @@ export async function startJunction(config: Config, role: Role): Promise<Junctio
         heartbeatMs: config.JUNCTION_HEARTBEAT_MS,
         deadAfterMs: config.JUNCTION_DEAD_AFTER_MS,
         localWaiters: finished ?? undefined,
+        keyring,
       });
     }
     let address: string | null = null;
     if (role !== 'worker') {
+      await bootstrapFromEnvironment(database.db, config);
       const enqueuer = new RunEnqueuer(database.pool);
-      const app = createApp({ db: database.db, pool: database.pool, finished: finished!, enqueuer, bodyLimit: config.JUNCTION_BODY_LIMIT });
+      const app = createApp({
+        db: database.db,
+        pool: database.pool,
+        finished: finished!,
+        enqueuer,
+        bodyLimit: config.JUNCTION_BODY_LIMIT,
+        security: securityOptions(config, keyring),
+      });
       server = createServer(getRequestListener(app.fetch));
       server.keepAliveTimeout = 65_000;
       await new Promise<void>((resolve, reject) => {

@@ -4,6 +4,7 @@
  * the data again.
  */
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -50,16 +51,33 @@ function processesUsing(folder: string): string[] {
 describe('npm start (server/src/main.ts)', () => {
   it('serves with an embedded PostgreSQL, stops cleanly on SIGINT and keeps its data', { timeout: 90_000 }, async () => {
     const port = await freePort();
-    const env = { JUNCTION_DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: '' };
+    const key = `jct_${randomBytes(24).toString('base64url')}`;
+    const env = {
+      JUNCTION_DATA_DIR: dataDir,
+      PORT: String(port),
+      DATABASE_URL: '',
+      JUNCTION_OWNER_EMAIL: 'owner@example.com',
+      JUNCTION_OWNER_PASSWORD: 'a long enough password',
+      JUNCTION_BOOTSTRAP_API_KEY: key,
+    };
     const first = spawnJunction('all', env);
     await first.waitFor(/Junction is serving/, 60_000);
+    expect(first.output()).toMatch(/generated the encryption key for credentials into .*encryption-keys: back it up/);
+    expect((await fetch(`http://127.0.0.1:${port}/api/workflows`)).status).toBe(401);
     const created = await fetch(`http://127.0.0.1:${port}/api/workflows`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: JSON.stringify({ name: 'Kept', graph: { nodes: [{ id: 't', type: 'trigger.manual', name: 'Start' }], edges: [] } }),
     });
     expect(created.status).toBe(201);
     expect(processesUsing(dataDir).length).toBeGreaterThan(0);
+    // An admin command beside the running server uses its embedded PostgreSQL.
+    const beside = execFileSync(process.execPath, ['--no-node-snapshot', 'server/src/main.ts', 'create-api-key', '--name', 'beside'], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    }).trim();
+    expect((await fetch(`http://127.0.0.1:${port}/api/workflows`, { headers: { authorization: `Bearer ${beside}` } })).status).toBe(200);
 
     first.child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => first.child.once('exit', (c) => resolve(c)));
@@ -69,7 +87,9 @@ describe('npm start (server/src/main.ts)', () => {
 
     const second = spawnJunction('all', env);
     await second.waitFor(/Junction is serving/, 60_000);
-    const list = await (await fetch(`http://127.0.0.1:${port}/api/workflows`)).json();
+    const list = await (await fetch(`http://127.0.0.1:${port}/api/workflows`, { headers: { authorization: `Bearer ${key}` } })).json();
+    // The second start found its key file and its owner: no new key, no second owner.
+    expect(second.output()).not.toMatch(/generated the encryption key/);
     expect(list.workflows.map((w: { name: string }) => w.name)).toEqual(['Kept']);
     await second.kill('SIGINT');
     expect(processesUsing(dataDir)).toEqual([]);

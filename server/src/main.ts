@@ -2,8 +2,12 @@
  * Entry point: `node server/src/main.ts [--role api|worker|all]`. `npm start` runs it
  * with role `all`. Ctrl-C (or SIGTERM) stops it cleanly: in-flight runs are handed back
  * to the queue and the embedded PostgreSQL is shut down.
+ *
+ * `node server/src/main.ts <command> ...` runs an administration command instead
+ * (create-owner, create-api-key, reset-password, rotate-key, generate-key): see cli.ts.
  */
 import { parseArgs } from 'node:util';
+import { COMMANDS, runCommand, UsageError, type Command } from './cli.ts';
 import { loadConfig } from './config.ts';
 import { startJunction, type Role } from './junction.ts';
 import { log, setLogLevel } from './log.ts';
@@ -11,6 +15,14 @@ import { log, setLogLevel } from './log.ts';
 const ROLES: readonly Role[] = ['api', 'worker', 'all'];
 
 async function main(): Promise<void> {
+  const command = process.argv[2];
+  if (command && !command.startsWith('-')) {
+    if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`Unknown command "${command}"; the commands are ${COMMANDS.join(', ')}`);
+    const config = loadConfig();
+    setLogLevel(config.JUNCTION_LOG_LEVEL === 'info' ? 'warn' : config.JUNCTION_LOG_LEVEL);
+    await runCommand(command as Command, process.argv.slice(3), config);
+    return;
+  }
   const { values } = parseArgs({ options: { role: { type: 'string', default: 'all' } } });
   const role = values.role as Role;
   if (!ROLES.includes(role)) throw new Error(`--role must be one of ${ROLES.join(', ')}, not "${values.role}"`);

@@ -3,12 +3,16 @@
  * the definition's schema (so defaults apply), a fresh abort signal, a silent logger.
  */
 import type { z } from 'zod';
+import type { CredentialValue } from '../credentials/types.ts';
 import type { AllItemsContext, BaseContext, Item, ItemContext, NodeDefinition } from './types.ts';
 
 export interface TestContextOptions {
   signal?: AbortSignal;
   idempotencyKey?: string;
   nodeName?: string;
+  credentials?: Record<string, CredentialValue>;
+  /** Receives what the node asks to redact. */
+  redacted?: string[];
 }
 
 function baseContext<P extends z.ZodType>(definition: NodeDefinition<P>, params: unknown, options: TestContextOptions): BaseContext<z.infer<P>> {
@@ -21,6 +25,8 @@ function baseContext<P extends z.ZodType>(definition: NodeDefinition<P>, params:
     idempotencyKey: options.idempotencyKey ?? `run-1:${nodeId}`,
     signal: options.signal ?? new AbortController().signal,
     log: { info() {}, warn() {}, error() {} },
+    credentials: options.credentials ?? {},
+    redact: (secret) => void options.redacted?.push(secret),
   };
 }
 

@@ -10,6 +10,7 @@
  *   step that touches the outside world can make its effect happen once.
  */
 import type { z } from 'zod';
+import type { CredentialTypeId, CredentialValue } from '../credentials/types.ts';
 
 export type JsonObject = { [key: string]: unknown };
 
@@ -68,6 +69,18 @@ export interface NodeDefinition<P extends z.ZodType = z.ZodType> {
   retry: RetryPolicy;
   /** For trigger nodes: how runs of this trigger start. */
   trigger?: { kind: 'manual' | 'webhook' };
+  /**
+   * The credentials the node takes: each a param holding a credential's id, and the
+   * credential types it accepts. The runtime checks the reference, decrypts the
+   * credential inside the worker and hands it to `run` as `ctx.credentials[param]`.
+   */
+  credentials?: readonly CredentialSlot[];
+}
+
+export interface CredentialSlot {
+  /** The top-level param that holds the credential id. */
+  param: string;
+  types: readonly CredentialTypeId[];
 }
 
 export interface StepLogger {
@@ -107,6 +120,14 @@ export interface BaseContext<P> {
   log: StepLogger;
   /** User code (Code node, a user's regular expression). Absent where no sandbox runs, e.g. plain unit tests. */
   sandbox?: SandboxAccess;
+  /** The decrypted credentials the node's params refer to, by param name (see `NodeDefinition.credentials`). */
+  credentials: Readonly<Record<string, CredentialValue>>;
+  /**
+   * Adds a secret the node came by while running (an access token it fetched) to those
+   * scrubbed from this step's output, error and log lines. The credentials' own secret
+   * fields are scrubbed already.
+   */
+  redact(secret: string): void;
 }
 
 export interface ItemContext<P> extends BaseContext<P> {

@@ -43,8 +43,12 @@ describe('GET /api/node-types', () => {
     expect(http.params.properties.url.description).toContain('The address to call');
     expect(http.params.properties.method.enum).toContain('POST');
     expect(http.params.required ?? []).toContain('url');
+    expect(http.credentials).toEqual([{ param: 'credential', types: ['httpHeader', 'httpBearer', 'httpBasic', 'oauth2ClientCredentials'] }]);
+    expect(http.params.properties.credential).toMatchObject({ type: 'string', format: 'uuid' });
 
     const webhook = types.find((t) => t.type === 'trigger.webhook');
+    expect(webhook.credentials).toEqual([{ param: 'credential', types: ['httpHeader', 'httpBasic', 'hmacSecret'] }]);
+    expect(webhook.params.properties.auth.default).toEqual({ kind: 'none' });
     expect(webhook).toMatchObject({ category: 'trigger', inputs: [], trigger: { kind: 'webhook' } });
     // Input view: fields with defaults are optional for whoever fills the form.
     expect(webhook.params.required ?? []).toEqual(['path']);

@@ -5,17 +5,28 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import { authorize } from '../auth/middleware.ts';
+import { RULES } from '../auth/rules.ts';
+import type { Keyring } from '../vault/keyring.ts';
+import type { Config } from '../config.ts';
 import type pg from 'pg';
 import type { Db } from '../db/client.ts';
 import { log } from '../log.ts';
 import type { RunEnqueuer } from '../runtime/enqueue.ts';
 import type { FinishedRuns } from '../runtime/finished.ts';
+import { apiKeyRoutes } from './api-keys.ts';
+import { auditRoutes } from './audit.ts';
+import { authRoutes } from './auth.ts';
+import { credentialRoutes } from './credentials.ts';
 import { docsRoutes } from './docs.ts';
 import { ApiError } from './errors.ts';
 import { hookRoutes } from './hooks.ts';
 import { nodeTypeRoutes } from './node-types.ts';
 import { runRoutes } from './runs.ts';
+import { userRoutes } from './users.ts';
 import { variableRoutes } from './variables.ts';
+import { workflowSharingRoutes } from './workflow-sharing.ts';
 import { workflowRoutes } from './workflows.ts';
 
 export interface ApiDeps {
@@ -24,11 +35,35 @@ export interface ApiDeps {
   finished: FinishedRuns;
   enqueuer: RunEnqueuer;
   bodyLimit: number;
+  security: SecurityOptions;
+}
+
+export interface SecurityOptions {
+  /** Seals and opens credentials. */
+  keyring: Keyring;
+  sessionTtlMs: number;
+  sessionIdleMs: number;
+  /** Client address from X-Forwarded-For, HTTPS from X-Forwarded-Proto. */
+  trustProxy: boolean;
+  /** Requests per second per webhook path in this process; 0 for no limit. */
+  webhookRateLimit: number;
+}
+
+export function securityOptions(config: Config, keyring: Keyring): SecurityOptions {
+  return {
+    keyring,
+    sessionTtlMs: config.JUNCTION_SESSION_HOURS * 3_600_000,
+    sessionIdleMs: config.JUNCTION_SESSION_IDLE_HOURS * 3_600_000,
+    trustProxy: config.JUNCTION_TRUST_PROXY,
+    webhookRateLimit: config.JUNCTION_WEBHOOK_RATE_LIMIT,
+  };
 }
 
 export function createApp(deps: ApiDeps) {
   const app = new OpenAPIHono();
 
+  // Defaults: nosniff, frame-ancestors same origin, no referrer, HSTS, and friends.
+  app.use('*', secureHeaders());
   app.use(
     '*',
     bodyLimit({
@@ -39,20 +74,46 @@ export function createApp(deps: ApiDeps) {
     }),
   );
 
+  app.use('*', authorize({ pool: deps.pool, sessionIdleMs: deps.security.sessionIdleMs }));
+
   app.get('/api/health', async (c) => {
     await deps.pool.query('select 1');
     return c.json({ status: 'ok' });
   });
+  app.route('/api', authRoutes(deps));
+  app.route('/api/users', userRoutes(deps));
+  app.route('/api/api-keys', apiKeyRoutes(deps));
+  app.route('/api/audit', auditRoutes(deps));
+  app.route('/api', credentialRoutes(deps));
   app.route('/api/workflows', workflowRoutes(deps));
+  app.route('/api/workflows', workflowSharingRoutes(deps));
   app.route('/api/runs', runRoutes(deps));
   app.route('/api/node-types', nodeTypeRoutes());
   app.route('/api/variables', variableRoutes(deps));
   app.route('/hooks', hookRoutes(deps));
   app.route('/api/docs', docsRoutes());
-  app.doc31('/api/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: 'Junction API', version: '0.1.0', description: 'Workflows, runs, node types, variables and webhooks of a Junction server.' },
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key (POST /api/api-keys), sent as "Authorization: Bearer <key>"',
   });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'junction_session',
+    description: 'The session cookie set by POST /api/auth/sign-in; writes must also send X-CSRF-Token (from GET /api/me)',
+  });
+  const documentConfig: Parameters<typeof app.getOpenAPI31Document>[0] = {
+    openapi: '3.1.0',
+    info: {
+      title: 'Junction API',
+      version: '0.1.0',
+      description:
+        'Workflows, runs, node types, variables, credentials, users, API keys, the audit log and webhooks of a Junction server. Every route needs an API key or a session, except those marked otherwise; each route says the capability it needs in x-junction-capability.',
+    },
+    security: [{ apiKey: [] }, { session: [] }],
+  };
+  app.get('/api/openapi.json', (c) => c.json(withAccessRules(app.getOpenAPI31Document(documentConfig))));
 
   app.notFound((c) => c.json(new ApiError(404, 'not_found', `Nothing at ${c.req.method} ${c.req.path}`).toJSON(), 404));
 
@@ -76,3 +137,19 @@ export function createApp(deps: ApiDeps) {
 }
 
 export type AppType = ReturnType<typeof createApp>;
+
+type OpenApiDocument = ReturnType<OpenAPIHono['getOpenAPI31Document']>;
+
+/** Each operation says the capability it needs (x-junction-capability), from the one rule table; public ones need no security. */
+function withAccessRules(document: OpenApiDocument): OpenApiDocument {
+  for (const [path, operations] of Object.entries(document.paths ?? {})) {
+    const honoPath = path.replace(/\{([^}]+)\}/g, ':$1');
+    for (const [method, operation] of Object.entries(operations as Record<string, Record<string, unknown>>)) {
+      const rule = RULES[`${method.toUpperCase()} ${honoPath}`];
+      if (!rule || typeof operation !== 'object') continue;
+      if (rule.public) operation.security = [];
+      else operation['x-junction-capability'] = rule.capability ?? 'signed-in';
+    }
+  }
+  return document;
+}

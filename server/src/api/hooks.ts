@@ -1,5 +1,6 @@
 /**
- * Webhook triggers: `/hooks/<path>` of active workflows. The run is committed before the
+ * Webhook triggers: `/hooks/<path>` of active workflows. No session or API key here:
+ * each trigger's own auth decides (`webhook-auth.ts`), before any run exists. The run is committed before the
  * caller gets an answer; then the caller either gets 202 with the run id at once, or
  * waits for the run and gets its last step's output (202 with the run id if it takes
  * longer than the trigger's timeout — the run goes on).
@@ -11,14 +12,14 @@ import { findWebhook, getVersionGraph } from '../db/queries/workflows.ts';
 import { FINISHED_RUN_STATUSES, runs, type RunStatus } from '../db/schema.ts';
 import type { ApiDeps } from './app.ts';
 import { ApiError } from './errors.ts';
+import { WebhookGuard } from './webhook-auth.ts';
 import { assertNotTooDeep, itemsFromBody } from './workflows.ts';
 import { eq } from 'drizzle-orm';
 
 /** Request headers that carry credentials: never stored in run data. */
 const SECRET_HEADERS = /^(authorization|proxy-authorization|cookie|x-api-key|x-.*-(signature|token|secret|key))$/i;
 
-async function readBody(c: Context): Promise<unknown> {
-  const text = await c.req.text();
+function readBody(c: Context, text: string): unknown {
   if (text.trim() === '') return undefined;
   const type = c.req.header('content-type') ?? '';
   if (/\bjson\b/i.test(type) || (!type && /^\s*[[{]/.test(text))) {
@@ -41,11 +42,11 @@ async function readBody(c: Context): Promise<unknown> {
   return { body: text };
 }
 
-function itemsFor(c: Context, params: WebhookParams, body: unknown): Item[] {
+function itemsFor(c: Context, params: WebhookParams, body: unknown, secretHeaders: string[]): Item[] {
   if (params.include === 'body') return itemsFromBody(body);
   assertNotTooDeep(body);
   // fromEntries defines own properties: a "__proto__" query name stays data.
-  const headers = Object.fromEntries(Object.entries(c.req.header()).filter(([name]) => !SECRET_HEADERS.test(name)));
+  const headers = Object.fromEntries(Object.entries(c.req.header()).filter(([name]) => !SECRET_HEADERS.test(name) && !secretHeaders.includes(name.toLowerCase())));
   const query = Object.fromEntries(new URL(c.req.url).searchParams);
   return [{ json: { body: body ?? null, query, headers, method: c.req.method, path: new URL(c.req.url).pathname } }];
 }
@@ -58,6 +59,7 @@ function answerOf(output: Item[] | null): unknown {
 
 export function hookRoutes(deps: ApiDeps) {
   const app = new Hono();
+  const guard = new WebhookGuard({ pool: deps.pool, keyring: deps.security.keyring, rateLimit: deps.security.webhookRateLimit });
 
   app.all('/*', async (c) => {
     let path: string;
@@ -79,7 +81,16 @@ export function hookRoutes(deps: ApiDeps) {
     if (!graph || !node) throw new ApiError(404, 'unknown_webhook', `No active workflow listens on /hooks/${path}`);
     const params = catalogue.get('trigger.webhook')!.params.parse(node.params) as WebhookParams;
 
-    const items = itemsFor(c, params, await readBody(c));
+    // The signature covers the bytes as sent: read them once, check, then parse.
+    const raw = Buffer.from(await c.req.arrayBuffer());
+    const admission = await guard.admit(c, path, hook, params, raw);
+    let items: Item[];
+    try {
+      items = itemsFor(c, params, readBody(c, raw.toString('utf8')), admission.secretHeaders);
+    } catch (error) {
+      await admission.release();
+      throw error;
+    }
     const waitForEnd = params.respond === 'whenFinished';
     const runId = randomUUID();
     const ended = waitForEnd ? deps.finished.wait(runId, params.responseTimeoutSeconds * 1000) : null;
@@ -92,6 +103,9 @@ export function hookRoutes(deps: ApiDeps) {
       input: items,
       timeoutSeconds: graph.settings.timeoutSeconds,
       notifyFinish: waitForEnd,
+    }).catch(async (error: unknown) => {
+      await admission.release();
+      throw error;
     });
     if (!ended) return c.json({ runId }, 202);
 

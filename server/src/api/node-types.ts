@@ -16,14 +16,24 @@ const NodeType = z
     retry: z.object({ maxAttempts: z.number(), backoffMs: z.number(), maxBackoffMs: z.number() }),
     trigger: z.object({ kind: z.string() }).optional(),
     literalParams: z.array(z.string()).optional().openapi({ description: 'Params taken as written: {{ }} in them is not an expression (the Code node\'s code)' }),
+    credentials: z
+      .array(z.object({ param: z.string(), types: z.array(z.string()) }))
+      .optional()
+      .openapi({ description: 'Params that hold a credential id, and the credential types each accepts (GET /api/credential-types)' }),
     params: z.record(z.string(), z.unknown()).openapi({ description: "JSON Schema of the node's params (what the editor renders a form from)" }),
   })
   .openapi('NodeType');
 
 /** A node type as the editor sees it: everything but `run`, params as JSON Schema. */
 export function describeNodeType(definition: NodeDefinition): z.infer<typeof NodeType> {
-  const { params, ...rest } = definition;
-  return { ...rest, inputs: [...rest.inputs], outputs: [...rest.outputs], literalParams: rest.literalParams ? [...rest.literalParams] : undefined, params: z.toJSONSchema(params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown> };
+  const { params, credentials, ...rest } = definition;
+  return {
+    ...rest,
+    inputs: [...rest.inputs],
+    outputs: [...rest.outputs],
+    literalParams: rest.literalParams ? [...rest.literalParams] : undefined,
+    ...(credentials ? { credentials: credentials.map((slot) => ({ param: slot.param, types: [...slot.types] })) } : {}),
+    params: z.toJSONSchema(params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown> };
 }
 
 const described = definitions.map(describeNodeType);

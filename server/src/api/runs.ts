@@ -4,7 +4,10 @@ import { enqueueRetry, getRun, listRuns, requestCancel, type RunSummary as RunSu
 import { getVersionGraph, getWorkflow } from '../db/queries/workflows.ts';
 import { FINISHED_RUN_STATUSES, RUN_STATUSES } from '../db/schema.ts';
 import { inputOf } from '../runtime/plan.ts';
+import { demandRunAccess, workflowScope } from '../auth/access.ts';
+import { principalOf } from '../auth/middleware.ts';
 import type { ApiDeps } from './app.ts';
+import { Auditor } from './audit.ts';
 import { ApiError, notFound } from './errors.ts';
 import { decodeCursor, encodeCursor, validationHook } from './request.ts';
 import { errorResponses, jsonResponse, IdParam, RunAccepted, RunDetail, RunSummary } from './schemas.ts';
@@ -37,6 +40,15 @@ const StatusList = z
 export function runRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const { db } = deps;
+  const audit = new Auditor(db, deps.security.trustProxy);
+
+  /** The run with its steps, when the caller may `need` it (404 when they may not see it). */
+  const runFor = async (c: Parameters<typeof principalOf>[0], id: string, need: 'read' | 'write') => {
+    const found = await getRun(db, id);
+    if (!found) throw notFound('Run', id);
+    await demandRunAccess(db, principalOf(c), id, found.run.workflowId, need);
+    return found;
+  };
 
   app.openapi(
     createRoute({
@@ -73,6 +85,7 @@ export function runRoutes(deps: ApiDeps) {
         to: query.to ? new Date(query.to) : undefined,
         limit: query.limit,
         beforeSeq,
+        visibleTo: workflowScope(principalOf(c)),
       });
       const last = rows.at(-1);
       const nextCursor = rows.length === query.limit && last ? encodeCursor([String(last.seq)]) : null;
@@ -90,9 +103,7 @@ export function runRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const found = await getRun(db, id);
-      if (!found) throw notFound('Run', id);
-      const { run, steps } = found;
+      const { run, steps } = await runFor(c, id, 'read');
       const graph = (await getVersionGraph(db, run.versionId))!;
       const names = new Map(graph.nodes.map((node) => [node.id, node]));
       const outputs = new Map(steps.map((step) => [step.nodeId, { output: step.output }]));
@@ -132,12 +143,12 @@ export function runRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const found = await getRun(db, id);
-      if (!found) throw notFound('Run', id);
+      const found = await runFor(c, id, 'write');
       if (FINISHED_RUN_STATUSES.includes(found.run.status)) {
         throw new ApiError(409, 'run_finished', `The run has already finished (${found.run.status})`);
       }
       const status = await requestCancel(deps.pool, id);
+      await audit.record(c, { action: 'run.cancel', resourceType: 'run', resourceId: id, details: { workflowId: found.run.workflowId } });
       return c.json({ status: status === 'cancelled' ? 'cancelled' : 'cancelling' }, 202);
     },
   );
@@ -158,9 +169,7 @@ export function runRoutes(deps: ApiDeps) {
     async (c) => {
       const { id } = c.req.valid('param');
       const { version } = c.req.valid('query');
-      const found = await getRun(db, id);
-      if (!found) throw notFound('Run', id);
-      const { run, steps } = found;
+      const { run, steps } = await runFor(c, id, 'write');
       if (run.status !== 'failed' && run.status !== 'cancelled') {
         throw new ApiError(409, 'run_not_failed', `Only a failed or cancelled run can be retried; this one is ${run.status}`);
       }
@@ -181,6 +190,7 @@ export function runRoutes(deps: ApiDeps) {
       const redo = descendantsOf(graph, unfinished);
       const keep = steps.filter((step) => step.status === 'succeeded' && !redo.has(step.nodeId) && !unfinished.includes(step.nodeId)).map((step) => step.nodeId);
       const runId = await enqueueRetry(deps.pool, run, versionId, keep, graph.settings.timeoutSeconds);
+      await audit.record(c, { action: 'run.retry', resourceType: 'run', resourceId: id, details: { workflowId: run.workflowId, runId, version } });
       return c.json({ runId }, 202);
     },
   );

@@ -22,6 +22,8 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
 
 export const errorResponses = {
   400: { description: 'The request is not valid', content: { 'application/json': { schema: ErrorResponse } } },
+  401: { description: 'Not signed in, or the API key is not valid', content: { 'application/json': { schema: ErrorResponse } } },
+  403: { description: "The caller's role, API key scopes or CSRF token do not allow this", content: { 'application/json': { schema: ErrorResponse } } },
   404: { description: 'Not found', content: { 'application/json': { schema: ErrorResponse } } },
   409: { description: 'Conflicts with the current state', content: { 'application/json': { schema: ErrorResponse } } },
 } as const;
@@ -49,6 +51,7 @@ export const Workflow = z
   .object({
     id: z.string(),
     name: z.string(),
+    ownerId: z.string().nullable().openapi({ description: 'Who created it (null: from before users existed)' }),
     active: z.boolean(),
     version: z.number().int(),
     versionId: z.string(),

@@ -6,6 +6,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { createVariable, deleteVariable, getVariable, listVariables, updateVariable } from '../db/queries/variables.ts';
 import type { VariableRow } from '../db/schema.ts';
 import type { ApiDeps } from './app.ts';
+import { Auditor } from './audit.ts';
 import { ApiError, notFound } from './errors.ts';
 import { validationHook } from './request.ts';
 import { errorResponses, jsonResponse } from './schemas.ts';
@@ -27,9 +28,10 @@ const Variable = z
 
 const present = (row: VariableRow) => ({ key: row.key, value: row.value, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() });
 
-export function variableRoutes(deps: Pick<ApiDeps, 'db'>) {
+export function variableRoutes(deps: Pick<ApiDeps, 'db' | 'security'>) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const { db } = deps;
+  const audit = new Auditor(db, deps.security.trustProxy);
 
   app.openapi(
     createRoute({ method: 'get', path: '/', summary: 'List the variables ($vars), by name', responses: { 200: jsonResponse(z.object({ variables: z.array(Variable) }), 'Every variable'), ...errorResponses } }),
@@ -48,6 +50,7 @@ export function variableRoutes(deps: Pick<ApiDeps, 'db'>) {
       const { key, value } = c.req.valid('json');
       const row = await createVariable(db, key, value);
       if (!row) throw new ApiError(409, 'variable_exists', `A variable named "${key}" already exists; change it with PUT /api/variables/${key}`, { path: 'key' });
+      await audit.record(c, { action: 'variable.create', resourceType: 'variable', resourceId: key });
       return c.json(present(row), 201);
     },
   );
@@ -74,6 +77,7 @@ export function variableRoutes(deps: Pick<ApiDeps, 'db'>) {
       const { key } = c.req.valid('param');
       const row = await updateVariable(db, key, c.req.valid('json').value);
       if (!row) throw notFound('Variable', key);
+      await audit.record(c, { action: 'variable.update', resourceType: 'variable', resourceId: key });
       return c.json(present(row), 200);
     },
   );
@@ -83,6 +87,7 @@ export function variableRoutes(deps: Pick<ApiDeps, 'db'>) {
     async (c) => {
       const { key } = c.req.valid('param');
       if (!(await deleteVariable(db, key))) throw notFound('Variable', key);
+      await audit.record(c, { action: 'variable.delete', resourceType: 'variable', resourceId: key });
       return c.body(null, 204);
     },
   );

@@ -117,7 +117,7 @@ describe('POST /api/workflows', () => {
   it('answers a body that is not JSON with 415', async () => {
     const body = JSON.stringify({ name: 'x', graph: { nodes: [manual] } });
     for (const headers of [{}, { 'content-type': 'text/plain' }] as Record<string, string>[]) {
-      const response = await h.app.request('/api/workflows', { method: 'POST', headers, body });
+      const response = await h.app.request('/api/workflows', { method: 'POST', headers: { ...headers, authorization: `Bearer ${h.owner.key}` }, body });
       expect(response.status).toBe(415);
       expect((await response.json()).error.code).toBe('unsupported_media_type');
     }
@@ -314,7 +314,7 @@ describe('POST /api/workflows/:id/run', () => {
   });
 
   it('works without a content-type header', async () => {
-    const response = await h.app.request(`/api/workflows/${id}/run`, { method: 'POST', body: '{"plain":true}' });
+    const response = await h.app.request(`/api/workflows/${id}/run`, { method: 'POST', headers: { authorization: `Bearer ${h.owner.key}` }, body: '{"plain":true}' });
     expect(await inputOf({ status: response.status, body: await response.json() })).toEqual([{ json: { plain: true } }]);
   });
 

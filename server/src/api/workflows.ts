@@ -4,7 +4,6 @@ import {
   createWorkflow,
   deleteWorkflow,
   getVersion,
-  getWorkflow,
   listVersions,
   listWorkflows,
   setActive,
@@ -14,13 +13,19 @@ import {
   type WorkflowWithGraph,
 } from '../db/queries/workflows.ts';
 import type { WorkflowRow } from '../db/schema.ts';
+import { workflowFor, workflowScope } from '../auth/access.ts';
+import { principalOf, type Principal } from '../auth/middleware.ts';
+import { checkCredentialReferences } from '../vault/references.ts';
 import type { ApiDeps } from './app.ts';
+import { Auditor } from './audit.ts';
 import { ApiError, fromValidationIssues, notFound } from './errors.ts';
 import { decodeCursor, encodeCursor, validationHook } from './request.ts';
 import { errorResponses, jsonResponse, GraphInput, IdParam, RunAccepted, Workflow, WorkflowSummary } from './schemas.ts';
 
 const json = jsonResponse;
 
+// Read-only fields a client sends back (id, ownerId, active, version, timestamps) are
+// ignored, not refused, so that an editor can PUT what it read; only these two change.
 const WorkflowBody = z.object({
   name: z.string().trim().min(1, 'Give the workflow a name').max(200, 'A name is at most 200 characters'),
   graph: GraphInput,
@@ -39,6 +44,7 @@ function summary(row: WorkflowRow) {
   return {
     id: row.id,
     name: row.name,
+    ownerId: row.ownerId,
     active: row.active,
     version: row.currentVersion,
     createdAt: row.createdAt.toISOString(),
@@ -82,8 +88,15 @@ export function itemsFromBody(body: unknown): Item[] {
 export function workflowRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const { db } = deps;
+  const audit = new Auditor(db, deps.security.trustProxy);
 
-  const load = async (id: string) => (await getWorkflow(db, id)) ?? Promise.reject(notFound('Workflow', id));
+  /** A valid graph whose credential references the saver and the owner may use. */
+  const checkedGraph = async (graph: unknown, principal: Principal, ownerId: string | null): Promise<WorkflowGraph> => {
+    const parsed = parseGraph(graph);
+    const issues = await checkCredentialReferences(db, parsed, principal.user, ownerId);
+    if (issues.length > 0) throw fromValidationIssues(issues, 'graph');
+    return parsed;
+  };
 
   app.openapi(
     createRoute({
@@ -95,7 +108,9 @@ export function workflowRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const body = c.req.valid('json');
-      const workflow = await createWorkflow(db, body.name, parseGraph(body.graph));
+      const principal = principalOf(c);
+      const workflow = await createWorkflow(db, body.name, await checkedGraph(body.graph, principal, principal.user.id), principal.user.id);
+      await audit.record(c, { action: 'workflow.create', resourceType: 'workflow', resourceId: workflow.id, details: { name: workflow.name } });
       return c.json(present(workflow), 201);
     },
   );
@@ -117,7 +132,7 @@ export function workflowRoutes(deps: ApiDeps) {
     async (c) => {
       const { search, limit, cursor } = c.req.valid('query');
       const after = cursor ? decodeCursor(cursor, (parts) => ({ updatedAt: new Date(parts[0]!), id: z.uuid().parse(parts[1]) })) : undefined;
-      const rows = await listWorkflows(db, { search, limit, after });
+      const rows = await listWorkflows(db, { search, limit, after, visibleTo: workflowScope(principalOf(c)) });
       const last = rows.at(-1);
       const nextCursor = rows.length === limit && last ? encodeCursor([last.updatedAt.toISOString(), last.id]) : null;
       return c.json({ workflows: rows.map(summary), nextCursor }, 200);
@@ -126,7 +141,7 @@ export function workflowRoutes(deps: ApiDeps) {
 
   app.openapi(
     createRoute({ method: 'get', path: '/{id}', summary: 'Get a workflow with its current graph', request: { params: IdParam }, responses: { 200: json(Workflow, 'The workflow'), ...errorResponses } }),
-    async (c) => c.json(present(await load(c.req.valid('param').id)), 200),
+    async (c) => c.json(present(await workflowFor(db, principalOf(c), c.req.valid('param').id, 'read')), 200),
   );
 
   app.openapi(
@@ -140,10 +155,13 @@ export function workflowRoutes(deps: ApiDeps) {
     async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
-      const graph = body.graph === undefined ? undefined : parseGraph(body.graph);
+      const principal = principalOf(c);
+      const current = await workflowFor(db, principal, id, 'write');
+      const graph = body.graph === undefined ? undefined : await checkedGraph(body.graph, principal, current.ownerId);
       const registrations = graph ? webhooksOf(graph, webhookParams) : undefined;
       const workflow = await updateWorkflow(db, id, { name: body.name, graph, registrations }).catch(conflict);
       if (!workflow) throw notFound('Workflow', id);
+      await audit.record(c, { action: 'workflow.update', resourceType: 'workflow', resourceId: id, details: { version: workflow.currentVersion, renamed: body.name !== undefined } });
       return c.json(present(workflow), 200);
     },
   );
@@ -152,7 +170,9 @@ export function workflowRoutes(deps: ApiDeps) {
     createRoute({ method: 'delete', path: '/{id}', summary: 'Delete a workflow (its run history is kept)', request: { params: IdParam }, responses: { 204: { description: 'Deleted' }, ...errorResponses } }),
     async (c) => {
       const { id } = c.req.valid('param');
+      await workflowFor(db, principalOf(c), id, 'write');
       if (!(await deleteWorkflow(db, id))) throw notFound('Workflow', id);
+      await audit.record(c, { action: 'workflow.delete', resourceType: 'workflow', resourceId: id });
       return c.body(null, 204);
     },
   );
@@ -167,7 +187,7 @@ export function workflowRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      await load(id);
+      await workflowFor(db, principalOf(c), id, 'read');
       const versions = await listVersions(db, id);
       return c.json({ versions: versions.map((v) => ({ id: v.id, version: v.version, createdAt: v.createdAt.toISOString() })) }, 200);
     },
@@ -183,6 +203,7 @@ export function workflowRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const { id, version } = c.req.valid('param');
+      await workflowFor(db, principalOf(c), id, 'read');
       const row = await getVersion(db, id, version);
       if (!row) throw notFound(`Version ${version} of workflow`, id);
       return c.json({ id: row.id, version: row.version, graph: row.graph as unknown as Record<string, unknown>, createdAt: row.createdAt.toISOString() }, 200);
@@ -200,9 +221,11 @@ export function workflowRoutes(deps: ApiDeps) {
       }),
       async (c) => {
         const { id } = c.req.valid('param');
-        const workflow = await load(id);
+        const principal = principalOf(c);
+        const workflow = await workflowFor(db, principal, id, 'write');
         await setActive(db, id, active, active ? webhooksOf(workflow.graph, webhookParams) : []).catch(conflict);
-        return c.json(present(await load(id)), 200);
+        await audit.record(c, { action: active ? 'workflow.activate' : 'workflow.deactivate', resourceType: 'workflow', resourceId: id });
+        return c.json(present(await workflowFor(db, principal, id, 'read')), 200);
       },
     );
   }
@@ -229,7 +252,7 @@ export function workflowRoutes(deps: ApiDeps) {
       } catch (error) {
         throw new ApiError(400, 'invalid_json', `The input is not valid JSON: ${(error as Error).message}`, { cause: error });
       }
-      const workflow = await load(id);
+      const workflow = await workflowFor(db, principalOf(c), id, 'write');
       const triggers = workflow.graph.nodes.filter((node) => catalogue.get(node.type)?.category === 'trigger');
       const triggerNode = trigger
         ? triggers.find((node) => node.id === trigger)
@@ -243,6 +266,7 @@ export function workflowRoutes(deps: ApiDeps) {
         input: itemsFromBody(body),
         timeoutSeconds: workflow.graph.settings.timeoutSeconds,
       });
+      await audit.record(c, { action: 'workflow.run', resourceType: 'workflow', resourceId: workflow.id, details: { runId, trigger: triggerNode.id } });
       return c.json({ runId }, 202);
     },
   );

@@ -40,6 +40,20 @@ function isAlive(pid: number): boolean {
 }
 
 /**
+ * The address of the embedded PostgreSQL already running on this data folder (a Junction
+ * serving from it), so that a CLI command can work beside the server; null when none runs.
+ */
+export function runningEmbeddedUrl(dataDir: string): string | null {
+  const pidFile = join(dataDir, 'postgres', 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !Number.isInteger(port) || port <= 0) return null;
+  return `postgres://${USER}:${USER}@127.0.0.1:${port}/${DATABASE}`;
+}
+
+/**
  * A PostgreSQL left running by a Junction that was killed (SIGKILL, power loss of the
  * terminal) still holds the data folder. Stop it cleanly so this start can own it.
  */

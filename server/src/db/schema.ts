@@ -19,12 +19,127 @@ import {
 import type { Item, PortItems, StepErrorRecord, WorkflowGraph } from '@junction/nodes';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const at = (name: string) => timestamp(name, { withTimezone: true });
+
+export const ROLES = ['owner', 'admin', 'editor', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** People who sign in. Never deleted (the audit log names them): disabled instead. */
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Lower-cased; unique. */
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    role: text('role').$type<Role>().notNull(),
+    /** scrypt, self-describing: `scrypt$N$r$p$salt$hash`. */
+    passwordHash: text('password_hash').notNull(),
+    createdAt: createdAt(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+    /** A disabled user cannot sign in; their sessions and API keys stop working. */
+    disabledAt: at('disabled_at'),
+  },
+  (t) => [
+    uniqueIndex('users_email_uq').on(t.email),
+    // At most one owner, enforced by the database.
+    uniqueIndex('users_one_owner_uq').on(t.role).where(sql`${t.role} = 'owner'`),
+  ],
+);
+export type UserRow = typeof users.$inferSelect;
+
+/** Signed-in browser sessions. The cookie holds a random token; only its SHA-256 is stored. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** Sent back by the browser in X-CSRF-Token on every write. */
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: createdAt(),
+    lastSeenAt: at('last_seen_at').notNull().defaultNow(),
+    expiresAt: at('expires_at').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+export type SessionRow = typeof sessions.$inferSelect;
+
+/** API keys: shown once, stored as SHA-256 (they are long random strings, so a fast hash is enough). */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    name: text('name').notNull(),
+    /** The key's first characters, to recognise it in a list. */
+    prefix: text('prefix').notNull(),
+    keyHash: text('key_hash').notNull(),
+    /** Capabilities the key may use; never more than its user's role allows at the time of the request. */
+    scopes: text('scopes').array().notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: at('last_used_at'),
+    expiresAt: at('expires_at'),
+    revokedAt: at('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_keys_hash_uq').on(t.keyHash), index('api_keys_user_idx').on(t.userId)],
+);
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+/**
+ * Stored secrets nodes use to reach systems. `sealed` is AES-256-GCM of the whole data
+ * (see server/src/vault/keyring.ts); `fields` keeps the type's non-secret fields in the
+ * clear, so lists and forms need no decryption.
+ */
+export const credentials = pgTable(
+  'credentials',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    type: text('type').notNull(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id),
+    fields: jsonb('fields').$type<Record<string, unknown>>().notNull(),
+    /** Names of the secret fields that hold a value (so metadata needs no decryption). */
+    secretsSet: text('secrets_set').array().notNull().default(sql`'{}'::text[]`),
+    /** Which encryption key sealed it: rotation re-seals the records of older keys. */
+    keyId: text('key_id').notNull(),
+    /** base64 of nonce (12 bytes) + ciphertext + GCM tag (16 bytes). */
+    sealed: text('sealed').notNull(),
+    createdAt: createdAt(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('credentials_key_idx').on(t.keyId)],
+);
+export type CredentialRow = typeof credentials.$inferSelect;
+
+/** Who else may use a credential in their workflows. */
+export const credentialShares = pgTable(
+  'credential_shares',
+  {
+    credentialId: uuid('credential_id')
+      .notNull()
+      .references(() => credentials.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+  },
+  (t) => [primaryKey({ columns: [t.credentialId, t.userId] }), index('credential_shares_user_idx').on(t.userId)],
+);
 
 export const workflows = pgTable(
   'workflows',
   {
     id: uuid('id').primaryKey().defaultRandom(),
     name: text('name').notNull(),
+    /** Who created it. Null only for workflows from before users existed: admins see those. */
+    ownerId: uuid('owner_id').references(() => users.id),
     active: boolean('active').notNull().default(false),
     /** Number of the newest version; versions are numbered 1, 2, 3 ... per workflow. */
     currentVersion: integer('current_version').notNull(),
@@ -33,9 +148,26 @@ export const workflows = pgTable(
     /** Deleted workflows keep their runs for history; they cannot run again. */
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },
-  (t) => [index('workflows_updated_idx').on(t.updatedAt.desc()).where(sql`${t.deletedAt} is null`)],
+  (t) => [
+    index('workflows_updated_idx').on(t.updatedAt.desc()).where(sql`${t.deletedAt} is null`),
+    index('workflows_owner_idx').on(t.ownerId),
+  ],
 );
 export type WorkflowRow = typeof workflows.$inferSelect;
+
+/** Editors a workflow's owner shares it with: they may read, change and run it. */
+export const workflowShares = pgTable(
+  'workflow_shares',
+  {
+    workflowId: uuid('workflow_id')
+      .notNull()
+      .references(() => workflows.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.userId] }), index('workflow_shares_user_idx').on(t.userId)],
+);
 
 export const workflowVersions = pgTable(
   'workflow_versions',
@@ -178,3 +310,52 @@ export const variables = pgTable('variables', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 export type VariableRow = typeof variables.$inferSelect;
+/** Who did what, when and from where. Append-only. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: at('at').notNull().defaultNow(),
+    actorId: uuid('actor_id'),
+    /** The actor's e-mail at the time (or the e-mail tried, for a failed sign-in). */
+    actorEmail: text('actor_email'),
+    apiKeyId: uuid('api_key_id'),
+    /** `resource.verb`, e.g. `workflow.activate`, `auth.sign_in_failed`. */
+    action: text('action').notNull(),
+    resourceType: text('resource_type').notNull(),
+    resourceId: text('resource_id'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    details: jsonb('details').$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    index('audit_actor_idx').on(t.actorId, t.id.desc()),
+    index('audit_action_idx').on(t.action, t.id.desc()),
+    index('audit_resource_idx').on(t.resourceType, t.resourceId, t.id.desc()),
+    index('audit_at_idx').on(t.at),
+  ],
+);
+export type AuditRow = typeof auditLog.$inferSelect;
+
+/** Delivery ids seen by webhooks with replay protection; pruned after a week. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    /** `workflowId:nodeId` of the webhook trigger. */
+    scope: text('scope').notNull(),
+    deliveryId: text('delivery_id').notNull(),
+    receivedAt: at('received_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.deliveryId] }), index('webhook_deliveries_received_idx').on(t.receivedAt)],
+);
+
+/** Failed sign-ins by account (`email:...`) and by address (`ip:...`), for the lockout. */
+export const signInFailures = pgTable(
+  'sign_in_failures',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    key: text('key').notNull(),
+    at: at('at').notNull().defaultNow(),
+  },
+  (t) => [index('sign_in_failures_key_idx').on(t.key, t.at)],
+);

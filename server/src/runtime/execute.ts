@@ -14,6 +14,7 @@ import {
   backoffDelay,
   coerceStepError,
   NonRetriableError,
+  type CredentialValue,
   type Item,
   type PortItems,
   type ServerNode,
@@ -23,6 +24,8 @@ import {
 import type { AttemptRecord, RunStatus } from '../db/schema.ts';
 import { FINISHED_RUN_STATUSES } from '../db/schema.ts';
 import { log } from '../log.ts';
+import type { CredentialResolver } from '../vault/resolve.ts';
+import { Redactor } from '../vault/redact.ts';
 import { checkpoint, type CheckpointRequest, type RunFinishedNotice, type StepRecord } from './checkpoint.ts';
 import type { LogLine, RunScope } from '../sandbox/index.ts';
 import { resolveParams, resolveParamsOnce } from './params.ts';
@@ -36,6 +39,8 @@ export interface RuntimeContext {
   nodes: ReadonlyMap<string, ServerNode>;
   /** Where expressions, Code nodes and user regular expressions run. */
   sandbox: SandboxRuntime;
+  /** Opens the credentials a step's node refers to. */
+  credentials: CredentialResolver;
   /** Lets a cancel request reach the run's abort controller. */
   onCancel(runId: string, abort: () => void): () => void;
   /**
@@ -311,17 +316,25 @@ class RunExecution {
     }
     const signal = this.controller.signal;
     const logs: LogLine[] = [];
+    // Secrets this step may see: scrubbed from everything it leaves behind.
+    const redactor = new Redactor();
     const context = {
       node: { id: node.id, name: node.name, type: node.type },
       run: { id: this.state.id, workflowId: this.state.workflowId },
       attempt: step.attempt,
       idempotencyKey: `${this.state.id}:${node.id}`,
       signal,
-      log: stepLogger(this.state.id, node.id),
+      log: stepLogger(this.state.id, node.id, redactor),
       sandbox: stepSandbox(this.rt.sandbox, this.scope, node, this.state.versionId, logs),
+      credentials: {} as Record<string, CredentialValue>,
+      redact: (secret: string) => redactor.add(secret),
     };
     const params = paramsScope(this.rt.sandbox, this.scope, this.state.versionId, node.id);
     try {
+      for (const slot of type.definition.credentials ?? []) {
+        const id = node.params[slot.param];
+        if (typeof id === 'string') context.credentials[slot.param] = await this.rt.credentials.resolve(this.state.workflowId, id, slot, redactor);
+      }
       const ports: PortItems = Object.fromEntries(type.definition.outputs.map((port) => [port, [] as Item[]]));
       const collect = (emitted: PortItems, pairedItem: number | undefined) => {
         for (const [port, items] of Object.entries(emitted)) {
@@ -351,11 +364,11 @@ class RunExecution {
         const resolved = await resolveParamsOnce(type.definition, node, step.items, params);
         collect(await type.run({ ...context, params: resolved, items: step.items }), undefined);
       }
-      return { ...base, logs, finishedAt: new Date(), output: ports, interrupted: false };
+      return { ...base, logs: redactor.scrub(logs), finishedAt: new Date(), output: redactor.scrub(ports), interrupted: false };
     } catch (thrown) {
       const interrupted = signal.aborted;
       const error = interrupted ? stopError(signal.reason as StopReason) : coerceStepError(thrown);
-      return { ...base, logs, finishedAt: new Date(), error, interrupted };
+      return { ...base, logs: redactor.scrub(logs), finishedAt: new Date(), error: redactor.scrub(error), interrupted };
     }
   }
 
@@ -457,12 +470,12 @@ function stopError(reason: StopReason): StepErrorRecord {
   }
 }
 
-function stepLogger(runId: string, nodeId: string) {
-  const data = (extra?: Record<string, unknown>) => ({ runId, nodeId, ...extra });
+function stepLogger(runId: string, nodeId: string, redactor: Redactor) {
+  const data = (extra?: Record<string, unknown>) => ({ runId, nodeId, ...redactor.scrub(extra) });
   return {
-    info: (message: string, extra?: Record<string, unknown>) => log.info(message, data(extra)),
-    warn: (message: string, extra?: Record<string, unknown>) => log.warn(message, data(extra)),
-    error: (message: string, extra?: Record<string, unknown>) => log.error(message, data(extra)),
+    info: (message: string, extra?: Record<string, unknown>) => log.info(redactor.text(message), data(extra)),
+    warn: (message: string, extra?: Record<string, unknown>) => log.warn(redactor.text(message), data(extra)),
+    error: (message: string, extra?: Record<string, unknown>) => log.error(redactor.text(message), data(extra)),
   };
 }
 

@@ -19,6 +19,8 @@ import { RUN_CANCEL_CHANNEL, RUN_TASK } from './checkpoint.ts';
 import { executeRun, type RuntimeContext } from './execute.ts';
 import type { SandboxRuntime } from './sandbox-scope.ts';
 import type { Listener } from './listener.ts';
+import type { Keyring } from '../vault/keyring.ts';
+import { CredentialResolver } from '../vault/resolve.ts';
 
 export interface WorkerOptions {
   pool: pg.Pool;
@@ -29,6 +31,8 @@ export interface WorkerOptions {
   heartbeatMs: number;
   deadAfterMs: number;
   localWaiters?: RuntimeContext['localWaiters'];
+  /** Opens credentials for the steps that use them. */
+  keyring: Keyring;
 }
 
 export interface WorkerHandle {
@@ -65,6 +69,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     processId,
     nodes: options.nodes,
     sandbox: options.sandbox,
+    credentials: new CredentialResolver(pool, options.keyring),
     localWaiters: options.localWaiters,
     onCancel(runId, abort) {
       let handlers = cancelHandlers.get(runId);

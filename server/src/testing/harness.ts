@@ -1,10 +1,21 @@
 /**
  * A Junction in the test's own process, on the test file's own database: the API app
  * (called with `app.request`, no socket) and, unless asked not to, a worker.
+ *
+ * Every harness has an owner with an API key, and `call` sends that key: tests talk to
+ * the API as a signed-in owner unless they choose otherwise (`callAs(null, ...)` for an
+ * anonymous caller, `createUser(role)` for others).
  */
+import { randomUUID } from 'node:crypto';
 import { serverCatalogue } from '@junction/nodes/server';
 import type { ServerNode } from '@junction/nodes';
-import { createApp } from '../api/app.ts';
+import { createApp, type SecurityOptions } from '../api/app.ts';
+import { createOwner, createOwnerKey } from '../auth/bootstrap.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import { ROLE_CAPABILITIES, type Role } from '../auth/roles.ts';
+import { createApiKey } from '../db/queries/api-keys.ts';
+import { createUser } from '../db/queries/users.ts';
+import { Keyring } from '../vault/keyring.ts';
 import { createTestDatabase, type TestDatabase } from '../db/testing/database.ts';
 import { RUN_CANCEL_CHANNEL, RUN_FINISHED_CHANNEL } from '../runtime/checkpoint.ts';
 import { RunEnqueuer } from '../runtime/enqueue.ts';
@@ -20,13 +31,31 @@ import { DEFAULT_ADMIN_LIMITS, type SandboxAdminLimits } from '../sandbox/limits
 
 setLogLevel('warn');
 
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+  role: Role;
+  /** An API key of this user with every capability of the role. */
+  key: string;
+}
+
+export type CallResult = { status: number; body: any; headers: Headers };
+
 export interface Harness {
   database: TestDatabase;
   app: ReturnType<typeof createApp>;
   worker: WorkerHandle | null;
   sandbox: Sandbox | null;
-  /** JSON request to the API; returns status and parsed body. */
-  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  security: SecurityOptions;
+  /** The owner every harness starts with; `call` uses their API key. */
+  owner: TestUser;
+  /** JSON request to the API as the owner; returns status and parsed body. */
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<CallResult>;
+  /** The same with another API key, or none (`null`: an anonymous caller). */
+  callAs(key: string | null, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<CallResult>;
+  /** A user of the given role, with an API key. */
+  createUser(role: Exclude<Role, 'owner'>, name?: string): Promise<TestUser>;
   /** Creates a workflow from a graph and returns its id. */
   createWorkflow(graph: unknown, name?: string): Promise<string>;
   /** Polls until the run has finished; returns its detail. */
@@ -46,6 +75,7 @@ export interface HarnessOptions {
   sandboxLimits?: Partial<SandboxAdminLimits>;
   /** Sandbox processes (default 1). */
   sandboxProcesses?: number;
+  webhookRateLimit?: number;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -53,7 +83,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const listener = new Listener(database.url);
   await listener.start([RUN_FINISHED_CHANNEL, RUN_CANCEL_CHANNEL]);
   const finished = new FinishedRuns(listener);
-  const app = createApp({ db: database.db, pool: database.pool, finished, enqueuer: new RunEnqueuer(database.pool), bodyLimit: options.bodyLimit ?? 10 * 1024 * 1024 });
+  const security: SecurityOptions = {
+    keyring: Keyring.generate(),
+    sessionTtlMs: 7 * 24 * 3_600_000,
+    sessionIdleMs: 24 * 3_600_000,
+    trustProxy: false,
+    webhookRateLimit: options.webhookRateLimit ?? 2000,
+  };
+  const app = createApp({ db: database.db, pool: database.pool, finished, enqueuer: new RunEnqueuer(database.pool), bodyLimit: options.bodyLimit ?? 10 * 1024 * 1024, security });
+  const ownerPassword = `owner-${randomUUID()}`;
+  const ownerRow = (await createOwner(database.db, { email: 'owner@junction.test', password: ownerPassword, name: 'Owner', via: 'test harness' }))!;
+  const owner: TestUser = { id: ownerRow.id, email: ownerRow.email, password: ownerPassword, role: 'owner', key: (await createOwnerKey(database.db, { name: 'test harness', via: 'test harness' }))!.key };
   const workers: WorkerHandle[] = [];
   let sandbox: Sandbox | null = null;
   // Variables change in tests from one run to the next: no caching.
@@ -68,14 +108,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       heartbeatMs: options.heartbeatMs ?? 500,
       deadAfterMs: options.deadAfterMs ?? 3000,
       localWaiters: finished,
+      keyring: security.keyring,
     });
     workers.push(worker);
     return worker;
   };
   const worker = options.worker === false ? null : await spawnWorker();
 
-  const call: Harness['call'] = async (method, path, body, headers = {}) => {
-    const init: RequestInit = { method, headers: { ...headers } };
+  const callAs: Harness['callAs'] = async (key, method, path, body, headers = {}) => {
+    const init: RequestInit = { method, headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers } };
     if (body !== undefined) {
       init.body = typeof body === 'string' ? body : JSON.stringify(body);
       (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
@@ -90,6 +131,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     }
     return { status: response.status, body: parsed, headers: response.headers };
   };
+  const call: Harness['call'] = (method, path, body, headers) => callAs(owner.key, method, path, body, headers);
+  let users = 0;
 
   return {
     database,
@@ -98,7 +141,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     get sandbox() {
       return sandbox;
     },
+    security,
+    owner,
     call,
+    callAs,
+    async createUser(role, name = `${role} ${++users}`) {
+      const password = `password-${randomUUID()}`;
+      const email = `${name.replace(/\W+/g, '-').toLowerCase()}-${randomUUID().slice(0, 8)}@junction.test`;
+      const user = await createUser(database.db, { email, name, role, passwordHash: await hashPassword(password) });
+      const { key } = await createApiKey(database.db, { userId: user.id, name: 'test', scopes: [...ROLE_CAPABILITIES[role]] });
+      return { id: user.id, email, password, role, key };
+    },
     startWorker: spawnWorker,
     async createWorkflow(graph, name = 'Test workflow') {
       const response = await call('POST', '/api/workflows', { name, graph });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../sdk/index.ts';
+import { CredentialRef, HTTP_CREDENTIAL_TYPES } from '../../credentials/types.ts';
 
 const NameValue = z
   .object({
@@ -18,6 +19,7 @@ export const Params = z
         message: 'Give a full address starting with http:// or https://',
       })
       .describe('The address to call, e.g. https://erp.example.com/api/purchase-orders.'),
+    credential: CredentialRef.optional().describe('Authenticate with a stored credential: header, bearer token, basic auth or OAuth2 client credentials.'),
     headers: z.array(NameValue).max(100).default([]).describe('Extra request headers.'),
     query: z.array(NameValue).max(100).default([]).describe('Query parameters added to the address.'),
     body: z.unknown().optional().describe('JSON body to send (not for GET or HEAD).'),
@@ -52,4 +54,5 @@ export const definition = defineNode({
   mode: 'perItem',
   sideEffects: true,
   retry: { maxAttempts: 3, backoffMs: 1000, maxBackoffMs: 30_000 },
+  credentials: [{ param: 'credential', types: HTTP_CREDENTIAL_TYPES }],
 });

@@ -1,4 +1,5 @@
 import { MAX_ITEM_DEPTH, NodeError, NonRetriableError, tooDeepAt, type PerItemRun } from '../../sdk/index.ts';
+import { applyHttpCredential, forgetOAuth2Token } from '../../credentials/http-auth.ts';
 import type { Params } from './definition.ts';
 
 /** Largest response body kept in an item; bigger answers fail the step rather than fill history. */
@@ -43,7 +44,34 @@ function parseBody(text: string, contentType: string, format: Params['responseFo
   }
 }
 
-export const run: PerItemRun<Params> = async ({ params, idempotencyKey, signal }) => {
+const MAX_REDIRECTS = 10;
+
+/**
+ * With a credential, redirects are followed only within the same origin: fetch drops
+ * Authorization on a cross-origin redirect but would carry a custom API-key header along.
+ */
+async function fetchKeepingCredential(url: URL, init: RequestInit): Promise<Response> {
+  let target = url;
+  let request = init;
+  for (let hops = 0; ; hops++) {
+    const response = await fetch(target, { ...request, redirect: 'manual' });
+    const location = response.headers.get('location');
+    if (response.status < 300 || response.status >= 400 || !location) return response;
+    await response.body?.cancel();
+    const next = new URL(location, target);
+    if (next.origin !== url.origin) {
+      throw new NonRetriableError(`${url.host} redirected to ${next.origin}; a request with a credential only follows redirects within ${url.origin}`);
+    }
+    if (hops >= MAX_REDIRECTS) throw new NonRetriableError(`More than ${MAX_REDIRECTS} redirects from ${url.host}`);
+    // 303 (and 301/302 after a POST, as browsers do) continue as GET without the body.
+    if (response.status === 303 || ((response.status === 301 || response.status === 302) && request.method === 'POST')) {
+      request = { ...request, method: 'GET', body: undefined };
+    }
+    target = next;
+  }
+}
+
+export const run: PerItemRun<Params> = async ({ params, idempotencyKey, signal, credentials, redact }) => {
   const url = new URL(params.url);
   for (const { name, value } of params.query) url.searchParams.append(name, value);
   const headers = new Headers();
@@ -55,6 +83,9 @@ export const run: PerItemRun<Params> = async ({ params, idempotencyKey, signal }
     }
   }
   if (params.sendIdempotencyKey && !headers.has('idempotency-key')) headers.set('Idempotency-Key', idempotencyKey);
+  const credential = params.credential ? credentials.credential : undefined;
+  if (params.credential && !credential) throw new NonRetriableError('The credential this node uses was not provided to it');
+  if (credential) await applyHttpCredential(credential, url, headers, { signal, redact });
   let body: string | undefined;
   if (params.body !== undefined) {
     body = typeof params.body === 'string' ? params.body : JSON.stringify(params.body);
@@ -65,8 +96,11 @@ export const run: PerItemRun<Params> = async ({ params, idempotencyKey, signal }
   const combined = AbortSignal.any([signal, timeout]);
   let response: Response;
   try {
-    response = await fetch(url, { method: params.method, headers, body, signal: combined, redirect: 'follow' });
+    response = credential
+      ? await fetchKeepingCredential(url, { method: params.method, headers, body, signal: combined })
+      : await fetch(url, { method: params.method, headers, body, signal: combined, redirect: 'follow' });
   } catch (error) {
+    if (error instanceof NodeError) throw error;
     if (signal.aborted) throw signal.reason;
     if (timeout.aborted) throw new NodeError(`No answer from ${url.host} within ${params.timeoutSeconds} s`, { cause: error });
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -83,6 +117,8 @@ export const run: PerItemRun<Params> = async ({ params, idempotencyKey, signal }
     throw new NodeError(`The answer from ${url.host} broke off: ${(error as Error).message}`, { cause: error });
   }
   if (!response.ok) {
+    // A refused token may have been revoked early: the next attempt fetches a new one.
+    if (response.status === 401 && credential) forgetOAuth2Token(credential);
     const excerpt = text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;
     const message = `${params.method} ${url.origin}${url.pathname} answered ${response.status} ${response.statusText}`.trim();
     const ErrorClass = isRetriableStatus(response.status) ? NodeError : NonRetriableError;

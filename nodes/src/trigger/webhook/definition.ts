@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../sdk/index.ts';
+import { CredentialRef } from '../../credentials/types.ts';
 
 export const WEBHOOK_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
@@ -7,6 +8,46 @@ export const WEBHOOK_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as cons
 export function normalizeWebhookPath(path: string): string {
   return path.trim().replace(/^\/+|\/+$/g, '');
 }
+
+const HeaderName = z.string().trim().min(1).max(256).regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'Not a valid header name');
+
+/**
+ * Signature conventions of common senders. `custom` signs the raw body (or
+ * `<timestamp>.<body>` when a timestamp header is set) with HMAC-SHA256.
+ * Stripe's `Stripe-Signature: t=<unix time>,v1=<hex>` signs `<t>.<body>`.
+ */
+export const SIGNATURE_STYLES = {
+  custom: { header: 'X-Signature', encoding: 'hex', prefix: '', deliveryIdHeader: undefined, timestampHeader: undefined },
+  github: { header: 'X-Hub-Signature-256', encoding: 'hex', prefix: 'sha256=', deliveryIdHeader: 'X-GitHub-Delivery', timestampHeader: undefined },
+  shopify: { header: 'X-Shopify-Hmac-Sha256', encoding: 'base64', prefix: '', deliveryIdHeader: 'X-Shopify-Webhook-Id', timestampHeader: undefined },
+  stripe: { header: 'Stripe-Signature', encoding: 'hex', prefix: '', deliveryIdHeader: undefined, timestampHeader: undefined },
+} as const;
+
+export const WebhookAuth = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('none') }).strict(),
+    z.object({ kind: z.literal('header') }).strict().describe('The request must carry the header of an "HTTP header" credential, with its value'),
+    z.object({ kind: z.literal('basic') }).strict().describe('The request must carry the user name and password of a "Basic auth" credential'),
+    z
+      .object({
+        kind: z.literal('hmac'),
+        style: z.enum(['custom', 'github', 'shopify', 'stripe']).default('custom').describe('Whose convention: sets the defaults of the fields below'),
+        header: HeaderName.optional().describe('The header carrying the signature (default: the style\'s)'),
+        encoding: z.enum(['hex', 'base64']).optional().describe('How the signature is written (default: the style\'s)'),
+        prefix: z.string().max(64).optional().describe('Text before the signature, e.g. "sha256=" (default: the style\'s)'),
+        timestampHeader: HeaderName.optional().describe('A header with the time of sending (unix seconds or ISO 8601); the signature then covers "<timestamp>.<body>"'),
+        toleranceSeconds: z.number().int().min(1).max(86_400).default(300).describe('Refuse requests whose timestamp is further than this from now'),
+        deliveryIdHeader: HeaderName.optional().describe('A header with a unique delivery id: a repeated id is refused (replay protection)'),
+      })
+      .strict()
+      .describe('The request must be signed with HMAC-SHA256 of its raw body, using the secret of a "Webhook signing secret" credential'),
+  ])
+  .default({ kind: 'none' })
+  .describe('How callers prove who they are. A request that fails gets 401 and starts no run.');
+export type WebhookAuth = z.infer<typeof WebhookAuth>;
+
+/** Which credential type each kind of webhook auth takes. */
+export const WEBHOOK_AUTH_CREDENTIAL_TYPE = { header: 'httpHeader', basic: 'httpBasic', hmac: 'hmacSecret' } as const;
 
 export const Params = z
   .object({
@@ -44,8 +85,15 @@ export const Params = z
       .describe(
         'What each item holds: the request body, or the whole request (body, query, headers without credentials, method, path).',
       ),
+    auth: WebhookAuth,
+    credential: CredentialRef.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((params, ctx) => {
+    if (params.auth.kind !== 'none' && !params.credential) {
+      ctx.addIssue({ code: 'custom', path: ['credential'], message: `Choose the credential that ${params.auth.kind} authentication checks against` });
+    }
+  });
 export type Params = z.infer<typeof Params>;
 
 export const definition = defineNode({
@@ -61,4 +109,5 @@ export const definition = defineNode({
   mode: 'allItems',
   sideEffects: false,
   trigger: { kind: 'webhook' },
+  credentials: [{ param: 'credential', types: ['httpHeader', 'httpBasic', 'hmacSecret'] }],
 });

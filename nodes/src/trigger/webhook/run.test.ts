@@ -21,6 +21,7 @@ describe('trigger.webhook', () => {
       respond: 'immediately',
       responseTimeoutSeconds: 30,
       include: 'body',
+      auth: { kind: 'none' },
     });
   });
 

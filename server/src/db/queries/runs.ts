@@ -4,7 +4,8 @@ import type pg from 'pg';
 import type { Item } from '@junction/nodes';
 import { RUN_CANCEL_CHANNEL, RUN_FINISHED_CHANNEL, RUN_TASK, toJsonb } from '../../runtime/checkpoint.ts';
 import type { Db } from '../client.ts';
-import { runs, steps, type RunRow, type RunStatus, type StepRow } from '../schema.ts';
+import { runs, steps, workflows, type RunRow, type RunStatus, type StepRow } from '../schema.ts';
+import { ownedOrSharedWith } from './workflows.ts';
 
 export interface NewRun {
   /** Chosen by the caller when it must know the id before the run exists (to wait for it). */
@@ -70,6 +71,8 @@ export interface RunListQuery {
   limit: number;
   /** `seq` of the last run of the previous page. */
   beforeSeq?: number;
+  /** Only runs of workflows this user owns or has been shared; all when absent. */
+  visibleTo?: string;
 }
 
 export type RunSummary = Omit<RunRow, 'input' | 'output' | 'leaseOwner' | 'version' | 'notifyFinish'>;
@@ -81,6 +84,9 @@ export async function listRuns(db: Db, query: RunListQuery): Promise<RunSummary[
   if (query.from) conditions.push(gte(runs.createdAt, query.from));
   if (query.to) conditions.push(lte(runs.createdAt, query.to));
   if (query.beforeSeq !== undefined) conditions.push(lt(runs.seq, query.beforeSeq));
+  if (query.visibleTo) {
+    conditions.push(inArray(runs.workflowId, db.select({ id: workflows.id }).from(workflows).where(ownedOrSharedWith(query.visibleTo))));
+  }
   return db
     .select({
       id: runs.id,

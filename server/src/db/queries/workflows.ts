@@ -2,13 +2,13 @@ import { and, desc, eq, ilike, isNull, lt, or, sql } from 'drizzle-orm';
 import type { WebhookParams, WorkflowGraph } from '@junction/nodes';
 import type pg from 'pg';
 import type { Db } from '../client.ts';
-import { webhooks, workflows, workflowVersions, type WebhookRow, type WorkflowRow, type WorkflowVersionRow } from '../schema.ts';
+import { users, webhooks, workflows, workflowShares, workflowVersions, type WebhookRow, type WorkflowRow, type WorkflowVersionRow } from '../schema.ts';
 
 export type WorkflowWithGraph = WorkflowRow & { graph: WorkflowGraph; versionId: string };
 
-export async function createWorkflow(db: Db, name: string, graph: WorkflowGraph): Promise<WorkflowWithGraph> {
+export async function createWorkflow(db: Db, name: string, graph: WorkflowGraph, ownerId: string | null): Promise<WorkflowWithGraph> {
   return db.transaction(async (tx) => {
-    const [workflow] = await tx.insert(workflows).values({ name, currentVersion: 1, createdAt: new Date(), updatedAt: new Date() }).returning();
+    const [workflow] = await tx.insert(workflows).values({ name, ownerId, currentVersion: 1, createdAt: new Date(), updatedAt: new Date() }).returning();
     const [version] = await tx.insert(workflowVersions).values({ workflowId: workflow!.id, version: 1, graph }).returning();
     return { ...workflow!, graph, versionId: version!.id };
   });
@@ -28,10 +28,20 @@ export interface WorkflowListQuery {
   limit: number;
   /** `updatedAt|id` of the last workflow of the previous page. */
   after?: { updatedAt: Date; id: string };
+  /** Only the workflows this user owns or has been shared; all when absent. */
+  visibleTo?: string;
 }
+
+/** Workflows a user owns or has been shared (an SQL condition on `workflows`). */
+export const ownedOrSharedWith = (userId: string) =>
+  or(
+    eq(workflows.ownerId, userId),
+    sql`exists (select 1 from ${workflowShares} where ${workflowShares.workflowId} = ${workflows.id} and ${workflowShares.userId} = ${userId})`,
+  )!;
 
 export async function listWorkflows(db: Db, query: WorkflowListQuery): Promise<WorkflowRow[]> {
   const conditions = [isNull(workflows.deletedAt)];
+  if (query.visibleTo) conditions.push(ownedOrSharedWith(query.visibleTo));
   if (query.search) conditions.push(ilike(workflows.name, `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
   if (query.after) {
     conditions.push(
@@ -191,4 +201,35 @@ export async function getVersionGraph(db: Db, versionId: string): Promise<Workfl
   if (graphs.size >= 1000) graphs.delete(graphs.keys().next().value!);
   graphs.set(versionId, row.graph);
   return row.graph;
+}
+
+/** Who owns a workflow, deleted or not (runs outlive their workflow). */
+export async function getWorkflowOwner(db: Db, id: string): Promise<{ id: string; ownerId: string | null } | undefined> {
+  const [row] = await db.select({ id: workflows.id, ownerId: workflows.ownerId }).from(workflows).where(eq(workflows.id, id));
+  return row;
+}
+
+export async function isSharedWith(db: Db, workflowId: string, userId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ userId: workflowShares.userId })
+    .from(workflowShares)
+    .where(and(eq(workflowShares.workflowId, workflowId), eq(workflowShares.userId, userId)));
+  return Boolean(row);
+}
+
+export async function listShares(db: Db, workflowId: string): Promise<{ id: string; email: string; name: string }[]> {
+  return db
+    .select({ id: users.id, email: users.email, name: users.name })
+    .from(workflowShares)
+    .innerJoin(users, eq(users.id, workflowShares.userId))
+    .where(eq(workflowShares.workflowId, workflowId))
+    .orderBy(users.email);
+}
+
+/** Replaces who a workflow is shared with. */
+export async function setShares(db: Db, workflowId: string, userIds: string[]): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.delete(workflowShares).where(eq(workflowShares.workflowId, workflowId));
+    if (userIds.length > 0) await tx.insert(workflowShares).values(userIds.map((userId) => ({ workflowId, userId })));
+  });
 }

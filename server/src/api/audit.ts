@@ -1,0 +1,118 @@
+/**
+ * The audit log: who created, changed, activated, deleted, exported or ran what, signed
+ * in or failed to, when and from where. `Auditor.record` is called by the handlers after
+ * the change committed; `GET /api/audit` lets admins read it, filtered and paged.
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { listAudit, recordAudit } from '../db/queries/audit.ts';
+import type { Db } from '../db/client.ts';
+import type { ApiDeps } from './app.ts';
+import { clientOf, decodeCursor, encodeCursor, validationHook } from './request.ts';
+import { errorResponses, jsonResponse } from './schemas.ts';
+
+export type AuditResource = 'workflow' | 'run' | 'credential' | 'user' | 'api-key' | 'session' | 'variable';
+
+export interface AuditEvent {
+  action: string;
+  resourceType: AuditResource;
+  resourceId?: string | null;
+  details?: Record<string, unknown>;
+  /** For events without a signed-in caller (a failed sign-in): who it was about. */
+  actor?: { id: string | null; email: string | null };
+}
+
+export class Auditor {
+  private readonly db: Db;
+  private readonly trustProxy: boolean;
+
+  constructor(db: Db, trustProxy: boolean) {
+    this.db = db;
+    this.trustProxy = trustProxy;
+  }
+
+  async record(c: Context, event: AuditEvent): Promise<void> {
+    const principal = c.get('principal');
+    const { ip, userAgent } = clientOf(c, this.trustProxy);
+    await recordAudit(this.db, {
+      actorId: event.actor?.id ?? principal?.user.id ?? null,
+      actorEmail: event.actor?.email ?? principal?.user.email ?? null,
+      apiKeyId: principal?.apiKeyId ?? null,
+      action: event.action,
+      resourceType: event.resourceType,
+      resourceId: event.resourceId ?? null,
+      ip,
+      userAgent,
+      details: event.details ?? null,
+    });
+  }
+}
+
+const AuditEntry = z
+  .object({
+    id: z.number().int(),
+    at: z.string(),
+    actorId: z.string().nullable(),
+    actorEmail: z.string().nullable(),
+    apiKeyId: z.string().nullable(),
+    action: z.string().openapi({ example: 'workflow.activate' }),
+    resourceType: z.string(),
+    resourceId: z.string().nullable(),
+    ip: z.string().nullable(),
+    userAgent: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .openapi('AuditEntry');
+
+export function auditRoutes(deps: ApiDeps) {
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/',
+      summary: 'The audit log, newest first, one page at a time (admins)',
+      description:
+        'Actions: workflow.create/update/delete/activate/deactivate/export/share/run, run.retry/cancel, credential.create/update/delete/test, user.create/update/disable/enable/password, api_key.create/revoke, auth.sign_in/sign_in_failed/sign_out, setup.owner.',
+      request: {
+        query: z
+          .object({
+            actorId: z.uuid().optional(),
+            actorEmail: z.string().max(320).optional(),
+            action: z.string().max(100).optional(),
+            resourceType: z.enum(['workflow', 'run', 'credential', 'user', 'api-key', 'session']).optional(),
+            resourceId: z.string().max(100).optional(),
+            from: z.iso.datetime({ offset: true }).optional(),
+            to: z.iso.datetime({ offset: true }).optional(),
+            limit: z.coerce.number().int().min(1).max(500).default(100),
+            cursor: z.string().max(100).optional(),
+          })
+          .strict(),
+      },
+      responses: { 200: jsonResponse(z.object({ entries: z.array(AuditEntry), nextCursor: z.string().nullable() }), 'A page of the audit log'), ...errorResponses },
+    }),
+    async (c) => {
+      const query = c.req.valid('query');
+      const beforeId = query.cursor
+        ? decodeCursor(query.cursor, (parts) => {
+            if (parts.length !== 1 || !/^\d{1,16}$/.test(parts[0]!)) throw new Error('bad id');
+            return Number(parts[0]);
+          })
+        : undefined;
+      const rows = await listAudit(deps.db, {
+        ...query,
+        from: query.from ? new Date(query.from) : undefined,
+        to: query.to ? new Date(query.to) : undefined,
+        beforeId,
+      });
+      const last = rows.at(-1);
+      return c.json(
+        {
+          entries: rows.map((row) => ({ ...row, at: row.at.toISOString() })),
+          nextCursor: rows.length === query.limit && last ? encodeCursor([String(last.id)]) : null,
+        },
+        200,
+      );
+    },
+  );
+  return app;
+}

@@ -1,0 +1,165 @@
+/**
+ * Administration from the command line, for scripts and deployments without a browser:
+ *
+ *   node server/src/main.ts create-owner --email you@shop.com [--name "You"] [--password-stdin]
+ *   node server/src/main.ts create-api-key [--email you@shop.com] --name ci [--scopes workflows:read,runs:read]
+ *   node server/src/main.ts reset-password --email you@shop.com [--password-stdin]
+ *   node server/src/main.ts rotate-key
+ *   node server/src/main.ts generate-key
+ *
+ * (`npm start -- <command> ...` runs the same through the project's Node 24.) Passwords
+ * come from JUNCTION_OWNER_PASSWORD or, with --password-stdin, from the first line of
+ * standard input — never from the command line, where other users could read them.
+ * The database is DATABASE_URL's, or the embedded one: the running server's if it is up.
+ */
+import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import type { Config } from './config.ts';
+import { createOwner, createOwnerKey, findOwner } from './auth/bootstrap.ts';
+import { hashPassword, Password } from './auth/passwords.ts';
+import { isCapability } from './auth/middleware.ts';
+import { ROLE_CAPABILITIES } from './auth/roles.ts';
+import { openDatabase, type Database } from './db/client.ts';
+import { runningEmbeddedUrl, startEmbeddedPostgres } from './db/embedded.ts';
+import { migrate } from './db/migrate.ts';
+import { createApiKey } from './db/queries/api-keys.ts';
+import { resealCredentials } from './db/queries/credentials.ts';
+import { recordAudit } from './db/queries/audit.ts';
+import { deleteSessionsOf, findUserByEmail, updateUser } from './db/queries/users.ts';
+import { generateKey, Keyring, keyFilePath, loadKeyring, parseKey, readKeyFile, writeKeyFile } from './vault/keyring.ts';
+
+export const COMMANDS = ['create-owner', 'create-api-key', 'reset-password', 'rotate-key', 'generate-key'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Runs `work` against Junction's database, migrated, and closes what it opened. */
+async function withDatabase<T>(config: Config, work: (database: Database) => Promise<T>): Promise<T> {
+  let url = config.DATABASE_URL ?? runningEmbeddedUrl(config.dataDir);
+  const embedded = url ? null : await startEmbeddedPostgres(config.dataDir);
+  url ??= embedded!.url;
+  const database = openDatabase(url, { max: 2, applicationName: 'junction-cli' });
+  try {
+    await migrate(database);
+    return await work(database);
+  } finally {
+    await database.close();
+    if (embedded) await embedded.stop();
+  }
+}
+
+async function readPassword(config: Config, fromStdin: boolean, variable: string): Promise<string> {
+  let password: string | undefined = fromStdin ? undefined : config.JUNCTION_OWNER_PASSWORD;
+  if (fromStdin) {
+    const lines = createInterface({ input: process.stdin });
+    for await (const line of lines) {
+      password = line;
+      break;
+    }
+    lines.close();
+  }
+  if (password === undefined) throw new UsageError(`Give the password in ${variable}, or pipe it in with --password-stdin`);
+  const checked = Password.safeParse(password);
+  if (!checked.success) throw new UsageError(checked.error.issues[0]!.message);
+  return checked.data;
+}
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+export async function runCommand(command: Command, args: string[], config: Config): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      scopes: { type: 'string' },
+      'password-stdin': { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+
+  switch (command) {
+    case 'generate-key':
+      print(generateKey());
+      return;
+
+    case 'create-owner': {
+      if (!values.email) throw new UsageError('create-owner needs --email');
+      const password = await readPassword(config, values['password-stdin'], 'JUNCTION_OWNER_PASSWORD');
+      await withDatabase(config, async ({ db }) => {
+        const owner = await createOwner(db, { email: values.email!, password, name: values.name, via: 'cli' });
+        if (!owner) throw new UsageError('Junction has users already; the owner exists (use reset-password to regain access)');
+        print(`Created the owner ${owner.email}`);
+      });
+      return;
+    }
+
+    case 'create-api-key': {
+      if (!values.name) throw new UsageError('create-api-key needs --name, e.g. --name "ERP sync"');
+      await withDatabase(config, async ({ db }) => {
+        const user = values.email ? await findUserByEmail(db, values.email) : await findOwner(db);
+        if (!user) throw new UsageError(values.email ? `No user has the e-mail ${values.email}` : 'There is no owner yet: run create-owner first');
+        const allowed = ROLE_CAPABILITIES[user.role];
+        const scopes = values.scopes ? values.scopes.split(',').map((scope) => scope.trim()) : [...allowed];
+        const wrong = scopes.filter((scope) => !isCapability(scope) || !allowed.includes(scope));
+        if (wrong.length > 0) throw new UsageError(`Not scopes the role ${user.role} allows: ${wrong.join(', ')} (allowed: ${allowed.join(', ')})`);
+        const created = user.role === 'owner' && !values.scopes ? await createOwnerKey(db, { name: values.name!, via: 'cli' }) : await createApiKey(db, { userId: user.id, name: values.name!, scopes });
+        if (user.role !== 'owner' || values.scopes) {
+          await recordAudit(db, { actorId: user.id, actorEmail: user.email, apiKeyId: null, action: 'api_key.create', resourceType: 'api-key', resourceId: created!.id, ip: null, userAgent: null, details: { name: values.name, scopes, via: 'cli' } });
+        }
+        print(created!.key);
+      });
+      return;
+    }
+
+    case 'reset-password': {
+      if (!values.email) throw new UsageError('reset-password needs --email');
+      const password = await readPassword(config, values['password-stdin'], 'JUNCTION_OWNER_PASSWORD');
+      await withDatabase(config, async ({ db }) => {
+        const user = await findUserByEmail(db, values.email!);
+        if (!user) throw new UsageError(`No user has the e-mail ${values.email}`);
+        await updateUser(db, user.id, { passwordHash: await hashPassword(password) });
+        await deleteSessionsOf(db, user.id);
+        await recordAudit(db, { actorId: null, actorEmail: null, apiKeyId: null, action: 'user.password', resourceType: 'user', resourceId: user.id, ip: null, userAgent: null, details: { via: 'cli' } });
+        print(`Set a new password for ${user.email}; their sessions were ended`);
+      });
+      return;
+    }
+
+    case 'rotate-key':
+      await rotateKey(config);
+      return;
+  }
+}
+
+/**
+ * Re-seals every credential with the current key.
+ *
+ * - With JUNCTION_ENCRYPTION_KEY: that is the new key; the old one must be in
+ *   JUNCTION_ENCRYPTION_KEY_PREVIOUS until this has run.
+ * - With the key file: a new key is generated and written first (the old one kept
+ *   beside it, so a stopped rotation loses nothing), then the old one is dropped.
+ */
+async function rotateKey(config: Config): Promise<void> {
+  if (config.JUNCTION_ENCRYPTION_KEY) {
+    parseKey(config.JUNCTION_ENCRYPTION_KEY, 'JUNCTION_ENCRYPTION_KEY');
+    const keyring = await loadKeyring(config);
+    const { resealed } = await withDatabase(config, ({ db }) => resealCredentials(db, keyring));
+    print(`Re-sealed ${resealed} credential(s) with key ${keyring.currentId}. Every credential now opens with JUNCTION_ENCRYPTION_KEY alone: remove JUNCTION_ENCRYPTION_KEY_PREVIOUS.`);
+    return;
+  }
+  const old = await loadKeyring(config);
+  const path = keyFilePath(config);
+  const previous = (await readKeyFile(path))!;
+  const fresh = randomBytes(32);
+  await writeKeyFile(path, [fresh, ...previous]);
+  const keyring = new Keyring(fresh, previous, path);
+  const { resealed } = await withDatabase(config, ({ db }) => resealCredentials(db, keyring));
+  await writeKeyFile(path, [fresh]);
+  print(`Re-sealed ${resealed} credential(s) with the new key ${keyring.currentId} (was ${old.currentId}), kept in ${path}. Back that file up again, and restart every Junction process so it uses the new key.`);
+}
+
+export { UsageError };
