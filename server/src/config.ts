@@ -3,6 +3,7 @@
  * `process.env`. A bad value stops start-up with a message naming the variable.
  */
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 const Bytes = z.coerce.number().int().positive();
@@ -21,9 +22,13 @@ export const ConfigSchema = z.object({
   JUNCTION_HEARTBEAT_MS: z.coerce.number().int().min(100).default(2000),
   JUNCTION_DEAD_AFTER_MS: z.coerce.number().int().min(500).default(10_000),
   JUNCTION_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** The built editor served at `/` (default: editor/dist of this checkout). */
+  JUNCTION_EDITOR_DIR: z.string().optional(),
 });
 
-export type Config = z.infer<typeof ConfigSchema> & { dataDir: string };
+export type Config = z.infer<typeof ConfigSchema> & { dataDir: string; editorDir: string };
+
+const BUILT_EDITOR = fileURLToPath(new URL('../../editor/dist', import.meta.url));
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // An empty variable (DATABASE_URL= in a .env or compose file) means "not set".
@@ -33,5 +38,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Junction's configuration is not valid:\n${lines.join('\n')}`);
   }
-  return { ...parsed.data, dataDir: resolve(parsed.data.JUNCTION_DATA_DIR) };
+  return {
+    ...parsed.data,
+    dataDir: resolve(parsed.data.JUNCTION_DATA_DIR),
+    editorDir: parsed.data.JUNCTION_EDITOR_DIR ? resolve(parsed.data.JUNCTION_EDITOR_DIR) : BUILT_EDITOR,
+  };
 }

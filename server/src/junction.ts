@@ -75,7 +75,7 @@ export async function startJunction(config: Config, role: Role): Promise<Junctio
     let address: string | null = null;
     if (role !== 'worker') {
       const enqueuer = new RunEnqueuer(database.pool);
-      const app = createApp({ db: database.db, pool: database.pool, finished: finished!, enqueuer, bodyLimit: config.JUNCTION_BODY_LIMIT });
+      const app = createApp({ db: database.db, pool: database.pool, finished: finished!, enqueuer, bodyLimit: config.JUNCTION_BODY_LIMIT, editorDir: config.editorDir });
       server = createServer(getRequestListener(app.fetch));
       server.keepAliveTimeout = 65_000;
       await new Promise<void>((resolve, reject) => {

@@ -11,6 +11,7 @@ import { log } from '../log.ts';
 import type { RunEnqueuer } from '../runtime/enqueue.ts';
 import type { FinishedRuns } from '../runtime/finished.ts';
 import { docsRoutes } from './docs.ts';
+import { editorRoutes } from './editor.ts';
 import { ApiError } from './errors.ts';
 import { hookRoutes } from './hooks.ts';
 import { nodeTypeRoutes } from './node-types.ts';
@@ -23,6 +24,8 @@ export interface ApiDeps {
   finished: FinishedRuns;
   enqueuer: RunEnqueuer;
   bodyLimit: number;
+  /** The editor's build, served at `/`; none in API-only tests. */
+  editorDir?: string;
 }
 
 export function createApp(deps: ApiDeps) {
@@ -51,6 +54,8 @@ export function createApp(deps: ApiDeps) {
     openapi: '3.1.0',
     info: { title: 'Junction API', version: '0.1.0', description: 'Workflows, runs, node types and webhooks of a Junction server.' },
   });
+
+  if (deps.editorDir) app.route('/', editorRoutes(deps.editorDir));
 
   app.notFound((c) => c.json(new ApiError(404, 'not_found', `Nothing at ${c.req.method} ${c.req.path}`).toJSON(), 404));
 

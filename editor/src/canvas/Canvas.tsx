@@ -1,0 +1,185 @@
+/**
+ * The React Flow canvas bound to the editor store: drop from the palette, connect (with
+ * the reason when a connection is refused), select, move, delete, copy/paste, and the
+ * keyboard shortcuts listed in the help dialog.
+ */
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type FinalConnectionState,
+  type IsValidConnection,
+} from '@xyflow/react';
+import { useCallback, useEffect, useRef, type DragEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { toast } from 'sonner';
+import { StepNode } from '../node-views/StepNode.tsx';
+import { StickyNote } from '../node-views/StickyNote.tsx';
+import { useEditor, useEditorStore } from '../store/context.tsx';
+import { useCatalogue } from './catalogue-context.tsx';
+import { copySelection, parseFragment } from './clipboard.ts';
+import { connectionProblem } from './connection.ts';
+import type { CanvasEdge, CanvasNode } from './graph.ts';
+import { matchShortcut, type ShortcutAction } from './shortcuts.ts';
+
+const nodeTypes = { step: StepNode, sticky: StickyNote };
+export const PALETTE_MIME = 'application/x-junction-node-type';
+/** Graphs larger than this render only what is in view. */
+const LARGE_GRAPH = 150;
+
+function isEditable(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return Boolean(el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) || el.closest('.cm-editor')));
+}
+
+export interface CanvasProps {
+  /** Adds a node of a type the user dropped from the palette. */
+  onDropType?(type: string, position: { x: number; y: number }): void;
+  /** Shortcuts the page handles (save, run, layout, help). */
+  onShortcut?(action: ShortcutAction): void;
+}
+
+export function Canvas({ onDropType, onShortcut }: CanvasProps) {
+  const { t } = useTranslation();
+  const store = useEditorStore();
+  const catalogue = useCatalogue();
+  const flow = useReactFlow<CanvasNode, CanvasEdge>();
+  const wrapper = useRef<HTMLDivElement>(null);
+  const { nodes, edges, onNodesChange, onEdgesChange, connect, checkpoint, readOnly } = useEditor((s) => ({
+    nodes: s.nodes,
+    edges: s.edges,
+    onNodesChange: s.onNodesChange,
+    onEdgesChange: s.onEdgesChange,
+    connect: s.connect,
+    checkpoint: s.checkpoint,
+    readOnly: s.readOnly,
+  }));
+
+  const isValidConnection: IsValidConnection<CanvasEdge> = useCallback(
+    (c) => {
+      const { nodes: ns, edges: es } = store.getState();
+      return connectionProblem(c, ns, es, catalogue) === null;
+    },
+    [store, catalogue],
+  );
+
+  const onConnectEnd = useCallback(
+    (_event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      if (state.isValid || !state.toNode || !state.fromNode) return;
+      const fromSource = state.fromHandle?.type !== 'target';
+      const ends = fromSource
+        ? { source: state.fromNode.id, sourceHandle: state.fromHandle?.id ?? null, target: state.toNode.id, targetHandle: state.toHandle?.id ?? null }
+        : { source: state.toNode.id, sourceHandle: state.toHandle?.id ?? null, target: state.fromNode.id, targetHandle: state.fromHandle?.id ?? null };
+      const { nodes: ns, edges: es } = store.getState();
+      const problem = connectionProblem(ends, ns, es, catalogue);
+      if (problem) toast.error(t(`connection.${problem.reason}`, problem.values), { id: 'connection-refused' });
+    },
+    [store, catalogue, t],
+  );
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const type = event.dataTransfer.getData(PALETTE_MIME);
+      if (!type || readOnly) return;
+      event.preventDefault();
+      onDropType?.(type, flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
+    },
+    [flow, onDropType, readOnly],
+  );
+
+  // Shortcuts, copy and paste work while the canvas (or nothing editable) has the focus.
+  useEffect(() => {
+    const inScope = (target: EventTarget | null) =>
+      !isEditable(target) && (wrapper.current?.contains(target as Node) || target === document.body || target === document.documentElement);
+    const onKeyDown = (event: KeyboardEvent) => {
+      const action = matchShortcut(event);
+      if (!action) return;
+      // Save and run work from anywhere; the rest not while typing, and delete only on the canvas.
+      if (action !== 'save' && action !== 'run' && isEditable(event.target)) return;
+      if ((action === 'delete' || action === 'selectAll') && !inScope(event.target)) return;
+      const state = store.getState();
+      const handled = (() => {
+        switch (action) {
+          case 'undo':
+            return state.undo(), true;
+          case 'redo':
+            return state.redo(), true;
+          case 'delete':
+            return state.removeSelected(), true;
+          case 'selectAll':
+            return onNodesChange(state.nodes.map((n) => ({ type: 'select' as const, id: n.id, selected: true }))), true;
+          case 'fit':
+            return void flow.fitView({ duration: 200 }), true;
+          case 'sticky':
+            return state.addSticky(flow.screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 2 })), true;
+          default:
+            onShortcut?.(action);
+            return Boolean(onShortcut);
+        }
+      })();
+      if (handled) event.preventDefault();
+    };
+    const onCopy = (event: ClipboardEvent) => {
+      if (!inScope(event.target) || !event.clipboardData) return;
+      const fragment = copySelection(store.getState().nodes, store.getState().edges);
+      if (!fragment) return;
+      event.clipboardData.setData('text/plain', JSON.stringify(fragment, null, 2));
+      event.preventDefault();
+      toast.success(t('canvas.copied', { count: fragment.nodes.length + fragment.stickyNotes.length }), { id: 'clipboard' });
+    };
+    const onCut = (event: ClipboardEvent) => {
+      onCopy(event);
+      if (event.defaultPrevented) store.getState().removeSelected();
+    };
+    const onPaste = (event: ClipboardEvent) => {
+      if (!inScope(event.target) || store.getState().readOnly) return;
+      const fragment = parseFragment(event.clipboardData?.getData('text/plain') ?? '');
+      if (!fragment) return;
+      event.preventDefault();
+      store.getState().paste(fragment);
+    };
+    document.addEventListener('keydown', onKeyDown);
+    document.addEventListener('copy', onCopy);
+    document.addEventListener('cut', onCut);
+    document.addEventListener('paste', onPaste);
+    return () => {
+      document.removeEventListener('keydown', onKeyDown);
+      document.removeEventListener('copy', onCopy);
+      document.removeEventListener('cut', onCut);
+      document.removeEventListener('paste', onPaste);
+    };
+  }, [store, flow, onNodesChange, onShortcut, t]);
+
+  return (
+    <div className="canvas" ref={wrapper} onDragOver={(e) => e.preventDefault()} onDrop={onDrop} data-testid="canvas">
+      <ReactFlow<CanvasNode, CanvasEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={connect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        onNodeDragStart={() => checkpoint()}
+        deleteKeyCode={null}
+        nodesConnectable={!readOnly}
+        nodesDraggable={!readOnly}
+        edgesReconnectable={false}
+        onlyRenderVisibleElements={nodes.length > LARGE_GRAPH}
+        fitView
+        fitViewOptions={{ maxZoom: 1.2 }}
+        minZoom={0.1}
+        defaultEdgeOptions={{ type: 'smoothstep' }}
+        proOptions={{ hideAttribution: true }}
+        ariaLabelConfig={{ 'node.a11yDescription.default': t('canvas.a11yNodes'), 'controls.ariaLabel': t('canvas.controls') }}
+      >
+        <Background gap={20} />
+        <MiniMap pannable zoomable ariaLabel={t('canvas.minimap')} />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}
