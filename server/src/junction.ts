@@ -16,6 +16,7 @@ import { RUN_CANCEL_CHANNEL, RUN_FINISHED_CHANNEL } from './runtime/checkpoint.t
 import { RunEnqueuer } from './runtime/enqueue.ts';
 import { FinishedRuns } from './runtime/finished.ts';
 import { Listener } from './runtime/listener.ts';
+import { RUN_PROGRESS_CHANNEL, RunProgress } from './runtime/progress.ts';
 import { startWorker, type WorkerHandle } from './runtime/worker.ts';
 
 export type Role = 'api' | 'worker' | 'all';
@@ -40,8 +41,11 @@ export async function startJunction(config: Config, role: Role): Promise<Junctio
   let server: Server | null = null;
   let worker: WorkerHandle | null = null;
   let finished: FinishedRuns | null = null;
+  let progress: RunProgress | null = null;
 
   const stop = async () => {
+    // Live run streams end first: they would hold the HTTP server open.
+    progress?.close();
     if (server) {
       const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
       server.closeIdleConnections();
@@ -59,8 +63,11 @@ export async function startJunction(config: Config, role: Role): Promise<Junctio
 
   try {
     await migrate(database);
-    await listener.start([RUN_FINISHED_CHANNEL, RUN_CANCEL_CHANNEL]);
-    if (role !== 'worker') finished = new FinishedRuns(listener);
+    await listener.start([RUN_FINISHED_CHANNEL, RUN_CANCEL_CHANNEL, ...(role === 'worker' ? [] : [RUN_PROGRESS_CHANNEL])]);
+    if (role !== 'worker') {
+      finished = new FinishedRuns(listener);
+      progress = new RunProgress(listener);
+    }
     if (role !== 'api') {
       worker = await startWorker({
         pool: database.pool,
@@ -75,7 +82,11 @@ export async function startJunction(config: Config, role: Role): Promise<Junctio
     let address: string | null = null;
     if (role !== 'worker') {
       const enqueuer = new RunEnqueuer(database.pool);
-      const app = createApp({ db: database.db, pool: database.pool, finished: finished!, enqueuer, bodyLimit: config.JUNCTION_BODY_LIMIT, editorDir: config.editorDir });
+      const app = createApp({ db: database.db, pool: database.pool, finished: finished!, enqueuer,
+        progress: progress!,
+        bodyLimit: config.JUNCTION_BODY_LIMIT,
+        editorDir: config.editorDir,
+      });
       server = createServer(getRequestListener(app.fetch));
       server.keepAliveTimeout = 65_000;
       await new Promise<void>((resolve, reject) => {

@@ -10,8 +10,12 @@ import type { Db } from '../db/client.ts';
 import { log } from '../log.ts';
 import type { RunEnqueuer } from '../runtime/enqueue.ts';
 import type { FinishedRuns } from '../runtime/finished.ts';
+import type { RunProgress } from '../runtime/progress.ts';
 import { docsRoutes } from './docs.ts';
 import { editorRoutes } from './editor.ts';
+import { expressionRoutes } from './expressions.ts';
+import { runEventRoutes } from './run-events.ts';
+import { workflowTransferRoutes } from './workflow-transfer.ts';
 import { ApiError } from './errors.ts';
 import { hookRoutes } from './hooks.ts';
 import { nodeTypeRoutes } from './node-types.ts';
@@ -23,6 +27,8 @@ export interface ApiDeps {
   pool: pg.Pool;
   finished: FinishedRuns;
   enqueuer: RunEnqueuer;
+  /** Live progress of watched runs (run events). */
+  progress: RunProgress;
   bodyLimit: number;
   /** The editor's build, served at `/`; none in API-only tests. */
   editorDir?: string;
@@ -45,8 +51,11 @@ export function createApp(deps: ApiDeps) {
     await deps.pool.query('select 1');
     return c.json({ status: 'ok' });
   });
+  app.route('/api/workflows', workflowTransferRoutes(deps));
   app.route('/api/workflows', workflowRoutes(deps));
+  app.route('/api/runs', runEventRoutes(deps));
   app.route('/api/runs', runRoutes(deps));
+  app.route('/api/expressions', expressionRoutes());
   app.route('/api/node-types', nodeTypeRoutes());
   app.route('/hooks', hookRoutes(deps));
   app.route('/api/docs', docsRoutes());

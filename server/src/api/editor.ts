@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler, type Next } from 'hono';
 import { compress } from 'hono/compress';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -32,8 +32,11 @@ const NOT_BUILT = `<!doctype html>
 export function editorRoutes(distDir: string) {
   const app = new Hono();
   const indexFile = join(distDir, 'index.html');
-  const cacheFor = (path: string, c: Context) => {
-    c.header('cache-control', /[\\/]assets[\\/]/.test(path) ? IMMUTABLE : REVALIDATE);
+  /** Answers with the handler's file, if it has one, with the caching that file gets. */
+  const cached = async (handler: MiddlewareHandler, c: Context, next: Next) => {
+    const answered: unknown = await handler(c, next);
+    if (answered instanceof Response) answered.headers.set('cache-control', c.req.path.startsWith('/assets/') ? IMMUTABLE : REVALIDATE);
+    return answered as Response | undefined;
   };
 
   app.use('*', async (c, next) => {
@@ -41,20 +44,20 @@ export function editorRoutes(distDir: string) {
     return compress()(c, next);
   });
   // Made on first use: the build may appear after the server started (a build beside it).
-  let files: ReturnType<typeof serveStatic> | null = null;
-  const index = serveStatic({ path: indexFile, onFound: cacheFor });
+  let files: MiddlewareHandler | null = null;
+  const index = serveStatic({ path: indexFile });
   app.use('*', async (c, next) => {
     if (isServerPath(c.req.path)) return next();
     if (!existsSync(indexFile)) return c.html(NOT_BUILT, 200, { 'cache-control': REVALIDATE });
-    files ??= serveStatic({ root: distDir, onFound: cacheFor });
-    return files(c, next);
+    files ??= serveStatic({ root: distDir });
+    return cached(files, c, next);
   });
   // Not a file of the build: the editor's own route (/workflows/…, /runs/…).
   app.on(['GET', 'HEAD'], '*', async (c, next) => {
     if (isServerPath(c.req.path)) return next();
     // A missing hashed asset is a stale page asking for an old build: a 404, not index.html.
     if (c.req.path.startsWith('/assets/')) return next();
-    return index(c, next);
+    return cached(index, c, next);
   });
   return app;
 }

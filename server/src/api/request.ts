@@ -1,8 +1,9 @@
 import type { Hook } from '@hono/zod-openapi';
+import type { BlankEnv } from 'hono/types';
 import { ApiError, fromZodError } from './errors.ts';
 
 /** zod-openapi's hook for a request that failed its schema: our 400 shape. */
-export const validationHook: Hook<unknown, never, string, unknown> = (result) => {
+export const validationHook: Hook<unknown, BlankEnv, string, unknown> = (result) => {
   if (!result.success) throw fromZodError(result.error, result.target === 'json' ? 'body' : result.target);
 };
 

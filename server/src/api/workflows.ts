@@ -13,21 +13,24 @@ import {
   webhooksOf,
   type WorkflowWithGraph,
 } from '../db/queries/workflows.ts';
+import type { Db } from '../db/client.ts';
 import type { WorkflowRow } from '../db/schema.ts';
 import type { ApiDeps } from './app.ts';
 import { ApiError, fromValidationIssues, notFound } from './errors.ts';
 import { decodeCursor, encodeCursor, validationHook } from './request.ts';
-import { errorResponses, jsonResponse, GraphInput, IdParam, RunAccepted, Workflow, WorkflowSummary } from './schemas.ts';
+import { lastRunsOf } from '../db/queries/runs.ts';
+import { errorResponses, jsonResponse, GraphInput, IdParam, RunAccepted, WatchFlag, Workflow, WorkflowListEntry } from './schemas.ts';
 
 const json = jsonResponse;
 
-const WorkflowBody = z.object({
+export const WorkflowBody = z.object({
   name: z.string().trim().min(1, 'Give the workflow a name').max(200, 'A name is at most 200 characters'),
   graph: GraphInput,
 });
 const WorkflowPatch = z.object({ name: WorkflowBody.shape.name.optional(), graph: GraphInput.optional() });
 
-function parseGraph(graph: unknown): WorkflowGraph {
+/** Validates a posted graph: the graph, or a 400 naming every problem with its path. */
+export function parseGraph(graph: unknown): WorkflowGraph {
   const result = validateWorkflow(graph, catalogue, Buffer.byteLength(JSON.stringify(graph)));
   if (!result.ok) throw fromValidationIssues(result.issues, 'graph');
   return result.graph;
@@ -46,7 +49,7 @@ function summary(row: WorkflowRow) {
   };
 }
 
-function present(workflow: WorkflowWithGraph) {
+export function present(workflow: WorkflowWithGraph) {
   return { ...summary(workflow), versionId: workflow.versionId, graph: workflow.graph as unknown as Record<string, unknown> };
 }
 
@@ -79,11 +82,15 @@ export function itemsFromBody(body: unknown): Item[] {
   return [{ json: { value: body } }];
 }
 
+/** A workflow with its current graph, or a 404. */
+export async function loadWorkflow(db: Db, id: string): Promise<WorkflowWithGraph> {
+  return (await getWorkflow(db, id)) ?? Promise.reject(notFound('Workflow', id));
+}
+
 export function workflowRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const { db } = deps;
-
-  const load = async (id: string) => (await getWorkflow(db, id)) ?? Promise.reject(notFound('Workflow', id));
+  const load = (id: string) => loadWorkflow(db, id);
 
   app.openapi(
     createRoute({
@@ -112,15 +119,23 @@ export function workflowRoutes(deps: ApiDeps) {
           cursor: z.string().max(200).optional(),
         }),
       },
-      responses: { 200: json(z.object({ workflows: z.array(WorkflowSummary), nextCursor: z.string().nullable() }), 'A page of workflows'), ...errorResponses },
+      responses: { 200: json(z.object({ workflows: z.array(WorkflowListEntry), nextCursor: z.string().nullable() }), 'A page of workflows'), ...errorResponses },
     }),
     async (c) => {
       const { search, limit, cursor } = c.req.valid('query');
       const after = cursor ? decodeCursor(cursor, (parts) => ({ updatedAt: new Date(parts[0]!), id: z.uuid().parse(parts[1]) })) : undefined;
       const rows = await listWorkflows(db, { search, limit, after });
+      const lastRuns = await lastRunsOf(deps.pool, rows.map((row) => row.id));
       const last = rows.at(-1);
       const nextCursor = rows.length === limit && last ? encodeCursor([last.updatedAt.toISOString(), last.id]) : null;
-      return c.json({ workflows: rows.map(summary), nextCursor }, 200);
+      const withLastRun = (row: WorkflowRow) => {
+        const run = lastRuns.get(row.id);
+        return {
+          ...summary(row),
+          lastRun: run ? { id: run.id, status: run.status, createdAt: run.createdAt.toISOString(), finishedAt: run.finishedAt?.toISOString() ?? null } : null,
+        };
+      };
+      return c.json({ workflows: rows.map(withLastRun), nextCursor }, 200);
     },
   );
 
@@ -215,13 +230,16 @@ export function workflowRoutes(deps: ApiDeps) {
       description: 'The request body (JSON, optional) is the input: an object becomes one item, a list of objects one item each.',
       request: {
         params: IdParam,
-        query: z.object({ trigger: z.string().max(64).optional().openapi({ description: 'Id of the trigger node to start from; default: the manual trigger' }) }),
+        query: z.object({
+          trigger: z.string().max(64).optional().openapi({ description: 'Id of the trigger node to start from; default: the manual trigger' }),
+          watch: WatchFlag,
+        }),
       },
       responses: { 202: json(RunAccepted, 'The run is queued'), ...errorResponses },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const { trigger } = c.req.valid('query');
+      const { trigger, watch } = c.req.valid('query');
       const text = await c.req.text();
       let body: unknown;
       try {
@@ -242,6 +260,7 @@ export function workflowRoutes(deps: ApiDeps) {
         mode: 'manual',
         input: itemsFromBody(body),
         timeoutSeconds: workflow.graph.settings.timeoutSeconds,
+        watched: watch,
       });
       return c.json({ runId }, 202);
     },

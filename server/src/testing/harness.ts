@@ -10,6 +10,7 @@ import { RUN_CANCEL_CHANNEL, RUN_FINISHED_CHANNEL } from '../runtime/checkpoint.
 import { RunEnqueuer } from '../runtime/enqueue.ts';
 import { FinishedRuns } from '../runtime/finished.ts';
 import { Listener } from '../runtime/listener.ts';
+import { RUN_PROGRESS_CHANNEL, RunProgress } from '../runtime/progress.ts';
 import { startWorker, type WorkerHandle } from '../runtime/worker.ts';
 import { FINISHED_RUN_STATUSES } from '../db/schema.ts';
 import { setLogLevel } from '../log.ts';
@@ -42,9 +43,17 @@ export interface HarnessOptions {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const database = await createTestDatabase({ max: 10 });
   const listener = new Listener(database.url);
-  await listener.start([RUN_FINISHED_CHANNEL, RUN_CANCEL_CHANNEL]);
+  await listener.start([RUN_FINISHED_CHANNEL, RUN_CANCEL_CHANNEL, RUN_PROGRESS_CHANNEL]);
   const finished = new FinishedRuns(listener);
-  const app = createApp({ db: database.db, pool: database.pool, finished, enqueuer: new RunEnqueuer(database.pool), bodyLimit: options.bodyLimit ?? 10 * 1024 * 1024 });
+  const progress = new RunProgress(listener);
+  const app = createApp({
+    db: database.db,
+    pool: database.pool,
+    finished,
+    progress,
+    enqueuer: new RunEnqueuer(database.pool),
+    bodyLimit: options.bodyLimit ?? 10 * 1024 * 1024,
+  });
   const workers: WorkerHandle[] = [];
   const spawnWorker = async () => {
     const worker = await startWorker({
@@ -100,6 +109,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       for (const w of workers) await w.stop();
+      progress.close();
       finished.close();
       await listener.stop();
       await database.drop();

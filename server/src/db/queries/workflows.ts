@@ -2,7 +2,7 @@ import { and, desc, eq, ilike, isNull, lt, or, sql } from 'drizzle-orm';
 import type { WebhookParams, WorkflowGraph } from '@junction/nodes';
 import type pg from 'pg';
 import type { Db } from '../client.ts';
-import { webhooks, workflows, workflowVersions, type WebhookRow, type WorkflowRow, type WorkflowVersionRow } from '../schema.ts';
+import { runs, webhooks, workflows, workflowVersions, type WebhookRow, type WorkflowRow, type WorkflowVersionRow } from '../schema.ts';
 
 export type WorkflowWithGraph = WorkflowRow & { graph: WorkflowGraph; versionId: string };
 
@@ -191,4 +191,15 @@ export async function getVersionGraph(db: Db, versionId: string): Promise<Workfl
   if (graphs.size >= 1000) graphs.delete(graphs.keys().next().value!);
   graphs.set(versionId, row.graph);
   return row.graph;
+}
+
+/** The workflow version a run executed, with the workflow's name (deleted workflows included: history stays readable). */
+export async function getRunWorkflow(db: Db, runId: string): Promise<{ workflowId: string; name: string; version: number; graph: WorkflowGraph } | undefined> {
+  const [row] = await db
+    .select({ workflowId: workflows.id, name: workflows.name, version: workflowVersions.version, graph: workflowVersions.graph })
+    .from(runs)
+    .innerJoin(workflowVersions, eq(workflowVersions.id, runs.versionId))
+    .innerJoin(workflows, eq(workflows.id, runs.workflowId))
+    .where(eq(runs.id, runId));
+  return row;
 }
