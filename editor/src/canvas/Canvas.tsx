@@ -7,12 +7,13 @@ import {
   Background,
   Controls,
   MiniMap,
+  Panel,
   ReactFlow,
   useReactFlow,
   type FinalConnectionState,
   type IsValidConnection,
 } from '@xyflow/react';
-import { useCallback, useEffect, useRef, type DragEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type DragEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
 import { StepNode } from '../node-views/StepNode.tsx';
@@ -39,9 +40,11 @@ export interface CanvasProps {
   onDropType?(type: string, position: { x: number; y: number }): void;
   /** Shortcuts the page handles (save, run, layout, help). */
   onShortcut?(action: ShortcutAction): void;
+  /** Tools shown over the canvas's top-left corner. */
+  tools?: ReactNode;
 }
 
-export function Canvas({ onDropType, onShortcut }: CanvasProps) {
+export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
   const { t } = useTranslation();
   const store = useEditorStore();
   const catalogue = useCatalogue();
@@ -56,6 +59,9 @@ export function Canvas({ onDropType, onShortcut }: CanvasProps) {
     checkpoint: s.checkpoint,
     readOnly: s.readOnly,
   }));
+  // Fit the view to what the workflow has when it opens; an empty canvas keeps zoom 1, so
+  // the first nodes dropped on it land where they were dropped.
+  const [fitOnOpen] = useState(() => nodes.length > 0);
 
   const isValidConnection: IsValidConnection<CanvasEdge> = useCallback(
     (c) => {
@@ -169,7 +175,7 @@ export function Canvas({ onDropType, onShortcut }: CanvasProps) {
         nodesDraggable={!readOnly}
         edgesReconnectable={false}
         onlyRenderVisibleElements={nodes.length > LARGE_GRAPH}
-        fitView
+        fitView={fitOnOpen}
         fitViewOptions={{ maxZoom: 1.2 }}
         minZoom={0.1}
         defaultEdgeOptions={{ type: 'smoothstep' }}
@@ -177,6 +183,7 @@ export function Canvas({ onDropType, onShortcut }: CanvasProps) {
         ariaLabelConfig={{ 'node.a11yDescription.default': t('canvas.a11yNodes'), 'controls.ariaLabel': t('canvas.controls') }}
       >
         <Background gap={20} />
+        {tools ? <Panel position="top-left">{tools}</Panel> : null}
         <MiniMap pannable zoomable ariaLabel={t('canvas.minimap')} />
         <Controls showInteractive={false} />
       </ReactFlow>

@@ -15,11 +15,14 @@ import { keys, useNodeTypes, type NodeTypeMap } from '../api/queries.ts';
 import type { NodeTypeInfo, Workflow } from '../api/types.ts';
 import { useUnsavedGuard } from '../app/navigation.tsx';
 import { useNodeTypeText } from '../i18n/node-types.ts';
+import { initialParams } from '../inspector/defaults.ts';
 import { Inspector } from '../inspector/Inspector.tsx';
+import { preloadCodeEditor } from '../inspector/LazyCodeEditor.tsx';
 import { checkGraph, placeIssues } from '../inspector/validation.ts';
 import { Palette } from '../palette/Palette.tsx';
 import { RunBanner } from '../runs/RunBanner.tsx';
 import { RunDialog } from '../runs/RunDialog.tsx';
+import { useFollowNewRuns } from '../runs/useFollowNewRuns.ts';
 import { useRunEvents } from '../runs/useRunEvents.ts';
 import { EditorStoreProvider } from '../store/context.tsx';
 import { createEditorStore, type EditorStore } from '../store/editor-store.ts';
@@ -30,7 +33,7 @@ import { isStep } from './graph.ts';
 import { layoutPositions } from './layout.ts';
 import type { ShortcutAction } from './shortcuts.ts';
 import { ShortcutsDialog } from './ShortcutsDialog.tsx';
-import { Toolbar } from './Toolbar.tsx';
+import { CanvasTools, Toolbar } from './Toolbar.tsx';
 import { VersionsDialog } from './VersionsDialog.tsx';
 
 const VALIDATE_AFTER_MS = 300;
@@ -70,7 +73,12 @@ function Workspace({ initial, types, catalogue }: { initial: Workflow; types: No
   const runId = useStore(store, (s) => s.run?.id ?? null);
   useValidation(store);
   useUnsavedGuard(dirty);
-  useRunEvents(store, runId, () => void queryClient.invalidateQueries({ queryKey: keys.allRuns }));
+  useEffect(preloadCodeEditor, []);
+  useFollowNewRuns(store, initial.id);
+  useRunEvents(store, runId, () => {
+    void queryClient.invalidateQueries({ queryKey: keys.allRuns });
+    void queryClient.invalidateQueries({ queryKey: ['last-run', initial.id] });
+  });
 
   // The last run's data feeds expression autocomplete and previews.
   const lastRun = useQuery({
@@ -164,6 +172,7 @@ function Workspace({ initial, types, catalogue }: { initial: Workflow; types: No
         text.label(type),
         position,
         chain && anchor ? { nodeId: anchor.id, port: anchorType!.outputs[0]!, inputPort: type.inputs[0]! } : undefined,
+        initialParams(type.params),
       );
       return id;
     },
@@ -195,14 +204,16 @@ function Workspace({ initial, types, catalogue }: { initial: Workflow; types: No
           onSave={() => save.mutate()}
           onVersions={() => setDialog('versions')}
           onRun={() => setDialog('run')}
-          onLayout={() => void layout()}
-          onHelp={() => setDialog('help')}
           onActive={(active) => setActive.mutate(active)}
         />
         <RunBanner />
         <div className="editor-body">
           <Palette types={types} onAdd={(type) => addNode(type)} />
-          <Canvas onDropType={(type, position) => catalogue.get(type) && addNode(catalogue.get(type)!, position)} onShortcut={onShortcut} />
+          <Canvas
+            onDropType={(type, position) => catalogue.get(type) && addNode(catalogue.get(type)!, position)}
+            onShortcut={onShortcut}
+            tools={<CanvasTools onLayout={() => void layout()} onHelp={() => setDialog('help')} />}
+          />
           <Inspector catalogue={catalogue} lastRun={lastRun.data ?? null} />
         </div>
       </div>

@@ -12,21 +12,13 @@ export interface ToolbarProps {
   onSave(): void;
   onVersions(): void;
   onRun(): void;
-  onLayout(): void;
-  onHelp(): void;
   onActive(active: boolean): void;
 }
 
 export function Toolbar(props: ToolbarProps) {
   const { t } = useTranslation();
-  const flow = useReactFlow();
-  const { dirty, canUndo, canRedo, undo, redo, addSticky, problems } = useEditor((s) => ({
+  const { dirty, problems } = useEditor((s) => ({
     dirty: s.revision !== s.savedRevision,
-    canUndo: s.past.length > 0,
-    canRedo: s.future.length > 0,
-    undo: s.undo,
-    redo: s.redo,
-    addSticky: s.addSticky,
     problems: Object.values(s.issues).reduce((n, p) => n + p.count, 0) + Object.values(s.serverIssues).reduce((n, p) => n + p.count, 0),
   }));
   return (
@@ -48,26 +40,6 @@ export function Toolbar(props: ToolbarProps) {
         {problems > 0 ? <span className="badge status-failed">{t('canvas.problems', { count: problems })}</span> : null}
       </div>
       <div className="toolbar-group">
-        <button type="button" className="icon-button" onClick={undo} disabled={!canUndo} aria-label={t('shortcuts.undo')} title={t('shortcuts.undo')}>
-          ↶
-        </button>
-        <button type="button" className="icon-button" onClick={redo} disabled={!canRedo} aria-label={t('shortcuts.redo')} title={t('shortcuts.redo')}>
-          ↷
-        </button>
-        <button type="button" className="button small" onClick={props.onLayout}>
-          {t('shortcuts.layout')}
-        </button>
-        <button type="button" className="button small" onClick={() => void flow.fitView({ duration: 200 })}>
-          {t('shortcuts.fit')}
-        </button>
-        <button type="button" className="button small" onClick={() => addSticky(flow.screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 2 }))}>
-          {t('shortcuts.sticky')}
-        </button>
-        <button type="button" className="icon-button" onClick={props.onHelp} aria-label={t('shortcuts.title')} title={t('shortcuts.title')}>
-          ?
-        </button>
-      </div>
-      <div className="toolbar-group">
         <label className="switch-label">
           <Switch.Root className="switch" checked={props.workflow.active} onCheckedChange={props.onActive} aria-label={t('workflows.active')} data-testid="active-switch">
             <Switch.Thumb className="switch-thumb" />
@@ -87,6 +59,41 @@ export function Toolbar(props: ToolbarProps) {
           ▶ {t('run.runWorkflow')}
         </button>
       </div>
+    </div>
+  );
+}
+
+/** Undo, redo, tidy up, zoom to fit, sticky note, shortcuts: over the canvas. */
+export function CanvasTools({ onLayout, onHelp }: { onLayout(): void; onHelp(): void }) {
+  const { t } = useTranslation();
+  const flow = useReactFlow();
+  const { canUndo, canRedo, undo, redo, addSticky } = useEditor((s) => ({
+    canUndo: s.past.length > 0,
+    canRedo: s.future.length > 0,
+    undo: s.undo,
+    redo: s.redo,
+    addSticky: s.addSticky,
+  }));
+  return (
+    <div className="canvas-tools" role="toolbar" aria-label={t('editor.canvasTools')}>
+      <button type="button" className="icon-button" onClick={undo} disabled={!canUndo} aria-label={t('shortcuts.undo')} title={t('shortcuts.undo')}>
+        ↶
+      </button>
+      <button type="button" className="icon-button" onClick={redo} disabled={!canRedo} aria-label={t('shortcuts.redo')} title={t('shortcuts.redo')}>
+        ↷
+      </button>
+      <button type="button" className="button small" onClick={onLayout}>
+        {t('shortcuts.layout')}
+      </button>
+      <button type="button" className="button small" onClick={() => void flow.fitView({ duration: 200 })}>
+        {t('shortcuts.fit')}
+      </button>
+      <button type="button" className="button small" onClick={() => addSticky(flow.screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 2 }))}>
+        {t('shortcuts.sticky')}
+      </button>
+      <button type="button" className="icon-button" onClick={onHelp} aria-label={t('shortcuts.title')} title={t('shortcuts.title')}>
+        ?
+      </button>
     </div>
   );
 }

@@ -60,6 +60,7 @@ export const en = {
   },
   editor: {
     toolbar: 'Workflow',
+    canvasTools: 'Canvas tools',
     saved: 'Saved as version {{version}}',
     saving: 'Saving…',
     saveFailed: 'Not saved',

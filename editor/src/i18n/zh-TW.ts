@@ -66,6 +66,7 @@ export const zhTW: Messages = {
   },
   editor: {
     toolbar: '工作流程',
+    canvasTools: '畫布工具',
     saved: '已儲存為第 {{version}} 版',
     saving: '儲存中…',
     saveFailed: '未儲存',

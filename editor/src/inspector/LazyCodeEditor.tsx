@@ -2,7 +2,15 @@
 import { lazy, Suspense } from 'react';
 import type { CodeEditorProps } from './cm/CodeEditor.tsx';
 
-const CodeMirrorEditor = lazy(() => import('./cm/CodeEditor.tsx'));
+const load = () => import('./cm/CodeEditor.tsx');
+const CodeMirrorEditor = lazy(load);
+
+/** Fetches CodeMirror while the person looks at the canvas, so the first expression field opens at once. */
+export function preloadCodeEditor(): void {
+  const start = () => void load();
+  if ('requestIdleCallback' in window) window.requestIdleCallback(start, { timeout: 3000 });
+  else setTimeout(start, 1000);
+}
 
 export function CodeEditor(props: CodeEditorProps) {
   return (

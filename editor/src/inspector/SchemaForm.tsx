@@ -28,6 +28,18 @@ function discriminatorOf(schema: JsonSchema): string | null {
   return null;
 }
 
+/** A new entry of an object shape: its tag, and its required text or any-value fields empty (not missing). */
+function blankObject(member: JsonSchema, tag?: string): Obj {
+  const out: Obj = {};
+  for (const key of member.required ?? []) {
+    const property = member.properties?.[key];
+    if (property?.const !== undefined) out[key] = property.const;
+    else if (property && (property.type === 'string' || property.type === undefined) && !property.enum) out[key] = '';
+  }
+  if (tag && member.properties?.[tag]?.const !== undefined) out[tag] = member.properties[tag]!.const;
+  return out;
+}
+
 const isKeyValue = (items: JsonSchema | undefined) => {
   const keys = Object.keys(items?.properties ?? {});
   return keys.length === 2 && keys.includes('name') && keys.includes('value');
@@ -90,7 +102,10 @@ function UnionField(props: FieldProps) {
         className="input"
         value={String(object[tag] ?? '')}
         disabled={form.readOnly}
-        onChange={(e) => props.onChange({ [tag]: e.target.value })}
+        onChange={(e) => {
+          const member = members.find((m) => String(m.properties?.[tag]?.const) === e.target.value);
+          props.onChange(member ? blankObject(member, tag) : { [tag]: e.target.value });
+        }}
       >
         {current ? null : <option value="">{t('form.choose')}</option>}
         {members.map((m) => {
@@ -115,8 +130,8 @@ function ListField(props: FieldProps) {
   const set = (next: unknown[]) => props.onChange(next);
   const blank = () => {
     const tag = discriminatorOf(items);
-    if (tag) return { [tag]: (items.oneOf ?? items.anyOf)![0]!.properties![tag]!.const };
-    return items.type === 'object' || items.properties ? {} : items.type === 'string' ? '' : undefined;
+    if (tag) return blankObject((items.oneOf ?? items.anyOf)![0]!, tag);
+    return items.type === 'object' || items.properties ? blankObject(items) : items.type === 'string' ? '' : undefined;
   };
   const atMax = props.schema.maxItems !== undefined && list.length >= props.schema.maxItems;
   return (

@@ -10,7 +10,7 @@ import { useCatalogue } from '../canvas/catalogue-context.tsx';
 import { useNodeTypeText } from '../i18n/node-types.ts';
 import { useEditor } from '../store/context.tsx';
 
-const ICONS: Record<string, string> = { play: '▶', webhook: '⚡', pencil: '✎', split: '◇', 'arrow-right': '→', globe: '🌐', code: '{}', clock: '⏱' };
+const ICONS: Record<string, string> = { play: '▶', webhook: '⚡', pencil: '✎', split: '◇', 'arrow-right': '→', globe: '⇄', code: '{}', clock: '⏱' };
 
 function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
   const { t } = useTranslation();

@@ -50,7 +50,13 @@ export interface EditorActions {
   connect(connection: Connection): void;
   /** Records an undo point before a change made outside the store's actions (a drag). */
   checkpoint(key?: string): void;
-  addNode(nodeType: string, label: string, position: XYPosition, after?: { nodeId: string; port: string; inputPort: string }): string;
+  addNode(
+    nodeType: string,
+    label: string,
+    position: XYPosition,
+    after?: { nodeId: string; port: string; inputPort: string },
+    params?: Record<string, unknown>,
+  ): string;
   addSticky(position: XYPosition): string;
   updateNode(id: string, patch: Partial<StepData>, key?: string): void;
   updateSticky(id: string, text: string): void;
@@ -170,12 +176,12 @@ export function createEditorStore(initial: { graph?: Partial<WorkflowGraph>; rea
         if (!get().readOnly) remember(key);
       },
 
-      addNode(nodeType, label, position, after) {
+      addNode(nodeType, label, position, after, params = {}) {
         remember();
         const state = get();
         const id = newNodeId();
         const names = new Set(state.nodes.filter(isStep).map((n) => n.data.name.toLowerCase()));
-        const node: StepFlowNode = { id, type: 'step', position, data: { nodeType, name: uniqueName(label, names), params: {}, onError: 'stop' }, selected: true };
+        const node: StepFlowNode = { id, type: 'step', position, data: { nodeType, name: uniqueName(label, names), params, onError: 'stop' }, selected: true };
         const nodes = [...state.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node];
         const edges = after
           ? addEdge(toFlowEdge({ source: after.nodeId, sourcePort: after.port, target: id, targetPort: after.inputPort }), state.edges)
@@ -242,14 +248,15 @@ export function createEditorStore(initial: { graph?: Partial<WorkflowGraph>; rea
         const { past, future, nodes, edges } = get();
         const previous = past.at(-1);
         if (!previous) return;
-        changed({ nodes: previous.nodes, edges: previous.edges, past: past.slice(0, -1), future: [{ nodes, edges }, ...future], lastChangeKey: null });
+        // The server's last verdict was about another graph: the editor's own check takes over.
+        changed({ nodes: previous.nodes, edges: previous.edges, past: past.slice(0, -1), future: [{ nodes, edges }, ...future], lastChangeKey: null, serverIssues: {} });
       },
 
       redo() {
         const { past, future, nodes, edges } = get();
         const next = future[0];
         if (!next) return;
-        changed({ nodes: next.nodes, edges: next.edges, past: [...past, { nodes, edges }], future: future.slice(1), lastChangeKey: null });
+        changed({ nodes: next.nodes, edges: next.edges, past: [...past, { nodes, edges }], future: future.slice(1), lastChangeKey: null, serverIssues: {} });
       },
 
       markSaved(revision) {

@@ -29,16 +29,16 @@ export interface CodeEditorProps {
   testId?: string;
 }
 
-/** Completes `$…` words inside `{{ }}` from the given list. */
-function expressionCompletions(options: readonly Completion[]) {
+/** Completes `$…` words inside `{{ }}` from the list as it is when the person types. */
+function expressionCompletions(options: () => readonly Completion[]) {
   return (context: CompletionContext) => {
     const word = context.matchBefore(/\$[\w$.[\]"()]*/);
     if (!word || (word.from === word.to && !context.explicit)) return null;
-    return { from: word.from, options: [...options], validFor: /^\$[\w$.[\]"()]*$/ };
+    return { from: word.from, options: [...options()], validFor: /^\$[\w$.[\]"()]*$/ };
   };
 }
 
-function languageOf(language: CodeLanguage, completions: readonly Completion[]): Extension[] {
+function languageOf(language: CodeLanguage, completions: () => readonly Completion[]): Extension[] {
   if (language === 'json') return [json()];
   if (language === 'javascript') return [javascript()];
   return [javascript(), autocompletion({ override: [expressionCompletions(completions)], activateOnTyping: true })];
@@ -49,6 +49,9 @@ export default function CodeEditor(props: CodeEditorProps) {
   const view = useRef<EditorView | null>(null);
   const onChange = useRef(props.onChange);
   onChange.current = props.onChange;
+  // Read when completing, so new run data never remakes the editor (which would drop the focus).
+  const completions = useRef(props.completions ?? []);
+  completions.current = props.completions ?? [];
 
   useEffect(() => {
     const state = EditorState.create({
@@ -60,7 +63,7 @@ export default function CodeEditor(props: CodeEditorProps) {
         syntaxHighlighting(defaultHighlightStyle),
         keymap.of([...defaultKeymap, ...historyKeymap]),
         EditorView.lineWrapping,
-        ...languageOf(props.language, props.completions ?? []),
+        ...languageOf(props.language, () => completions.current),
         props.placeholder ? placeholderText(props.placeholder) : [],
         EditorView.contentAttributes.of({
           'aria-label': props.label,
@@ -78,7 +81,7 @@ export default function CodeEditor(props: CodeEditorProps) {
     return () => view.current?.destroy();
     // The editor is made once per mount; later value changes are applied below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [props.language, props.completions]);
+  }, [props.language]);
 
   useEffect(() => {
     const current = view.current;
