@@ -10,6 +10,7 @@ import {
   Panel,
   ReactFlow,
   useReactFlow,
+  useStore as useFlowStore,
   type FinalConnectionState,
   type IsValidConnection,
 } from '@xyflow/react';
@@ -29,6 +30,16 @@ const nodeTypes = { step: StepNode, sticky: StickyNote };
 export const PALETTE_MIME = 'application/x-junction-node-type';
 /** Graphs larger than this render only what is in view. */
 const LARGE_GRAPH = 150;
+/** Below this zoom names are unreadable: nodes draw as plain boxes (CSS), which keeps a 500-node overview fast. */
+const COMPACT_BELOW = 0.45;
+
+/** Where the canvas opens (see above). */
+export function openingView(nodes: readonly CanvasNode[], height = typeof window === 'undefined' ? 800 : window.innerHeight - 160) {
+  if (nodes.length <= LARGE_GRAPH) return { fit: nodes.length > 0, viewport: { x: 0, y: 0, zoom: 1 } };
+  const zoom = 0.6;
+  const start = nodes.reduce((left, node) => (node.position.x < left.position.x ? node : left));
+  return { fit: false, viewport: { x: 60 - start.position.x * zoom, y: height / 2 - start.position.y * zoom, zoom } };
+}
 
 function isEditable(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -59,9 +70,12 @@ export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
     checkpoint: s.checkpoint,
     readOnly: s.readOnly,
   }));
-  // Fit the view to what the workflow has when it opens; an empty canvas keeps zoom 1, so
-  // the first nodes dropped on it land where they were dropped.
-  const [fitOnOpen] = useState(() => nodes.length > 0);
+  // How the canvas opens: a workflow is fitted into view; a large one opens on its start
+  // (the leftmost nodes, where triggers sit) at a readable zoom, and only what is in view is
+  // drawn — "zoom to fit" still shows it whole. An empty canvas keeps zoom 1, so the first
+  // nodes dropped on it land where they were dropped.
+  const [opening] = useState(() => openingView(nodes));
+  const compact = useFlowStore((s) => s.transform[2] < COMPACT_BELOW);
 
   const isValidConnection: IsValidConnection<CanvasEdge> = useCallback(
     (c) => {
@@ -159,7 +173,7 @@ export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
   }, [store, flow, onNodesChange, onShortcut, t]);
 
   return (
-    <div className="canvas" ref={wrapper} onDragOver={(e) => e.preventDefault()} onDrop={onDrop} data-testid="canvas">
+    <div className={compact ? 'canvas compact' : 'canvas'} ref={wrapper} onDragOver={(e) => e.preventDefault()} onDrop={onDrop} data-testid="canvas">
       <ReactFlow<CanvasNode, CanvasEdge>
         nodes={nodes}
         edges={edges}
@@ -175,7 +189,8 @@ export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
         nodesDraggable={!readOnly}
         edgesReconnectable={false}
         onlyRenderVisibleElements={nodes.length > LARGE_GRAPH}
-        fitView={fitOnOpen}
+        fitView={opening.fit}
+        defaultViewport={opening.viewport}
         fitViewOptions={{ maxZoom: 1.2 }}
         minZoom={0.1}
         defaultEdgeOptions={{ type: 'smoothstep' }}

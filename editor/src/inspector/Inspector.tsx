@@ -12,7 +12,7 @@ import { isStep, type StepFlowNode } from '../canvas/graph.ts';
 import { useNodeTypeText } from '../i18n/node-types.ts';
 import { StepData } from '../runs/StepData.tsx';
 import { useEditor } from '../store/context.tsx';
-import { expressionData } from './expressions.ts';
+import { expressionData, upstreamNames } from './expressions.ts';
 import { FormContext, type FormContextValue } from './form-context.ts';
 import { ObjectFields } from './SchemaForm.tsx';
 
@@ -39,26 +39,29 @@ export function Inspector({ catalogue, lastRun }: { catalogue: NodeTypeMap; last
 function NodeInspector({ nodeId, catalogue, lastRun }: { nodeId: string; catalogue: NodeTypeMap; lastRun: RunDetail | null }) {
   const { t } = useTranslation();
   const text = useNodeTypeText();
-  const { node, edges, nodes, issues, serverIssues, updateNode, readOnly, run } = useEditor((s) => ({
-    node: s.nodes.find((n) => n.id === nodeId) as StepFlowNode | undefined,
-    nodes: s.nodes,
-    edges: s.edges,
+  // The node's data, not the node: moving it (a new position each frame of a drag) must not re-render the form.
+  const { data, issues, serverIssues, updateNode, readOnly, run } = useEditor((s) => ({
+    data: (s.nodes.find((n) => n.id === nodeId) as StepFlowNode | undefined)?.data,
     issues: s.issues[nodeId],
     serverIssues: s.serverIssues[nodeId],
     updateNode: s.updateNode,
     readOnly: s.readOnly,
     run: s.run,
   }));
+  // As text, so the selection is equal (and nothing re-renders) while only positions change.
+  const upstreamKey = useEditor((s) => JSON.stringify(upstreamNames(nodeId, s.nodes, s.edges)));
+  const upstream = useMemo(() => JSON.parse(upstreamKey) as ReturnType<typeof upstreamNames>, [upstreamKey]);
   const runDetail = run?.detail ?? lastRun;
-  const type = node ? catalogue.get(node.data.nodeType) : undefined;
-  const expression = useMemo(() => expressionData(nodeId, nodes, edges, runDetail), [nodeId, nodes, edges, runDetail]);
+  const type = data ? catalogue.get(data.nodeType) : undefined;
+  const expression = useMemo(() => expressionData(nodeId, upstream, runDetail), [nodeId, upstream, runDetail]);
   const fields = useMemo(() => {
     const merged: Record<string, string[]> = { ...issues?.fields };
     for (const [k, v] of Object.entries(serverIssues?.fields ?? {})) merged[k] = [...new Set([...(merged[k] ?? []), ...v])];
     return merged;
   }, [issues, serverIssues]);
-  if (!node) return null;
-  const form: FormContextValue = { nodeId, nodeType: node.data.nodeType, issues: fields, expression, readOnly };
+  if (!data) return null;
+  const node = { data };
+  const form: FormContextValue = { nodeId, nodeType: data.nodeType, issues: fields, expression, readOnly };
   const step = run?.detail?.steps.find((s) => s.nodeId === nodeId);
   const general = [...(fields[''] ?? []), ...(fields.$name ?? [])];
 

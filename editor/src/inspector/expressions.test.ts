@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunDetail } from '../api/types.ts';
 import { toFlow } from '../canvas/graph.ts';
-import { expressionData, fieldPaths, upstreamOf } from './expressions.ts';
+import { expressionData, fieldPaths, upstreamNames, upstreamOf } from './expressions.ts';
 
 describe('expression autocomplete', () => {
   it('lists the paths of an item\'s fields, nested and odd names included', () => {
@@ -32,7 +32,7 @@ describe('expression autocomplete', () => {
         { nodeId: 'f', output: { main: [{ json: { total: 5, tag: 'x' } }] }, input: [{ json: { total: 5 } }] },
       ],
     } as unknown as RunDetail;
-    const data = expressionData('i', nodes, edges, run);
+    const data = expressionData('i', upstreamNames('i', nodes, edges), run);
     const labels = data.completions.map((c) => c.label);
     expect(data.items).toEqual([{ json: { total: 5, tag: 'x' } }]);
     expect(labels).toEqual(expect.arrayContaining(['$json', '$now', '$json.total', '$json.tag', '$node("Node f").json.tag', '$node("Node t").json.total']));

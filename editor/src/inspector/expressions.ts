@@ -58,20 +58,23 @@ export interface ExpressionData {
   items: Item[];
 }
 
-export function expressionData(nodeId: string, nodes: readonly CanvasNode[], edges: readonly CanvasEdge[], run: RunDetail | null): ExpressionData {
-  const step = run?.steps.find((s) => s.nodeId === nodeId);
-  const upstream = upstreamOf(nodeId, edges);
+/** The upstream nodes of `nodeId`, nearest first, with their names: what expressions can name. */
+export function upstreamNames(nodeId: string, nodes: readonly CanvasNode[], edges: readonly CanvasEdge[]): { id: string; name: string; parent: boolean }[] {
+  const names = new Map(nodes.filter(isStep).map((n) => [n.id, n.data.name]));
   const parents = new Set(edges.filter((e) => e.target === nodeId).map((e) => e.source));
+  return upstreamOf(nodeId, edges).flatMap((id) => (names.has(id) ? [{ id, name: names.get(id)!, parent: parents.has(id) }] : []));
+}
+
+export function expressionData(nodeId: string, upstream: readonly { id: string; name: string; parent: boolean }[], run: RunDetail | null): ExpressionData {
+  const step = run?.steps.find((s) => s.nodeId === nodeId);
+  const parents = new Set(upstream.filter((u) => u.parent).map((u) => u.id));
   // Without this node's own step (it never ran), its parents' output is what it would receive.
   const items: Item[] =
     step?.input ??
     (run?.steps ?? []).filter((s) => parents.has(s.nodeId)).flatMap((s) => Object.values(s.output ?? {}).flat());
   const completions: Completion[] = BUILT_INS.map((b) => ({ label: b.label, type: 'variable', info: b.info }));
   for (const path of fieldPaths(items[0]?.json ?? {})) completions.push({ label: `$json${path}`, type: 'property', boost: 2 });
-  const names = new Map(nodes.filter(isStep).map((n) => [n.id, n.data.name]));
-  for (const id of upstream) {
-    const name = names.get(id);
-    if (!name) continue;
+  for (const { id, name } of upstream) {
     const base = `$node(${JSON.stringify(name)})`;
     completions.push({ label: `${base}.json`, type: 'function', detail: 'node' });
     const output = run?.steps.find((s) => s.nodeId === id)?.output;

@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { StepFlowNode } from '../canvas/graph.ts';
 import { useCatalogue } from '../canvas/catalogue-context.tsx';
 import { useNodeTypeText } from '../i18n/node-types.ts';
-import { useEditor } from '../store/context.tsx';
+import { useDecoration } from '../store/context.tsx';
 
 const ICONS: Record<string, string> = { play: '▶', webhook: '⚡', pencil: '✎', split: '◇', 'arrow-right': '→', globe: '⇄', code: '{}', clock: '⏱' };
 
@@ -16,10 +16,9 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
   const { t } = useTranslation();
   const text = useNodeTypeText();
   const type = useCatalogue().get(data.nodeType);
-  const { problems, live } = useEditor((s) => ({
-    problems: (s.issues[id]?.count ?? 0) + (s.serverIssues[id]?.count ?? 0),
-    live: s.run?.steps[id] ?? null,
-  }));
+  // One value per read (no object to compare): hundreds of nodes read these on every store change.
+  const problems = useDecoration((s) => (s.issues[id]?.count ?? 0) + (s.serverIssues[id]?.count ?? 0));
+  const live = useDecoration((s) => s.run?.steps[id] ?? null);
   const status = live?.status ?? null;
   const inputs = type?.inputs ?? ['main'];
   const outputs = type?.outputs ?? ['main'];

@@ -1,7 +1,7 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { EditorActions, EditorState, EditorStore } from './editor-store.ts';
+import type { Decorations, EditorActions, EditorState, EditorStore } from './editor-store.ts';
 
 const EditorStoreContext = createContext<EditorStore | null>(null);
 
@@ -13,6 +13,11 @@ export function useEditorStore(): EditorStore {
   const store = useContext(EditorStoreContext);
   if (!store) throw new Error('useEditor is used outside an EditorStoreProvider');
   return store;
+}
+
+/** Reads one value of the problems and run state drawn over nodes (compared with Object.is): for node views, rendered by the hundred. */
+export function useDecoration<T>(selector: (state: Decorations) => T): T {
+  return useStore(useEditorStore().decorations, selector);
 }
 
 /** Reads the canvas store; the selector's result is compared shallowly, so returning an object of fields is fine. */

@@ -78,9 +78,27 @@ export interface EditorActions {
   graph(): WorkflowGraph;
 }
 
+/** What node views draw over the graph: problems and the run's step states. */
+export type Decorations = Pick<EditorState, 'issues' | 'serverIssues' | 'run'>;
+
 export type EditorStore = ReturnType<typeof createEditorStore>;
 
+/**
+ * The store, and beside it `decorations`: a mirror of problems and run state that the
+ * node views subscribe to instead of the store itself. A drag changes the store on every
+ * frame; hundreds of node views must not all be asked about it each time.
+ */
 export function createEditorStore(initial: { graph?: Partial<WorkflowGraph>; readOnly?: boolean } = {}) {
+  const store = createGraphStore(initial);
+  const pick = (s: EditorState): Decorations => ({ issues: s.issues, serverIssues: s.serverIssues, run: s.run });
+  const decorations = createStore<Decorations>()(() => pick(store.getState()));
+  store.subscribe((next, previous) => {
+    if (next.issues !== previous.issues || next.serverIssues !== previous.serverIssues || next.run !== previous.run) decorations.setState(pick(next));
+  });
+  return Object.assign(store, { decorations });
+}
+
+function createGraphStore(initial: { graph?: Partial<WorkflowGraph>; readOnly?: boolean }) {
   const flow = toFlow(initial.graph ?? {});
   return createStore<EditorState & EditorActions>()((set, get) => {
     /** Pushes the current graph onto the undo stack (unless this continues the same change). */
