@@ -138,6 +138,10 @@ describe.skipIf(!chromium)('the editor in Chromium', { timeout: 90_000 }, () => 
     expect(erpCalls).toHaveLength(1);
     expect(erpCalls[0]!.path).toBe('/purchase-orders');
 
+    // The expression's preview is computed from what the node received in this run.
+    await node('If').click();
+    await expect.poll(() => inspector().getByTestId('expression-preview').innerText()).toContain('2500');
+
     await node('HTTP request').click();
     const data = page.getByTestId('step-data');
     await expect.poll(() => data.getByRole('table').innerText()).toContain('201');
@@ -145,6 +149,18 @@ describe.skipIf(!chromium)('the editor in Chromium', { timeout: 90_000 }, () => 
     await expect.poll(() => data.locator('pre').innerText()).toContain('"purchaseOrder": "PO-1"');
     await data.getByRole('tab', { name: 'Input' }).click();
     await expect.poll(() => data.getByRole('tabpanel').innerText()).toContain('web shop');
+
+    // Tidy up (auto-layout) puts the chain in order, left to right.
+    await page.getByRole('button', { name: 'Tidy up' }).click();
+    const xOf = async (name: string) => (await node(name).boundingBox())!.x;
+    await expect
+      .poll(async () => {
+        const xs = [await xOf('Webhook'), await xOf('Edit fields'), await xOf('If'), await xOf('HTTP request')];
+        return xs.every((x, i) => i === 0 || x > xs[i - 1]!);
+      })
+      .toBe(true);
+    // Messages fade after a few seconds: the picture is of the editor, not of them.
+    await expect.poll(() => page.locator('[data-sonner-toast]').count(), { timeout: 15_000 }).toBe(0);
     await e2e.screenshot('editor-run-output');
   });
 
@@ -218,6 +234,19 @@ describe.skipIf(!chromium)('the editor in Chromium', { timeout: 90_000 }, () => 
     await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
     await e2e.screenshot('shortcuts');
     await page.keyboard.press('Escape');
+  });
+
+  it('lists the saved versions and restores one as the newest', async () => {
+    await page.getByRole('button', { name: 'Versions' }).click();
+    const versions = page.getByRole('dialog', { name: 'Versions' });
+    await expect.poll(() => versions.getByRole('listitem').count()).toBe(4);
+    await versions.getByRole('listitem').filter({ hasText: 'Version 3' }).getByRole('button', { name: 'Restore' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Restore' }).click();
+    await expect.poll(toastText).toContainEqual(expect.stringContaining('Restored as version 5'));
+    // Version 3 is the one whose ERP address was wrong.
+    await node('HTTP request').click();
+    await expect.poll(() => inspector().getByLabel(/^URL/).inputValue()).toBe(`${erp.url}/fail`);
+    expect(await page.getByText('Unsaved changes').count()).toBe(0);
   });
 
   it('exports a workflow to a file and imports it back as the same graph', async () => {

@@ -199,7 +199,7 @@ export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
       >
         <Background gap={20} />
         {tools ? <Panel position="top-left">{tools}</Panel> : null}
-        <MiniMap pannable zoomable ariaLabel={t('canvas.minimap')} />
+        <MiniMap pannable zoomable ariaLabel={t('canvas.minimap')} style={{ width: 160, height: 110 }} />
         <Controls showInteractive={false} />
       </ReactFlow>
     </div>

@@ -147,6 +147,15 @@ export const en = {
     previewNeedsRun: 'Run the workflow once to preview expressions with real data.',
     previewUndefined: 'nothing (the field is not there)',
   },
+  expressions: {
+    json: 'The current item',
+    input: 'All items this node receives',
+    node: 'Another step’s output, by its name',
+    now: 'The current date and time',
+    run: 'This run: its id and start',
+    workflow: 'This workflow: its id and name',
+    vars: 'Variables',
+  },
   run: {
     runWorkflow: 'Run workflow',
     dialogTitle: 'Run workflow',

@@ -153,6 +153,15 @@ export const zhTW: Messages = {
     previewNeedsRun: '先執行一次工作流程，就能用實際資料預覽運算式。',
     previewUndefined: '沒有值（欄位不存在）',
   },
+  expressions: {
+    json: '目前這筆項目',
+    input: '這個節點收到的所有項目',
+    node: '其他步驟的輸出（依名稱）',
+    now: '現在的日期與時間',
+    run: '這次執行：編號與開始時間',
+    workflow: '這個工作流程：編號與名稱',
+    vars: '變數',
+  },
   run: {
     runWorkflow: '執行工作流程',
     dialogTitle: '執行工作流程',

@@ -53,7 +53,7 @@ function NodeInspector({ nodeId, catalogue, lastRun }: { nodeId: string; catalog
   const upstream = useMemo(() => JSON.parse(upstreamKey) as ReturnType<typeof upstreamNames>, [upstreamKey]);
   const runDetail = run?.detail ?? lastRun;
   const type = data ? catalogue.get(data.nodeType) : undefined;
-  const expression = useMemo(() => expressionData(nodeId, upstream, runDetail), [nodeId, upstream, runDetail]);
+  const expression = useMemo(() => expressionData(nodeId, upstream, runDetail, (key) => t(`expressions.${key}`)), [nodeId, upstream, runDetail, t]);
   const fields = useMemo(() => {
     const merged: Record<string, string[]> = { ...issues?.fields };
     for (const [k, v] of Object.entries(serverIssues?.fields ?? {})) merged[k] = [...new Set([...(merged[k] ?? []), ...v])];

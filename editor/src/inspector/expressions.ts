@@ -7,15 +7,17 @@ import type { Completion } from '@codemirror/autocomplete';
 import type { Item, RunDetail } from '../api/types.ts';
 import { isStep, type CanvasEdge, type CanvasNode } from '../canvas/graph.ts';
 
-export const BUILT_INS: readonly { label: string; info: string }[] = [
-  { label: '$json', info: 'The current item' },
-  { label: '$input', info: 'All items this node receives' },
-  { label: '$node("Name")', info: "Another step's output" },
-  { label: '$now', info: 'The current date and time' },
-  { label: '$run', info: 'This run: id, started at' },
-  { label: '$workflow', info: 'This workflow: id, name' },
-  { label: '$vars', info: 'Variables' },
-];
+/** The variables every expression sees; `key` names their description under `expressions.` in the messages. */
+export const BUILT_INS = [
+  { label: '$json', key: 'json' },
+  { label: '$input', key: 'input' },
+  { label: '$node("Name")', key: 'node' },
+  { label: '$now', key: 'now' },
+  { label: '$run', key: 'run' },
+  { label: '$workflow', key: 'workflow' },
+  { label: '$vars', key: 'vars' },
+] as const;
+export type BuiltIn = (typeof BUILT_INS)[number]['key'];
 
 const MAX_PATHS = 300;
 
@@ -65,14 +67,19 @@ export function upstreamNames(nodeId: string, nodes: readonly CanvasNode[], edge
   return upstreamOf(nodeId, edges).flatMap((id) => (names.has(id) ? [{ id, name: names.get(id)!, parent: parents.has(id) }] : []));
 }
 
-export function expressionData(nodeId: string, upstream: readonly { id: string; name: string; parent: boolean }[], run: RunDetail | null): ExpressionData {
+export function expressionData(
+  nodeId: string,
+  upstream: readonly { id: string; name: string; parent: boolean }[],
+  run: RunDetail | null,
+  describe: (builtIn: BuiltIn) => string = (key) => key,
+): ExpressionData {
   const step = run?.steps.find((s) => s.nodeId === nodeId);
   const parents = new Set(upstream.filter((u) => u.parent).map((u) => u.id));
   // Without this node's own step (it never ran), its parents' output is what it would receive.
   const items: Item[] =
     step?.input ??
     (run?.steps ?? []).filter((s) => parents.has(s.nodeId)).flatMap((s) => Object.values(s.output ?? {}).flat());
-  const completions: Completion[] = BUILT_INS.map((b) => ({ label: b.label, type: 'variable', info: b.info }));
+  const completions: Completion[] = BUILT_INS.map((b) => ({ label: b.label, type: 'variable', info: describe(b.key) }));
   for (const path of fieldPaths(items[0]?.json ?? {})) completions.push({ label: `$json${path}`, type: 'property', boost: 2 });
   for (const { id, name } of upstream) {
     const base = `$node(${JSON.stringify(name)})`;
