@@ -111,8 +111,12 @@ export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
 
   // Shortcuts, copy and paste work while the canvas (or nothing editable) has the focus.
   useEffect(() => {
-    const inScope = (target: EventTarget | null) =>
-      !isEditable(target) && (wrapper.current?.contains(target as Node) || target === document.body || target === document.documentElement);
+    // On the canvas, or on nothing more specific: the page, or a container of the canvas (a click on it focuses <main>).
+    const inScope = (target: EventTarget | null) => {
+      const canvas = wrapper.current;
+      if (!canvas || isEditable(target) || !(target instanceof Node)) return false;
+      return canvas.contains(target) || target.contains(canvas);
+    };
     const onKeyDown = (event: KeyboardEvent) => {
       const action = matchShortcut(event);
       if (!action) return;

@@ -4,7 +4,7 @@ import { Switch } from 'radix-ui';
 import { useTranslation } from 'react-i18next';
 import type { Workflow } from '../api/types.ts';
 import { Link } from '../app/navigation.tsx';
-import { useEditor } from '../store/context.tsx';
+import { useDecoration, useEditor } from '../store/context.tsx';
 
 export interface ToolbarProps {
   workflow: Workflow;
@@ -17,10 +17,8 @@ export interface ToolbarProps {
 
 export function Toolbar(props: ToolbarProps) {
   const { t } = useTranslation();
-  const { dirty, problems } = useEditor((s) => ({
-    dirty: s.revision !== s.savedRevision,
-    problems: Object.values(s.issues).reduce((n, p) => n + p.count, 0) + Object.values(s.serverIssues).reduce((n, p) => n + p.count, 0),
-  }));
+  const dirty = useEditor((s) => s.revision !== s.savedRevision);
+  const problems = useDecoration((s) => Object.values(s.problems).reduce((n, p) => n + p.count, 0));
   return (
     <div className="toolbar" role="toolbar" aria-label={t('editor.toolbar')}>
       <div className="toolbar-title">

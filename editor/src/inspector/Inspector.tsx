@@ -11,10 +11,12 @@ import type { RunDetail } from '../api/types.ts';
 import { isStep, type StepFlowNode } from '../canvas/graph.ts';
 import { useNodeTypeText } from '../i18n/node-types.ts';
 import { StepData } from '../runs/StepData.tsx';
-import { useEditor } from '../store/context.tsx';
+import { useDecoration, useEditor } from '../store/context.tsx';
 import { expressionData, upstreamNames } from './expressions.ts';
 import { FormContext, type FormContextValue } from './form-context.ts';
 import { ObjectFields } from './SchemaForm.tsx';
+
+const NO_PROBLEMS: Record<string, string[]> = {};
 
 export function Inspector({ catalogue, lastRun }: { catalogue: NodeTypeMap; lastRun: RunDetail | null }) {
   const { t } = useTranslation();
@@ -40,10 +42,9 @@ function NodeInspector({ nodeId, catalogue, lastRun }: { nodeId: string; catalog
   const { t } = useTranslation();
   const text = useNodeTypeText();
   // The node's data, not the node: moving it (a new position each frame of a drag) must not re-render the form.
-  const { data, issues, serverIssues, updateNode, readOnly, run } = useEditor((s) => ({
+  const problems = useDecoration((s) => s.problems[nodeId]);
+  const { data, updateNode, readOnly, run } = useEditor((s) => ({
     data: (s.nodes.find((n) => n.id === nodeId) as StepFlowNode | undefined)?.data,
-    issues: s.issues[nodeId],
-    serverIssues: s.serverIssues[nodeId],
     updateNode: s.updateNode,
     readOnly: s.readOnly,
     run: s.run,
@@ -54,13 +55,8 @@ function NodeInspector({ nodeId, catalogue, lastRun }: { nodeId: string; catalog
   const runDetail = run?.detail ?? lastRun;
   const type = data ? catalogue.get(data.nodeType) : undefined;
   const expression = useMemo(() => expressionData(nodeId, upstream, runDetail, (key) => t(`expressions.${key}`)), [nodeId, upstream, runDetail, t]);
-  const fields = useMemo(() => {
-    const merged: Record<string, string[]> = { ...issues?.fields };
-    for (const [k, v] of Object.entries(serverIssues?.fields ?? {})) merged[k] = [...new Set([...(merged[k] ?? []), ...v])];
-    return merged;
-  }, [issues, serverIssues]);
+  const fields = problems?.fields ?? NO_PROBLEMS;
   if (!data) return null;
-  const node = { data };
   const form: FormContextValue = { nodeId, nodeType: data.nodeType, issues: fields, expression, readOnly };
   const step = run?.detail?.steps.find((s) => s.nodeId === nodeId);
   const general = [...(fields[''] ?? []), ...(fields.$name ?? [])];
@@ -71,21 +67,21 @@ function NodeInspector({ nodeId, catalogue, lastRun }: { nodeId: string; catalog
         <span className="field-label">{t('inspector.name')}</span>
         <input
           className="input node-name-input"
-          value={node.data.name}
+          value={data.name}
           disabled={readOnly}
           onChange={(e) => updateNode(nodeId, { name: e.target.value }, 'name')}
           aria-invalid={(fields.$name ?? []).length > 0 || undefined}
         />
       </label>
       <p className="muted small">
-        <strong>{type ? text.label(type) : node.data.nodeType}</strong> — {type ? text.description(type) : t('inspector.unknownType')}
+        <strong>{type ? text.label(type) : data.nodeType}</strong> — {type ? text.description(type) : t('inspector.unknownType')}
       </p>
       {general.map((m) => (
         <p key={m} className="field-error" role="alert">
           {m}
         </p>
       ))}
-      {node.data.nodeType === 'trigger.webhook' ? <WebhookAddress params={node.data.params} /> : null}
+      {data.nodeType === 'trigger.webhook' ? <WebhookAddress params={data.params} /> : null}
 
       {step ? (
         <details open className="section">
@@ -101,7 +97,7 @@ function NodeInspector({ nodeId, catalogue, lastRun }: { nodeId: string; catalog
         {type ? (
           <FormContext.Provider value={form}>
             {Object.keys(type.params.properties ?? {}).length === 0 ? <p className="muted">{t('inspector.noParameters')}</p> : null}
-            <ObjectFields schema={type.params} value={node.data.params} path={[]} onChange={(params) => updateNode(nodeId, { params }, 'params')} />
+            <ObjectFields schema={type.params} value={data.params} path={[]} onChange={(params) => updateNode(nodeId, { params }, 'params')} />
           </FormContext.Provider>
         ) : (
           <p className="muted">{t('inspector.unknownType')}</p>
@@ -112,7 +108,7 @@ function NodeInspector({ nodeId, catalogue, lastRun }: { nodeId: string; catalog
         <summary>{t('inspector.settings')}</summary>
         <label className="field">
           <span className="field-label">{t('inspector.onError')}</span>
-          <select className="input" value={node.data.onError} disabled={readOnly} onChange={(e) => updateNode(nodeId, { onError: e.target.value as 'stop' | 'continue' })}>
+          <select className="input" value={data.onError} disabled={readOnly} onChange={(e) => updateNode(nodeId, { onError: e.target.value as 'stop' | 'continue' })}>
             <option value="stop">{t('inspector.onErrorStop')}</option>
             <option value="continue">{t('inspector.onErrorContinue')}</option>
           </select>
@@ -126,7 +122,7 @@ function NodeInspector({ nodeId, catalogue, lastRun }: { nodeId: string; catalog
             max={20}
             disabled={readOnly}
             placeholder={String((type as { retry?: { maxAttempts: number } } | undefined)?.retry?.maxAttempts ?? 1)}
-            value={node.data.retry?.maxAttempts ?? ''}
+            value={data.retry?.maxAttempts ?? ''}
             onChange={(e) =>
               updateNode(nodeId, { retry: e.target.value ? { maxAttempts: Number(e.target.value), backoffMs: 1000, maxBackoffMs: 300_000 } : undefined }, 'retry')
             }
@@ -135,7 +131,7 @@ function NodeInspector({ nodeId, catalogue, lastRun }: { nodeId: string; catalog
         </label>
         <label className="field">
           <span className="field-label">{t('inspector.notes')}</span>
-          <textarea className="input" rows={3} value={node.data.notes ?? ''} disabled={readOnly} onChange={(e) => updateNode(nodeId, { notes: e.target.value || undefined }, 'notes')} />
+          <textarea className="input" rows={3} value={data.notes ?? ''} disabled={readOnly} onChange={(e) => updateNode(nodeId, { notes: e.target.value || undefined }, 'notes')} />
         </label>
       </details>
     </div>

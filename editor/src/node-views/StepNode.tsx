@@ -17,7 +17,7 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
   const text = useNodeTypeText();
   const type = useCatalogue().get(data.nodeType);
   // One value per read (no object to compare): hundreds of nodes read these on every store change.
-  const problems = useDecoration((s) => (s.issues[id]?.count ?? 0) + (s.serverIssues[id]?.count ?? 0));
+  const problems = useDecoration((s) => s.problems[id]?.count ?? 0);
   const live = useDecoration((s) => s.run?.steps[id] ?? null);
   const status = live?.status ?? null;
   const inputs = type?.inputs ?? ['main'];

@@ -14,7 +14,7 @@ import type { LiveStep, RunDetail, RunStatus } from '../api/types.ts';
 import { type Fragment, pasteFragment } from '../canvas/clipboard.ts';
 import { DEFAULT_SETTINGS, isStep, toFlow, toFlowEdge, toGraph, type CanvasEdge, type CanvasNode, type StepData, type StepFlowNode } from '../canvas/graph.ts';
 import { newNodeId, uniqueName } from '../canvas/naming.ts';
-import type { NodeIssues } from '../inspector/validation.ts';
+import { mergeIssues, type NodeIssues } from '../inspector/validation.ts';
 
 const HISTORY_LIMIT = 100;
 const COALESCE_MS = 1000;
@@ -78,8 +78,11 @@ export interface EditorActions {
   graph(): WorkflowGraph;
 }
 
-/** What node views draw over the graph: problems and the run's step states. */
-export type Decorations = Pick<EditorState, 'issues' | 'serverIssues' | 'run'>;
+/** What is drawn over the graph: every problem (the editor's and the server's, merged) and the run's step states. */
+export interface Decorations {
+  problems: NodeIssues;
+  run: EditorState['run'];
+}
 
 export type EditorStore = ReturnType<typeof createEditorStore>;
 
@@ -90,7 +93,7 @@ export type EditorStore = ReturnType<typeof createEditorStore>;
  */
 export function createEditorStore(initial: { graph?: Partial<WorkflowGraph>; readOnly?: boolean } = {}) {
   const store = createGraphStore(initial);
-  const pick = (s: EditorState): Decorations => ({ issues: s.issues, serverIssues: s.serverIssues, run: s.run });
+  const pick = (s: EditorState): Decorations => ({ problems: mergeIssues(s.issues, s.serverIssues), run: s.run });
   const decorations = createStore<Decorations>()(() => pick(store.getState()));
   store.subscribe((next, previous) => {
     if (next.issues !== previous.issues || next.serverIssues !== previous.serverIssues || next.run !== previous.run) decorations.setState(pick(next));

@@ -1,0 +1,130 @@
+/**
+ * The canvas with the keyboard, sticky notes, copy and paste between browser tabs, and
+ * cancelling a run in flight — in Chromium against a real Junction.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { listen, type LocalServer } from '../../server/src/testing/http.ts';
+import { startE2E, type E2E } from './harness.ts';
+
+const chromium = inject('chromium');
+
+let e2e: E2E;
+let page: Page;
+let slow: LocalServer;
+const held: ServerResponse[] = [];
+
+async function createWorkflow(name: string, graph: unknown = { nodes: [], edges: [] }): Promise<string> {
+  const response = await fetch(`${e2e.url}/api/workflows`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, graph }) });
+  return ((await response.json()) as { id: string }).id;
+}
+
+const graphOf = async (id: string) => ((await (await fetch(`${e2e.url}/api/workflows/${id}`)).json()) as { graph: any }).graph;
+const steps = (p: Page = page) => p.locator('.react-flow__node-step');
+const edges = (p: Page = page) => p.locator('.react-flow__edge');
+/** A click on empty canvas (below the canvas tools, away from the minimap and zoom buttons). */
+const clickPane = (p: Page = page) => p.locator('.react-flow__pane').click({ position: { x: 200, y: 450 } });
+
+describe.skipIf(!chromium)('the canvas in Chromium', { timeout: 90_000 }, () => {
+  beforeAll(async () => {
+    // A system that takes its time: it answers only when the test lets it.
+    slow = await listen((_request, response) => void held.push(response));
+    e2e = await startE2E();
+    page = e2e.page;
+    await e2e.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  }, 120_000);
+
+  afterEach(async ({ task }) => {
+    if (task.result?.state === 'fail') await e2e?.screenshot(`failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+  });
+
+  afterAll(async () => {
+    for (const response of held) response.end('{}');
+    await e2e?.close();
+    await slow?.close();
+  });
+
+  it('builds a connected chain with the keyboard alone: each node added after the selected one', async () => {
+    const id = await createWorkflow('Keyboard only');
+    await page.goto(`${e2e.url}/workflows/${id}`);
+    await page.getByLabel('Search nodes').focus();
+    await page.keyboard.press('Tab'); // Manual trigger
+    await page.keyboard.press('Enter');
+    await expect.poll(() => steps().count()).toBe(1);
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Tab'); // Webhook, If, No operation
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter'); // another, after the one just added
+    await expect.poll(() => page.getByTestId('node-No operation 2').count()).toBe(1);
+    await expect.poll(() => steps().count()).toBe(3);
+    await expect.poll(() => edges().count()).toBe(2);
+    await page.keyboard.press('Control+s');
+    await expect.poll(async () => (await graphOf(id)).edges).toEqual([
+      expect.objectContaining({ sourcePort: 'main', targetPort: 'main' }),
+      expect.objectContaining({ sourcePort: 'main', targetPort: 'main' }),
+    ]);
+  });
+
+  it('keeps a sticky note with the workflow', async () => {
+    const id = await createWorkflow('With a note');
+    await page.goto(`${e2e.url}/workflows/${id}`);
+    await page.getByRole('button', { name: 'Sticky note' }).click();
+    await page.locator('.sticky-note').dblclick();
+    await page.getByLabel('Sticky note text').fill('Ask purchasing before changing the supplier');
+    await clickPane();
+    await page.keyboard.press('Control+s');
+    await expect.poll(async () => (await graphOf(id)).stickyNotes).toEqual([expect.objectContaining({ text: 'Ask purchasing before changing the supplier', color: 'yellow' })]);
+    await page.reload();
+    await expect.poll(() => page.locator('.sticky-note').innerText()).toContain('Ask purchasing');
+  });
+
+  it('copies nodes as JSON and pastes them into another workflow in another tab', async () => {
+    const from = await createWorkflow('Copy from', {
+      nodes: [
+        { id: 't', type: 'trigger.manual', name: 'Start', position: [0, 0] },
+        { id: 'f', type: 'transform.fields', name: 'Tag order', params: { operations: [{ op: 'set', field: 'tag', value: 'vip' }] }, position: [280, 0] },
+      ],
+      edges: [{ source: 't', target: 'f' }],
+    });
+    const to = await createWorkflow('Paste into');
+    await page.goto(`${e2e.url}/workflows/${from}`);
+    await steps().first().waitFor();
+    await clickPane();
+    await page.keyboard.press('Control+a');
+    await expect.poll(() => page.locator('.react-flow__node.selected').count()).toBe(2);
+    await page.keyboard.press('Control+c');
+    const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
+    expect(copied).toMatchObject({ format: 'junction.fragment', nodes: [{ name: 'Start' }, { name: 'Tag order' }] });
+
+    const other = await e2e.context.newPage();
+    await other.goto(`${e2e.url}/workflows/${to}`);
+    await clickPane(other);
+    await other.keyboard.press('Control+v');
+    await expect.poll(() => steps(other).count()).toBe(2);
+    await expect.poll(() => edges(other).count()).toBe(1);
+    await other.keyboard.press('Control+s');
+    await expect.poll(async () => (await graphOf(to)).nodes.map((n: { name: string }) => n.name)).toEqual(['Start', 'Tag order']);
+    // New ids: the pasted nodes are copies, not the same nodes.
+    expect((await graphOf(to)).nodes.map((n: { id: string }) => n.id)).not.toContain('t');
+    await other.close();
+  });
+
+  it('cancels a run while a step is waiting for an answer', async () => {
+    const id = await createWorkflow('Slow ERP', {
+      nodes: [
+        { id: 't', type: 'trigger.manual', name: 'Start', position: [0, 0] },
+        { id: 'h', type: 'connector.http', name: 'Slow ERP', params: { url: `${slow.url}/orders`, timeoutSeconds: 120 }, position: [280, 0] },
+      ],
+      edges: [{ source: 't', target: 'h' }],
+    });
+    await page.goto(`${e2e.url}/workflows/${id}`);
+    await steps().first().waitFor();
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('run-now').click();
+    await expect.poll(() => page.getByTestId('node-Slow ERP').getAttribute('data-status'), { timeout: 20_000 }).toBe('running');
+    await page.getByTestId('run-banner').getByRole('link', { name: 'Open run' }).click();
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+    await expect.poll(() => page.getByTestId('run-banner').getAttribute('data-status'), { timeout: 20_000 }).toBe('cancelled');
+    await e2e.screenshot('run-cancelled');
+  });
+});
