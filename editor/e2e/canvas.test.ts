@@ -65,6 +65,19 @@ describe.skipIf(!chromium)('the canvas in Chromium', { timeout: 90_000 }, () => 
     ]);
   });
 
+  it('says above the canvas what is wrong with the workflow as a whole, and in which time zone it runs', async () => {
+    const id = await createWorkflow('No trigger yet');
+    await page.goto(`${e2e.url}/workflows/${id}`);
+    await page.getByTestId('palette-logic.noop').click();
+    await expect.poll(() => page.getByTestId('workflow-problems').innerText()).toContain('needs a trigger');
+    await page.getByTestId('palette-trigger.manual').click();
+    await expect.poll(() => page.getByTestId('workflow-problems').count()).toBe(0);
+    await clickPane();
+    await page.getByLabel('Time zone').fill('Asia/Taipei');
+    await page.keyboard.press('Control+s');
+    await expect.poll(async () => (await graphOf(id)).settings.timezone).toBe('Asia/Taipei');
+  });
+
   it('keeps a sticky note with the workflow', async () => {
     const id = await createWorkflow('With a note');
     await page.goto(`${e2e.url}/workflows/${id}`);

@@ -31,6 +31,7 @@ import { Canvas } from './Canvas.tsx';
 import { CatalogueContext } from './catalogue-context.tsx';
 import { isStep } from './graph.ts';
 import { layoutPositions } from './layout.ts';
+import { ProblemsBar } from './ProblemsBar.tsx';
 import type { ShortcutAction } from './shortcuts.ts';
 import { ShortcutsDialog } from './ShortcutsDialog.tsx';
 import { CanvasTools, Toolbar } from './Toolbar.tsx';
@@ -206,6 +207,7 @@ function Workspace({ initial, types, catalogue }: { initial: Workflow; types: No
           onRun={() => setDialog('run')}
           onActive={(active) => setActive.mutate(active)}
         />
+        <ProblemsBar />
         <RunBanner />
         <div className="editor-body">
           <Palette types={types} onAdd={(type) => addNode(type)} />

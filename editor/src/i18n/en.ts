@@ -71,6 +71,7 @@ export const en = {
     deactivated: 'The workflow is inactive',
     activateFailed: 'The workflow could not be switched',
     history: 'Runs',
+    workflowProblems: 'This workflow cannot be saved yet:',
     unsaved: {
       title: 'Leave without saving?',
       description: 'Your changes to this workflow have not been saved and will be lost.',
@@ -214,6 +215,13 @@ export const en = {
     retryOf: 'Retry of an earlier run',
     cancel: 'Cancel run',
     cancelRequested: 'Cancelling the run',
+  },
+  settings: {
+    title: 'Workflow settings',
+    timezone: 'Time zone',
+    timezoneHelp: 'Dates and schedules are read in this zone, e.g. Asia/Taipei or Europe/Warsaw.',
+    timeout: 'Time limit (seconds)',
+    timeoutHelp: 'A run still going after this long is stopped and marked failed.',
   },
   versions: {
     title: 'Versions',

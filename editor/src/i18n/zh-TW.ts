@@ -77,6 +77,7 @@ export const zhTW: Messages = {
     deactivated: '工作流程已停用',
     activateFailed: '無法切換工作流程的啟用狀態',
     history: '執行紀錄',
+    workflowProblems: '這個工作流程還不能儲存：',
     unsaved: {
       title: '不儲存就離開？',
       description: '這個工作流程的變更尚未儲存，離開後將會遺失。',
@@ -220,6 +221,13 @@ export const zhTW: Messages = {
     retryOf: '重試自先前的執行',
     cancel: '取消執行',
     cancelRequested: '正在取消執行',
+  },
+  settings: {
+    title: '工作流程設定',
+    timezone: '時區',
+    timezoneHelp: '日期與排程依這個時區解讀，例如 Asia/Taipei 或 Europe/Warsaw。',
+    timeout: '時間上限（秒）',
+    timeoutHelp: '執行超過這個時間仍未結束，就會停止並標示為失敗。',
   },
   versions: {
     title: '版本',

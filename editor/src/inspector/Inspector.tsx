@@ -15,6 +15,7 @@ import { useDecoration, useEditor } from '../store/context.tsx';
 import { expressionData, upstreamNames } from './expressions.ts';
 import { FormContext, type FormContextValue } from './form-context.ts';
 import { ObjectFields } from './SchemaForm.tsx';
+import { WorkflowSettings } from './WorkflowSettings.tsx';
 
 const NO_PROBLEMS: Record<string, string[]> = {};
 
@@ -32,6 +33,7 @@ export function Inspector({ catalogue, lastRun }: { catalogue: NodeTypeMap; last
         <div className="inspector-empty">
           <h2 className="panel-title">{t('inspector.title')}</h2>
           <p className="muted">{count > 1 ? t('inspector.many', { count }) : t('inspector.none')}</p>
+          <WorkflowSettings />
         </div>
       )}
     </aside>

@@ -98,8 +98,9 @@ function useExpressionMode(value: unknown, onChange: (v: unknown) => void) {
   return {
     on,
     toggle() {
+      // An expression is a template: fixed text stays text, `{{ … }}` parts are computed.
       if (on) onChange(undefined);
-      else onChange(`{{ ${typeof value === 'string' && value ? JSON.stringify(value) : ''} }}`.replace('{{  }}', '{{ $json }}'));
+      else onChange(value === undefined || value === null ? '' : String(value));
       setOn(!on);
     },
   };

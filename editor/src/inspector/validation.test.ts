@@ -38,6 +38,7 @@ describe('problems on nodes and fields', () => {
       erp: { fields: { url: ['Bad url'] }, count: 1 },
       hook: { fields: { $name: ['Duplicate name'] }, count: 1 },
       if: { fields: { '': ['Cycle'] }, count: 1 },
+      '': { fields: { '': ['Unknown zone'] }, count: 1 },
     });
     expect(general).toEqual(['Unknown zone']);
   });

@@ -13,6 +13,9 @@ export interface NodeProblems {
 }
 export type NodeIssues = Record<string, NodeProblems>;
 
+/** The key, in a NodeIssues map, of problems about the workflow as a whole (no trigger, settings). */
+export const WORKFLOW_PROBLEMS = '';
+
 export interface PathIssue {
   message: string;
   path: string;
@@ -51,6 +54,7 @@ export function placeIssues(graph: Pick<WorkflowGraph, 'nodes' | 'edges'>, issue
       continue;
     }
     general.push(issue.message);
+    add(WORKFLOW_PROBLEMS, '', issue.message);
   }
   return { byNode, general };
 }

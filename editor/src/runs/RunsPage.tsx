@@ -38,7 +38,8 @@ export default function RunsPage() {
     queryFn: ({ pageParam }) => api.listRuns({ ...filters, cursor: pageParam, limit: PAGE }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
-    refetchInterval: 5000,
+    // New runs appear while the first page is what is shown; deeper in history, paging stays put.
+    refetchInterval: (query) => ((query.state.data?.pages.length ?? 0) <= 1 ? 5000 : false),
   });
 
   // Endless scrolling: the next page loads when the end of the list comes into view.

@@ -54,6 +54,15 @@ describe('the editor store', () => {
     expect(s().future).toHaveLength(0);
   });
 
+  it('changes the workflow settings, undoably', () => {
+    const store = createEditorStore({ graph });
+    store.getState().updateSettings({ timezone: 'Asia/Taipei' });
+    store.getState().updateSettings({ timezone: 'Asia/Taipei', timeoutSeconds: 600 });
+    expect(store.getState().graph().settings).toEqual({ timezone: 'Asia/Taipei', timeoutSeconds: 600 });
+    store.getState().undo();
+    expect(store.getState().graph().settings).toEqual({ timezone: 'UTC', timeoutSeconds: 3600 });
+  });
+
   it('removes the selected nodes with their connections, as one undoable change', () => {
     const store = createEditorStore({ graph });
     store.getState().selectOnly('i');

@@ -22,6 +22,7 @@ const COALESCE_MS = 1000;
 interface Snapshot {
   nodes: CanvasNode[];
   edges: CanvasEdge[];
+  settings: Settings;
 }
 
 export interface EditorState {
@@ -60,6 +61,7 @@ export interface EditorActions {
   addSticky(position: XYPosition): string;
   updateNode(id: string, patch: Partial<StepData>, key?: string): void;
   updateSticky(id: string, text: string): void;
+  updateSettings(patch: Partial<Settings>): void;
   removeSelected(): void;
   selectOnly(id: string | null): void;
   paste(fragment: Fragment, at?: XYPosition): void;
@@ -113,7 +115,7 @@ function createGraphStore(initial: { graph?: Partial<WorkflowGraph>; readOnly?: 
         return;
       }
       set({
-        past: [...state.past.slice(-(HISTORY_LIMIT - 1)), { nodes: state.nodes, edges: state.edges }],
+        past: [...state.past.slice(-(HISTORY_LIMIT - 1)), { nodes: state.nodes, edges: state.edges, settings: state.settings }],
         future: [],
         lastChangeKey: key ?? null,
         lastChangeAt: now,
@@ -232,6 +234,12 @@ function createGraphStore(initial: { graph?: Partial<WorkflowGraph>; readOnly?: 
         changed({ nodes: get().nodes.map((n) => (n.id === id && n.type === 'sticky' ? { ...n, data: { ...n.data, text } } : n)) });
       },
 
+      updateSettings(patch) {
+        if (get().readOnly) return;
+        remember('settings');
+        changed({ settings: { ...get().settings, ...patch } });
+      },
+
       removeSelected() {
         const state = get();
         if (state.readOnly) return;
@@ -266,18 +274,18 @@ function createGraphStore(initial: { graph?: Partial<WorkflowGraph>; readOnly?: 
       },
 
       undo() {
-        const { past, future, nodes, edges } = get();
+        const { past, future, nodes, edges, settings } = get();
         const previous = past.at(-1);
         if (!previous) return;
         // The server's last verdict was about another graph: the editor's own check takes over.
-        changed({ nodes: previous.nodes, edges: previous.edges, past: past.slice(0, -1), future: [{ nodes, edges }, ...future], lastChangeKey: null, serverIssues: {} });
+        changed({ ...previous, past: past.slice(0, -1), future: [{ nodes, edges, settings }, ...future], lastChangeKey: null, serverIssues: {} });
       },
 
       redo() {
-        const { past, future, nodes, edges } = get();
+        const { past, future, nodes, edges, settings } = get();
         const next = future[0];
         if (!next) return;
-        changed({ nodes: next.nodes, edges: next.edges, past: [...past, { nodes, edges }], future: future.slice(1), lastChangeKey: null, serverIssues: {} });
+        changed({ ...next, past: [...past, { nodes, edges, settings }], future: future.slice(1), lastChangeKey: null, serverIssues: {} });
       },
 
       markSaved(revision) {
