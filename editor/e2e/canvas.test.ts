@@ -78,6 +78,70 @@ describe.skipIf(!chromium)('the canvas in Chromium', { timeout: 90_000 }, () => 
     await expect.poll(async () => (await graphOf(id)).settings.timezone).toBe('Asia/Taipei');
   });
 
+  it('selects several nodes, moves and deletes them, and undo puts everything back', async () => {
+    const id = await createWorkflow('Select and move', {
+      nodes: [
+        { id: 't', type: 'trigger.manual', name: 'Start', position: [0, 0] },
+        { id: 'a', type: 'logic.noop', name: 'A', position: [280, 0] },
+        { id: 'b', type: 'logic.noop', name: 'B', position: [560, 0] },
+      ],
+      edges: [{ source: 't', target: 'a' }, { source: 'a', target: 'b' }],
+    });
+    await page.goto(`${e2e.url}/workflows/${id}`);
+    const a = page.getByTestId('node-A');
+    await a.waitFor();
+    const before = (await a.boundingBox())!;
+    await a.hover();
+    await page.mouse.down();
+    await page.mouse.move(before.x + before.width / 2, before.y + 160, { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(async () => (await a.boundingBox())!.y).toBeGreaterThan(before.y + 100);
+    await a.click();
+    await page.getByTestId('node-B').click({ modifiers: ['Control'] });
+    await expect.poll(() => page.locator('.react-flow__node.selected').count()).toBe(2);
+    await page.keyboard.press('Delete');
+    await expect.poll(() => steps().count()).toBe(1);
+    expect(await edges().count()).toBe(0);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => steps().count()).toBe(3);
+    expect(await edges().count()).toBe(2);
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => Math.round((await a.boundingBox())!.y)).toBe(Math.round(before.y));
+  });
+
+  it('renames, duplicates and deletes workflows from the list, deleting only after a confirmation', async () => {
+    await createWorkflow('Nightly finance sync');
+    await page.goto(`${e2e.url}/workflows`);
+    const row = (name: string) => page.getByRole('row', { name: new RegExp(name) });
+    await row('Nightly finance sync').getByRole('button', { name: 'Rename' }).click();
+    await page.getByRole('dialog').getByLabel('Name').fill('Branch finance sync 23:00');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => row('Branch finance sync 23:00').count()).toBe(1);
+    await row('Branch finance sync 23:00').getByRole('button', { name: 'Duplicate' }).click();
+    await expect.poll(() => row('Branch finance sync 23:00 \\(copy\\)').count()).toBe(1);
+    await row('Branch finance sync 23:00 \\(copy\\)').getByRole('button', { name: 'Delete' }).click();
+    const confirm = page.getByRole('alertdialog');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    expect(await row('\\(copy\\)').count()).toBe(1);
+    await row('\\(copy\\)').getByRole('button', { name: 'Delete' }).click();
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => row('\\(copy\\)').count()).toBe(0);
+    await page.getByLabel('Search workflows').fill('finance');
+    await expect.poll(() => page.getByRole('row').count()).toBe(2); // the header and the one left
+  });
+
+  it('loads more run history as you scroll, page by page', async () => {
+    const id = await createWorkflow('Many runs', { nodes: [{ id: 't', type: 'trigger.manual', name: 'Start' }], edges: [] });
+    for (let i = 0; i < 35; i++) await fetch(`${e2e.url}/api/workflows/${id}/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ n: i }) });
+    await page.goto(`${e2e.url}/runs?workflowId=${id}`);
+    const rows = page.getByTestId('run-row');
+    await expect.poll(() => rows.count()).toBe(30);
+    await rows.last().scrollIntoViewIfNeeded();
+    await page.mouse.wheel(0, 2000);
+    await expect.poll(() => rows.count()).toBe(35);
+    await expect.poll(() => page.getByText('That is every run.').count()).toBe(1);
+  });
+
   it('keeps a sticky note with the workflow', async () => {
     const id = await createWorkflow('With a note');
     await page.goto(`${e2e.url}/workflows/${id}`);

@@ -179,6 +179,10 @@ describe.skipIf(!chromium)('the editor in Chromium', { timeout: 90_000 }, () => 
 
     await inspector().getByLabel(/^URL/).fill(`${erp.url}/purchase-orders`);
     await save();
+    // The sample input is remembered for this workflow.
+    await page.getByTestId('run-workflow').click();
+    await expect.poll(() => page.locator('.cm-content[data-testid="sample-input"]').innerText()).toContain('"total": 5000');
+    await page.keyboard.press('Escape');
     await page.getByTestId('run-banner').getByRole('link', { name: 'Open run' }).click();
     await page.getByTestId('retry-latest').click();
     await expect.poll(() => page.getByTestId('run-banner').getAttribute('data-status'), { timeout: 20_000 }).toBe('succeeded');
