@@ -1,15 +1,10 @@
-/** Node types as the server describes them, for component and store tests (the real catalogue, via the same conversion). */
+/** Node types exactly as the server describes them at GET /api/node-types, for component and store tests. */
 import { definitions } from '@junction/nodes';
-import { z } from 'zod';
+import { describeNodeType } from '../../../server/src/api/node-types.ts';
 import type { NodeTypeMap } from '../api/queries.ts';
 import type { NodeTypeInfo } from '../api/types.ts';
 
-export const nodeTypes: NodeTypeInfo[] = definitions.map(({ params, run: _run, mode: _mode, ...rest }: typeof definitions[number] & { run?: unknown }) => ({
-  ...rest,
-  inputs: [...rest.inputs],
-  outputs: [...rest.outputs],
-  params: z.toJSONSchema(params, { io: 'input', unrepresentable: 'any' }) as NodeTypeInfo['params'],
-}));
+export const nodeTypes = definitions.map(describeNodeType) as NodeTypeInfo[];
 
 export const catalogue: NodeTypeMap = new Map(nodeTypes.map((t) => [t.type, t]));
 

@@ -61,15 +61,22 @@ export function runEventRoutes(deps: ApiDeps) {
         const pending: ProgressEvent[] = [];
         let live = false;
         const send = async (events: ProgressEvent[]) => {
-          for (const event of events) {
-            if (done) return;
-            await stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
-            if (event.type === 'run' && finished(event.status)) stop();
+          try {
+            for (const event of events) {
+              if (done) return;
+              await stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
+              if (event.type === 'run' && finished(event.status)) stop();
+            }
+          } catch {
+            // The browser went away mid-write: the stream is over, nothing to tell anyone.
+            stop();
           }
         };
+        // One write after another, in the order the worker published them.
+        let writing = Promise.resolve();
         const unsubscribe = deps.progress.subscribe(id, {
           events: (events) => {
-            if (live) void send(events);
+            if (live) writing = writing.then(() => send(events));
             else pending.push(...events);
           },
           close: stop,
@@ -79,13 +86,15 @@ export function runEventRoutes(deps: ApiDeps) {
           await stream.writeSSE(snapshotEvent(id, seen));
           if (finished(seen.status)) return void (await stream.writeSSE({ event: 'run', data: JSON.stringify({ type: 'run', status: seen.status }) }));
           live = true;
-          await send(pending.splice(0));
+          writing = writing.then(() => send(pending.splice(0)));
+          await writing;
           for (let tick = 1; !done; tick++) {
             await new Promise<void>((resolve) => {
               wake = resolve;
               setTimeout(resolve, POLL_MS);
             });
             if (done) break;
+            await writing;
             const now = await runVersion(deps.pool, id);
             if (!now) break;
             if (now.version !== seen.version) {
