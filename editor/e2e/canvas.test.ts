@@ -6,6 +6,7 @@ import type { ServerResponse } from 'node:http';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { listen, type LocalServer } from '../../server/src/testing/http.ts';
+import { accessibilityViolations } from './accessibility.ts';
 import { startE2E, type E2E } from './harness.ts';
 
 const chromium = inject('chromium');
@@ -184,6 +185,41 @@ describe.skipIf(!chromium)('the canvas in Chromium', { timeout: 90_000 }, () => 
     // New ids: the pasted nodes are copies, not the same nodes.
     expect((await graphOf(to)).nodes.map((n: { id: string }) => n.id)).not.toContain('t');
     await other.close();
+  });
+
+  it('has no serious accessibility problems on its main screens (axe-core, WCAG 2.1 AA)', async () => {
+    const id = await createWorkflow('Accessible', {
+      nodes: [
+        { id: 't', type: 'trigger.webhook', name: 'Order received', params: { path: 'a11y' } },
+        { id: 'h', type: 'connector.http', name: 'Post to ERP', params: { url: 'https://erp.example.com/po', method: 'POST' }, position: [280, 0] },
+      ],
+      edges: [{ source: 't', target: 'h' }],
+    });
+    const screens: [string, () => Promise<unknown>][] = [
+      ['workflows', () => page.goto(`${e2e.url}/workflows`)],
+      ['editor', async () => {
+        await page.goto(`${e2e.url}/workflows/${id}`);
+        await page.getByTestId('node-Post to ERP').click();
+        await page.getByTestId('inspector').waitFor();
+      }],
+      ['run dialog', async () => {
+        await page.getByTestId('run-workflow').click();
+        await page.locator('.cm-content[data-testid="sample-input"]').waitFor();
+      }],
+      ['run history', () => page.goto(`${e2e.url}/runs`)],
+      ['run detail', async () => {
+        const run = (await (await fetch(`${e2e.url}/api/workflows/${id}/run`, { method: 'POST' })).json()) as { runId: string };
+        await page.goto(`${e2e.url}/runs/${run.runId}`);
+        await expect.poll(() => page.getByTestId('run-banner').getAttribute('data-status'), { timeout: 20_000 }).toBe('failed');
+        await page.getByTestId('node-Post to ERP').click();
+        await page.getByTestId('step-data').waitFor();
+      }],
+    ];
+    for (const [name, open] of screens) {
+      await open();
+      await page.waitForTimeout(300);
+      expect(await accessibilityViolations(page), name).toEqual([]);
+    }
   });
 
   it('cancels a run while a step is waiting for an answer', async () => {

@@ -38,7 +38,7 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
           position={Position.Left}
           id={port}
           style={{ top: `${((i + 1) / (inputs.length + 1)) * 100}%` }}
-          aria-label={t('canvas.inputPort', { port })}
+          title={t('canvas.inputPort', { port })}
         />
       ))}
       <div className="step-icon" aria-hidden>
@@ -56,7 +56,7 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
         ) : null}
       </div>
       {problems > 0 ? (
-        <span className="problem-badge" title={t('canvas.problems', { count: problems })} aria-label={t('canvas.problems', { count: problems })}>
+        <span className="problem-badge" role="img" title={t('canvas.problems', { count: problems })} aria-label={t('canvas.problems', { count: problems })}>
           {problems}
         </span>
       ) : null}
@@ -70,7 +70,7 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
                 {count !== undefined ? <span className="port-count">{count}</span> : null}
               </span>
             ) : null}
-            <Handle type="source" position={Position.Right} id={port} aria-label={t('canvas.outputPort', { port })} />
+            <Handle type="source" position={Position.Right} id={port} title={t('canvas.outputPort', { port })} />
           </div>
         );
       })}
