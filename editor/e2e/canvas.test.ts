@@ -143,6 +143,23 @@ describe.skipIf(!chromium)('the canvas in Chromium', { timeout: 90_000 }, () => 
     await expect.poll(() => page.getByText('That is every run.').count()).toBe(1);
   });
 
+  it('asks before leaving unsaved changes, also by the Back button', async () => {
+    const id = await createWorkflow('Unsaved', { nodes: [{ id: 't', type: 'trigger.manual', name: 'Start' }], edges: [] });
+    await page.goto(`${e2e.url}/workflows`);
+    await page.getByRole('link', { name: 'Unsaved' }).click();
+    await steps().first().waitFor();
+    await page.getByTestId('palette-logic.noop').click();
+    await page.goBack();
+    const ask = page.getByRole('alertdialog');
+    await ask.waitFor();
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    expect(page.url()).toBe(`${e2e.url}/workflows/${id}`);
+    expect(await steps().count()).toBe(2);
+    await page.getByRole('navigation').getByRole('link', { name: 'Run history' }).click();
+    await ask.getByRole('button', { name: 'Leave without saving' }).click();
+    await expect.poll(() => page.url()).toBe(`${e2e.url}/runs`);
+  });
+
   it('keeps a sticky note with the workflow', async () => {
     const id = await createWorkflow('With a note');
     await page.goto(`${e2e.url}/workflows/${id}`);

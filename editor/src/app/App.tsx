@@ -1,12 +1,12 @@
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Toaster } from 'sonner';
-import { Redirect, Route, Switch, useLocation } from 'wouter';
+import { Redirect, Route, Router, Switch, useLocation } from 'wouter';
 import { changeLanguage, LANGUAGES, type Language } from '../i18n/index.ts';
 import { Loading } from '../ui/feedback.tsx';
 import { WorkflowsPage } from '../workflows/WorkflowsPage.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
-import { LeaveGuardDialog, Link } from './navigation.tsx';
+import { LeaveGuardDialog, Link, useGuardedLocation } from './navigation.tsx';
 
 // The canvas screens load on demand: the workflow list opens without React Flow.
 const EditorPage = lazy(() => import('../canvas/EditorPage.tsx'));
@@ -48,6 +48,14 @@ function Header() {
 }
 
 export function App() {
+  return (
+    <Router hook={useGuardedLocation}>
+      <Shell />
+    </Router>
+  );
+}
+
+function Shell() {
   const [location] = useLocation();
   return (
     <div className="app">

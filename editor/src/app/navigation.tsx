@@ -1,10 +1,11 @@
 /**
  * Moving between screens, with a guard: while the canvas has unsaved changes, leaving
- * (a link in the app, reload, closing the tab) asks first.
+ * (a link in the app, the Back button, reload, closing the tab) asks first.
  */
-import { useEffect, type MouseEvent, type ReactNode } from 'react';
+import { useEffect, useState, type MouseEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'wouter';
+import { useBrowserLocation } from 'wouter/use-browser-location';
 import { create } from 'zustand';
 import { ConfirmDialog } from '../ui/Dialog.tsx';
 
@@ -28,6 +29,26 @@ export function useUnsavedGuard(dirty: boolean): void {
       useGuard.setState({ dirty: false });
     };
   }, [dirty]);
+}
+
+/**
+ * The router's location, held back while there are unsaved changes: when the address
+ * changes under the editor (the browser's Back or Forward button), the editor stays, the
+ * address is put back, and the guard asks. Give it to wouter's `<Router hook>`.
+ */
+export function useGuardedLocation(): ReturnType<typeof useBrowserLocation> {
+  const [path, navigate] = useBrowserLocation();
+  const dirty = useGuard((s) => s.dirty);
+  const [shown, setShown] = useState(path);
+  const held = dirty && path !== shown;
+  useEffect(() => {
+    if (path === shown) return;
+    if (dirty) {
+      window.history.pushState(null, '', shown);
+      useGuard.setState({ pending: path });
+    } else setShown(path);
+  }, [path, shown, dirty]);
+  return [held ? shown : path, navigate];
 }
 
 export function useNavigate(): (to: string, options?: { force?: boolean }) => void {
