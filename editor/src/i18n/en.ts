@@ -297,7 +297,7 @@ export const en = {
         fields: {
           conditions: { label: 'Conditions' },
           left: { label: 'Value', help: 'The value to test, usually a field of the item: {{ $json.total }}.' },
-          op: { label: 'Comparison' },
+          op: { label: 'Comparison', help: 'How the value is compared; “matches the pattern” takes a regular expression.' },
           right: { label: 'Compare with', help: 'Not used by “exists” and “does not exist”.' },
           caseSensitive: { label: 'Case sensitive', help: 'For text: whether upper and lower case must match.' },
           combine: { label: 'Combine', help: 'Whether all conditions or any one must hold.' },

@@ -85,3 +85,20 @@ describe('GET /api/runs/:id/workflow', () => {
     expect(shown.body.graph.nodes).toHaveLength(2);
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('describes the routes the editor uses', async () => {
+    const doc = (await h.call('GET', '/api/openapi.json')).body;
+    for (const path of [
+      '/api/workflows/{id}/duplicate',
+      '/api/workflows/{id}/export',
+      '/api/workflows/import',
+      '/api/runs/{id}/events',
+      '/api/runs/{id}/workflow',
+      '/api/expressions/preview',
+    ]) {
+      expect(Object.keys(doc.paths), path).toContain(path);
+    }
+    expect(doc.paths['/api/runs/{id}/events'].get.responses['200'].content).toHaveProperty(['text/event-stream']);
+  });
+});
