@@ -141,6 +141,14 @@ describe.skipIf(!chromium)('the editor in Chromium', { timeout: 90_000 }, () => 
     // The expression's preview is computed from what the node received in this run.
     await node('If').click();
     await expect.poll(() => inspector().getByTestId('expression-preview').innerText()).toContain('2500');
+    // Autocomplete offers the fields this node received, by typing "$js".
+    const expression = inspector().locator('.cm-content[aria-label="Value"]');
+    await expression.click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' $js');
+    await expect.poll(() => page.locator('.cm-tooltip-autocomplete').innerText()).toContain('$json.sku');
+    await page.keyboard.press('Escape');
+    await typeInCode(expression, '{{ $json.total }}');
 
     await node('HTTP request').click();
     const data = page.getByTestId('step-data');
