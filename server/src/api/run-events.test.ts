@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_PROGRESS_CHANNEL } from '../runtime/progress.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
 import { listen, type LocalServer } from '../testing/http.ts';
+import { spawnJunction } from '../testing/processes.ts';
 
 let h: Harness;
 let erp: LocalServer;
@@ -131,5 +132,32 @@ describe('GET /api/runs/:id/events', () => {
   it('answers 404 for a run that does not exist and 400 for a malformed id', async () => {
     expect((await h.call('GET', '/api/runs/0199b1c2-6f1e-7cc1-a1b2-3c4d5e6f7a8b/events')).status).toBe(404);
     expect((await h.call('GET', '/api/runs/nope/events')).status).toBe(400);
+  });
+});
+
+describe('run events across processes', () => {
+  it('reach an API process from a worker in another process', async () => {
+    const apiOnly = await startHarness({ worker: false });
+    const worker = spawnJunction('worker', { DATABASE_URL: apiOnly.database.url, JUNCTION_WORKER_CONCURRENCY: '2' });
+    try {
+      await worker.waitFor(/worker started/);
+      const id = await apiOnly.createWorkflow({
+        nodes: [
+          { id: 't', type: 'trigger.manual', name: 'Start' },
+          { id: 'h', type: 'connector.http', name: 'Post to ERP', params: { method: 'POST', url: `${erp.url}/orders` } },
+        ],
+        edges: [edge('t', 'h')],
+      });
+      const started = await apiOnly.call('POST', `/api/workflows/${id}/run?watch=true`, { total: 1 });
+      const releaser = setInterval(() => release.splice(0).forEach((go) => go()), 200);
+      const events = await readEvents(await apiOnly.app.request(`/api/runs/${started.body.runId}/events`));
+      clearInterval(releaser);
+      // Step events come only from the worker's notifications (the row is polled as snapshots).
+      expect(events.filter((e) => e.event === 'step').map((e) => `${e.data.nodeId}:${e.data.status}`)).toEqual(expect.arrayContaining(['h:running', 'h:succeeded']));
+      expect(events.at(-1)).toMatchObject({ event: 'run', data: { status: 'succeeded' } });
+    } finally {
+      await worker.kill();
+      await apiOnly.close();
+    }
   });
 });
