@@ -39,8 +39,8 @@ export const api = {
   retryRun: (id: string, version: 'original' | 'latest') =>
     request<{ runId: string }>('POST', `/api/runs/${id}/retry`, { query: { version, watch: true } }),
 
-  previewExpression: (body: { expression: string; items: Item[]; itemIndex?: number }) =>
-    request<{ value?: unknown; error?: string }>('POST', '/api/expressions/preview', { body }),
+  previewExpression: (body: { expression: string; items: Item[]; itemIndex?: number }, signal?: AbortSignal) =>
+    request<{ value?: unknown; error?: string }>('POST', '/api/expressions/preview', { body, signal }),
 };
 
 /** Server-Sent Events of a run: step status changes and item counts while it runs. */

@@ -15,7 +15,8 @@ export function ExpressionPreview({ expression }: { expression: string }) {
   const enabled = items.length > 0 && containsExpression(deferred);
   const preview = useQuery({
     queryKey: ['expression-preview', deferred, items],
-    queryFn: ({ signal }) => api.previewExpression({ expression: deferred, items, itemIndex: 0 }),
+    // A newer keystroke's preview replaces this one: the request is aborted.
+    queryFn: ({ signal }) => api.previewExpression({ expression: deferred, items, itemIndex: 0 }, signal),
     enabled,
     staleTime: 60_000,
     retry: false,
