@@ -13,6 +13,8 @@ export default defineConfig({
           name: 'server',
           include: ['nodes/src/**/*.test.ts', 'server/src/**/*.test.ts', 'workflows/**/*.test.ts', 'editor/e2e/**/*.test.ts'],
           globalSetup: ['server/src/db/testing/global-setup.ts', 'editor/e2e/global-setup.ts'],
+          // What a browser shows can take a moment on a loaded machine: waits give it 10 s.
+          expect: { poll: { timeout: 10_000, interval: 50 } },
         },
       },
       // The editor's component and store tests, in happy-dom (see editor/vite.config.ts).
