@@ -157,6 +157,16 @@ export const en = {
     workflow: 'This workflow: its id and name',
     vars: 'Variables',
   },
+  /** What kinds of step failure are called, by the error's name. */
+  errorNames: {
+    NodeError: 'The step failed',
+    NonRetriableError: 'The step failed (trying again would not help)',
+    ExpressionError: 'An expression could not be evaluated',
+    Timeout: 'The run took too long',
+    Cancelled: 'Cancelled',
+    Interrupted: 'Interrupted',
+    Error: 'The step failed',
+  },
   run: {
     runWorkflow: 'Run workflow',
     dialogTitle: 'Run workflow',

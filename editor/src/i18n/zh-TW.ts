@@ -163,6 +163,15 @@ export const zhTW: Messages = {
     workflow: '這個工作流程：編號與名稱',
     vars: '變數',
   },
+  errorNames: {
+    NodeError: '步驟失敗',
+    NonRetriableError: '步驟失敗（重試也無法解決）',
+    ExpressionError: '運算式無法計算',
+    Timeout: '執行時間過長',
+    Cancelled: '已取消',
+    Interrupted: '已中斷',
+    Error: '步驟失敗',
+  },
   run: {
     runWorkflow: '執行工作流程',
     dialogTitle: '執行工作流程',

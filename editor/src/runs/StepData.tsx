@@ -77,7 +77,7 @@ export function StepData({ step }: { step: StepDetail }) {
       </div>
       {step.error ? (
         <div className="error-box" role="alert">
-          <strong>{step.error.name}</strong>
+          <strong>{t(`errorNames.${step.error.name}`, { defaultValue: step.error.name })}</strong>
           <p>{step.error.message}</p>
         </div>
       ) : null}
