@@ -61,13 +61,13 @@ export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
   const catalogue = useCatalogue();
   const flow = useReactFlow<CanvasNode, CanvasEdge>();
   const wrapper = useRef<HTMLDivElement>(null);
-  const { nodes, edges, onNodesChange, onEdgesChange, connect, checkpoint, readOnly } = useEditor((s) => ({
+  const { nodes, edges, onNodesChange, onEdgesChange, connect, beginMove, readOnly } = useEditor((s) => ({
     nodes: s.nodes,
     edges: s.edges,
     onNodesChange: s.onNodesChange,
     onEdgesChange: s.onEdgesChange,
     connect: s.connect,
-    checkpoint: s.checkpoint,
+    beginMove: s.beginMove,
     readOnly: s.readOnly,
   }));
   // How the canvas opens: a workflow is fitted into view; a large one opens on its start
@@ -187,7 +187,7 @@ export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
         onConnect={connect}
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
-        onNodeDragStart={() => checkpoint()}
+        onNodeDragStart={beginMove}
         deleteKeyCode={null}
         nodesConnectable={!readOnly}
         nodesDraggable={!readOnly}

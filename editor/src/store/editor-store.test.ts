@@ -63,6 +63,22 @@ describe('the editor store', () => {
     expect(store.getState().graph().settings).toEqual({ timezone: 'UTC', timeoutSeconds: 3600 });
   });
 
+  it('makes an undo step of a drag only when something moved', () => {
+    const store = createEditorStore({ graph });
+    const s = () => store.getState();
+    s().beginMove();
+    s().onNodesChange([{ type: 'position', id: 'i', position: { x: 280, y: 0 }, dragging: false }]);
+    expect(s().past).toHaveLength(0);
+    expect(s().revision).toBe(s().savedRevision);
+    s().beginMove();
+    s().onNodesChange([{ type: 'position', id: 'i', position: { x: 300, y: 40 }, dragging: true }]);
+    s().onNodesChange([{ type: 'position', id: 'i', position: { x: 320, y: 80 }, dragging: false }]);
+    expect(s().past).toHaveLength(1);
+    expect(s().graph().nodes[1]!.position).toEqual([320, 80]);
+    s().undo();
+    expect(s().graph().nodes[1]!.position).toEqual([280, 0]);
+  });
+
   it('removes the selected nodes with their connections, as one undoable change', () => {
     const store = createEditorStore({ graph });
     store.getState().selectOnly('i');

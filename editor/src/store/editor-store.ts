@@ -42,6 +42,8 @@ export interface EditorState {
   readOnly: boolean;
   lastChangeKey: string | null;
   lastChangeAt: number;
+  /** The graph as a drag found it (see beginMove). */
+  moveStart: Snapshot | null;
 }
 
 export interface EditorActions {
@@ -49,8 +51,10 @@ export interface EditorActions {
   onNodesChange(changes: NodeChange<CanvasNode>[]): void;
   onEdgesChange(changes: EdgeChange<CanvasEdge>[]): void;
   connect(connection: Connection): void;
-  /** Records an undo point before a change made outside the store's actions (a drag). */
+  /** Records an undo point before a change made outside the store's actions (a resize). */
   checkpoint(key?: string): void;
+  /** A drag begins: the undo point is kept aside, and recorded only if something moved. */
+  beginMove(): void;
   addNode(
     nodeType: string,
     label: string,
@@ -137,6 +141,7 @@ function createGraphStore(initial: { graph?: Partial<WorkflowGraph>; readOnly?: 
       readOnly: initial.readOnly ?? false,
       lastChangeKey: null,
       lastChangeAt: 0,
+      moveStart: null,
 
       load(graph, options) {
         const next = toFlow(graph);
@@ -168,6 +173,18 @@ function createGraphStore(initial: { graph?: Partial<WorkflowGraph>; readOnly?: 
         const edges = removed.size ? state.edges.filter((e) => !removed.has(e.source) && !removed.has(e.target)) : state.edges;
         // A finished drag (or resize) changes the graph; a move in progress and selection do not count twice.
         const moved = changes.some((c) => (c.type === 'position' && c.dragging === false) || (c.type === 'dimensions' && c.resizing !== undefined));
+        const start = state.moveStart;
+        if (moved && start) {
+          // A click can look like a drag of no distance: only a real move is worth an undo step.
+          const before = new Map(start.nodes.map((n) => [n.id, n.position]));
+          const shifted = nodes.some((n) => {
+            const was = before.get(n.id);
+            return was !== undefined && (was.x !== n.position.x || was.y !== n.position.y);
+          });
+          set({ moveStart: null });
+          if (!shifted) return set({ nodes, edges });
+          set({ past: [...state.past.slice(-(HISTORY_LIMIT - 1)), start], future: [], lastChangeKey: null });
+        }
         if (structural || moved) changed({ nodes, edges });
         else set({ nodes, edges });
       },
@@ -197,6 +214,11 @@ function createGraphStore(initial: { graph?: Partial<WorkflowGraph>; readOnly?: 
 
       checkpoint(key) {
         if (!get().readOnly) remember(key);
+      },
+
+      beginMove() {
+        const { nodes, edges, settings, readOnly } = get();
+        if (!readOnly) set({ moveStart: { nodes, edges, settings } });
       },
 
       addNode(nodeType, label, position, after, params = {}) {
