@@ -28,7 +28,7 @@ export function editorFingerprint(root) {
     ...filesUnder(join(root, 'editor', 'src')),
     ...filesUnder(join(root, 'editor', 'public')),
     ...filesUnder(join(root, 'nodes', 'src')),
-    ...['editor/index.html', 'editor/vite.config.ts', 'editor/package.json', 'pnpm-lock.yaml'].map((f) => join(root, f)),
+    ...['editor/index.html', 'editor/vite.config.ts', 'editor/package.json', 'pnpm-lock.yaml', 'scripts/editor-build.mjs'].map((f) => join(root, f)),
   ];
   for (const file of inputs) {
     hash.update(relative(root, file)).update('\0');
@@ -48,7 +48,12 @@ export function ensureEditorBuilt({ root, node, env = process.env, force = false
   if (!force && existsSync(join(dist, 'index.html')) && existsSync(stamp) && readFileSync(stamp, 'utf8') === fingerprint) return false;
   log('junction: building the editor (editor/dist)');
   const vite = join(root, 'editor', 'node_modules', 'vite', 'bin', 'vite.js');
-  const result = spawnSync(node, [vite, 'build', '--logLevel', 'warn'], { cwd: join(root, 'editor'), env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Always a production build: run from a test runner, NODE_ENV=test would give React's development build.
+  const result = spawnSync(node, [vite, 'build', '--logLevel', 'warn'], {
+    cwd: join(root, 'editor'),
+    env: { ...env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   if (result.error) throw new Error(`could not run Vite to build the editor: ${result.error.message}`, { cause: result.error });
   if (result.status !== 0) throw new Error(`building the editor failed (vite exited with ${result.status ?? result.signal})`);
   writeFileSync(stamp, fingerprint);
