@@ -2,11 +2,23 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['nodes/src/**/*.test.ts', 'server/src/**/*.test.ts', 'workflows/**/*.test.ts'],
-    globalSetup: ['server/src/db/testing/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Two cores: test files that start worker processes must not starve each other.
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'server',
+          include: ['nodes/src/**/*.test.ts', 'server/src/**/*.test.ts', 'workflows/**/*.test.ts', 'editor/e2e/**/*.test.ts'],
+          globalSetup: ['server/src/db/testing/global-setup.ts', 'editor/e2e/global-setup.ts'],
+          // What a browser shows can take a moment on a loaded machine: waits give it 10 s.
+          expect: { poll: { timeout: 10_000, interval: 50 } },
+        },
+      },
+      // The editor's component and store tests, in happy-dom (see editor/vite.config.ts).
+      'editor/vite.config.ts',
+    ],
   },
 });

@@ -3,7 +3,7 @@
  *
  *   npm run bench -- [scenario...] [--duration 30] [--connections 50] [--warmup 3] [--cpu-prof] [--count-queries]
  *
- * Scenarios: b1, b1b, b2 (default: all). Each starts a Junction process on a fresh database of the
+ * Scenarios: b1 (webhook throughput), b1b (40 sequential Code steps), b2 (sandbox overheads), b6 (the editor on a 500-node workflow, in Chromium); default: all. Each starts a Junction process on a fresh database of the
  * local PostgreSQL (or BENCH_DATABASE_URL's), prints its figures and the machine, and
  * writes them to bench/results/<scenario>-<timestamp>.json.
  */
@@ -14,6 +14,7 @@ const scenarios: Record<string, () => Promise<{ run(options: ScenarioOptions): P
   b1: () => import('./b1-webhook.ts'),
   b1b: () => import('./b1b-code-chain.ts'),
   b2: () => import('./b2-sandbox.ts'),
+  b6: () => import('./b6-editor.ts'),
 };
 
 function positiveNumber(name: string, value: string | undefined, fallback: number, min = 1): number {
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
 
   for (const name of names) {
     const scenario = await scenarios[name]!();
-    console.error(`bench: ${name}: ${options.connections} connections, ${options.warmup} s warm-up + ${options.duration} s measured ...`);
+    console.error(name === 'b6' ? 'bench: b6: opening a 500-node workflow in Chromium ...' : `bench: ${name}: ${options.connections} connections, ${options.warmup} s warm-up + ${options.duration} s measured ...`);
     const result = await scenario.run(options);
     const file = writeResults(name, { at: new Date().toISOString(), ...result.data });
     console.log(result.report);

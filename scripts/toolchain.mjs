@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, renameSync, readdirSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureEditorBuilt } from './editor-build.mjs';
 
 const NODE_VERSION = '24.21.0';
 const PNPM_VERSION = '10.34.9';
@@ -20,10 +21,14 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const toolchainDir = join(root, '.toolchain');
 
 const commands = {
-  start: { args: ['--no-node-snapshot', 'server/src/main.ts'], ownGroup: true },
+  start: { args: ['--no-node-snapshot', 'server/src/main.ts'], ownGroup: true, editor: true },
+  build: { editor: true, force: true },
   test: { args: ['--no-node-snapshot', 'node_modules/vitest/vitest.mjs', 'run'] },
   bench: { args: ['--no-node-snapshot', 'bench/run.ts'] },
-  typecheck: { args: ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit'] },
+  typecheck: {
+    before: [['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']],
+    args: ['node_modules/typescript/bin/tsc', '-p', 'editor/tsconfig.json', '--noEmit'],
+  },
   'db:generate': { args: ['server/node_modules/drizzle-kit/bin.cjs', 'generate', '--config', 'server/drizzle.config.ts'] },
 };
 
@@ -100,6 +105,15 @@ if (!command) fail(`unknown command "${name}"; expected one of ${Object.keys(com
 const node = nodeBinary();
 const env = { ...process.env, PATH: `${dirname(node)}${delimiter}${process.env.PATH ?? ''}` };
 ensureDependencies(node, env);
+for (const step of command.before ?? []) run(node, step, { env });
+if (command.editor) {
+  try {
+    ensureEditorBuilt({ root, node, env, force: command.force });
+  } catch (error) {
+    fail(error.message);
+  }
+}
+if (!command.args) process.exit(0);
 
 // The server runs in its own process group, so Ctrl-C reaches only this wrapper, which
 // passes it on: the server then stops in order (runs handed back, embedded PostgreSQL

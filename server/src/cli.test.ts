@@ -13,6 +13,7 @@ import { createTestDatabase, type TestDatabase } from './db/testing/database.ts'
 import { RunEnqueuer } from './runtime/enqueue.ts';
 import { RUN_FINISHED_CHANNEL } from './runtime/checkpoint.ts';
 import { FinishedRuns } from './runtime/finished.ts';
+import { RunProgress } from './runtime/progress.ts';
 import { Listener } from './runtime/listener.ts';
 import { Keyring } from './vault/keyring.ts';
 
@@ -73,7 +74,9 @@ describe('main.ts commands', () => {
     const listener = new Listener(database.url);
     await listener.start([RUN_FINISHED_CHANNEL]);
     const finished = new FinishedRuns(listener);
+    const progress = new RunProgress(listener);
     onTestFinished(async () => {
+      progress.close();
       finished.close();
       await listener.stop();
     });
@@ -84,6 +87,8 @@ describe('main.ts commands', () => {
       enqueuer: new RunEnqueuer(database.pool),
       bodyLimit: 1_000_000,
       security: { keyring: Keyring.generate(), sessionTtlMs: 3_600_000, sessionIdleMs: 3_600_000, trustProxy: false, webhookRateLimit: 0 },
+      progress,
+      sandbox: () => Promise.reject(new Error('no sandbox in this test')),
     });
     const authorization = `Bearer ${key}`;
     expect((await app.request('/api/workflows', { headers: { authorization } })).status).toBe(200);

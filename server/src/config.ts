@@ -3,6 +3,7 @@
  * `process.env`. A bad value stops start-up with a message naming the variable.
  */
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { SandboxAdminLimits } from './sandbox/limits.ts';
 
@@ -51,9 +52,13 @@ export const ConfigSchema = z.object({
   JUNCTION_SESSION_IDLE_HOURS: z.coerce.number().positive().max(24 * 90).default(24),
   /** Requests per second one webhook path accepts in one process (0: no limit). */
   JUNCTION_WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(0).default(2000),
+  /** The built editor served at `/` (default: editor/dist of this checkout). */
+  JUNCTION_EDITOR_DIR: z.string().optional(),
 });
 
-export type Config = z.infer<typeof ConfigSchema> & { dataDir: string };
+export type Config = z.infer<typeof ConfigSchema> & { dataDir: string; editorDir: string };
+
+const BUILT_EDITOR = fileURLToPath(new URL('../../editor/dist', import.meta.url));
 
 /** The sandbox limits of config, as the runtime uses them. */
 export function sandboxAdminLimits(config: Config): SandboxAdminLimits {
@@ -78,5 +83,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Junction's configuration is not valid:\n${lines.join('\n')}`);
   }
-  return { ...parsed.data, dataDir: resolve(parsed.data.JUNCTION_DATA_DIR) };
+  return {
+    ...parsed.data,
+    dataDir: resolve(parsed.data.JUNCTION_DATA_DIR),
+    editorDir: parsed.data.JUNCTION_EDITOR_DIR ? resolve(parsed.data.JUNCTION_EDITOR_DIR) : BUILT_EDITOR,
+  };
 }

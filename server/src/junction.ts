@@ -18,10 +18,12 @@ import { RUN_CANCEL_CHANNEL, RUN_FINISHED_CHANNEL } from './runtime/checkpoint.t
 import { RunEnqueuer } from './runtime/enqueue.ts';
 import { FinishedRuns } from './runtime/finished.ts';
 import { Listener } from './runtime/listener.ts';
+import { RUN_PROGRESS_CHANNEL, RunProgress } from './runtime/progress.ts';
 import { startWorker, type WorkerHandle } from './runtime/worker.ts';
 import { variableValues } from './db/queries/variables.ts';
 import { VariableCache } from './runtime/variables.ts';
 import { Sandbox } from './sandbox/index.ts';
+import type { SandboxRuntime } from './runtime/sandbox-scope.ts';
 
 export type Role = 'api' | 'worker' | 'all';
 
@@ -45,9 +47,20 @@ export async function startJunction(config: Config, role: Role): Promise<Junctio
   let server: Server | null = null;
   let worker: WorkerHandle | null = null;
   let finished: FinishedRuns | null = null;
-  let sandbox: Sandbox | null = null;
+  let sandbox: Promise<Sandbox> | null = null;
+  const variables = new VariableCache(() => variableValues(database.db));
+  // Started with the worker; in an API-only process, at the first expression preview.
+  // Refuses to start with an isolated-vm older than 7.0.1 (a known escape).
+  const sandboxRuntime = async (): Promise<SandboxRuntime> => {
+    sandbox ??= Sandbox.start({ processes: config.JUNCTION_SANDBOX_PROCESSES, isolatesPerProcess: config.JUNCTION_SANDBOX_ISOLATES });
+    sandbox.catch(() => (sandbox = null));
+    return { sandbox: await sandbox, limits: sandboxAdminLimits(config), variables: () => variables.get() };
+  };
+  let progress: RunProgress | null = null;
 
   const stop = async () => {
+    // Live run streams end first: they would hold the HTTP server open.
+    progress?.close();
     if (server) {
       const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
       server.closeIdleConnections();
@@ -57,7 +70,7 @@ export async function startJunction(config: Config, role: Role): Promise<Junctio
       clearTimeout(cut);
     }
     if (worker) await worker.stop();
-    if (sandbox) await sandbox.stop();
+    if (sandbox) await (await sandbox.catch(() => null))?.stop();
     finished?.close();
     await listener.stop();
     await database.close();
@@ -67,14 +80,14 @@ export async function startJunction(config: Config, role: Role): Promise<Junctio
   try {
     await migrate(database);
     const keyring = await loadKeyring(config);
-    await listener.start([RUN_FINISHED_CHANNEL, RUN_CANCEL_CHANNEL]);
-    if (role !== 'worker') finished = new FinishedRuns(listener);
+    await listener.start([RUN_FINISHED_CHANNEL, RUN_CANCEL_CHANNEL, ...(role === 'worker' ? [] : [RUN_PROGRESS_CHANNEL])]);
+    if (role !== 'worker') {
+      finished = new FinishedRuns(listener);
+      progress = new RunProgress(listener);
+    }
     if (role !== 'api') {
-      // Refuses to start with an isolated-vm older than 7.0.1 (a known escape).
-      sandbox = await Sandbox.start({ processes: config.JUNCTION_SANDBOX_PROCESSES, isolatesPerProcess: config.JUNCTION_SANDBOX_ISOLATES });
-      const variables = new VariableCache(() => variableValues(database.db));
       worker = await startWorker({
-        sandbox: { sandbox, limits: sandboxAdminLimits(config), variables: () => variables.get() },
+        sandbox: await sandboxRuntime(),
         pool: database.pool,
         listener,
         nodes: serverCatalogue,
@@ -96,6 +109,9 @@ export async function startJunction(config: Config, role: Role): Promise<Junctio
         enqueuer,
         bodyLimit: config.JUNCTION_BODY_LIMIT,
         security: securityOptions(config, keyring),
+        progress: progress!,
+        editorDir: config.editorDir,
+        sandbox: sandboxRuntime,
       });
       server = createServer(getRequestListener(app.fetch));
       server.keepAliveTimeout = 65_000;

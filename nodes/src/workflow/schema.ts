@@ -52,6 +52,19 @@ export const Edge = z
   .strict();
 export type Edge = z.infer<typeof Edge>;
 
+/** A note on the canvas for the people reading the flow; the runtime ignores it. */
+export const StickyNote = z
+  .object({
+    id: NodeId,
+    text: z.string().max(10_000).default(''),
+    position: z.tuple([z.number().finite(), z.number().finite()]).default([0, 0]),
+    width: z.number().finite().min(40).max(4000).default(240),
+    height: z.number().finite().min(40).max(4000).default(160),
+    color: z.enum(['yellow', 'blue', 'green', 'pink', 'gray']).default('yellow'),
+  })
+  .strict();
+export type StickyNote = z.infer<typeof StickyNote>;
+
 export const Settings = z
   .object({
     timezone: z
@@ -103,6 +116,7 @@ export const WorkflowGraph = z
     schemaVersion: z.literal(SCHEMA_VERSION).default(SCHEMA_VERSION),
     nodes: z.array(GraphNode).max(LIMITS.nodes, `A workflow may have at most ${LIMITS.nodes} nodes`),
     edges: z.array(Edge).max(LIMITS.edges, `A workflow may have at most ${LIMITS.edges} connections`).default([]),
+    stickyNotes: z.array(StickyNote).max(500, 'A workflow may have at most 500 sticky notes').default([]),
     settings: Settings.default({ timezone: 'UTC', timeoutSeconds: 3600 }),
   })
   .strict();

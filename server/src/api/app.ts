@@ -19,7 +19,13 @@ import { apiKeyRoutes } from './api-keys.ts';
 import { auditRoutes } from './audit.ts';
 import { authRoutes } from './auth.ts';
 import { credentialRoutes } from './credentials.ts';
+import type { RunProgress } from '../runtime/progress.ts';
+import type { SandboxRuntime } from '../runtime/sandbox-scope.ts';
 import { docsRoutes } from './docs.ts';
+import { editorRoutes } from './editor.ts';
+import { expressionRoutes } from './expressions.ts';
+import { runEventRoutes } from './run-events.ts';
+import { workflowTransferRoutes } from './workflow-transfer.ts';
 import { ApiError } from './errors.ts';
 import { hookRoutes } from './hooks.ts';
 import { nodeTypeRoutes } from './node-types.ts';
@@ -34,8 +40,14 @@ export interface ApiDeps {
   pool: pg.Pool;
   finished: FinishedRuns;
   enqueuer: RunEnqueuer;
+  /** Live progress of watched runs (run events). */
+  progress: RunProgress;
   bodyLimit: number;
   security: SecurityOptions;
+  /** The editor's build, served at `/`; none in API-only tests. */
+  editorDir?: string;
+  /** The sandbox for expression previews (started on first use in an API-only process). */
+  sandbox: () => Promise<SandboxRuntime>;
 }
 
 export interface SecurityOptions {
@@ -85,9 +97,12 @@ export function createApp(deps: ApiDeps) {
   app.route('/api/api-keys', apiKeyRoutes(deps));
   app.route('/api/audit', auditRoutes(deps));
   app.route('/api', credentialRoutes(deps));
+  app.route('/api/workflows', workflowTransferRoutes(deps));
   app.route('/api/workflows', workflowRoutes(deps));
   app.route('/api/workflows', workflowSharingRoutes(deps));
+  app.route('/api/runs', runEventRoutes(deps));
   app.route('/api/runs', runRoutes(deps));
+  app.route('/api/expressions', expressionRoutes(deps));
   app.route('/api/node-types', nodeTypeRoutes());
   app.route('/api/variables', variableRoutes(deps));
   app.route('/hooks', hookRoutes(deps));
@@ -114,6 +129,8 @@ export function createApp(deps: ApiDeps) {
     security: [{ apiKey: [] }, { session: [] }],
   };
   app.get('/api/openapi.json', (c) => c.json(withAccessRules(app.getOpenAPI31Document(documentConfig))));
+
+  if (deps.editorDir) app.route('/', editorRoutes(deps.editorDir));
 
   app.notFound((c) => c.json(new ApiError(404, 'not_found', `Nothing at ${c.req.method} ${c.req.path}`).toJSON(), 404));
 

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { adjacencyOf, descendantsOf, type WorkflowGraph } from '@junction/nodes';
 import { enqueueRetry, getRun, listRuns, requestCancel, type RunSummary as RunSummaryRow } from '../db/queries/runs.ts';
-import { getVersionGraph, getWorkflow } from '../db/queries/workflows.ts';
+import { getRunWorkflow, getVersionGraph, getWorkflow } from '../db/queries/workflows.ts';
 import { FINISHED_RUN_STATUSES, RUN_STATUSES } from '../db/schema.ts';
 import { inputOf } from '../runtime/plan.ts';
 import { demandRunAccess, workflowScope } from '../auth/access.ts';
@@ -10,7 +10,7 @@ import type { ApiDeps } from './app.ts';
 import { Auditor } from './audit.ts';
 import { ApiError, notFound } from './errors.ts';
 import { decodeCursor, encodeCursor, validationHook } from './request.ts';
-import { errorResponses, jsonResponse, IdParam, RunAccepted, RunDetail, RunSummary } from './schemas.ts';
+import { errorResponses, jsonResponse, IdParam, RunAccepted, RunDetail, RunSummary, WatchFlag } from './schemas.ts';
 
 const json = jsonResponse;
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -135,6 +135,29 @@ export function runRoutes(deps: ApiDeps) {
 
   app.openapi(
     createRoute({
+      method: 'get',
+      path: '/{id}/workflow',
+      summary: 'The workflow version a run executed (to show the run on its own graph)',
+      request: { params: IdParam },
+      responses: {
+        200: json(
+          z.object({ workflowId: z.string(), name: z.string(), version: z.number().int(), graph: z.record(z.string(), z.unknown()) }).openapi('RunWorkflow'),
+          'The version that ran',
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const found = await getRunWorkflow(db, id);
+      if (!found) throw notFound('Run', id);
+      await demandRunAccess(db, principalOf(c), id, found.workflowId, 'read');
+      return c.json({ ...found, graph: found.graph as unknown as Record<string, unknown> }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
       method: 'post',
       path: '/{id}/cancel',
       summary: 'Cancel a run that has not finished',
@@ -162,13 +185,14 @@ export function runRoutes(deps: ApiDeps) {
         params: IdParam,
         query: z.object({
           version: z.enum(['original', 'latest']).default('original').openapi({ description: 'Retry with the version that ran, or with the latest saved version' }),
+          watch: WatchFlag,
         }),
       },
       responses: { 202: json(RunAccepted, 'The new run is queued'), ...errorResponses },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const { version } = c.req.valid('query');
+      const { version, watch } = c.req.valid('query');
       const { run, steps } = await runFor(c, id, 'write');
       if (run.status !== 'failed' && run.status !== 'cancelled') {
         throw new ApiError(409, 'run_not_failed', `Only a failed or cancelled run can be retried; this one is ${run.status}`);
@@ -189,7 +213,7 @@ export function runRoutes(deps: ApiDeps) {
       const unfinished = steps.filter((step) => step.status !== 'succeeded' && step.status !== 'skipped').map((step) => step.nodeId);
       const redo = descendantsOf(graph, unfinished);
       const keep = steps.filter((step) => step.status === 'succeeded' && !redo.has(step.nodeId) && !unfinished.includes(step.nodeId)).map((step) => step.nodeId);
-      const runId = await enqueueRetry(deps.pool, run, versionId, keep, graph.settings.timeoutSeconds);
+      const runId = await enqueueRetry(deps.pool, run, versionId, keep, graph.settings.timeoutSeconds, watch);
       await audit.record(c, { action: 'run.retry', resourceType: 'run', resourceId: id, details: { workflowId: run.workflowId, runId, version } });
       return c.json({ runId }, 202);
     },

@@ -63,7 +63,24 @@ export const Workflow = z
 
 export const WorkflowSummary = Workflow.omit({ graph: true, versionId: true }).openapi('WorkflowSummary');
 
-export const RunStatus = z.enum(RUN_STATUSES);
+export const RunStatusSchema = z.enum(RUN_STATUSES);
+
+/** A workflow in the list, with its newest run (for "last run" columns). */
+export const WorkflowListEntry = WorkflowSummary.extend({
+  lastRun: z
+    .object({ id: z.string(), status: RunStatusSchema, createdAt: z.string(), finishedAt: z.string().nullable() })
+    .nullable()
+    .openapi({ description: 'The newest run of the workflow, if it ever ran' }),
+}).openapi('WorkflowListEntry');
+
+/** `?watch=true`: someone follows the run live; the worker publishes each step's progress (GET /api/runs/{id}/events). */
+export const WatchFlag = z
+  .enum(['true', 'false'])
+  .optional()
+  .transform((value) => value === 'true')
+  .openapi({ type: 'string', description: 'true: publish step-by-step progress for GET /api/runs/{id}/events' });
+
+export const RunStatus = RunStatusSchema;
 
 export const RunSummary = z
   .object({

@@ -1,8 +1,7 @@
 /**
- * Sharing a workflow: with other users (`/shares`: an editor sees, changes and runs the
- * workflows shared with them), or as a file (`/export`: the graph as JSON, to import
- * elsewhere with POST /api/workflows). Only the workflow's owner and admins change who
- * it is shared with. Exports hold credential ids, never credential values.
+ * Sharing a workflow with other users (`/shares`): an editor sees, changes and runs the
+ * workflows shared with them. Only the workflow's owner and admins change who it is
+ * shared with. (Copies as files: workflow-transfer.ts.)
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { seesEverything } from '../auth/roles.ts';
@@ -19,15 +18,6 @@ import { errorResponses, IdParam, jsonResponse } from './schemas.ts';
 const Shares = z
   .object({ users: z.array(z.object({ id: z.string(), email: z.string(), name: z.string() })) })
   .openapi('WorkflowShares');
-
-const Export = z
-  .object({
-    name: z.string(),
-    exportedAt: z.string(),
-    version: z.number().int(),
-    graph: z.record(z.string(), z.unknown()),
-  })
-  .openapi('WorkflowExport');
 
 export function workflowSharingRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
@@ -76,27 +66,6 @@ export function workflowSharingRoutes(deps: ApiDeps) {
       await setShares(db, id, unique);
       await audit.record(c, { action: 'workflow.share', resourceType: 'workflow', resourceId: id, details: { userIds: unique } });
       return c.json({ users: await listShares(db, id) }, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/{id}/export',
-      summary: 'Export a workflow as a JSON file (credential references by id; no secrets)',
-      request: { params: IdParam },
-      responses: { 200: jsonResponse(Export, 'The workflow as a file'), ...errorResponses },
-    }),
-    async (c) => {
-      const { id } = c.req.valid('param');
-      const workflow = await workflowFor(db, principalOf(c), id, 'read');
-      await audit.record(c, { action: 'workflow.export', resourceType: 'workflow', resourceId: id, details: { version: workflow.currentVersion } });
-      const file = workflow.name.replace(/[^\w.-]+/g, '-').slice(0, 100) || 'workflow';
-      c.header('Content-Disposition', `attachment; filename="${file}.json"`);
-      return c.json(
-        { name: workflow.name, exportedAt: new Date().toISOString(), version: workflow.currentVersion, graph: workflow.graph as unknown as Record<string, unknown> },
-        200,
-      );
     },
   );
 

@@ -41,6 +41,7 @@ describe('POST /api/workflows', () => {
         { id: 'n', type: 'logic.noop', name: 'Noop n', params: {}, position: [0, 0], onError: 'stop' },
       ],
       edges: [{ source: 't', sourcePort: 'main', target: 'n', targetPort: 'main' }],
+      stickyNotes: [],
       settings: { timezone: 'UTC', timeoutSeconds: 3600 },
     });
     const fetched = await h.call('GET', `/api/workflows/${body.id}`);

@@ -12,6 +12,7 @@ import {
   webhooksOf,
   type WorkflowWithGraph,
 } from '../db/queries/workflows.ts';
+import type { Db } from '../db/client.ts';
 import type { WorkflowRow } from '../db/schema.ts';
 import { workflowFor, workflowScope } from '../auth/access.ts';
 import { principalOf, type Principal } from '../auth/middleware.ts';
@@ -20,19 +21,21 @@ import type { ApiDeps } from './app.ts';
 import { Auditor } from './audit.ts';
 import { ApiError, fromValidationIssues, notFound } from './errors.ts';
 import { decodeCursor, encodeCursor, validationHook } from './request.ts';
-import { errorResponses, jsonResponse, GraphInput, IdParam, RunAccepted, Workflow, WorkflowSummary } from './schemas.ts';
+import { lastRunsOf } from '../db/queries/runs.ts';
+import { errorResponses, jsonResponse, GraphInput, IdParam, RunAccepted, WatchFlag, Workflow, WorkflowListEntry } from './schemas.ts';
 
 const json = jsonResponse;
 
 // Read-only fields a client sends back (id, ownerId, active, version, timestamps) are
 // ignored, not refused, so that an editor can PUT what it read; only these two change.
-const WorkflowBody = z.object({
+export const WorkflowBody = z.object({
   name: z.string().trim().min(1, 'Give the workflow a name').max(200, 'A name is at most 200 characters'),
   graph: GraphInput,
 });
 const WorkflowPatch = z.object({ name: WorkflowBody.shape.name.optional(), graph: GraphInput.optional() });
 
-function parseGraph(graph: unknown): WorkflowGraph {
+/** Validates a posted graph: the graph, or a 400 naming every problem with its path. */
+export function parseGraph(graph: unknown): WorkflowGraph {
   const result = validateWorkflow(graph, catalogue, Buffer.byteLength(JSON.stringify(graph)));
   if (!result.ok) throw fromValidationIssues(result.issues, 'graph');
   return result.graph;
@@ -52,7 +55,7 @@ function summary(row: WorkflowRow) {
   };
 }
 
-function present(workflow: WorkflowWithGraph) {
+export function present(workflow: WorkflowWithGraph) {
   return { ...summary(workflow), versionId: workflow.versionId, graph: workflow.graph as unknown as Record<string, unknown> };
 }
 
@@ -85,18 +88,18 @@ export function itemsFromBody(body: unknown): Item[] {
   return [{ json: { value: body } }];
 }
 
+/** A valid graph whose credential references the saver and the workflow's owner may use (400 naming each problem). */
+export async function checkedGraph(db: Db, graph: unknown, principal: Principal, ownerId: string | null): Promise<WorkflowGraph> {
+  const parsed = parseGraph(graph);
+  const issues = await checkCredentialReferences(db, parsed, principal.user, ownerId);
+  if (issues.length > 0) throw fromValidationIssues(issues, 'graph');
+  return parsed;
+}
+
 export function workflowRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const { db } = deps;
   const audit = new Auditor(db, deps.security.trustProxy);
-
-  /** A valid graph whose credential references the saver and the owner may use. */
-  const checkedGraph = async (graph: unknown, principal: Principal, ownerId: string | null): Promise<WorkflowGraph> => {
-    const parsed = parseGraph(graph);
-    const issues = await checkCredentialReferences(db, parsed, principal.user, ownerId);
-    if (issues.length > 0) throw fromValidationIssues(issues, 'graph');
-    return parsed;
-  };
 
   app.openapi(
     createRoute({
@@ -109,7 +112,7 @@ export function workflowRoutes(deps: ApiDeps) {
     async (c) => {
       const body = c.req.valid('json');
       const principal = principalOf(c);
-      const workflow = await createWorkflow(db, body.name, await checkedGraph(body.graph, principal, principal.user.id), principal.user.id);
+      const workflow = await createWorkflow(db, body.name, await checkedGraph(db, body.graph, principal, principal.user.id), principal.user.id);
       await audit.record(c, { action: 'workflow.create', resourceType: 'workflow', resourceId: workflow.id, details: { name: workflow.name } });
       return c.json(present(workflow), 201);
     },
@@ -127,15 +130,23 @@ export function workflowRoutes(deps: ApiDeps) {
           cursor: z.string().max(200).optional(),
         }),
       },
-      responses: { 200: json(z.object({ workflows: z.array(WorkflowSummary), nextCursor: z.string().nullable() }), 'A page of workflows'), ...errorResponses },
+      responses: { 200: json(z.object({ workflows: z.array(WorkflowListEntry), nextCursor: z.string().nullable() }), 'A page of workflows'), ...errorResponses },
     }),
     async (c) => {
       const { search, limit, cursor } = c.req.valid('query');
       const after = cursor ? decodeCursor(cursor, (parts) => ({ updatedAt: new Date(parts[0]!), id: z.uuid().parse(parts[1]) })) : undefined;
       const rows = await listWorkflows(db, { search, limit, after, visibleTo: workflowScope(principalOf(c)) });
+      const lastRuns = await lastRunsOf(deps.pool, rows.map((row) => row.id));
       const last = rows.at(-1);
       const nextCursor = rows.length === limit && last ? encodeCursor([last.updatedAt.toISOString(), last.id]) : null;
-      return c.json({ workflows: rows.map(summary), nextCursor }, 200);
+      const withLastRun = (row: WorkflowRow) => {
+        const run = lastRuns.get(row.id);
+        return {
+          ...summary(row),
+          lastRun: run ? { id: run.id, status: run.status, createdAt: run.createdAt.toISOString(), finishedAt: run.finishedAt?.toISOString() ?? null } : null,
+        };
+      };
+      return c.json({ workflows: rows.map(withLastRun), nextCursor }, 200);
     },
   );
 
@@ -157,7 +168,7 @@ export function workflowRoutes(deps: ApiDeps) {
       const body = c.req.valid('json');
       const principal = principalOf(c);
       const current = await workflowFor(db, principal, id, 'write');
-      const graph = body.graph === undefined ? undefined : await checkedGraph(body.graph, principal, current.ownerId);
+      const graph = body.graph === undefined ? undefined : await checkedGraph(db, body.graph, principal, current.ownerId);
       const registrations = graph ? webhooksOf(graph, webhookParams) : undefined;
       const workflow = await updateWorkflow(db, id, { name: body.name, graph, registrations }).catch(conflict);
       if (!workflow) throw notFound('Workflow', id);
@@ -238,13 +249,16 @@ export function workflowRoutes(deps: ApiDeps) {
       description: 'The request body (JSON, optional) is the input: an object becomes one item, a list of objects one item each.',
       request: {
         params: IdParam,
-        query: z.object({ trigger: z.string().max(64).optional().openapi({ description: 'Id of the trigger node to start from; default: the manual trigger' }) }),
+        query: z.object({
+          trigger: z.string().max(64).optional().openapi({ description: 'Id of the trigger node to start from; default: the manual trigger' }),
+          watch: WatchFlag,
+        }),
       },
       responses: { 202: json(RunAccepted, 'The run is queued'), ...errorResponses },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const { trigger } = c.req.valid('query');
+      const { trigger, watch } = c.req.valid('query');
       const text = await c.req.text();
       let body: unknown;
       try {
@@ -265,6 +279,7 @@ export function workflowRoutes(deps: ApiDeps) {
         mode: 'manual',
         input: itemsFromBody(body),
         timeoutSeconds: workflow.graph.settings.timeoutSeconds,
+        watched: watch,
       });
       await audit.record(c, { action: 'workflow.run', resourceType: 'workflow', resourceId: workflow.id, details: { runId, trigger: triggerNode.id } });
       return c.json({ runId }, 202);

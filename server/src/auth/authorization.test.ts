@@ -181,6 +181,11 @@ const CASES: Record<string, Case> = {
 
   'GET /api/node-types': { request: async () => ({ method: 'GET', path: '/api/node-types' }), expect: all(200) },
 
+  'POST /api/expressions/preview': {
+    request: async () => ({ method: 'POST', path: '/api/expressions/preview', body: { expression: '{{ $json.n * 2 }}', items: [{ json: { n: 21 } }] } }),
+    expect: notViewers(200),
+  },
+
   'GET /api/variables': { request: async () => ({ method: 'GET', path: '/api/variables' }), expect: notViewers(200) },
   'POST /api/variables': { request: async () => ({ method: 'POST', path: '/api/variables', body: { key: variableKey(), value: 'v' } }), expect: adminsOnly(201) },
   'GET /api/variables/:key': { request: async () => ({ method: 'GET', path: `/api/variables/${await variable()}` }), expect: notViewers(200) },
@@ -207,6 +212,14 @@ const CASES: Record<string, Case> = {
     request: async (actor, whose) => ({ method: 'GET', path: `/api/workflows/${await workflow(actor, whose)}/export` }),
     expect: readWorkflow(200),
   },
+  'POST /api/workflows/:id/duplicate': {
+    request: async (actor, whose) => ({ method: 'POST', path: `/api/workflows/${await workflow(actor, whose)}/duplicate` }),
+    expect: changeWorkflow(201),
+  },
+  'POST /api/workflows/import': {
+    request: async () => ({ method: 'POST', path: '/api/workflows/import', body: { format: 'junction.workflow', formatVersion: 1, name: 'Imported', graph } }),
+    expect: notViewers(201),
+  },
   'GET /api/workflows/:id/shares': {
     request: async (actor, whose) => ({ method: 'GET', path: `/api/workflows/${await workflow(actor, whose)}/shares` }),
     expect: readWorkflow(200),
@@ -230,6 +243,9 @@ const CASES: Record<string, Case> = {
 
   'GET /api/runs': { request: async () => ({ method: 'GET', path: '/api/runs' }), expect: all(200) },
   'GET /api/runs/:id': { request: async (actor, whose) => ({ method: 'GET', path: `/api/runs/${await run(actor, whose, false)}` }), expect: readWorkflow(200) },
+  // A finished (cancelled) run: its event stream sends the snapshot and its end, then closes.
+  'GET /api/runs/:id/events': { request: async (actor, whose) => ({ method: 'GET', path: `/api/runs/${await run(actor, whose, true)}/events` }), expect: readWorkflow(200) },
+  'GET /api/runs/:id/workflow': { request: async (actor, whose) => ({ method: 'GET', path: `/api/runs/${await run(actor, whose, false)}/workflow` }), expect: readWorkflow(200) },
   'POST /api/runs/:id/cancel': {
     request: async (actor, whose) => ({ method: 'POST', path: `/api/runs/${await run(actor, whose, false)}/cancel` }),
     expect: changeWorkflow(202),

@@ -55,6 +55,8 @@ export const RULES: Readonly<Record<string, Rule>> = {
   'POST /api/credentials/:id/test': { capability: 'credentials:read', resource: 'credential' },
 
   'GET /api/node-types': { capability: 'node-types:read' },
+  // Runs the user's expression in the sandbox: for those who write workflows.
+  'POST /api/expressions/preview': { capability: 'workflows:write' },
 
   'GET /api/variables': { capability: 'variables:read' },
   'POST /api/variables': { capability: 'variables:write' },
@@ -70,6 +72,8 @@ export const RULES: Readonly<Record<string, Rule>> = {
   'GET /api/workflows/:id/versions': { capability: 'workflows:read', resource: 'workflow' },
   'GET /api/workflows/:id/versions/:version': { capability: 'workflows:read', resource: 'workflow' },
   'GET /api/workflows/:id/export': { capability: 'workflows:read', resource: 'workflow' },
+  'POST /api/workflows/:id/duplicate': { capability: 'workflows:write', resource: 'workflow' },
+  'POST /api/workflows/import': { capability: 'workflows:write' },
   'GET /api/workflows/:id/shares': { capability: 'workflows:read', resource: 'workflow' },
   'PUT /api/workflows/:id/shares': { capability: 'workflows:write', resource: 'workflow' },
   'POST /api/workflows/:id/activate': { capability: 'workflows:write', resource: 'workflow' },
@@ -78,6 +82,8 @@ export const RULES: Readonly<Record<string, Rule>> = {
 
   'GET /api/runs': { capability: 'runs:read', resource: 'run' },
   'GET /api/runs/:id': { capability: 'runs:read', resource: 'run' },
+  'GET /api/runs/:id/events': { capability: 'runs:read', resource: 'run' },
+  'GET /api/runs/:id/workflow': { capability: 'runs:read', resource: 'run' },
   'POST /api/runs/:id/cancel': { capability: 'workflows:run', resource: 'run' },
   'POST /api/runs/:id/retry': { capability: 'workflows:run', resource: 'run' },
 };

@@ -237,6 +237,8 @@ export const runs = pgTable(
     cancelRequested: boolean('cancel_requested').notNull().default(false),
     /** Someone (a webhook waiting in another process) must hear when the run ends. */
     notifyFinish: boolean('notify_finish').notNull().default(false),
+    /** Someone follows the run live (the editor): the worker publishes each step's progress. */
+    watched: boolean('watched').notNull().default(false),
     /** The worker process executing the run; its liveness is its lease. */
     leaseOwner: text('lease_owner'),
     /** Bumped by every checkpoint: a writer whose view is stale cannot commit. */

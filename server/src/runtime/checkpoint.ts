@@ -64,6 +64,8 @@ export interface CheckpointResult {
   committed: boolean;
   version: number;
   cancelRequested: boolean;
+  /** Someone started following the run live (see progress.ts). */
+  watched: boolean;
 }
 
 const CHECKPOINT_SQL = `
@@ -79,7 +81,7 @@ with claimed as (
   where id = $1 and version = $3
     and (lease_owner is null or lease_owner = $2
       or not exists (select 1 from worker_processes w where w.id = runs.lease_owner))
-  returning id, version, cancel_requested
+  returning id, version, cancel_requested, watched
 ), written as (
   insert into steps (run_id, node_id, status, attempt, output, error, attempts, position, started_at, finished_at, next_attempt_at)
   select c.id, s.node_id, s.status, s.attempt, s.output, s.error, s.attempts, s.position, s.started_at, s.finished_at, s.next_attempt_at
@@ -104,7 +106,7 @@ with claimed as (
     'complete', coalesce(octet_length($7::text), 0) < ${NOTIFY_OUTPUT_LIMIT} and coalesce(octet_length($8::text), 0) < ${NOTIFY_OUTPUT_LIMIT})::text)
   from claimed c where $11::boolean
 )
-select c.version, c.cancel_requested,
+select c.version, c.cancel_requested, c.watched,
   (select count(*) from written) as written, (select count(*) from scheduled) as scheduled,
   (select count(*) from notified) as notified
 from claimed c`;
@@ -120,7 +122,7 @@ export function toJsonb(value: unknown): string {
 }
 
 export async function checkpoint(pool: pg.Pool, request: CheckpointRequest): Promise<CheckpointResult> {
-  const result = await pool.query<{ version: number; cancel_requested: boolean }>({
+  const result = await pool.query<{ version: number; cancel_requested: boolean; watched: boolean }>({
     name: 'junction_checkpoint',
     text: CHECKPOINT_SQL,
     values: [
@@ -138,6 +140,6 @@ export async function checkpoint(pool: pg.Pool, request: CheckpointRequest): Pro
     ],
   });
   const row = result.rows[0];
-  if (!row) return { committed: false, version: request.expectedVersion, cancelRequested: false };
-  return { committed: true, version: row.version, cancelRequested: row.cancel_requested };
+  if (!row) return { committed: false, version: request.expectedVersion, cancelRequested: false, watched: false };
+  return { committed: true, version: row.version, cancelRequested: row.cancel_requested, watched: row.watched };
 }

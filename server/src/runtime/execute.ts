@@ -28,6 +28,7 @@ import type { CredentialResolver } from '../vault/resolve.ts';
 import { Redactor } from '../vault/redact.ts';
 import { checkpoint, type CheckpointRequest, type RunFinishedNotice, type StepRecord } from './checkpoint.ts';
 import type { LogLine, RunScope } from '../sandbox/index.ts';
+import { ProgressPublisher, stepEvent } from './progress.ts';
 import { resolveParams, resolveParamsOnce } from './params.ts';
 import { plan, shapeOf, type GraphShape, type ReadyStep, type StepState } from './plan.ts';
 import { paramsScope, runScope, stepSandbox, type SandboxRuntime } from './sandbox-scope.ts';
@@ -83,6 +84,8 @@ interface RunState {
   deadlineAt: Date;
   cancelRequested: boolean;
   notifyFinish: boolean;
+  /** Someone follows the run live: publish each step's progress (progress.ts). */
+  watched: boolean;
   version: number;
   ownedByOtherLiveWorker: boolean;
   shape: GraphShape;
@@ -106,7 +109,7 @@ async function load(rt: RuntimeContext, runId: string): Promise<RunState | null>
   const runResult = await rt.pool.query({
     name: 'junction_load_run',
     text: `select r.id, r.workflow_id, r.version_id, r.status, r.trigger_node_id, r.input, r.deadline_at,
-        r.cancel_requested, r.notify_finish, r.version, v.graph, r.created_at, v.version as version_number, w.name as workflow_name,
+        r.cancel_requested, r.notify_finish, r.watched, r.version, v.graph, r.created_at, v.version as version_number, w.name as workflow_name,
         (r.lease_owner is not null and r.lease_owner <> $2
           and exists (select 1 from worker_processes w where w.id = r.lease_owner)) as owned_by_other,
         coalesce((select json_agg(json_build_object(
@@ -144,6 +147,7 @@ async function load(rt: RuntimeContext, runId: string): Promise<RunState | null>
     deadlineAt: row.deadline_at,
     cancelRequested: row.cancel_requested,
     notifyFinish: row.notify_finish,
+    watched: row.watched,
     version: row.version,
     ownedByOtherLiveWorker: row.owned_by_other,
     shape: shapeFor(row.version_id, row.graph, rt.nodes),
@@ -182,10 +186,12 @@ class RunExecution {
   private readonly graphNodes: Map<string, WorkflowGraph['nodes'][number]>;
   private readonly nodesByName: Map<string, string>;
   private readonly scope: RunScope;
+  private progress: ProgressPublisher | null;
 
   constructor(rt: RuntimeContext, state: RunState, shutdown: AbortSignal) {
     this.rt = rt;
     this.state = state;
+    this.progress = state.watched ? new ProgressPublisher(rt.pool, state.id) : null;
     this.graphNodes = new Map(state.shape.graph.nodes.map((node) => [node.id, node]));
     this.nodesByName = new Map(state.shape.graph.nodes.map((node) => [node.name, node.id]));
     this.scope = runScope(rt.sandbox, { ...state, graph: state.shape.graph }, (name) => this.outputOf(name));
@@ -257,6 +263,7 @@ class RunExecution {
       this.detach();
       clearTimeout(this.deadlineTimer);
       this.rt.sandbox.sandbox.release(this.state.id);
+      await this.progress?.drain();
     }
   }
 
@@ -296,6 +303,7 @@ class RunExecution {
       attempts: record.attempts,
       startedAt: record.started_at,
     });
+    this.progress?.publish(stepEvent(nodeId, record.status, record.attempt, record.output, record.error));
   }
 
   private markRunning(step: ReadyStep): void {
@@ -310,6 +318,7 @@ class RunExecution {
     const node = this.graphNodes.get(step.nodeId)!;
     const type = this.typeOf(step.nodeId);
     const base = { step, startedAt, logs: [] as LogLine[] };
+    this.progress?.publish(stepEvent(step.nodeId, 'running', step.attempt, null, null));
     if (!type) {
       const error = new NonRetriableError(`Node "${node.name}" has type "${node.type}", which this Junction does not have`);
       return { ...base, finishedAt: new Date(), error: coerceStepError(error), interrupted: false };
@@ -410,6 +419,8 @@ class RunExecution {
     });
     if (!result.committed) throw new LeaseLost(`run ${this.state.id} was taken over or changed`);
     this.state.version = result.version;
+    if (result.watched) this.progress ??= new ProgressPublisher(this.rt.pool, this.state.id);
+    this.progress?.publish({ type: 'run', status: request.status });
     this.pending.clear();
     if (result.cancelRequested && !request.finished && !this.controller.signal.aborted) this.controller.abort('cancel');
   }

@@ -21,6 +21,7 @@ import { RUN_CANCEL_CHANNEL, RUN_FINISHED_CHANNEL } from '../runtime/checkpoint.
 import { RunEnqueuer } from '../runtime/enqueue.ts';
 import { FinishedRuns } from '../runtime/finished.ts';
 import { Listener } from '../runtime/listener.ts';
+import { RUN_PROGRESS_CHANNEL, RunProgress } from '../runtime/progress.ts';
 import { startWorker, type WorkerHandle } from '../runtime/worker.ts';
 import { FINISHED_RUN_STATUSES } from '../db/schema.ts';
 import { setLogLevel } from '../log.ts';
@@ -81,7 +82,7 @@ export interface HarnessOptions {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const database = await createTestDatabase({ max: 10 });
   const listener = new Listener(database.url);
-  await listener.start([RUN_FINISHED_CHANNEL, RUN_CANCEL_CHANNEL]);
+  await listener.start([RUN_FINISHED_CHANNEL, RUN_CANCEL_CHANNEL, RUN_PROGRESS_CHANNEL]);
   const finished = new FinishedRuns(listener);
   const security: SecurityOptions = {
     keyring: Keyring.generate(),
@@ -90,7 +91,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     trustProxy: false,
     webhookRateLimit: options.webhookRateLimit ?? 2000,
   };
-  const app = createApp({ db: database.db, pool: database.pool, finished, enqueuer: new RunEnqueuer(database.pool), bodyLimit: options.bodyLimit ?? 10 * 1024 * 1024, security });
+  const progress = new RunProgress(listener);
+  const app = createApp({
+    db: database.db,
+    pool: database.pool,
+    finished,
+    progress,
+    enqueuer: new RunEnqueuer(database.pool),
+    bodyLimit: options.bodyLimit ?? 10 * 1024 * 1024,
+    security,
+    sandbox: () => sandboxRuntime(),
+  });
   const ownerPassword = `owner-${randomUUID()}`;
   const ownerRow = (await createOwner(database.db, { email: 'owner@junction.test', password: ownerPassword, name: 'Owner', via: 'test harness' }))!;
   const owner: TestUser = { id: ownerRow.id, email: ownerRow.email, password: ownerPassword, role: 'owner', key: (await createOwnerKey(database.db, { name: 'test harness', via: 'test harness' }))!.key };
@@ -98,9 +109,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   let sandbox: Sandbox | null = null;
   // Variables change in tests from one run to the next: no caching.
   const variables = new VariableCache(() => variableValues(database.db), 0);
+  let sandboxStarting: Promise<Sandbox> | null = null;
+  const sandboxRuntime = async () => ({
+    sandbox: (sandbox = await (sandboxStarting ??= Sandbox.start({ processes: options.sandboxProcesses ?? 1, isolatesPerProcess: 2 }))),
+    limits: { ...DEFAULT_ADMIN_LIMITS, ...options.sandboxLimits },
+    variables: () => variables.get(),
+  });
   const spawnWorker = async () => {
     const worker = await startWorker({
-      sandbox: { sandbox: (sandbox ??= await Sandbox.start({ processes: options.sandboxProcesses ?? 1, isolatesPerProcess: 2 })), limits: { ...DEFAULT_ADMIN_LIMITS, ...options.sandboxLimits }, variables: () => variables.get() },
+      sandbox: await sandboxRuntime(),
       pool: database.pool,
       listener,
       nodes: options.nodes ?? serverCatalogue,
@@ -170,6 +187,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async close() {
       for (const w of workers) await w.stop();
       await sandbox?.stop();
+      progress.close();
       finished.close();
       await listener.stop();
       await database.drop();

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import type { Item } from '@junction/nodes';
 import { RUN_CANCEL_CHANNEL, RUN_FINISHED_CHANNEL, RUN_TASK, toJsonb } from '../../runtime/checkpoint.ts';
 import type { Db } from '../client.ts';
-import { runs, steps, workflows, type RunRow, type RunStatus, type StepRow } from '../schema.ts';
+import { runs, steps, workflows, type RunRow, type RunStatus, type StepRow, type StepStatus } from '../schema.ts';
 import { ownedOrSharedWith } from './workflows.ts';
 
 export interface NewRun {
@@ -19,6 +19,8 @@ export interface NewRun {
   retryOf?: string;
   /** Someone waits for the run's end in another process: announce it with NOTIFY. */
   notifyFinish?: boolean;
+  /** Someone follows the run live (the editor): publish each step's progress. */
+  watched?: boolean;
 }
 
 /**
@@ -37,16 +39,17 @@ export async function insertRuns(pool: pg.Pool | pg.PoolClient, newRuns: NewRun[
     timeout_seconds: run.timeoutSeconds,
     retry_of: run.retryOf ?? null,
     notify_finish: run.notifyFinish ?? false,
+    watched: run.watched ?? false,
   }));
   await pool.query({
     name: 'junction_insert_runs',
     text: `with input as (
         select * from jsonb_to_recordset($1::jsonb) as x(id uuid, workflow_id uuid, version_id uuid, mode text,
-          trigger_node_id text, input jsonb, timeout_seconds float8, retry_of uuid, notify_finish boolean)
+          trigger_node_id text, input jsonb, timeout_seconds float8, retry_of uuid, notify_finish boolean, watched boolean)
       ), inserted as (
-        insert into runs (id, workflow_id, version_id, mode, trigger_node_id, input, deadline_at, retry_of, notify_finish)
+        insert into runs (id, workflow_id, version_id, mode, trigger_node_id, input, deadline_at, retry_of, notify_finish, watched)
         select id, workflow_id, version_id, mode, trigger_node_id, input, now() + make_interval(secs => timeout_seconds),
-          retry_of, notify_finish
+          retry_of, notify_finish, watched
         from input
         returning id
       )
@@ -75,7 +78,7 @@ export interface RunListQuery {
   visibleTo?: string;
 }
 
-export type RunSummary = Omit<RunRow, 'input' | 'output' | 'leaseOwner' | 'version' | 'notifyFinish'>;
+export type RunSummary = Omit<RunRow, 'input' | 'output' | 'leaseOwner' | 'version' | 'notifyFinish' | 'watched'>;
 
 export async function listRuns(db: Db, query: RunListQuery): Promise<RunSummary[]> {
   const conditions: SQL[] = [];
@@ -148,7 +151,14 @@ export async function requestCancel(pool: pg.Pool, id: string): Promise<RunStatu
  * Starts a new run that re-runs a failed run from its failed steps: the steps that
  * succeeded and do not depend on a failed one keep their recorded results.
  */
-export async function enqueueRetry(pool: pg.Pool, original: RunRow, versionId: string, keepNodeIds: string[], timeoutSeconds: number): Promise<string> {
+export async function enqueueRetry(
+  pool: pg.Pool,
+  original: RunRow,
+  versionId: string,
+  keepNodeIds: string[],
+  timeoutSeconds: number,
+  watched = false,
+): Promise<string> {
   const client = await pool.connect();
   try {
     await client.query('begin');
@@ -160,6 +170,7 @@ export async function enqueueRetry(pool: pg.Pool, original: RunRow, versionId: s
       input: original.input,
       timeoutSeconds,
       retryOf: original.id,
+      watched,
     });
     await client.query(
       `insert into steps (run_id, node_id, status, attempt, output, error, attempts, position, started_at, finished_at)
@@ -175,4 +186,67 @@ export async function enqueueRetry(pool: pg.Pool, original: RunRow, versionId: s
   } finally {
     client.release();
   }
+}
+
+export interface LastRun {
+  workflowId: string;
+  id: string;
+  status: RunStatus;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+/** The newest run of each workflow (one index probe per workflow, however long the history). */
+export async function lastRunsOf(pool: pg.Pool, workflowIds: string[]): Promise<Map<string, LastRun>> {
+  if (workflowIds.length === 0) return new Map();
+  const result = await pool.query<{ workflow_id: string; id: string; status: RunStatus; created_at: Date; finished_at: Date | null }>(
+    `select w.id as workflow_id, r.id, r.status, r.created_at, r.finished_at
+     from unnest($1::uuid[]) as w(id)
+     join lateral (select id, status, created_at, finished_at from runs where workflow_id = w.id order by seq desc limit 1) r on true`,
+    [workflowIds],
+  );
+  return new Map(
+    result.rows.map((row) => [row.workflow_id, { workflowId: row.workflow_id, id: row.id, status: row.status, createdAt: row.created_at, finishedAt: row.finished_at }]),
+  );
+}
+
+export interface RunSnapshotRow {
+  workflowId: string;
+  status: RunStatus;
+  version: number;
+  error: unknown;
+  steps: { nodeId: string; status: StepStatus; attempt: number; counts: Record<string, number>; error: { name: string; message: string } | null }[];
+}
+
+/** A run's status and its steps' statuses and item counts (not their items): what live views need. */
+export async function runSnapshot(pool: pg.Pool, runId: string): Promise<RunSnapshotRow | undefined> {
+  const result = await pool.query<RunSnapshotRow>({
+    name: 'junction_run_snapshot',
+    text: `select r.workflow_id as "workflowId", r.status, r.version, r.error,
+        coalesce((select json_agg(json_build_object(
+            'nodeId', s.node_id, 'status', s.status, 'attempt', s.attempt,
+            'counts', coalesce((select json_object_agg(o.key, jsonb_array_length(o.value)) from jsonb_each(s.output) o
+              where jsonb_typeof(o.value) = 'array'), '{}'::json),
+            'error', case when s.error is null then null
+              else json_build_object('name', s.error->>'name', 'message', left(s.error->>'message', 500)) end)
+          order by s.position) from steps s where s.run_id = r.id), '[]'::json) as steps
+      from runs r where r.id = $1`,
+    values: [runId],
+  });
+  return result.rows[0];
+}
+
+/** Asks the worker to publish the run's progress from its next checkpoint on. */
+export async function watchRun(pool: pg.Pool, runId: string): Promise<void> {
+  await pool.query(`update runs set watched = true where id = $1 and not watched and status not in ('succeeded', 'failed', 'cancelled')`, [runId]);
+}
+
+/** Cheap check whether a run changed: its status and write counter. */
+export async function runVersion(pool: pg.Pool, runId: string): Promise<{ status: RunStatus; version: number } | undefined> {
+  const result = await pool.query<{ status: RunStatus; version: number }>({
+    name: 'junction_run_version',
+    text: 'select status, version from runs where id = $1',
+    values: [runId],
+  });
+  return result.rows[0];
 }

@@ -2,7 +2,7 @@ import { and, desc, eq, ilike, isNull, lt, or, sql } from 'drizzle-orm';
 import type { WebhookParams, WorkflowGraph } from '@junction/nodes';
 import type pg from 'pg';
 import type { Db } from '../client.ts';
-import { users, webhooks, workflows, workflowShares, workflowVersions, type WebhookRow, type WorkflowRow, type WorkflowVersionRow } from '../schema.ts';
+import { runs, users, webhooks, workflows, workflowShares, workflowVersions, type WebhookRow, type WorkflowRow, type WorkflowVersionRow } from '../schema.ts';
 
 export type WorkflowWithGraph = WorkflowRow & { graph: WorkflowGraph; versionId: string };
 
@@ -232,4 +232,15 @@ export async function setShares(db: Db, workflowId: string, userIds: string[]): 
     await tx.delete(workflowShares).where(eq(workflowShares.workflowId, workflowId));
     if (userIds.length > 0) await tx.insert(workflowShares).values(userIds.map((userId) => ({ workflowId, userId })));
   });
+}
+
+/** The workflow version a run executed, with the workflow's name (deleted workflows included: history stays readable). */
+export async function getRunWorkflow(db: Db, runId: string): Promise<{ workflowId: string; name: string; version: number; graph: WorkflowGraph } | undefined> {
+  const [row] = await db
+    .select({ workflowId: workflows.id, name: workflows.name, version: workflowVersions.version, graph: workflowVersions.graph })
+    .from(runs)
+    .innerJoin(workflowVersions, eq(workflowVersions.id, runs.versionId))
+    .innerJoin(workflows, eq(workflows.id, runs.workflowId))
+    .where(eq(runs.id, runId));
+  return row;
 }

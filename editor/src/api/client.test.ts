@@ -1,0 +1,80 @@
+// The client against a real local HTTP server: the page's address is set to it, so the
+// client's relative /api URLs reach it as they reach Junction in a browser.
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { listen, type LocalServer } from '../../../server/src/testing/http.ts';
+import { ApiError, configureApi, request, withQuery } from './client.ts';
+
+let server: LocalServer;
+const seen: { method: string; url: string; headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+
+beforeAll(async () => {
+  server = await listen(async (req, res) => {
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+    const send = (status: number, payload: string, type = 'application/json') => {
+      res.writeHead(status, { 'content-type': type });
+      res.end(payload);
+    };
+    if (req.url?.startsWith('/api/ok')) return send(200, JSON.stringify({ ok: true }));
+    if (req.url === '/api/invalid')
+      return send(400, JSON.stringify({ error: { code: 'invalid_params', message: 'Node "Call", field url: bad', path: 'graph.nodes[1].params.url', issues: [{ code: 'invalid_params', message: 'bad', path: 'graph.nodes[1].params.url' }] } }));
+    if (req.url === '/api/proxy') return send(502, '<html>Bad gateway</html>', 'text/html');
+    if (req.url === '/api/private') return send(401, JSON.stringify({ error: { code: 'unauthorized', message: 'Sign in first' } }));
+    if (req.url === '/api/nothing') return send(204, '');
+    return send(404, JSON.stringify({ error: { code: 'not_found', message: 'Nothing here' } }));
+  });
+  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${server.url}/workflows`);
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+afterEach(() => {
+  configureApi({ headers: () => ({}), onUnauthorized: () => undefined });
+});
+
+describe('the API client', () => {
+  it('sends JSON with the configured headers and reads JSON back', async () => {
+    configureApi({ headers: () => ({ 'x-csrf-token': 't0k3n' }) });
+    expect(await request('POST', '/api/ok', { body: { a: 1 }, query: { watch: true, empty: '' } })).toEqual({ ok: true });
+    const sent = seen.at(-1)!;
+    expect(sent).toMatchObject({ method: 'POST', url: '/api/ok?watch=true', body: '{"a":1}' });
+    expect(sent.headers).toMatchObject({ 'content-type': 'application/json', 'x-csrf-token': 't0k3n' });
+    expect(await request('DELETE', '/api/nothing')).toBeUndefined();
+  });
+
+  it('turns the server’s error shape into an ApiError with its path and issues', async () => {
+    const error = (await request('PUT', '/api/invalid').catch((e: unknown) => e)) as ApiError;
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 400, code: 'invalid_params', path: 'graph.nodes[1].params.url' });
+    expect(error.issues).toHaveLength(1);
+  });
+
+  it('says something readable for a proxy’s HTML page and for an unreachable server', async () => {
+    await expect(request('GET', '/api/proxy')).rejects.toThrow('The server answered 502');
+    const closed = await listen(() => undefined);
+    await closed.close();
+    (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${closed.url}/workflows`);
+    // happy-dom reports the refused connection on the console as a browser would; expected here.
+    const quiet = vi.spyOn(window.console, 'error').mockImplementation(() => undefined);
+    try {
+      await expect(request('GET', '/api/ok')).rejects.toMatchObject({ status: 0, code: 'network' });
+    } finally {
+      quiet.mockRestore();
+      (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${server.url}/workflows`);
+    }
+  });
+
+  it('hands a 401 to the sign-in hook', async () => {
+    const onUnauthorized = vi.fn();
+    configureApi({ onUnauthorized });
+    await expect(request('GET', '/api/private')).rejects.toThrow('Sign in first');
+    expect(onUnauthorized).toHaveBeenCalledOnce();
+  });
+
+  it('leaves empty query values out', () => {
+    expect(withQuery('/api/runs', { status: '', limit: 30, cursor: undefined })).toBe('/api/runs?limit=30');
+  });
+});

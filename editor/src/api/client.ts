@@ -1,0 +1,97 @@
+/**
+ * The one door to Junction's HTTP API. Every request goes through `request()`, so adding
+ * a session cookie, a CSRF header or a sign-in screen later is a change here: set
+ * `configureApi({ headers, onUnauthorized })` once at start-up.
+ */
+
+export interface ApiIssue {
+  code: string;
+  message: string;
+  path: string;
+}
+
+/** An error the server answered with (`{ error: { code, message, path?, issues? } }`), or a network failure (status 0). */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  readonly status: number;
+  readonly code: string;
+  readonly path: string | undefined;
+  readonly issues: ApiIssue[];
+
+  constructor(status: number, code: string, message: string, extra: { path?: string; issues?: ApiIssue[]; cause?: unknown } = {}) {
+    super(message, { cause: extra.cause });
+    this.status = status;
+    this.code = code;
+    this.path = extra.path;
+    this.issues = extra.issues ?? [];
+  }
+}
+
+export interface ApiHooks {
+  /** Extra headers for every request (a CSRF token, once there are sessions). */
+  headers(): Record<string, string>;
+  /** Called when the server answers 401 (signed out): show the sign-in screen. */
+  onUnauthorized(error: ApiError): void;
+}
+
+const hooks: ApiHooks = { headers: () => ({}), onUnauthorized: () => undefined };
+
+export function configureApi(next: Partial<ApiHooks>): void {
+  Object.assign(hooks, next);
+}
+
+export type Query = Record<string, string | number | boolean | undefined | null>;
+
+export function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+async function errorFrom(response: Response): Promise<ApiError> {
+  const text = await response.text().catch(() => '');
+  try {
+    const body = JSON.parse(text) as { error?: { code?: string; message?: string; path?: string; issues?: ApiIssue[] } };
+    if (body.error?.message) {
+      return new ApiError(response.status, body.error.code ?? 'error', body.error.message, { path: body.error.path, issues: body.error.issues });
+    }
+  } catch {
+    // Not our JSON shape (a proxy's HTML page): fall through to the status line.
+  }
+  return new ApiError(response.status, 'http_error', `The server answered ${response.status} ${response.statusText}`.trim());
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  query?: Query;
+  signal?: AbortSignal;
+  /** Send `body` as it is (already JSON text). */
+  rawBody?: boolean;
+}
+
+/** Calls the API; resolves with the parsed JSON answer (undefined for 204), or rejects with an ApiError. */
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...hooks.headers() };
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = options.rawBody ? String(options.body) : JSON.stringify(options.body);
+  }
+  let response: Response;
+  try {
+    response = await fetch(withQuery(path, options.query), { method, headers, body, signal: options.signal, credentials: 'same-origin' });
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw new ApiError(0, 'network', "Junction's server cannot be reached. Check that it is running, then try again.", { cause: error });
+  }
+  if (!response.ok) {
+    const error = await errorFrom(response);
+    if (response.status === 401) hooks.onUnauthorized(error);
+    throw error;
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}

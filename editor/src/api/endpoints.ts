@@ -1,0 +1,47 @@
+/** Junction's API, one function per call. */
+import type { WorkflowGraph } from '@junction/nodes';
+import { request } from './client.ts';
+import type { Item, NodeTypeInfo, RunDetail, RunStatus, RunSummary, RunWorkflow, VersionSummary, Workflow, WorkflowSummary } from './types.ts';
+
+/** The document a workflow is exported as (and imported from). */
+export interface WorkflowExport {
+  format: 'junction.workflow';
+  formatVersion: 1;
+  name: string;
+  graph: WorkflowGraph;
+}
+
+export const api = {
+  nodeTypes: () => request<{ nodeTypes: NodeTypeInfo[] }>('GET', '/api/node-types').then((r) => r.nodeTypes),
+
+  listWorkflows: (query: { search?: string; cursor?: string; limit?: number }) =>
+    request<{ workflows: WorkflowSummary[]; nextCursor: string | null }>('GET', '/api/workflows', { query }),
+  getWorkflow: (id: string) => request<Workflow>('GET', `/api/workflows/${id}`),
+  createWorkflow: (name: string, graph: unknown) => request<Workflow>('POST', '/api/workflows', { body: { name, graph } }),
+  updateWorkflow: (id: string, patch: { name?: string; graph?: unknown }) => request<Workflow>('PUT', `/api/workflows/${id}`, { body: patch }),
+  deleteWorkflow: (id: string) => request<void>('DELETE', `/api/workflows/${id}`),
+  duplicateWorkflow: (id: string) => request<Workflow>('POST', `/api/workflows/${id}/duplicate`),
+  exportWorkflow: (id: string) => request<WorkflowExport>('GET', `/api/workflows/${id}/export`),
+  importWorkflow: (document: unknown) => request<Workflow>('POST', '/api/workflows/import', { body: document }),
+  setActive: (id: string, active: boolean) => request<Workflow>('POST', `/api/workflows/${id}/${active ? 'activate' : 'deactivate'}`),
+  listVersions: (id: string) => request<{ versions: VersionSummary[] }>('GET', `/api/workflows/${id}/versions`).then((r) => r.versions),
+  getVersion: (id: string, version: number) =>
+    request<VersionSummary & { graph: WorkflowGraph }>('GET', `/api/workflows/${id}/versions/${version}`),
+
+  /** Starts a run; `watch` asks the runtime for step-by-step progress events. */
+  runWorkflow: (id: string, input: unknown) =>
+    request<{ runId: string }>('POST', `/api/workflows/${id}/run`, { body: input, query: { watch: true } }),
+  listRuns: (query: { workflowId?: string; status?: RunStatus | ''; from?: string; to?: string; cursor?: string; limit?: number }) =>
+    request<{ runs: RunSummary[]; nextCursor: string | null }>('GET', '/api/runs', { query }),
+  getRun: (id: string) => request<RunDetail>('GET', `/api/runs/${id}`),
+  getRunWorkflow: (id: string) => request<RunWorkflow>('GET', `/api/runs/${id}/workflow`),
+  cancelRun: (id: string) => request<{ status: string }>('POST', `/api/runs/${id}/cancel`),
+  retryRun: (id: string, version: 'original' | 'latest') =>
+    request<{ runId: string }>('POST', `/api/runs/${id}/retry`, { query: { version, watch: true } }),
+
+  previewExpression: (body: { expression: string; items: Item[]; itemIndex?: number }, signal?: AbortSignal) =>
+    request<{ value?: unknown; error?: string }>('POST', '/api/expressions/preview', { body, signal }),
+};
+
+/** Server-Sent Events of a run: step status changes and item counts while it runs. */
+export const runEventsUrl = (runId: string) => `/api/runs/${runId}/events`;

@@ -1,0 +1,30 @@
+/** Server state through TanStack Query: one key per resource, shared by every screen. */
+import { useQuery } from '@tanstack/react-query';
+import { api } from './endpoints.ts';
+import type { NodeTypeInfo } from './types.ts';
+
+export const keys = {
+  nodeTypes: ['node-types'] as const,
+  workflows: (search: string) => ['workflows', search] as const,
+  allWorkflows: ['workflows'] as const,
+  workflow: (id: string) => ['workflow', id] as const,
+  versions: (id: string) => ['workflow', id, 'versions'] as const,
+  runs: (filters: object) => ['runs', filters] as const,
+  allRuns: ['runs'] as const,
+  run: (id: string) => ['run', id] as const,
+  runWorkflow: (id: string) => ['run', id, 'workflow'] as const,
+};
+
+export type NodeTypeMap = ReadonlyMap<string, NodeTypeInfo>;
+
+/** The node type catalogue; it only changes when the server is upgraded. */
+export function useNodeTypes() {
+  return useQuery({
+    queryKey: keys.nodeTypes,
+    queryFn: async () => {
+      const list = await api.nodeTypes();
+      return { list, byType: new Map(list.map((t) => [t.type, t])) as NodeTypeMap };
+    },
+    staleTime: Infinity,
+  });
+}

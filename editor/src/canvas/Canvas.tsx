@@ -1,0 +1,211 @@
+/**
+ * The React Flow canvas bound to the editor store: drop from the palette, connect (with
+ * the reason when a connection is refused), select, move, delete, copy/paste, and the
+ * keyboard shortcuts listed in the help dialog.
+ */
+import {
+  Background,
+  Controls,
+  MiniMap,
+  Panel,
+  ReactFlow,
+  useReactFlow,
+  useStore as useFlowStore,
+  type FinalConnectionState,
+  type IsValidConnection,
+} from '@xyflow/react';
+import { useCallback, useEffect, useRef, useState, type DragEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { toast } from 'sonner';
+import { StepNode } from '../node-views/StepNode.tsx';
+import { StickyNote } from '../node-views/StickyNote.tsx';
+import { useEditor, useEditorStore } from '../store/context.tsx';
+import { useCatalogue } from './catalogue-context.tsx';
+import { copySelection, parseFragment } from './clipboard.ts';
+import { connectionProblem } from './connection.ts';
+import type { CanvasEdge, CanvasNode } from './graph.ts';
+import { matchShortcut, type ShortcutAction } from './shortcuts.ts';
+
+const nodeTypes = { step: StepNode, sticky: StickyNote };
+export const PALETTE_MIME = 'application/x-junction-node-type';
+/** Graphs larger than this render only what is in view. */
+const LARGE_GRAPH = 150;
+/** Below this zoom names are unreadable: nodes draw as plain boxes (CSS), which keeps a 500-node overview fast. */
+const COMPACT_BELOW = 0.45;
+
+/** Where the canvas opens (see above). */
+export function openingView(nodes: readonly CanvasNode[], height = typeof window === 'undefined' ? 800 : window.innerHeight - 160) {
+  if (nodes.length <= LARGE_GRAPH) return { fit: nodes.length > 0, viewport: { x: 0, y: 0, zoom: 1 } };
+  const zoom = 0.6;
+  const start = nodes.reduce((left, node) => (node.position.x < left.position.x ? node : left));
+  return { fit: false, viewport: { x: 60 - start.position.x * zoom, y: height / 2 - start.position.y * zoom, zoom } };
+}
+
+function isEditable(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return Boolean(el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) || el.closest('.cm-editor')));
+}
+
+export interface CanvasProps {
+  /** Adds a node of a type the user dropped from the palette. */
+  onDropType?(type: string, position: { x: number; y: number }): void;
+  /** Shortcuts the page handles (save, run, layout, help). */
+  onShortcut?(action: ShortcutAction): void;
+  /** Tools shown over the canvas's top-left corner. */
+  tools?: ReactNode;
+}
+
+export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
+  const { t } = useTranslation();
+  const store = useEditorStore();
+  const catalogue = useCatalogue();
+  const flow = useReactFlow<CanvasNode, CanvasEdge>();
+  const wrapper = useRef<HTMLDivElement>(null);
+  const { nodes, edges, onNodesChange, onEdgesChange, connect, beginMove, readOnly } = useEditor((s) => ({
+    nodes: s.nodes,
+    edges: s.edges,
+    onNodesChange: s.onNodesChange,
+    onEdgesChange: s.onEdgesChange,
+    connect: s.connect,
+    beginMove: s.beginMove,
+    readOnly: s.readOnly,
+  }));
+  // How the canvas opens: a workflow is fitted into view; a large one opens on its start
+  // (the leftmost nodes, where triggers sit) at a readable zoom, and only what is in view is
+  // drawn — "zoom to fit" still shows it whole. An empty canvas keeps zoom 1, so the first
+  // nodes dropped on it land where they were dropped.
+  const [opening] = useState(() => openingView(nodes));
+  const compact = useFlowStore((s) => s.transform[2] < COMPACT_BELOW);
+
+  const isValidConnection: IsValidConnection<CanvasEdge> = useCallback(
+    (c) => {
+      const { nodes: ns, edges: es } = store.getState();
+      return connectionProblem(c, ns, es, catalogue) === null;
+    },
+    [store, catalogue],
+  );
+
+  const onConnectEnd = useCallback(
+    (_event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      if (state.isValid || !state.toNode || !state.fromNode) return;
+      const fromSource = state.fromHandle?.type !== 'target';
+      const ends = fromSource
+        ? { source: state.fromNode.id, sourceHandle: state.fromHandle?.id ?? null, target: state.toNode.id, targetHandle: state.toHandle?.id ?? null }
+        : { source: state.toNode.id, sourceHandle: state.toHandle?.id ?? null, target: state.fromNode.id, targetHandle: state.fromHandle?.id ?? null };
+      const { nodes: ns, edges: es } = store.getState();
+      const problem = connectionProblem(ends, ns, es, catalogue);
+      if (problem) toast.error(t(`connection.${problem.reason}`, problem.values), { id: 'connection-refused' });
+    },
+    [store, catalogue, t],
+  );
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const type = event.dataTransfer.getData(PALETTE_MIME);
+      if (!type || readOnly) return;
+      event.preventDefault();
+      onDropType?.(type, flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
+    },
+    [flow, onDropType, readOnly],
+  );
+
+  // Shortcuts, copy and paste work while the canvas (or nothing editable) has the focus.
+  useEffect(() => {
+    // On the canvas, or on nothing more specific: the page, or a container of the canvas (a click on it focuses <main>).
+    const inScope = (target: EventTarget | null) => {
+      const canvas = wrapper.current;
+      if (!canvas || isEditable(target) || !(target instanceof Node)) return false;
+      return canvas.contains(target) || target.contains(canvas);
+    };
+    const onKeyDown = (event: KeyboardEvent) => {
+      const action = matchShortcut(event);
+      if (!action) return;
+      // Save and run work from anywhere; the rest not while typing, and delete only on the canvas.
+      if (action !== 'save' && action !== 'run' && isEditable(event.target)) return;
+      if ((action === 'delete' || action === 'selectAll') && !inScope(event.target)) return;
+      const state = store.getState();
+      const handled = (() => {
+        switch (action) {
+          case 'undo':
+            return state.undo(), true;
+          case 'redo':
+            return state.redo(), true;
+          case 'delete':
+            return state.removeSelected(), true;
+          case 'selectAll':
+            return onNodesChange(state.nodes.map((n) => ({ type: 'select' as const, id: n.id, selected: true }))), true;
+          case 'fit':
+            return void flow.fitView({ duration: 200 }), true;
+          case 'sticky':
+            return state.addSticky(flow.screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 2 })), true;
+          default:
+            onShortcut?.(action);
+            return Boolean(onShortcut);
+        }
+      })();
+      if (handled) event.preventDefault();
+    };
+    const onCopy = (event: ClipboardEvent) => {
+      if (!inScope(event.target) || !event.clipboardData) return;
+      const fragment = copySelection(store.getState().nodes, store.getState().edges);
+      if (!fragment) return;
+      event.clipboardData.setData('text/plain', JSON.stringify(fragment, null, 2));
+      event.preventDefault();
+      toast.success(t('canvas.copied', { count: fragment.nodes.length + fragment.stickyNotes.length }), { id: 'clipboard' });
+    };
+    const onCut = (event: ClipboardEvent) => {
+      onCopy(event);
+      if (event.defaultPrevented) store.getState().removeSelected();
+    };
+    const onPaste = (event: ClipboardEvent) => {
+      if (!inScope(event.target) || store.getState().readOnly) return;
+      const fragment = parseFragment(event.clipboardData?.getData('text/plain') ?? '');
+      if (!fragment) return;
+      event.preventDefault();
+      store.getState().paste(fragment);
+    };
+    document.addEventListener('keydown', onKeyDown);
+    document.addEventListener('copy', onCopy);
+    document.addEventListener('cut', onCut);
+    document.addEventListener('paste', onPaste);
+    return () => {
+      document.removeEventListener('keydown', onKeyDown);
+      document.removeEventListener('copy', onCopy);
+      document.removeEventListener('cut', onCut);
+      document.removeEventListener('paste', onPaste);
+    };
+  }, [store, flow, onNodesChange, onShortcut, t]);
+
+  return (
+    <div className={compact ? 'canvas compact' : 'canvas'} ref={wrapper} onDragOver={(e) => e.preventDefault()} onDrop={onDrop} data-testid="canvas">
+      <ReactFlow<CanvasNode, CanvasEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={connect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        onNodeDragStart={beginMove}
+        deleteKeyCode={null}
+        nodesConnectable={!readOnly}
+        nodesDraggable={!readOnly}
+        edgesReconnectable={false}
+        onlyRenderVisibleElements={nodes.length > LARGE_GRAPH}
+        fitView={opening.fit}
+        defaultViewport={opening.viewport}
+        fitViewOptions={{ maxZoom: 1.2 }}
+        minZoom={0.1}
+        defaultEdgeOptions={{ type: 'smoothstep' }}
+        proOptions={{ hideAttribution: true }}
+        ariaLabelConfig={{ 'node.a11yDescription.default': t('canvas.a11yNodes'), 'controls.ariaLabel': t('canvas.controls') }}
+      >
+        <Background gap={20} />
+        {tools ? <Panel position="top-left">{tools}</Panel> : null}
+        <MiniMap pannable zoomable ariaLabel={t('canvas.minimap')} style={{ width: 160, height: 110 }} />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}

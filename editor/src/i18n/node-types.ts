@@ -1,0 +1,37 @@
+/**
+ * Words for node types: `nodeTypes.<category>.<name>.label|description`, field labels and
+ * help under `.fields.<property>`, choices under `.options.<property>.<value>`. A type or
+ * field without a translation shows the server's English, so a new node type needs no
+ * editor change.
+ */
+import { useCallback, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { NodeTypeInfo } from '../api/types.ts';
+
+/** `timeoutSeconds` → `Timeout seconds`. */
+export function humanize(property: string): string {
+  const words = property.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+export function useNodeTypeText() {
+  const { t, i18n } = useTranslation();
+  const lookup = useCallback(
+    (key: string, fallback: string) => {
+      const full = `nodeTypes.${key}`;
+      return i18n.exists(full) ? t(full) : fallback;
+    },
+    [t, i18n],
+  );
+  return useMemo(
+    () => ({
+      label: (type: Pick<NodeTypeInfo, 'type' | 'label'>) => lookup(`${type.type}.label`, type.label),
+      description: (type: Pick<NodeTypeInfo, 'type' | 'description'>) => lookup(`${type.type}.description`, type.description),
+      fieldLabel: (type: string, property: string) => lookup(`${type}.fields.${property}.label`, humanize(property)),
+      fieldHelp: (type: string, property: string, fallback: string | undefined) => lookup(`${type}.fields.${property}.help`, fallback ?? ''),
+      option: (type: string, property: string, value: string) => lookup(`${type}.options.${property}.${value}`, value),
+      category: (category: string) => lookup(`$categories.${category}`, humanize(category)),
+    }),
+    [lookup],
+  );
+}

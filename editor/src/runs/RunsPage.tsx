@@ -1,0 +1,137 @@
+/** Run history: every run, newest first, filtered by workflow, status and dates, loaded page by page as you scroll. */
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSearch } from 'wouter';
+import { api } from '../api/endpoints.ts';
+import { keys } from '../api/queries.ts';
+import { RUN_STATUSES, type RunStatus } from '../api/types.ts';
+import { Link } from '../app/navigation.tsx';
+import { useFormat } from '../i18n/format.ts';
+import { ErrorBox, Loading, StatusBadge } from '../ui/feedback.tsx';
+
+const PAGE = 30;
+
+/** `2026-11-25` in the reader's time zone → the first or last instant of that day, as ISO. */
+export function dayBoundary(day: string, end: boolean): string | undefined {
+  if (!day) return undefined;
+  const [y, m, d] = day.split('-').map(Number);
+  const date = end ? new Date(y!, m! - 1, d!, 23, 59, 59, 999) : new Date(y!, m! - 1, d!, 0, 0, 0, 0);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+export default function RunsPage() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const search = new URLSearchParams(useSearch());
+  const [workflowId, setWorkflowId] = useState(search.get('workflowId') ?? '');
+  const [status, setStatus] = useState<RunStatus | ''>((search.get('status') as RunStatus | null) ?? '');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const sentinel = useRef<HTMLDivElement>(null);
+
+  const workflows = useQuery({ queryKey: ['workflow-names'], queryFn: () => api.listWorkflows({ limit: 500 }) });
+  const names = new Map(workflows.data?.workflows.map((w) => [w.id, w.name]));
+  const filters = { workflowId: workflowId || undefined, status, from: dayBoundary(from, false), to: dayBoundary(to, true) };
+  const runs = useInfiniteQuery({
+    queryKey: keys.runs(filters),
+    queryFn: ({ pageParam }) => api.listRuns({ ...filters, cursor: pageParam, limit: PAGE }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    // New runs appear while the first page is what is shown; deeper in history, paging stays put.
+    refetchInterval: (query) => ((query.state.data?.pages.length ?? 0) <= 1 ? 5000 : false),
+  });
+
+  // Endless scrolling: the next page loads when the end of the list comes into view.
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = runs;
+  useEffect(() => {
+    const target = sentinel.current;
+    if (!target || !hasNextPage) return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
+    });
+    observer.observe(target);
+    return () => observer.disconnect();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+
+  const list = runs.data?.pages.flatMap((p) => p.runs) ?? [];
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>{t('runs.title')}</h1>
+      </div>
+      <form className="filters" role="search" aria-label={t('runs.filters')} onSubmit={(e) => e.preventDefault()}>
+        <label className="field">
+          <span className="field-label">{t('runs.workflow')}</span>
+          <select className="input" value={workflowId} onChange={(e) => setWorkflowId(e.target.value)} data-testid="filter-workflow">
+            <option value="">{t('runs.allWorkflows')}</option>
+            {workflows.data?.workflows.map((w) => (
+              <option key={w.id} value={w.id}>
+                {w.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span className="field-label">{t('runs.status')}</span>
+          <select className="input" value={status} onChange={(e) => setStatus(e.target.value as RunStatus | '')} data-testid="filter-status">
+            <option value="">{t('runs.allStatuses')}</option>
+            {RUN_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`status.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span className="field-label">{t('runs.from')}</span>
+          <input type="date" className="input" value={from} onChange={(e) => setFrom(e.target.value)} />
+        </label>
+        <label className="field">
+          <span className="field-label">{t('runs.to')}</span>
+          <input type="date" className="input" value={to} onChange={(e) => setTo(e.target.value)} />
+        </label>
+      </form>
+      {runs.isPending ? <Loading /> : null}
+      {runs.isError ? <ErrorBox error={runs.error} onRetry={() => void runs.refetch()} /> : null}
+      {runs.isSuccess && list.length === 0 ? <p className="empty">{t('runs.none')}</p> : null}
+      {list.length > 0 ? (
+        <table className="table" data-testid="runs-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('runs.status')}</th>
+              <th scope="col">{t('runs.workflow')}</th>
+              <th scope="col">{t('runs.started')}</th>
+              <th scope="col">{t('runs.duration')}</th>
+              <th scope="col">{t('runs.mode')}</th>
+              <th scope="col">{t('runs.error')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((run) => (
+              <tr key={run.id} data-testid="run-row">
+                <td>
+                  <Link to={`/runs/${run.id}`} className="plain-link">
+                    <StatusBadge status={run.status} />
+                  </Link>
+                </td>
+                <td>
+                  <Link to={`/runs/${run.id}`} className="strong-link">
+                    {names.get(run.workflowId) ?? t('runs.deletedWorkflow')}
+                  </Link>
+                </td>
+                <td title={format.dateTime(run.createdAt)}>{format.dateTime(run.createdAt)}</td>
+                <td>{format.duration(run.startedAt, run.finishedAt)}</td>
+                <td>{t(`runs.modes.${run.mode}`, { defaultValue: run.mode })}</td>
+                <td className="error-cell">{run.error?.message ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <div ref={sentinel} className="sentinel" aria-hidden />
+      {isFetchingNextPage ? <Loading /> : null}
+      {runs.isSuccess && !hasNextPage && list.length > 0 ? <p className="muted small">{t('runs.end')}</p> : null}
+    </div>
+  );
+}

@@ -1,0 +1,125 @@
+/** A step of a run: its input and output as a table or as JSON, its error, and every attempt. */
+import { Tabs } from 'radix-ui';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Item, StepDetail } from '../api/types.ts';
+import { useFormat } from '../i18n/format.ts';
+import { StatusBadge } from '../ui/feedback.tsx';
+
+const MAX_ROWS = 200;
+
+function cell(value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value);
+}
+
+export function ItemsView({ items, label }: { items: Item[]; label: string }) {
+  const { t } = useTranslation();
+  const [view, setView] = useState<'table' | 'json'>('table');
+  const columns = [...new Set(items.slice(0, MAX_ROWS).flatMap((item) => Object.keys(item.json)))];
+  return (
+    <div className="items-view">
+      <div className="row between">
+        <span className="muted small">{t('run.itemCount', { count: items.length })}</span>
+        <div role="radiogroup" aria-label={t('run.viewAs', { what: label })} className="segmented">
+          {(['table', 'json'] as const).map((v) => (
+            <button key={v} type="button" role="radio" aria-checked={view === v} className={view === v ? 'on' : ''} onClick={() => setView(v)}>
+              {t(`run.${v}`)}
+            </button>
+          ))}
+        </div>
+      </div>
+      {items.length === 0 ? <p className="muted">{t('run.noItems')}</p> : null}
+      {items.length > 0 && view === 'table' ? (
+        <div className="table-scroll">
+          <table className="table data-table" aria-label={label}>
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                {columns.map((c) => (
+                  <th key={c} scope="col">
+                    {c}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {items.slice(0, MAX_ROWS).map((item, i) => (
+                <tr key={i}>
+                  <td className="muted">{i + 1}</td>
+                  {columns.map((c) => (
+                    <td key={c}>{cell(item.json[c])}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {items.length > MAX_ROWS ? <p className="muted small">{t('run.moreRows', { count: items.length - MAX_ROWS })}</p> : null}
+        </div>
+      ) : null}
+      {items.length > 0 && view === 'json' ? <pre className="json-view" aria-label={label}>{JSON.stringify(items.map((i) => i.json), null, 2)}</pre> : null}
+    </div>
+  );
+}
+
+export function StepData({ step }: { step: StepDetail }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const ports = Object.keys(step.output ?? {});
+  return (
+    <section className="step-data" aria-label={t('run.stepData')} data-testid="step-data">
+      <div className="row between">
+        <StatusBadge status={step.status} />
+        <span className="muted small">
+          {format.time(step.startedAt)} · {format.duration(step.startedAt, step.finishedAt)}
+        </span>
+      </div>
+      {step.error ? (
+        <div className="error-box" role="alert">
+          <strong>{t(`errorNames.${step.error.name}`, { defaultValue: step.error.name })}</strong>
+          <p>{step.error.message}</p>
+        </div>
+      ) : null}
+      <Tabs.Root defaultValue={ports.length ? 'output' : 'input'}>
+        <Tabs.List className="tabs" aria-label={t('run.stepData')}>
+          <Tabs.Trigger value="input" className="tab">
+            {t('run.input')}
+          </Tabs.Trigger>
+          <Tabs.Trigger value="output" className="tab">
+            {t('run.output')}
+          </Tabs.Trigger>
+          <Tabs.Trigger value="attempts" className="tab">
+            {t('run.attempts', { count: step.attempts.length })}
+          </Tabs.Trigger>
+        </Tabs.List>
+        <Tabs.Content value="input" className="tab-panel">
+          {step.input ? <ItemsView items={step.input} label={t('run.input')} /> : <p className="muted">{t('run.noInput')}</p>}
+        </Tabs.Content>
+        <Tabs.Content value="output" className="tab-panel">
+          {ports.length === 0 ? <p className="muted">{t('run.noOutput')}</p> : null}
+          {ports.map((port) => (
+            <div key={port}>
+              {ports.length > 1 ? <h4 className="port-heading">{t('run.port', { port })}</h4> : null}
+              <ItemsView items={step.output![port]!} label={`${t('run.output')} ${port}`} />
+            </div>
+          ))}
+        </Tabs.Content>
+        <Tabs.Content value="attempts" className="tab-panel">
+          <ol className="attempts">
+            {step.attempts.map((a) => (
+              <li key={a.attempt}>
+                <strong>{t('run.attempt', { attempt: a.attempt })}</strong> <StatusBadge status={a.status === 'running' ? 'running' : a.status} />{' '}
+                <span className="muted small">
+                  {format.time(a.startedAt)} · {format.duration(a.startedAt, a.finishedAt ?? null)}
+                </span>
+                {a.error ? <p className="field-error">{a.error.message}</p> : null}
+              </li>
+            ))}
+          </ol>
+          {step.nextAttemptAt ? <p className="muted">{t('run.nextAttempt', { time: format.time(step.nextAttemptAt) })}</p> : null}
+        </Tabs.Content>
+      </Tabs.Root>
+    </section>
+  );
+}

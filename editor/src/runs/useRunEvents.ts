@@ -1,0 +1,52 @@
+/**
+ * Follows a run live over Server-Sent Events (`/api/runs/:id/events`): a snapshot first,
+ * then each step's status and item counts as the runtime reports them, then the end —
+ * when the run's full detail (inputs, outputs, errors) is loaded onto the canvas.
+ */
+import { useEffect, useRef } from 'react';
+import { api, runEventsUrl } from '../api/endpoints.ts';
+import { FINISHED, type LiveStep, type RunDetail, type RunSnapshot, type RunStatus } from '../api/types.ts';
+import type { EditorStore } from '../store/editor-store.ts';
+import { notifyError } from '../ui/feedback.tsx';
+
+export function useRunEvents(store: EditorStore, runId: string | null, onFinished?: (detail: RunDetail) => void): void {
+  const finishedRef = useRef(onFinished);
+  finishedRef.current = onFinished;
+
+  useEffect(() => {
+    if (!runId) return;
+    let closed = false;
+    const source = new EventSource(runEventsUrl(runId));
+    const finish = async () => {
+      if (closed) return;
+      closed = true;
+      source.close();
+      try {
+        const detail = await api.getRun(runId);
+        store.getState().setRunDetail(detail);
+        finishedRef.current?.(detail);
+      } catch (error) {
+        notifyError(error);
+      }
+    };
+    const onStatus = (status: RunStatus) => {
+      store.getState().setRunStatus(runId, status);
+      if (FINISHED.includes(status)) void finish();
+    };
+    source.addEventListener('snapshot', (event) => {
+      const snapshot = JSON.parse((event as MessageEvent<string>).data) as RunSnapshot;
+      store.getState().applyRunSnapshot(runId, snapshot.run.status, snapshot.steps);
+      onStatus(snapshot.run.status);
+    });
+    source.addEventListener('step', (event) => {
+      store.getState().applyStep(runId, JSON.parse((event as MessageEvent<string>).data) as LiveStep);
+    });
+    source.addEventListener('run', (event) => {
+      onStatus((JSON.parse((event as MessageEvent<string>).data) as { status: RunStatus }).status);
+    });
+    return () => {
+      closed = true;
+      source.close();
+    };
+  }, [store, runId]);
+}

@@ -1,0 +1,1 @@
+ALTER TABLE "runs" ADD COLUMN "watched" boolean DEFAULT false NOT NULL;

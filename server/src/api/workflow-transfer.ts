@@ -1,0 +1,98 @@
+/**
+ * Copies of workflows: duplicate one on this server, export one as a JSON document, and
+ * import such a document (here or on another Junction). The export format is versioned so
+ * a future graph schema can still read old files. Credentials travel by id, never by
+ * value; a copy or an import belongs to whoever made it, who must be allowed to use the
+ * credentials it refers to.
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { workflowFor } from '../auth/access.ts';
+import { principalOf } from '../auth/middleware.ts';
+import { createWorkflow } from '../db/queries/workflows.ts';
+import type { ApiDeps } from './app.ts';
+import { Auditor } from './audit.ts';
+import { validationHook } from './request.ts';
+import { errorResponses, GraphInput, IdParam, jsonResponse, Workflow } from './schemas.ts';
+import { checkedGraph, present, WorkflowBody } from './workflows.ts';
+
+export const EXPORT_FORMAT = 'junction.workflow' as const;
+
+const WorkflowExport = z
+  .object({
+    format: z.literal(EXPORT_FORMAT, { message: `This is not a Junction workflow file (its "format" must be "${EXPORT_FORMAT}")` }),
+    formatVersion: z.literal(1, { message: 'This workflow file was made by a newer Junction (formatVersion must be 1)' }),
+    name: WorkflowBody.shape.name,
+    graph: GraphInput,
+    exportedAt: z.string().optional(),
+  })
+  .openapi('WorkflowExport');
+
+const COPY_SUFFIX = ' (copy)';
+
+export function workflowTransferRoutes(deps: ApiDeps) {
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+  const { db } = deps;
+  const audit = new Auditor(db, deps.security.trustProxy);
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{id}/duplicate',
+      summary: 'Copy a workflow (its current version) into a new, inactive workflow',
+      request: { params: IdParam },
+      responses: { 201: jsonResponse(Workflow, 'The copy'), ...errorResponses },
+    }),
+    async (c) => {
+      const principal = principalOf(c);
+      const original = await workflowFor(db, principal, c.req.valid('param').id, 'read');
+      const name = `${original.name.slice(0, 200 - COPY_SUFFIX.length)}${COPY_SUFFIX}`;
+      const graph = await checkedGraph(db, original.graph, principal, principal.user.id);
+      const copy = await createWorkflow(db, name, graph, principal.user.id);
+      await audit.record(c, { action: 'workflow.create', resourceType: 'workflow', resourceId: copy.id, details: { name, duplicateOf: original.id } });
+      return c.json(present(copy), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{id}/export',
+      summary: 'A workflow (its current version) as a file to import elsewhere (credentials by id; no secrets)',
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(WorkflowExport, 'The export document'), ...errorResponses },
+    }),
+    async (c) => {
+      const workflow = await workflowFor(db, principalOf(c), c.req.valid('param').id, 'read');
+      await audit.record(c, { action: 'workflow.export', resourceType: 'workflow', resourceId: workflow.id, details: { version: workflow.currentVersion } });
+      const fileName = `${workflow.name.replace(/[^\w.-]+/g, '_').slice(0, 100) || 'workflow'}.junction.json`;
+      c.header('content-disposition', `attachment; filename="${fileName}"`);
+      const document = {
+        format: EXPORT_FORMAT,
+        formatVersion: 1 as const,
+        name: workflow.name,
+        graph: workflow.graph as unknown as Record<string, unknown>,
+        exportedAt: new Date().toISOString(),
+      };
+      return c.json(document, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/import',
+      summary: 'Create a workflow from an export document',
+      request: { body: { content: { 'application/json': { schema: WorkflowExport } }, required: true } },
+      responses: { 201: jsonResponse(Workflow, 'The new workflow (inactive)'), ...errorResponses },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const principal = principalOf(c);
+      const workflow = await createWorkflow(db, body.name, await checkedGraph(db, body.graph, principal, principal.user.id), principal.user.id);
+      await audit.record(c, { action: 'workflow.import', resourceType: 'workflow', resourceId: workflow.id, details: { name: workflow.name } });
+      return c.json(present(workflow), 201);
+    },
+  );
+
+  return app;
+}
