@@ -302,6 +302,15 @@ describe('anonymous callers', () => {
     expect(response.status).toBe(request.status);
   });
 
+  it("get the editor's page on any path outside the API, and nothing of the API through it", async () => {
+    for (const path of ['/', '/workflows/anything', '/settings/users']) {
+      const page = await h.callAs(null, 'GET', path);
+      expect(page.status, path).toBe(200);
+      expect(page.headers.get('content-type')).toContain('text/html');
+    }
+    expect((await h.callAs(null, 'GET', '/api/nothing-here')).status).toBe(404);
+  });
+
   it.each(Object.keys(CASES))('%s answers 401 without a key or a session', async (key) => {
     const request = await CASES[key]!.request(h.owner, 'own');
     const response = await h.callAs(null, request.method, request.path, request.body);

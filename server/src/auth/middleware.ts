@@ -47,11 +47,15 @@ export interface AuthOptions {
   sessionIdleMs: number;
 }
 
-/** `METHOD /path` of the route that will answer, or null when none will (404). */
+/**
+ * `METHOD /path` of the route that will answer, or null when none will (404, or the
+ * editor's files, which are public). Catch-all handlers (`*`: middleware, the editor's
+ * files and its page for every other path) match everything, before and after the route
+ * itself, so the first route that is not one of them is the one that answers.
+ */
 export function routeKey(c: Context): string | null {
-  const route = matchedRoutes(c).at(-1);
-  if (!route || route.path === '/*' || route.path === '*') return null;
-  return `${route.method} ${route.path}`;
+  const route = matchedRoutes(c).find((matched) => matched.path !== '/*' && matched.path !== '*');
+  return route ? `${route.method} ${route.path}` : null;
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -7,6 +7,9 @@
  * anonymous caller, `createUser(role)` for others).
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { serverCatalogue } from '@junction/nodes/server';
 import type { ServerNode } from '@junction/nodes';
 import { createApp, type SecurityOptions } from '../api/app.ts';
@@ -92,6 +95,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     webhookRateLimit: options.webhookRateLimit ?? 2000,
   };
   const progress = new RunProgress(listener);
+  // A stand-in for the built editor: its catch-all routes are mounted as in a real server,
+  // so every API test also proves they open nothing of the API.
+  const editorDir = await mkdtemp(join(tmpdir(), 'junction-editor-'));
+  await writeFile(join(editorDir, 'index.html'), '<!doctype html><title>Junction</title><div id="root"></div>');
   const app = createApp({
     db: database.db,
     pool: database.pool,
@@ -101,6 +108,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     bodyLimit: options.bodyLimit ?? 10 * 1024 * 1024,
     security,
     sandbox: () => sandboxRuntime(),
+    editorDir,
   });
   const ownerPassword = `owner-${randomUUID()}`;
   const ownerRow = (await createOwner(database.db, { email: 'owner@junction.test', password: ownerPassword, name: 'Owner', via: 'test harness' }))!;
@@ -191,6 +199,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       finished.close();
       await listener.stop();
       await database.drop();
+      await rm(editorDir, { recursive: true, force: true });
     },
   };
 }
