@@ -13,7 +13,7 @@ import { createTestDatabase, type TestDatabase } from './db/testing/database.ts'
 import { RunEnqueuer } from './runtime/enqueue.ts';
 import { RUN_FINISHED_CHANNEL } from './runtime/checkpoint.ts';
 import { FinishedRuns } from './runtime/finished.ts';
-import { RunProgress } from './runtime/progress.ts';
+import { RUN_PROGRESS_CHANNEL, RunProgress } from './runtime/progress.ts';
 import { Listener } from './runtime/listener.ts';
 import { Keyring } from './vault/keyring.ts';
 
@@ -72,7 +72,7 @@ describe('main.ts commands', () => {
     expect(reset.stdout).toContain('Set a new password for boss@shop.test');
 
     const listener = new Listener(database.url);
-    await listener.start([RUN_FINISHED_CHANNEL]);
+    await listener.start([RUN_FINISHED_CHANNEL, RUN_PROGRESS_CHANNEL]);
     const finished = new FinishedRuns(listener);
     const progress = new RunProgress(listener);
     onTestFinished(async () => {

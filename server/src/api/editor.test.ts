@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiDeps } from './app.ts';
 import { createApp } from './app.ts';
+import { Keyring } from '../vault/keyring.ts';
 
 let dist: string;
 let app: ReturnType<typeof createApp>;
-// Only the editor's routes are exercised: no database call is made.
-const deps = (editorDir: string) => ({ bodyLimit: 1024, editorDir }) as unknown as ApiDeps;
+// Only the editor's routes are exercised (public, before any session lookup): no database call is made.
+const deps = (editorDir: string) =>
+  ({ bodyLimit: 1024, editorDir, security: { keyring: Keyring.generate(), sessionTtlMs: 3_600_000, sessionIdleMs: 3_600_000, trustProxy: false, webhookRateLimit: 0 } }) as unknown as ApiDeps;
 
 beforeAll(async () => {
   dist = await mkdtemp(join(tmpdir(), 'junction-editor-'));

@@ -13,7 +13,7 @@ import { defineNode, MAX_ITEM_DEPTH, Settings, tooDeepAt, type Item, type Workfl
 import { z as zod } from 'zod';
 import { workflowFor } from '../auth/access.ts';
 import { principalOf } from '../auth/middleware.ts';
-import { resolveParams } from '../runtime/params.ts';
+import { resolveParamsForItem } from '../runtime/params.ts';
 import { paramsScope, runScope } from '../runtime/sandbox-scope.ts';
 import type { ApiDeps } from './app.ts';
 import { ApiError } from './errors.ts';
@@ -96,10 +96,12 @@ export function expressionRoutes(deps: ApiDeps) {
       // Compiled once per distinct expression, like a step's expressions per version and node.
       const key = createHash('sha256').update(body.expression).digest('base64url');
       try {
-        const resolved = await resolveParams(previewNode, { name: 'Preview', params: { value: body.expression } }, items, paramsScope(rt, scope, 'preview', key));
-        return c.json({ value: (resolved(body.itemIndex) as { value?: unknown }).value }, 200);
+        const params = { value: body.expression };
+        const resolved = (await resolveParamsForItem(previewNode, { name: 'Preview', params }, items, body.itemIndex, paramsScope(rt, scope, 'preview', key))) as { value?: unknown };
+        return c.json({ value: resolved.value }, 200);
       } catch (error) {
-        return c.json({ error: (error as Error).message }, 200);
+        // The run's wording names the node and parameter; a preview is about this field alone.
+        return c.json({ error: (error as Error).message.replace(/^Node "Preview"(, parameter value)?(, item \d+)?: /, '') }, 200);
       } finally {
         rt.sandbox.release(runId);
       }

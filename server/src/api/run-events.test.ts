@@ -70,7 +70,7 @@ describe('GET /api/runs/:id/events', () => {
   it('streams each step of a watched run live, with item counts, and ends with the run', async () => {
     const started = await h.call('POST', `/api/workflows/${workflowId}/run?watch=true`, [{ total: 500 }, { total: 5 }]);
     expect(started.status).toBe(202);
-    const response = await h.app.request(`/api/runs/${started.body.runId}/events`);
+    const response = await h.app.request(`/api/runs/${started.body.runId}/events`, { headers: { authorization: `Bearer ${h.owner.key}` } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     let sawHttpRunning = false;
@@ -88,7 +88,9 @@ describe('GET /api/runs/:id/events', () => {
     expect(sawHttpRunning).toBe(true);
     expect(events[0]!.event).toBe('snapshot');
     const steps = events.filter((e) => e.event === 'step').map((e) => e.data);
-    const ifDone = steps.find((s) => s.nodeId === 'i' && s.status === 'succeeded');
+    // The pure steps before the HTTP call may have finished before the stream opened: then the snapshot carries them.
+    const snapshotSteps = events[0]!.data.steps as { nodeId: string; status: string; counts: Record<string, number> }[];
+    const ifDone = [...steps, ...snapshotSteps].find((s) => s.nodeId === 'i' && s.status === 'succeeded');
     expect(ifDone?.counts).toEqual({ true: 1, false: 1 });
     expect(steps.find((s) => s.nodeId === 'h' && s.status === 'succeeded')?.counts).toEqual({ main: 1 });
     const last = events.at(-1)!;
@@ -98,7 +100,7 @@ describe('GET /api/runs/:id/events', () => {
   it('gives a finished run its snapshot and end at once', async () => {
     const started = await h.call('POST', `/api/workflows/${workflowId}/run`, { total: 1 });
     await h.waitForRun(started.body.runId);
-    const events = await readEvents(await h.app.request(`/api/runs/${started.body.runId}/events`));
+    const events = await readEvents(await h.app.request(`/api/runs/${started.body.runId}/events`, { headers: { authorization: `Bearer ${h.owner.key}` } }));
     expect(events.map((e) => e.event)).toEqual(['snapshot', 'run']);
     expect(events[0]!.data.run.status).toBe('succeeded');
     expect(events[0]!.data.steps.find((s: any) => s.nodeId === 'i')).toMatchObject({ status: 'succeeded', counts: { true: 0, false: 1 } });
@@ -107,7 +109,7 @@ describe('GET /api/runs/:id/events', () => {
 
   it('follows an unwatched run by its row once someone opens the stream', async () => {
     const started = await h.call('POST', `/api/workflows/${workflowId}/run`, { total: 1000 });
-    const response = await h.app.request(`/api/runs/${started.body.runId}/events`);
+    const response = await h.app.request(`/api/runs/${started.body.runId}/events`, { headers: { authorization: `Bearer ${h.owner.key}` } });
     const releaser = setInterval(() => release.splice(0).forEach((go) => go()), 100);
     const events = await readEvents(response);
     clearInterval(releaser);
@@ -150,7 +152,7 @@ describe('run events across processes', () => {
       });
       const started = await apiOnly.call('POST', `/api/workflows/${id}/run?watch=true`, { total: 1 });
       const releaser = setInterval(() => release.splice(0).forEach((go) => go()), 200);
-      const events = await readEvents(await apiOnly.app.request(`/api/runs/${started.body.runId}/events`));
+      const events = await readEvents(await apiOnly.app.request(`/api/runs/${started.body.runId}/events`, { headers: { authorization: `Bearer ${apiOnly.owner.key}` } }));
       clearInterval(releaser);
       // Step events come only from the worker's notifications (the row is polled as snapshots).
       expect(events.filter((e) => e.event === 'step').map((e) => `${e.data.nodeId}:${e.data.status}`)).toEqual(expect.arrayContaining(['h:running', 'h:succeeded']));

@@ -8,12 +8,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { workflowFor } from '../auth/access.ts';
 import { principalOf } from '../auth/middleware.ts';
-import { createWorkflow } from '../db/queries/workflows.ts';
 import type { ApiDeps } from './app.ts';
 import { Auditor } from './audit.ts';
 import { validationHook } from './request.ts';
 import { errorResponses, GraphInput, IdParam, jsonResponse, Workflow } from './schemas.ts';
-import { checkedGraph, present, WorkflowBody } from './workflows.ts';
+import { createOwnedWorkflow, WorkflowBody } from './workflows.ts';
 
 export const EXPORT_FORMAT = 'junction.workflow' as const;
 
@@ -43,13 +42,9 @@ export function workflowTransferRoutes(deps: ApiDeps) {
       responses: { 201: jsonResponse(Workflow, 'The copy'), ...errorResponses },
     }),
     async (c) => {
-      const principal = principalOf(c);
-      const original = await workflowFor(db, principal, c.req.valid('param').id, 'read');
+      const original = await workflowFor(db, principalOf(c), c.req.valid('param').id, 'read');
       const name = `${original.name.slice(0, 200 - COPY_SUFFIX.length)}${COPY_SUFFIX}`;
-      const graph = await checkedGraph(db, original.graph, principal, principal.user.id);
-      const copy = await createWorkflow(db, name, graph, principal.user.id);
-      await audit.record(c, { action: 'workflow.create', resourceType: 'workflow', resourceId: copy.id, details: { name, duplicateOf: original.id } });
-      return c.json(present(copy), 201);
+      return createOwnedWorkflow(c, db, audit, name, original.graph, { duplicateOf: original.id });
     },
   );
 
@@ -87,10 +82,7 @@ export function workflowTransferRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const body = c.req.valid('json');
-      const principal = principalOf(c);
-      const workflow = await createWorkflow(db, body.name, await checkedGraph(db, body.graph, principal, principal.user.id), principal.user.id);
-      await audit.record(c, { action: 'workflow.import', resourceType: 'workflow', resourceId: workflow.id, details: { name: workflow.name } });
-      return c.json(present(workflow), 201);
+      return createOwnedWorkflow(c, db, audit, body.name, body.graph, { imported: true });
     },
   );
 

@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { catalogue, MAX_ITEM_DEPTH, tooDeepAt, validateWorkflow, type Item, type WebhookParams, type WorkflowGraph } from '@junction/nodes';
 import {
   createWorkflow,
@@ -96,6 +97,17 @@ export async function checkedGraph(db: Db, graph: unknown, principal: Principal,
   return parsed;
 }
 
+/**
+ * Creates a workflow owned by the caller from a graph they sent or copied (checked, with
+ * its credential references), records it in the audit log, and answers 201 with it.
+ */
+export async function createOwnedWorkflow(c: Context, db: Db, audit: Auditor, name: string, graph: unknown, details: Record<string, unknown> = {}) {
+  const principal = principalOf(c);
+  const workflow = await createWorkflow(db, name, await checkedGraph(db, graph, principal, principal.user.id), principal.user.id);
+  await audit.record(c, { action: 'workflow.create', resourceType: 'workflow', resourceId: workflow.id, details: { name: workflow.name, ...details } });
+  return c.json(present(workflow), 201);
+}
+
 export function workflowRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const { db } = deps;
@@ -111,10 +123,7 @@ export function workflowRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const body = c.req.valid('json');
-      const principal = principalOf(c);
-      const workflow = await createWorkflow(db, body.name, await checkedGraph(db, body.graph, principal, principal.user.id), principal.user.id);
-      await audit.record(c, { action: 'workflow.create', resourceType: 'workflow', resourceId: workflow.id, details: { name: workflow.name } });
-      return c.json(present(workflow), 201);
+      return createOwnedWorkflow(c, db, audit, body.name, body.graph);
     },
   );
 

@@ -145,11 +145,11 @@ function text(value: unknown): string {
   return String(value);
 }
 
-/** All templates for the first `count` items on the host, or null when one needs the sandbox. */
-function onHost(step: StepExpressions, items: readonly Item[], count: number): Record<number, unknown>[] | null {
+/** All templates for the items from `first` to before `count` on the host, or null when one needs the sandbox. */
+function onHost(step: StepExpressions, items: readonly Item[], first: number, count: number): Record<number, unknown>[] | null {
   if (step.references.some((keys) => keys === null)) return null;
   const values: Record<number, unknown>[] = [];
-  for (let i = 0; i < count; i++) {
+  for (let i = first; i < count; i++) {
     const json = items[i]!.json;
     const row: Record<number, unknown> = {};
     for (let t = 0; t < step.templates.length; t++) {
@@ -196,14 +196,15 @@ async function evaluate(
   node: Pick<GraphNode, 'name' | 'params'>,
   step: StepExpressions,
   items: readonly Item[],
+  first: number,
   count: number,
   scope: ParamsScope,
 ): Promise<Record<number, unknown>[]> {
-  const fast = onHost(step, items, count);
+  const fast = onHost(step, items, first, count);
   if (fast) return fast;
   let outcome: ExpressionOutcome;
   try {
-    outcome = await scope.evaluate({ key: scope.key, sources: step.sources, templates: step.templates, items, count });
+    outcome = await scope.evaluate({ key: scope.key, sources: step.sources, templates: step.templates, items, first, count });
   } catch (error) {
     if (error instanceof SandboxFailure) {
       if (error.failure.kind === 'syntax') throw await syntaxError(node, step, scope, error);
@@ -279,7 +280,7 @@ export async function resolveParams(
     const resolved = check(definition, node.params);
     return () => resolved;
   }
-  const values = await evaluate(node, step, items, items.length, scope);
+  const values = await evaluate(node, step, items, 0, items.length, scope);
   const positions = new Map(step.paths.map((path, t) => [path, t]));
   const perItem = values.map((row) => check(definition, fill(node.params, [], row, positions)));
   return (index) => perItem[index];
@@ -293,4 +294,21 @@ export async function resolveParamsOnce(
   scope: ParamsScope,
 ): Promise<unknown> {
   return (await resolveParams(definition, node, items.length > 0 ? [items[0]!] : [{ json: {} }], scope))(0);
+}
+
+/**
+ * One item's params, its expressions seeing all the items (`$input`, `$itemIndex` as in a
+ * run): the editor's preview of a field for the item it shows.
+ */
+export async function resolveParamsForItem(
+  definition: NodeDefinition,
+  node: Pick<GraphNode, 'name' | 'params'>,
+  items: readonly Item[],
+  index: number,
+  scope: ParamsScope,
+): Promise<unknown> {
+  const step = expressionsOf(scope.key, node.params, definition);
+  if (step.templates.length === 0) return check(definition, node.params);
+  const [values] = await evaluate(node, step, items, index, index + 1, scope);
+  return check(definition, fill(node.params, [], values!, new Map(step.paths.map((path, t) => [path, t]))));
 }

@@ -42,8 +42,9 @@ export interface ExpressionBatch {
   sources: readonly string[];
   templates: readonly Template[];
   items: readonly Item[];
-  /** Evaluate for the first `count` items. */
+  /** Evaluate for the items before `count`, from `first` (default 0: all of them). */
   count: number;
+  first?: number;
 }
 
 export interface GuestError {
@@ -129,7 +130,7 @@ export class Sandbox {
   /** Evaluates every expression of a step for its items, in one call. Throws SandboxFailure for limits. */
   async expressions(scope: RunScope, batch: ExpressionBatch): Promise<ExpressionOutcome> {
     const outputs = outputsFor(scope, batch.sources);
-    const evaluations = Math.max(1, batch.count * batch.sources.length);
+    const evaluations = Math.max(1, (batch.count - (batch.first ?? 0)) * batch.sources.length);
     const { expressionTimeoutMs, codeTimeoutMs } = scope.limits;
     // One expression gets expressionTimeoutMs; a batch gets that per evaluation, up to the
     // code time limit, so an endless loop in a 10,000-item step still stops in seconds.
@@ -139,7 +140,7 @@ export class Sandbox {
       timeoutMs,
       programKey: `expressions:${batch.key}`,
       program: expressionProgram(batch.sources),
-      payload: JSON.stringify({ items: batch.items, count: batch.count, templates: batch.templates, outputs }),
+      payload: JSON.stringify({ items: batch.items, first: batch.first ?? 0, count: batch.count, templates: batch.templates, outputs }),
     });
     return parseAnswer<ExpressionOutcome>(text, scope.limits);
   }

@@ -165,13 +165,13 @@
    * stay undefined (JSON leaves the key out).
    */
   function expressions(factory, input) {
-    const { items, count, templates, outputs } = input;
+    const { items, first, count, templates, outputs } = input;
     const state = { index: 0 };
     const { $input, $node } = environment(items, outputs, state);
     const { $now, $today } = now();
     const fns = factory($input, $node, run.$run, run.$workflow, run.$vars, $now, $today);
     const values = [];
-    for (let i = 0; i < count; i++) {
+    for (let i = first; i < count; i++) {
       state.index = i;
       const json = items[i].json;
       const row = {};
