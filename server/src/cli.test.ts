@@ -16,6 +16,7 @@ import { FinishedRuns } from './runtime/finished.ts';
 import { RUN_PROGRESS_CHANNEL, RunProgress } from './runtime/progress.ts';
 import { Listener } from './runtime/listener.ts';
 import { Keyring } from './vault/keyring.ts';
+import { DEFAULT_ADMIN_LIMITS } from './sandbox/limits.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let database: TestDatabase;
@@ -89,6 +90,7 @@ describe('main.ts commands', () => {
       security: { keyring: Keyring.generate(), sessionTtlMs: 3_600_000, sessionIdleMs: 3_600_000, trustProxy: false, webhookRateLimit: 0 },
       progress,
       sandbox: () => Promise.reject(new Error('no sandbox in this test')),
+      sandboxLimits: DEFAULT_ADMIN_LIMITS,
     });
     const authorization = `Bearer ${key}`;
     expect((await app.request('/api/workflows', { headers: { authorization } })).status).toBe(200);

@@ -112,6 +112,7 @@ export async function startJunction(config: Config, role: Role): Promise<Junctio
         progress: progress!,
         editorDir: config.editorDir,
         sandbox: sandboxRuntime,
+        sandboxLimits: sandboxAdminLimits(config),
       });
       server = createServer(getRequestListener(app.fetch));
       server.keepAliveTimeout = 65_000;

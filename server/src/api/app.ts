@@ -21,6 +21,7 @@ import { authRoutes } from './auth.ts';
 import { credentialRoutes } from './credentials.ts';
 import type { RunProgress } from '../runtime/progress.ts';
 import type { SandboxRuntime } from '../runtime/sandbox-scope.ts';
+import type { SandboxAdminLimits } from '../sandbox/limits.ts';
 import { docsRoutes } from './docs.ts';
 import { editorRoutes } from './editor.ts';
 import { expressionRoutes } from './expressions.ts';
@@ -48,6 +49,8 @@ export interface ApiDeps {
   editorDir?: string;
   /** The sandbox for expression previews (started on first use in an API-only process). */
   sandbox: () => Promise<SandboxRuntime>;
+  /** The administrator's sandbox limits: a workflow asking for more is refused when saved. */
+  sandboxLimits: SandboxAdminLimits;
 }
 
 export interface SecurityOptions {

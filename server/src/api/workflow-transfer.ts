@@ -44,7 +44,7 @@ export function workflowTransferRoutes(deps: ApiDeps) {
     async (c) => {
       const original = await workflowFor(db, principalOf(c), c.req.valid('param').id, 'read');
       const name = `${original.name.slice(0, 200 - COPY_SUFFIX.length)}${COPY_SUFFIX}`;
-      return createOwnedWorkflow(c, db, audit, name, original.graph, { duplicateOf: original.id });
+      return createOwnedWorkflow(c, deps, audit, name, original.graph, { duplicateOf: original.id });
     },
   );
 
@@ -82,7 +82,7 @@ export function workflowTransferRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const body = c.req.valid('json');
-      return createOwnedWorkflow(c, db, audit, body.name, body.graph, { imported: true });
+      return createOwnedWorkflow(c, deps, audit, body.name, body.graph, { imported: true });
     },
   );
 

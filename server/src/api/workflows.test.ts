@@ -49,6 +49,19 @@ describe('POST /api/workflows', () => {
     expect(fetched.body).toEqual(body);
   });
 
+  it("refuses sandbox settings above the server's maxima, naming the setting and the variable that sets it", async () => {
+    const error = await rejected({ nodes: [manual], edges: [], settings: { codeTimeoutMs: 120_000, memoryMb: 1024 } });
+    expect(error.issues).toEqual([
+      { code: 'above_server_limit', path: 'graph.settings.codeTimeoutMs', message: expect.stringContaining('at most 60000 ms') },
+      { code: 'above_server_limit', path: 'graph.settings.memoryMb', message: expect.stringContaining('JUNCTION_SANDBOX_MEMORY_MAX_MB') },
+    ]);
+    const within = await h.call('POST', '/api/workflows', { name: 'Within', graph: { nodes: [manual], edges: [], settings: { codeTimeoutMs: 60_000, memoryMb: 512 } } });
+    expect(within.status).toBe(201);
+    const raised = await h.call('PUT', `/api/workflows/${within.body.id}`, { graph: { nodes: [manual], edges: [], settings: { expressionTimeoutMs: 6000 } } });
+    expect(raised.status).toBe(400);
+    expect(raised.body.error.path).toBe('graph.settings.expressionTimeoutMs');
+  });
+
   it('rejects an unknown node type at its path', async () => {
     const error = await rejected({ nodes: [manual, { id: 'x', type: 'nope.never', name: 'X' }], edges: [] });
     expect(error).toMatchObject({ code: 'unknown_node_type', path: 'graph.nodes[1].type' });

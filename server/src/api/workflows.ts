@@ -18,6 +18,8 @@ import type { WorkflowRow } from '../db/schema.ts';
 import { workflowFor, workflowScope } from '../auth/access.ts';
 import { principalOf, type Principal } from '../auth/middleware.ts';
 import { checkCredentialReferences } from '../vault/references.ts';
+import type { SandboxAdminLimits } from '../sandbox/limits.ts';
+import type { ValidationIssue } from '@junction/nodes';
 import type { ApiDeps } from './app.ts';
 import { Auditor } from './audit.ts';
 import { ApiError, fromValidationIssues, notFound } from './errors.ts';
@@ -89,10 +91,31 @@ export function itemsFromBody(body: unknown): Item[] {
   return [{ json: { value: body } }];
 }
 
+/** Sandbox settings above what this server's administrator allows (config.ts). */
+function beyondAdminLimits(graph: WorkflowGraph, limits: SandboxAdminLimits): ValidationIssue[] {
+  const maxima = [
+    ['codeTimeoutMs', limits.codeTimeoutMaxMs, 'ms', 'JUNCTION_CODE_TIMEOUT_MAX_MS'],
+    ['expressionTimeoutMs', limits.expressionTimeoutMaxMs, 'ms', 'JUNCTION_EXPRESSION_TIMEOUT_MAX_MS'],
+    ['memoryMb', limits.memoryMaxMb, 'MB', 'JUNCTION_SANDBOX_MEMORY_MAX_MB'],
+  ] as const;
+  return maxima
+    .filter(([setting, max]) => (graph.settings[setting] ?? 0) > max)
+    .map(([setting, max, unit, variable]) => ({
+      code: 'above_server_limit',
+      path: `settings.${setting}`,
+      message: `This server allows at most ${max} ${unit} here (its administrator sets ${variable})`,
+    }));
+}
+
 /** A valid graph whose credential references the saver and the workflow's owner may use (400 naming each problem). */
-export async function checkedGraph(db: Db, graph: unknown, principal: Principal, ownerId: string | null): Promise<WorkflowGraph> {
+export async function checkedGraph(
+  deps: Pick<ApiDeps, 'db' | 'sandboxLimits'>,
+  graph: unknown,
+  principal: Principal,
+  ownerId: string | null,
+): Promise<WorkflowGraph> {
   const parsed = parseGraph(graph);
-  const issues = await checkCredentialReferences(db, parsed, principal.user, ownerId);
+  const issues = [...beyondAdminLimits(parsed, deps.sandboxLimits), ...(await checkCredentialReferences(deps.db, parsed, principal.user, ownerId))];
   if (issues.length > 0) throw fromValidationIssues(issues, 'graph');
   return parsed;
 }
@@ -101,9 +124,16 @@ export async function checkedGraph(db: Db, graph: unknown, principal: Principal,
  * Creates a workflow owned by the caller from a graph they sent or copied (checked, with
  * its credential references), records it in the audit log, and answers 201 with it.
  */
-export async function createOwnedWorkflow(c: Context, db: Db, audit: Auditor, name: string, graph: unknown, details: Record<string, unknown> = {}) {
+export async function createOwnedWorkflow(
+  c: Context,
+  deps: Pick<ApiDeps, 'db' | 'sandboxLimits'>,
+  audit: Auditor,
+  name: string,
+  graph: unknown,
+  details: Record<string, unknown> = {},
+) {
   const principal = principalOf(c);
-  const workflow = await createWorkflow(db, name, await checkedGraph(db, graph, principal, principal.user.id), principal.user.id);
+  const workflow = await createWorkflow(deps.db, name, await checkedGraph(deps, graph, principal, principal.user.id), principal.user.id);
   await audit.record(c, { action: 'workflow.create', resourceType: 'workflow', resourceId: workflow.id, details: { name: workflow.name, ...details } });
   return c.json(present(workflow), 201);
 }
@@ -123,7 +153,7 @@ export function workflowRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const body = c.req.valid('json');
-      return createOwnedWorkflow(c, db, audit, body.name, body.graph);
+      return createOwnedWorkflow(c, deps, audit, body.name, body.graph);
     },
   );
 
@@ -177,7 +207,7 @@ export function workflowRoutes(deps: ApiDeps) {
       const body = c.req.valid('json');
       const principal = principalOf(c);
       const current = await workflowFor(db, principal, id, 'write');
-      const graph = body.graph === undefined ? undefined : await checkedGraph(db, body.graph, principal, current.ownerId);
+      const graph = body.graph === undefined ? undefined : await checkedGraph(deps, body.graph, principal, current.ownerId);
       const registrations = graph ? webhooksOf(graph, webhookParams) : undefined;
       const workflow = await updateWorkflow(db, id, { name: body.name, graph, registrations }).catch(conflict);
       if (!workflow) throw notFound('Workflow', id);

@@ -108,6 +108,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     bodyLimit: options.bodyLimit ?? 10 * 1024 * 1024,
     security,
     sandbox: () => sandboxRuntime(),
+    sandboxLimits: { ...DEFAULT_ADMIN_LIMITS, ...options.sandboxLimits },
     editorDir,
   });
   const ownerPassword = `owner-${randomUUID()}`;
