@@ -47,11 +47,16 @@ export interface AuthOptions {
   sessionIdleMs: number;
 }
 
-/** `METHOD /path` of the route that will answer, or null when none will (404). */
+/**
+ * `METHOD /path` of the route that will answer, or null when none will (404). Catch-alls
+ * (`*`: middleware, and the editor's files and pages, mounted after the API) match every
+ * path, so the answering route is the last match that is not one — never the editor's.
+ */
 export function routeKey(c: Context): string | null {
-  const route = matchedRoutes(c).at(-1);
-  if (!route || route.path === '/*' || route.path === '*') return null;
-  return `${route.method} ${route.path}`;
+  const route = matchedRoutes(c)
+    .filter((r) => r.path !== '/*' && r.path !== '*')
+    .at(-1);
+  return route ? `${route.method} ${route.path}` : null;
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
