@@ -67,6 +67,7 @@ describe.skipIf(!chromium)('the editor in Chromium', { timeout: 90_000 }, () => 
     });
     e2e = await startE2E();
     page = e2e.page;
+    await e2e.signIn();
   }, 120_000);
 
   // A failed step leaves a picture of the screen behind, to see what the person would have seen.
@@ -273,9 +274,9 @@ describe.skipIf(!chromium)('the editor in Chromium', { timeout: 90_000 }, () => 
     expect(exported).toMatchObject({ format: 'junction.workflow', name: WORKFLOW });
     await page.getByTestId('import-file').setInputFiles(file);
     await expect.poll(() => page.getByRole('row', { name: new RegExp(WORKFLOW) }).count()).toBe(2);
-    const list = await (await fetch(`${e2e.url}/api/workflows`)).json();
+    const list = await (await e2e.api('/api/workflows')).json();
     const [a, b] = list.workflows.filter((w: { name: string }) => w.name === WORKFLOW);
-    const graphOf = async (id: string) => (await (await fetch(`${e2e.url}/api/workflows/${id}`)).json()).graph;
+    const graphOf = async (id: string) => (await (await e2e.api(`/api/workflows/${id}`)).json()).graph;
     expect(await graphOf(a.id)).toEqual(await graphOf(b.id));
     await e2e.screenshot('workflows');
   });

@@ -120,6 +120,7 @@ export const en = {
   inspector: {
     title: 'Details',
     none: 'Select a node to see and change its settings.',
+    noneReadOnly: 'Select a node to see its settings.',
     many_one: '{{count}} item selected.',
     many_other: '{{count}} items selected.',
     name: 'Name',
@@ -220,8 +221,8 @@ export const en = {
     json: 'JSON',
     stepData: 'Step data',
     nextAttempt: 'Next attempt at {{time}}',
-    console_one: 'Console ({{count}} line)',
-    console_other: 'Console ({{count}} lines)',
+    console_one: 'Console ({{count}})',
+    console_other: 'Console ({{count}})',
     consoleLabel: 'What the code wrote to the console',
     levels: { debug: 'debug', info: 'info', warn: 'warning', error: 'error' },
   },

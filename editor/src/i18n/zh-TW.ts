@@ -125,6 +125,7 @@ export const zhTW: Messages = {
   inspector: {
     title: '詳細設定',
     none: '選取一個節點，即可檢視與修改設定。',
+    noneReadOnly: '選取一個節點，即可檢視設定。',
     many_one: '已選取 {{count}} 個項目。',
     many_other: '已選取 {{count}} 個項目。',
     name: '名稱',
@@ -224,8 +225,8 @@ export const zhTW: Messages = {
     json: 'JSON',
     stepData: '步驟資料',
     nextAttempt: '下次嘗試時間：{{time}}',
-    console_one: '主控台（{{count}} 行）',
-    console_other: '主控台（{{count}} 行）',
+    console_one: '主控台（{{count}}）',
+    console_other: '主控台（{{count}}）',
     consoleLabel: '程式碼寫到主控台的內容',
     levels: { debug: '除錯', info: '資訊', warn: '警告', error: '錯誤' },
   },

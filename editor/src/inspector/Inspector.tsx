@@ -30,9 +30,9 @@ interface InspectorProps {
 
 export function Inspector({ catalogue, lastRun, workflowId }: InspectorProps) {
   const { t } = useTranslation();
-  const { selected, count } = useEditor((s) => {
+  const { selected, count, readOnly } = useEditor((s) => {
     const chosen = s.nodes.filter((n) => n.selected);
-    return { selected: chosen.length === 1 && isStep(chosen[0]!) ? chosen[0]!.id : null, count: chosen.length };
+    return { selected: chosen.length === 1 && isStep(chosen[0]!) ? chosen[0]!.id : null, count: chosen.length, readOnly: s.readOnly };
   });
   return (
     <aside className="inspector" aria-label={t('inspector.title')}>
@@ -41,7 +41,7 @@ export function Inspector({ catalogue, lastRun, workflowId }: InspectorProps) {
       ) : (
         <div className="inspector-empty">
           <h2 className="panel-title">{t('inspector.title')}</h2>
-          <p className="muted">{count > 1 ? t('inspector.many', { count }) : t('inspector.none')}</p>
+          <p className="muted">{count > 1 ? t('inspector.many', { count }) : readOnly ? t('inspector.noneReadOnly') : t('inspector.none')}</p>
           <WorkflowSettings />
         </div>
       )}

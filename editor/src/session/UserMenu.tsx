@@ -12,7 +12,7 @@ export function UserMenu() {
   const signOut = useSignOut();
   return (
     <DropdownMenu.Root>
-      <DropdownMenu.Trigger className="user-button" aria-label={t('session.menu', { name: me.user.name })} data-testid="user-menu">
+      <DropdownMenu.Trigger className="user-button" title={t('session.menu', { name: me.user.name })} data-testid="user-menu">
         <span className="avatar" aria-hidden>
           {me.user.name.trim().charAt(0).toUpperCase() || '?'}
         </span>

@@ -70,7 +70,8 @@ export function useSignOut(): () => Promise<void> {
       if (!(error instanceof ApiError && error.status === 401)) throw error;
     });
     rememberCsrfToken(null);
-    queryClient.clear();
+    // The person first (the session gate watches that query), then everything they could see.
     queryClient.setQueryData(keys.me, null);
+    queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'me' });
   };
 }
