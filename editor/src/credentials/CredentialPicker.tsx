@@ -27,6 +27,8 @@ export function CredentialPicker(props: FieldProps & { types: readonly string[] 
   const value = typeof props.value === 'string' ? props.value : '';
   const usable = (credentials.data ?? []).filter((credential) => props.types.includes(credential.type));
   const known = usable.some((credential) => credential.id === value);
+  // Chosen before, but not of a type this slot takes now (a webhook's auth changed kind).
+  const misfit = (credentials.data ?? []).find((credential) => credential.id === value && !props.types.includes(credential.type));
   const typeNames = props.types.map((type) => {
     const info = types.data?.byType.get(type);
     return info ? text.typeLabel(info) : type;
@@ -38,7 +40,9 @@ export function CredentialPicker(props: FieldProps & { types: readonly string[] 
         <div className="row nowrap">
           <select id={id} className="input grow" value={value} disabled={form.readOnly} data-testid={`credential-${props.name}`} onChange={(e) => props.onChange(e.target.value || undefined)}>
             <option value="">{props.required ? t('form.choose') : t('credentials.none')}</option>
-            {value && !known ? <option value={value}>{credentials.isPending ? t('common.loading') : t('credentials.unavailable')}</option> : null}
+            {value && !known ? (
+              <option value={value}>{credentials.isPending ? t('common.loading') : misfit ? t('credentials.misfit', { name: misfit.name }) : t('credentials.unavailable')}</option>
+            ) : null}
             {usable.map((credential) => (
               <option key={credential.id} value={credential.id}>
                 {credential.name}

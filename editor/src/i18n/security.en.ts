@@ -187,6 +187,7 @@ export const securityEn = {
     new: 'New…',
     none: 'None',
     unavailable: 'A credential you cannot see',
+    misfit: '{{name}} (not of this kind)',
     chosenHidden: 'A credential is chosen (you may not see credentials).',
     takes: 'Takes: {{types}}',
     noneOfTypes: 'No credential of this kind is shared with you yet. Ask an admin.',

@@ -190,6 +190,7 @@ export const securityZhTW: Messages<typeof securityEn> = {
     new: '新增…',
     none: '不使用',
     unavailable: '您無法查看的憑證',
+    misfit: '{{name}}（類型不符）',
     chosenHidden: '已選擇一個憑證（您沒有查看憑證的權限）。',
     takes: '可用類型：{{types}}',
     noneOfTypes: '還沒有共用給您的這類憑證。請洽管理員。',
