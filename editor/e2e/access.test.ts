@@ -252,6 +252,24 @@ describe.skipIf(!chromium)('accounts and roles in Chromium', { timeout: 90_000 }
     await e2e.screenshot('account');
   });
 
+  it('keeps saving when the session was renewed in another tab (a new CSRF token)', async () => {
+    await page.goto(`${e2e.url}/workflows/${workflowId}`);
+    const other = await e2e.context.newPage();
+    await other.goto(`${e2e.url}/api/health`);
+    // A sign-in there replaces this browser's session (and its CSRF token) for every tab.
+    const status = await other.evaluate(
+      async (account) => (await fetch('/api/auth/sign-in', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(account) })).status,
+      { email: OWNER.email, password: OWNER.password },
+    );
+    expect(status).toBe(200);
+    await other.close();
+    await page.getByTestId('node-Tag for restock').click();
+    await page.getByTestId('inspector').getByLabel('Name', { exact: true }).fill('Tag it');
+    await page.getByTestId('save').click();
+    await expect.poll(toastText).toContainEqual(expect.stringContaining('Saved as version'));
+    expect(await page.getByRole('dialog', { name: 'Please sign in again' }).count()).toBe(0);
+  });
+
   it('locks an account after too many wrong passwords, and says for how long', async () => {
     const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
     const p = await context.newPage();

@@ -22,6 +22,8 @@ beforeAll(async () => {
     if (req.url === '/api/proxy') return send(502, '<html>Bad gateway</html>', 'text/html');
     if (req.url === '/api/private') return send(401, JSON.stringify({ error: { code: 'unauthorized', message: 'Sign in first' } }));
     if (req.url === '/api/nothing') return send(204, '');
+    if (req.url === '/api/guarded')
+      return req.headers['x-csrf-token'] === 'fresh' ? send(200, '{"saved":true}') : send(403, JSON.stringify({ error: { code: 'csrf_failed', message: 'A change made with a session cookie must carry the CSRF token' } }));
     if (req.url === '/api/locked') {
       res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '840' });
       return res.end(JSON.stringify({ error: { code: 'sign_in_locked', message: 'Too many failed sign-ins' } }));
@@ -38,7 +40,7 @@ afterAll(async () => {
 });
 
 afterEach(() => {
-  configureApi({ headers: () => ({}), onUnauthorized: () => undefined });
+  configureApi({ headers: () => ({}), onUnauthorized: () => undefined, refreshCsrf: async () => false });
 });
 
 describe('the API client', () => {
@@ -88,6 +90,26 @@ describe('the API client', () => {
     expect(fieldError(invalid, 'email')).toBe('Not an e-mail address');
     expect(fieldError(invalid, 'name')).toBeUndefined();
     expect(fieldError(new Error('not from the server'), 'email')).toBeUndefined();
+  });
+
+  it('sends a write refused for its CSRF token once more, with the token the session has now', async () => {
+    let token = 'stale';
+    let refreshed = 0;
+    configureApi({
+      headers: () => ({ 'x-csrf-token': token }),
+      refreshCsrf: async () => {
+        refreshed++;
+        token = 'fresh';
+        return true;
+      },
+    });
+    expect(await request('PUT', '/api/guarded', { body: {} })).toEqual({ saved: true });
+    expect(refreshed).toBe(1);
+    // Once only: a token that is still refused is an error to show.
+    token = 'stale';
+    configureApi({ refreshCsrf: async () => (refreshed++, true) });
+    await expect(request('PUT', '/api/guarded', { body: {} })).rejects.toMatchObject({ status: 403, code: 'csrf_failed' });
+    expect(refreshed).toBe(2);
   });
 
   it('leaves empty query values out', () => {

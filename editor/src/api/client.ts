@@ -47,9 +47,15 @@ export interface ApiHooks {
   headers(): Record<string, string>;
   /** Called when the server answers 401 (signed out): show the sign-in screen. */
   onUnauthorized(error: ApiError): void;
+  /**
+   * Called when a write was refused for its CSRF token (403 csrf_failed: the session was
+   * renewed, e.g. by a sign-in in another tab): fetch the current token; true to send the
+   * write once more with it.
+   */
+  refreshCsrf(): Promise<boolean>;
 }
 
-const hooks: ApiHooks = { headers: () => ({}), onUnauthorized: () => undefined };
+const hooks: ApiHooks = { headers: () => ({}), onUnauthorized: () => undefined, refreshCsrf: async () => false };
 
 export function configureApi(next: Partial<ApiHooks>): void {
   Object.assign(hooks, next);
@@ -89,7 +95,7 @@ export interface RequestOptions {
 }
 
 /** Calls the API; resolves with the parsed JSON answer (undefined for 204), or rejects with an ApiError. */
-export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+export async function request<T>(method: string, path: string, options: RequestOptions = {}, retried = false): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...hooks.headers() };
   let body: string | undefined;
   if (options.body !== undefined) {
@@ -106,6 +112,7 @@ export async function request<T>(method: string, path: string, options: RequestO
   if (!response.ok) {
     const error = await errorFrom(response);
     if (response.status === 401) hooks.onUnauthorized(error);
+    if (error.code === 'csrf_failed' && !retried && (await hooks.refreshCsrf())) return request<T>(method, path, options, true);
     throw error;
   }
   if (response.status === 204) return undefined as T;

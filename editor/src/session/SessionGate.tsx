@@ -25,6 +25,8 @@ configureApi({
     return token ? { 'x-csrf-token': token } : {};
   },
   onUnauthorized: () => useSessionExpired.setState({ expired: true }),
+  // The session was renewed elsewhere (a sign-in in another tab): its new token, then the write again.
+  refreshCsrf: async () => (await whoAmI().catch(() => null)) !== null,
 });
 
 export function SessionGate({ children }: { children: ReactNode }) {
