@@ -37,11 +37,15 @@ export default function ApiKeysPage() {
     onError: (error) => notifyError(error, t('apiKeys.revokeFailed')),
   });
 
-  const everything = new Set(me.capabilities);
-  const scopesOf = (key: ApiKey) =>
-    key.userId === me.user.id && key.scopes.length === everything.size && key.scopes.every((s) => everything.has(s))
-      ? t('apiKeys.allScopes')
-      : key.scopes.map((s) => t(`capabilities.${s}`, { defaultValue: s })).join(', ');
+  // A key's rights said briefly: all of yours, all but a few, or the few it has.
+  const label = (capability: string) => t(`capabilities.${capability}`, { defaultValue: capability });
+  const scopesOf = (key: ApiKey) => {
+    if (key.userId !== me.user.id) return key.scopes.map(label).join(', ');
+    const missing = me.capabilities.filter((c) => !key.scopes.includes(c));
+    if (missing.length === 0) return t('apiKeys.allScopes');
+    if (missing.length < key.scopes.length) return t('apiKeys.allScopesBut', { missing: missing.map(label).join(', ') });
+    return key.scopes.map(label).join(', ');
+  };
 
   return (
     <div className="page">

@@ -75,6 +75,7 @@ export const securityEn = {
     scopesHelp: 'Give a key only what it needs. These are the rights your role has.',
     noScopes: 'Choose at least one thing the key may do.',
     allScopes: 'Everything you may do',
+    allScopesBut: 'Everything you may do, except: {{missing}}',
     expires: 'Expires',
     never: 'Never',
     afterDays_one: 'After {{count}} day',

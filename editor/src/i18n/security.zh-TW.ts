@@ -78,6 +78,7 @@ export const securityZhTW: Messages<typeof securityEn> = {
     scopesHelp: '只給金鑰需要的權限。以下是您的角色擁有的權限。',
     noScopes: '請至少選擇一項金鑰可以做的事。',
     allScopes: '您可以做的所有事',
+    allScopesBut: '您可以做的所有事，除了：{{missing}}',
     expires: '到期',
     never: '永不到期',
     afterDays_one: '{{count}} 天後',
