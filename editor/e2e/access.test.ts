@@ -8,7 +8,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { accessibilityViolations } from './accessibility.ts';
-import { CHROMIUM_ARGS, startE2E, type Account, type E2E } from './harness.ts';
+import { startE2E, type Account, type E2E } from './harness.ts';
 
 const chromium = inject('chromium');
 
@@ -49,9 +49,7 @@ describe.skipIf(!chromium)('accounts and roles in Chromium', { timeout: 90_000 }
     page = e2e.page;
   }, 120_000);
 
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') await e2e?.screenshot(`failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
+  afterEach(async ({ task }) => e2e?.screenshotIfFailed(task));
 
   afterAll(async () => {
     await e2e?.close();

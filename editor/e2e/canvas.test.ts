@@ -37,9 +37,7 @@ describe.skipIf(!chromium)('the canvas in Chromium', { timeout: 90_000 }, () => 
     await e2e.signIn();
   }, 120_000);
 
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') await e2e?.screenshot(`failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
+  afterEach(async ({ task }) => e2e?.screenshotIfFailed(task));
 
   afterAll(async () => {
     for (const response of held) response.end('{}');

@@ -4,9 +4,9 @@
  * and its console output is in the step's view; previews of `$node("…")`, `$vars` and
  * `$now` are computed on the server with the last run's data and the workflow's time zone.
  */
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startE2E, type E2E } from './harness.ts';
+import { startE2E, typeInCode, type E2E } from './harness.ts';
 
 const chromium = inject('chromium');
 
@@ -18,13 +18,6 @@ const node = (name: string) => page.getByTestId(`node-${name}`);
 const inspector = () => page.getByTestId('inspector');
 const toastText = () => page.locator('[data-sonner-toast]').allInnerTexts();
 
-/** Replaces the text of a CodeMirror editor by typing, as a person would. */
-async function typeInCode(editor: Locator, text: string) {
-  await editor.click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(text);
-}
 
 async function runNow() {
   await page.getByTestId('run-workflow').click();
@@ -54,9 +47,7 @@ describe.skipIf(!chromium)('code and expressions in Chromium', { timeout: 90_000
     await e2e.signIn();
   }, 120_000);
 
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') await e2e?.screenshot(`failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
+  afterEach(async ({ task }) => e2e?.screenshotIfFailed(task));
 
   afterAll(async () => {
     await e2e?.close();

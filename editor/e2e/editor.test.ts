@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { listen, type LocalServer } from '../../server/src/testing/http.ts';
-import { startE2E, type E2E } from './harness.ts';
+import { startE2E, typeInCode, type E2E } from './harness.ts';
 
 const chromium = inject('chromium');
 const WORKFLOW = 'Big orders to ERP';
@@ -41,13 +41,6 @@ async function connect(from: Locator, to: Locator) {
   await page.mouse.up();
 }
 
-/** Replaces the text of a CodeMirror editor (expression, JSON) by typing, as a person would. */
-async function typeInCode(editor: Locator, text: string) {
-  await editor.click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(text);
-}
 
 async function save() {
   await page.getByTestId('save').click();
@@ -70,10 +63,7 @@ describe.skipIf(!chromium)('the editor in Chromium', { timeout: 90_000 }, () => 
     await e2e.signIn();
   }, 120_000);
 
-  // A failed step leaves a picture of the screen behind, to see what the person would have seen.
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') await e2e?.screenshot(`failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
+  afterEach(async ({ task }) => e2e?.screenshotIfFailed(task));
 
   afterAll(async () => {
     await e2e?.close();

@@ -10,7 +10,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { loadConfig } from '../../server/src/config.ts';
 import { createTestDatabase, type TestDatabase } from '../../server/src/db/testing/database.ts';
@@ -43,6 +43,8 @@ export interface E2E {
   signIn(account?: Account, on?: Page): Promise<void>;
   /** Saves a screenshot of the page (or of another person's) as .test-artifacts/<name>.png. */
   screenshot(name: string, of?: Page): Promise<void>;
+  /** For afterEach: a failed test leaves a picture of the screen behind, to see what the person would have seen. */
+  screenshotIfFailed(task: { name: string; result?: { state?: string } }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,9 @@ export async function startE2E(options: { viewport?: { width: number; height: nu
   page.on('pageerror', (error) => errors.push(error.message));
   await mkdir(ARTIFACTS, { recursive: true });
   const url = junction.url!;
+  const screenshot = async (name: string, of: Page = page) => {
+    await of.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+  };
   return {
     url,
     database,
@@ -85,8 +90,9 @@ export async function startE2E(options: { viewport?: { width: number; height: nu
       await form.getByRole('button', { name: 'Sign in' }).click();
       await on.getByTestId('user-menu').waitFor();
     },
-    async screenshot(name, of = page) {
-      await of.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+    screenshot,
+    async screenshotIfFailed(task) {
+      if (task.result?.state === 'fail') await screenshot(`failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
     },
     async close() {
       await browser.close();
@@ -95,4 +101,12 @@ export async function startE2E(options: { viewport?: { width: number; height: nu
       if (errors.length > 0) throw new Error(`The page had uncaught errors: ${errors.join('; ')}`);
     },
   };
+}
+
+/** Replaces the text of a CodeMirror editor (expression, JSON, code) by typing, as a person would. */
+export async function typeInCode(editor: Locator, text: string): Promise<void> {
+  await editor.click();
+  await editor.page().keyboard.press('Control+A');
+  await editor.page().keyboard.press('Delete');
+  await editor.page().keyboard.insertText(text);
 }

@@ -56,9 +56,7 @@ describe.skipIf(!chromium)('credentials, API keys and the audit log in Chromium'
     await e2e.signIn();
   }, 120_000);
 
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') await e2e?.screenshot(`failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
+  afterEach(async ({ task }) => e2e?.screenshotIfFailed(task));
 
   afterAll(async () => {
     await e2e?.close();
