@@ -251,7 +251,10 @@ describe.skipIf(!chromium)('accounts and roles in Chromium', { timeout: 90_000 }
   });
 
   it('keeps saving when the session was renewed in another tab (a new CSRF token)', async () => {
-    await page.goto(`${e2e.url}/workflows/${workflowId}`);
+    // On a screen that asks the server nothing more (no request may race the sign-in below with the old cookie).
+    await page.getByTestId('user-menu').click();
+    await page.getByRole('menuitem', { name: 'My account' }).click();
+    await page.getByRole('heading', { name: 'Change password' }).waitFor();
     const other = await e2e.context.newPage();
     await other.goto(`${e2e.url}/api/health`);
     // A sign-in there replaces this browser's session (and its CSRF token) for every tab.
@@ -261,6 +264,8 @@ describe.skipIf(!chromium)('accounts and roles in Chromium', { timeout: 90_000 }
     );
     expect(status).toBe(200);
     await other.close();
+    await page.getByRole('navigation').getByRole('link', { name: 'Workflows' }).click();
+    await page.getByRole('link', { name: 'Restock tea' }).click();
     await page.getByTestId('node-Tag for restock').click();
     await page.getByTestId('inspector').getByLabel('Name', { exact: true }).fill('Tag it');
     await page.getByTestId('save').click();
