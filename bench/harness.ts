@@ -176,6 +176,8 @@ export interface StartOptions {
 
 /** The owner's API key of every Junction the bench starts (bootstrapped from the environment). */
 export const BENCH_API_KEY = `jct_bench_${randomBytes(24).toString('base64url')}`;
+/** The owner of every Junction the bench starts, for a browser that signs in (B6). */
+export const BENCH_OWNER = { email: 'bench@junction.test', password: randomBytes(18).toString('base64url') };
 
 export async function startJunction(options: StartOptions): Promise<JunctionChild> {
   const port = await freePort();
@@ -188,8 +190,8 @@ export async function startJunction(options: StartOptions): Promise<JunctionChil
       env: {
         ...process.env,
         JUNCTION_LOG_LEVEL: 'warn',
-        JUNCTION_OWNER_EMAIL: 'bench@junction.test',
-        JUNCTION_OWNER_PASSWORD: randomBytes(18).toString('base64url'),
+        JUNCTION_OWNER_EMAIL: BENCH_OWNER.email,
+        JUNCTION_OWNER_PASSWORD: BENCH_OWNER.password,
         JUNCTION_BOOTSTRAP_API_KEY: BENCH_API_KEY,
         JUNCTION_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
         ...options.env,

@@ -17,11 +17,11 @@ let slow: LocalServer;
 const held: ServerResponse[] = [];
 
 async function createWorkflow(name: string, graph: unknown = { nodes: [], edges: [] }): Promise<string> {
-  const response = await fetch(`${e2e.url}/api/workflows`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, graph }) });
+  const response = await e2e.api('/api/workflows', { method: 'POST', body: { name, graph } });
   return ((await response.json()) as { id: string }).id;
 }
 
-const graphOf = async (id: string) => ((await (await fetch(`${e2e.url}/api/workflows/${id}`)).json()) as { graph: any }).graph;
+const graphOf = async (id: string) => ((await (await e2e.api(`/api/workflows/${id}`)).json()) as { graph: any }).graph;
 const steps = (p: Page = page) => p.locator('.react-flow__node-step');
 const edges = (p: Page = page) => p.locator('.react-flow__edge');
 /** A click on empty canvas (below the canvas tools, away from the minimap and zoom buttons). */
@@ -34,11 +34,10 @@ describe.skipIf(!chromium)('the canvas in Chromium', { timeout: 90_000 }, () => 
     e2e = await startE2E();
     page = e2e.page;
     await e2e.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await e2e.signIn();
   }, 120_000);
 
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') await e2e?.screenshot(`failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
+  afterEach(async ({ task }) => e2e?.screenshotIfFailed(task));
 
   afterAll(async () => {
     for (const response of held) response.end('{}');
@@ -133,7 +132,7 @@ describe.skipIf(!chromium)('the canvas in Chromium', { timeout: 90_000 }, () => 
 
   it('loads more run history as you scroll, page by page', async () => {
     const id = await createWorkflow('Many runs', { nodes: [{ id: 't', type: 'trigger.manual', name: 'Start' }], edges: [] });
-    for (let i = 0; i < 35; i++) await fetch(`${e2e.url}/api/workflows/${id}/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ n: i }) });
+    for (let i = 0; i < 35; i++) await e2e.api(`/api/workflows/${id}/run`, { method: 'POST', body: { n: i } });
     await page.goto(`${e2e.url}/runs?workflowId=${id}`);
     const rows = page.getByTestId('run-row');
     await expect.poll(() => rows.count()).toBe(30);
@@ -225,7 +224,7 @@ describe.skipIf(!chromium)('the canvas in Chromium', { timeout: 90_000 }, () => 
       }],
       ['run history', () => page.goto(`${e2e.url}/runs`)],
       ['run detail', async () => {
-        const run = (await (await fetch(`${e2e.url}/api/workflows/${id}/run`, { method: 'POST' })).json()) as { runId: string };
+        const run = (await (await e2e.api(`/api/workflows/${id}/run`, { method: 'POST' })).json()) as { runId: string };
         await page.goto(`${e2e.url}/runs/${run.runId}`);
         await expect.poll(() => page.getByTestId('run-banner').getAttribute('data-status'), { timeout: 20_000 }).toBe('failed');
         await page.getByTestId('node-Post to ERP').click();

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { listen, type LocalServer } from '../../server/src/testing/http.ts';
-import { startE2E, type E2E } from './harness.ts';
+import { startE2E, typeInCode, type E2E } from './harness.ts';
 
 const chromium = inject('chromium');
 const WORKFLOW = 'Big orders to ERP';
@@ -41,13 +41,6 @@ async function connect(from: Locator, to: Locator) {
   await page.mouse.up();
 }
 
-/** Replaces the text of a CodeMirror editor (expression, JSON) by typing, as a person would. */
-async function typeInCode(editor: Locator, text: string) {
-  await editor.click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(text);
-}
 
 async function save() {
   await page.getByTestId('save').click();
@@ -67,12 +60,10 @@ describe.skipIf(!chromium)('the editor in Chromium', { timeout: 90_000 }, () => 
     });
     e2e = await startE2E();
     page = e2e.page;
+    await e2e.signIn();
   }, 120_000);
 
-  // A failed step leaves a picture of the screen behind, to see what the person would have seen.
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') await e2e?.screenshot(`failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
+  afterEach(async ({ task }) => e2e?.screenshotIfFailed(task));
 
   afterAll(async () => {
     await e2e?.close();
@@ -273,9 +264,9 @@ describe.skipIf(!chromium)('the editor in Chromium', { timeout: 90_000 }, () => 
     expect(exported).toMatchObject({ format: 'junction.workflow', name: WORKFLOW });
     await page.getByTestId('import-file').setInputFiles(file);
     await expect.poll(() => page.getByRole('row', { name: new RegExp(WORKFLOW) }).count()).toBe(2);
-    const list = await (await fetch(`${e2e.url}/api/workflows`)).json();
+    const list = await (await e2e.api('/api/workflows')).json();
     const [a, b] = list.workflows.filter((w: { name: string }) => w.name === WORKFLOW);
-    const graphOf = async (id: string) => (await (await fetch(`${e2e.url}/api/workflows/${id}`)).json()).graph;
+    const graphOf = async (id: string) => (await (await e2e.api(`/api/workflows/${id}`)).json()).graph;
     expect(await graphOf(a.id)).toEqual(await graphOf(b.id));
     await e2e.screenshot('workflows');
   });

@@ -1,11 +1,16 @@
 /**
  * End-to-end harness: a real Junction (API + worker, `startJunction`) on the test file's
  * own database, serving the built editor, and a headless Chromium driving it.
+ *
+ * The owner account and an API key come from the environment variables a deployment
+ * would use (JUNCTION_OWNER_EMAIL/PASSWORD, JUNCTION_BOOTSTRAP_API_KEY): the browser signs
+ * in through the real sign-in screen (`signIn`), and the test itself calls the API with
+ * the key (`api`) to set things up and to check what the server holds.
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { loadConfig } from '../../server/src/config.ts';
 import { createTestDatabase, type TestDatabase } from '../../server/src/db/testing/database.ts';
@@ -16,6 +21,15 @@ export const ARTIFACTS = join(root, '.test-artifacts');
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
+export interface Account {
+  email: string;
+  password: string;
+}
+
+/** The owner every end-to-end Junction starts with (unless asked to start with nobody). */
+export const OWNER: Account & { name: string } = { email: 'owner@e2e.test', password: 'the e2e owner passphrase', name: 'owner' };
+const API_KEY = 'e2e-bootstrap-key-0123456789abcdef0123456789';
+
 export interface E2E {
   url: string;
   database: TestDatabase;
@@ -23,19 +37,27 @@ export interface E2E {
   browser: Browser;
   context: BrowserContext;
   page: Page;
-  /** Saves a screenshot of the page as .test-artifacts/<name>.png. */
-  screenshot(name: string): Promise<void>;
+  /** Calls the API as the owner, with the bootstrap API key (JSON bodies given as objects). */
+  api(path: string, init?: { method?: string; body?: unknown }): Promise<Response>;
+  /** Signs in through the sign-in screen (the owner by default), and waits for the signed-in header. */
+  signIn(account?: Account, on?: Page): Promise<void>;
+  /** Saves a screenshot of the page (or of another person's) as .test-artifacts/<name>.png. */
+  screenshot(name: string, of?: Page): Promise<void>;
+  /** For afterEach: a failed test leaves a picture of the screen behind, to see what the person would have seen. */
+  screenshotIfFailed(task: { name: string; result?: { state?: string } }): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startE2E(options: { viewport?: { width: number; height: number } } = {}): Promise<E2E> {
+export async function startE2E(options: { viewport?: { width: number; height: number }; owner?: boolean } = {}): Promise<E2E> {
   const database = await createTestDatabase({ max: 4 });
+  const withOwner = options.owner ?? true;
   const config = loadConfig({
     DATABASE_URL: database.url,
     PORT: '0',
     JUNCTION_WORKER_CONCURRENCY: '4',
     JUNCTION_LOG_LEVEL: 'warn',
     JUNCTION_EDITOR_DIR: join(root, 'editor', 'dist'),
+    ...(withOwner ? { JUNCTION_OWNER_EMAIL: OWNER.email, JUNCTION_OWNER_PASSWORD: OWNER.password, JUNCTION_BOOTSTRAP_API_KEY: API_KEY } : {}),
   });
   const junction = await startJunction(config, 'all');
   const browser = await chromium.launch({ executablePath: inject('chromium'), headless: true, args: CHROMIUM_ARGS });
@@ -44,15 +66,33 @@ export async function startE2E(options: { viewport?: { width: number; height: nu
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await mkdir(ARTIFACTS, { recursive: true });
+  const url = junction.url!;
+  const screenshot = async (name: string, of: Page = page) => {
+    await of.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+  };
   return {
-    url: junction.url!,
+    url,
     database,
     junction,
     browser,
     context,
     page,
-    async screenshot(name) {
-      await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+    api(path, init = {}) {
+      const headers: Record<string, string> = { authorization: `Bearer ${API_KEY}` };
+      if (init.body !== undefined) headers['content-type'] = 'application/json';
+      return fetch(`${url}${path}`, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+    },
+    async signIn(account = OWNER, on = page) {
+      if (!on.url().startsWith(url)) await on.goto(`${url}/workflows`);
+      const form = on.locator('form[aria-labelledby="sign-in-title"]');
+      await form.getByLabel(/^E-mail/).fill(account.email);
+      await form.getByLabel(/^Password/).fill(account.password);
+      await form.getByRole('button', { name: 'Sign in' }).click();
+      await on.getByTestId('user-menu').waitFor();
+    },
+    screenshot,
+    async screenshotIfFailed(task) {
+      if (task.result?.state === 'fail') await screenshot(`failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
     },
     async close() {
       await browser.close();
@@ -61,4 +101,12 @@ export async function startE2E(options: { viewport?: { width: number; height: nu
       if (errors.length > 0) throw new Error(`The page had uncaught errors: ${errors.join('; ')}`);
     },
   };
+}
+
+/** Replaces the text of a CodeMirror editor (expression, JSON, code) by typing, as a person would. */
+export async function typeInCode(editor: Locator, text: string): Promise<void> {
+  await editor.click();
+  await editor.page().keyboard.press('Control+A');
+  await editor.page().keyboard.press('Delete');
+  await editor.page().keyboard.insertText(text);
 }

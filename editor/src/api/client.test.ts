@@ -2,7 +2,7 @@
 // client's relative /api URLs reach it as they reach Junction in a browser.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listen, type LocalServer } from '../../../server/src/testing/http.ts';
-import { ApiError, configureApi, request, withQuery } from './client.ts';
+import { ApiError, configureApi, fieldError, request, withQuery } from './client.ts';
 
 let server: LocalServer;
 const seen: { method: string; url: string; headers: Record<string, string | string[] | undefined>; body: string }[] = [];
@@ -22,6 +22,14 @@ beforeAll(async () => {
     if (req.url === '/api/proxy') return send(502, '<html>Bad gateway</html>', 'text/html');
     if (req.url === '/api/private') return send(401, JSON.stringify({ error: { code: 'unauthorized', message: 'Sign in first' } }));
     if (req.url === '/api/nothing') return send(204, '');
+    if (req.url === '/api/guarded')
+      return req.headers['x-csrf-token'] === 'fresh' ? send(200, '{"saved":true}') : send(403, JSON.stringify({ error: { code: 'csrf_failed', message: 'A change made with a session cookie must carry the CSRF token' } }));
+    if (req.url === '/api/locked') {
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '840' });
+      return res.end(JSON.stringify({ error: { code: 'sign_in_locked', message: 'Too many failed sign-ins' } }));
+    }
+    if (req.url === '/api/setup')
+      return send(400, JSON.stringify({ error: { code: 'invalid_request', message: 'The request body is not valid: password: Too short', path: 'password', issues: [{ code: 'invalid_request', message: 'password: Too short', path: 'password' }, { code: 'invalid_request', message: 'email: Not an e-mail address', path: 'email' }] } }));
     return send(404, JSON.stringify({ error: { code: 'not_found', message: 'Nothing here' } }));
   });
   (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${server.url}/workflows`);
@@ -32,7 +40,7 @@ afterAll(async () => {
 });
 
 afterEach(() => {
-  configureApi({ headers: () => ({}), onUnauthorized: () => undefined });
+  configureApi({ headers: () => ({}), onUnauthorized: () => undefined, refreshCsrf: async () => false });
 });
 
 describe('the API client', () => {
@@ -72,6 +80,36 @@ describe('the API client', () => {
     configureApi({ onUnauthorized });
     await expect(request('GET', '/api/private')).rejects.toThrow('Sign in first');
     expect(onUnauthorized).toHaveBeenCalledOnce();
+  });
+
+  it('keeps a 429’s Retry-After, and says which field a problem is about', async () => {
+    const locked = (await request('POST', '/api/locked').catch((e: unknown) => e)) as ApiError;
+    expect(locked).toMatchObject({ status: 429, code: 'sign_in_locked', retryAfter: 840 });
+    const invalid = (await request('POST', '/api/setup').catch((e: unknown) => e)) as ApiError;
+    expect(invalid.forField('password')).toBe('Too short');
+    expect(fieldError(invalid, 'email')).toBe('Not an e-mail address');
+    expect(fieldError(invalid, 'name')).toBeUndefined();
+    expect(fieldError(new Error('not from the server'), 'email')).toBeUndefined();
+  });
+
+  it('sends a write refused for its CSRF token once more, with the token the session has now', async () => {
+    let token = 'stale';
+    let refreshed = 0;
+    configureApi({
+      headers: () => ({ 'x-csrf-token': token }),
+      refreshCsrf: async () => {
+        refreshed++;
+        token = 'fresh';
+        return true;
+      },
+    });
+    expect(await request('PUT', '/api/guarded', { body: {} })).toEqual({ saved: true });
+    expect(refreshed).toBe(1);
+    // Once only: a token that is still refused is an error to show.
+    token = 'stale';
+    configureApi({ refreshCsrf: async () => (refreshed++, true) });
+    await expect(request('PUT', '/api/guarded', { body: {} })).rejects.toMatchObject({ status: 403, code: 'csrf_failed' });
+    expect(refreshed).toBe(2);
   });
 
   it('leaves empty query values out', () => {

@@ -1,7 +1,8 @@
 /**
- * The one door to Junction's HTTP API. Every request goes through `request()`, so adding
- * a session cookie, a CSRF header or a sign-in screen later is a change here: set
- * `configureApi({ headers, onUnauthorized })` once at start-up.
+ * The one door to Junction's HTTP API. Every request goes through `request()`; the
+ * session plugs in once at start-up (`session/SessionGate.tsx`): `configureApi({ headers,
+ * onUnauthorized })` adds the session's CSRF header to every request and shows the
+ * sign-in screen when the server answers 401.
  */
 
 export interface ApiIssue {
@@ -17,24 +18,44 @@ export class ApiError extends Error {
   readonly code: string;
   readonly path: string | undefined;
   readonly issues: ApiIssue[];
+  /** Seconds to wait before trying again (a 429's Retry-After), when the server said. */
+  readonly retryAfter: number | undefined;
 
-  constructor(status: number, code: string, message: string, extra: { path?: string; issues?: ApiIssue[]; cause?: unknown } = {}) {
+  constructor(status: number, code: string, message: string, extra: { path?: string; issues?: ApiIssue[]; retryAfter?: number; cause?: unknown } = {}) {
     super(message, { cause: extra.cause });
     this.status = status;
     this.code = code;
     this.path = extra.path;
     this.issues = extra.issues ?? [];
+    this.retryAfter = extra.retryAfter;
+  }
+
+  /** What the server said about one field of the request (`password`, `data.host`), if it named that field. */
+  forField(path: string): string | undefined {
+    const message = this.issues.find((issue) => issue.path === path)?.message ?? (this.path === path ? this.message : undefined);
+    return message?.startsWith(`${path}: `) ? message.slice(path.length + 2) : message;
   }
 }
 
+/** The server's sentence about `path` when `error` is an API error that names it. */
+export function fieldError(error: unknown, path: string): string | undefined {
+  return error instanceof ApiError ? error.forField(path) : undefined;
+}
+
 export interface ApiHooks {
-  /** Extra headers for every request (a CSRF token, once there are sessions). */
+  /** Extra headers for every request (the session's CSRF token). */
   headers(): Record<string, string>;
   /** Called when the server answers 401 (signed out): show the sign-in screen. */
   onUnauthorized(error: ApiError): void;
+  /**
+   * Called when a write was refused for its CSRF token (403 csrf_failed: the session was
+   * renewed, e.g. by a sign-in in another tab): fetch the current token; true to send the
+   * write once more with it.
+   */
+  refreshCsrf(): Promise<boolean>;
 }
 
-const hooks: ApiHooks = { headers: () => ({}), onUnauthorized: () => undefined };
+const hooks: ApiHooks = { headers: () => ({}), onUnauthorized: () => undefined, refreshCsrf: async () => false };
 
 export function configureApi(next: Partial<ApiHooks>): void {
   Object.assign(hooks, next);
@@ -52,10 +73,12 @@ export function withQuery(path: string, query?: Query): string {
 
 async function errorFrom(response: Response): Promise<ApiError> {
   const text = await response.text().catch(() => '');
+  const wait = Number(response.headers.get('retry-after'));
+  const retryAfter = Number.isFinite(wait) && wait > 0 ? wait : undefined;
   try {
     const body = JSON.parse(text) as { error?: { code?: string; message?: string; path?: string; issues?: ApiIssue[] } };
     if (body.error?.message) {
-      return new ApiError(response.status, body.error.code ?? 'error', body.error.message, { path: body.error.path, issues: body.error.issues });
+      return new ApiError(response.status, body.error.code ?? 'error', body.error.message, { path: body.error.path, issues: body.error.issues, retryAfter });
     }
   } catch {
     // Not our JSON shape (a proxy's HTML page): fall through to the status line.
@@ -72,7 +95,7 @@ export interface RequestOptions {
 }
 
 /** Calls the API; resolves with the parsed JSON answer (undefined for 204), or rejects with an ApiError. */
-export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+export async function request<T>(method: string, path: string, options: RequestOptions = {}, retried = false): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...hooks.headers() };
   let body: string | undefined;
   if (options.body !== undefined) {
@@ -89,6 +112,7 @@ export async function request<T>(method: string, path: string, options: RequestO
   if (!response.ok) {
     const error = await errorFrom(response);
     if (response.status === 401) hooks.onUnauthorized(error);
+    if (error.code === 'csrf_failed' && !retried && (await hooks.refreshCsrf())) return request<T>(method, path, options, true);
     throw error;
   }
   if (response.status === 204) return undefined as T;

@@ -39,7 +39,8 @@ export const api = {
   retryRun: (id: string, version: 'original' | 'latest') =>
     request<{ runId: string }>('POST', `/api/runs/${id}/retry`, { query: { version, watch: true } }),
 
-  previewExpression: (body: { expression: string; items: Item[]; itemIndex?: number }, signal?: AbortSignal) =>
+  /** What an expression gives for an item, with other steps' output by node name and the workflow's settings. */
+  previewExpression: (body: { expression: string; items: Item[]; itemIndex?: number; workflowId?: string; nodes?: Record<string, Item[]> }, signal?: AbortSignal) =>
     request<{ value?: unknown; error?: string }>('POST', '/api/expressions/preview', { body, signal }),
 };
 

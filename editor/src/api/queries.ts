@@ -1,6 +1,7 @@
 /** Server state through TanStack Query: one key per resource, shared by every screen. */
 import { useQuery } from '@tanstack/react-query';
 import { api } from './endpoints.ts';
+import { security } from './security.ts';
 import type { NodeTypeInfo } from './types.ts';
 
 export const keys = {
@@ -13,6 +14,16 @@ export const keys = {
   allRuns: ['runs'] as const,
   run: (id: string) => ['run', id] as const,
   runWorkflow: (id: string) => ['run', id, 'workflow'] as const,
+  me: ['me'] as const,
+  setup: ['setup'] as const,
+  users: ['users'] as const,
+  apiKeys: (all: boolean) => ['api-keys', all] as const,
+  allApiKeys: ['api-keys'] as const,
+  credentialTypes: ['credential-types'] as const,
+  credentials: ['credentials'] as const,
+  audit: (filters: object) => ['audit', filters] as const,
+  variables: ['variables'] as const,
+  shares: (workflowId: string) => ['workflow', workflowId, 'shares'] as const,
 };
 
 export type NodeTypeMap = ReadonlyMap<string, NodeTypeInfo>;
@@ -27,4 +38,30 @@ export function useNodeTypes() {
     },
     staleTime: Infinity,
   });
+}
+
+/** The credential types and their field schemas; they only change when the server is upgraded. */
+export function useCredentialTypes(enabled = true) {
+  return useQuery({
+    queryKey: keys.credentialTypes,
+    queryFn: async () => {
+      const list = await security.credentialTypes();
+      return { list, byType: new Map(list.map((t) => [t.type, t])) };
+    },
+    staleTime: Infinity,
+    enabled,
+  });
+}
+
+/** The credentials the caller may use (metadata only). */
+export function useCredentials(enabled = true) {
+  return useQuery({ queryKey: keys.credentials, queryFn: security.listCredentials, enabled });
+}
+
+export function useUsers(enabled = true) {
+  return useQuery({ queryKey: keys.users, queryFn: security.listUsers, enabled });
+}
+
+export function useVariables(enabled = true) {
+  return useQuery({ queryKey: keys.variables, queryFn: security.listVariables, enabled, staleTime: 30_000 });
 }

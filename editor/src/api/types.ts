@@ -16,6 +16,8 @@ export interface LastRun {
 export interface WorkflowSummary {
   id: string;
   name: string;
+  /** Who created it (null: from before users existed); they and admins decide who it is shared with. */
+  ownerId: string | null;
   active: boolean;
   version: number;
   createdAt: string;
@@ -45,6 +47,10 @@ export interface NodeTypeInfo {
   outputs: string[];
   sideEffects: boolean;
   trigger?: { kind: string };
+  /** Params taken as written: `{{ }}` in them is not an expression (the Code node's code). */
+  literalParams?: string[];
+  /** Params that hold a credential id, and the credential types each accepts. */
+  credentials?: { param: string; types: string[] }[];
   params: JsonSchema;
 }
 
@@ -83,12 +89,19 @@ export interface StepError {
   details?: unknown;
 }
 
+export interface LogLine {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+}
+
 export interface Attempt {
   attempt: number;
   startedAt: string;
   finishedAt?: string;
   status: 'succeeded' | 'failed' | 'running';
   error?: StepError;
+  /** What a Code step wrote with console.log/info/warn/error. */
+  logs?: LogLine[];
 }
 
 export interface RunSummary {

@@ -1,20 +1,41 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Toaster } from 'sonner';
 import { Redirect, Route, Router, Switch, useLocation } from 'wouter';
-import { changeLanguage, LANGUAGES, type Language } from '../i18n/index.ts';
+import type { Capability } from '../api/security-types.ts';
+import { LanguageSelect } from '../i18n/LanguageSelect.tsx';
+import { useCan } from '../session/session.ts';
+import { SessionGate } from '../session/SessionGate.tsx';
+import { UserMenu } from '../session/UserMenu.tsx';
 import { Loading } from '../ui/feedback.tsx';
 import { WorkflowsPage } from '../workflows/WorkflowsPage.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { LeaveGuardDialog, Link, useGuardedLocation } from './navigation.tsx';
 
-// The canvas screens load on demand: the workflow list opens without React Flow.
+// The canvas screens load on demand: the workflow list opens without React Flow; so do the screens few people open.
 const EditorPage = lazy(() => import('../canvas/EditorPage.tsx'));
 const RunsPage = lazy(() => import('../runs/RunsPage.tsx'));
 const RunDetailPage = lazy(() => import('../runs/RunDetailPage.tsx'));
+const CredentialsPage = lazy(() => import('../credentials/CredentialsPage.tsx'));
+const VariablesPage = lazy(() => import('../variables/VariablesPage.tsx'));
+const UsersPage = lazy(() => import('../users/UsersPage.tsx'));
+const AuditPage = lazy(() => import('../audit/AuditPage.tsx'));
+const AccountPage = lazy(() => import('../account/AccountPage.tsx'));
+const ApiKeysPage = lazy(() => import('../account/ApiKeysPage.tsx'));
+
+/** The screens of the main menu, and what the signed-in person needs to see each. */
+const SECTIONS: readonly { path: string; label: string; needs: Capability; page: ComponentType }[] = [
+  { path: '/workflows', label: 'nav.workflows', needs: 'workflows:read', page: WorkflowsPage },
+  { path: '/runs', label: 'nav.runs', needs: 'runs:read', page: RunsPage },
+  { path: '/credentials', label: 'nav.credentials', needs: 'credentials:read', page: CredentialsPage },
+  { path: '/variables', label: 'nav.variables', needs: 'variables:read', page: VariablesPage },
+  { path: '/users', label: 'nav.users', needs: 'users:write', page: UsersPage },
+  { path: '/audit', label: 'nav.audit', needs: 'audit:read', page: AuditPage },
+];
 
 function Header() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const can = useCan();
   const [location] = useLocation();
   const current = (prefix: string) => (location.startsWith(prefix) ? ('page' as const) : undefined);
   return (
@@ -26,23 +47,14 @@ function Header() {
         <img src="/favicon.svg" alt="" width={22} height={22} /> Junction
       </Link>
       <nav aria-label={t('nav.label')} className="app-nav">
-        <Link to="/workflows" aria-current={current('/workflows')}>
-          {t('nav.workflows')}
-        </Link>
-        <Link to="/runs" aria-current={current('/runs')}>
-          {t('nav.runs')}
-        </Link>
+        {SECTIONS.filter((s) => can(s.needs)).map((s) => (
+          <Link key={s.path} to={s.path} aria-current={current(s.path)}>
+            {t(s.label)}
+          </Link>
+        ))}
       </nav>
-      <label className="language">
-        <span className="sr-only">{t('nav.language')}</span>
-        <select value={i18n.language} onChange={(e) => void changeLanguage(e.target.value as Language)} aria-label={t('nav.language')}>
-          {LANGUAGES.map((l) => (
-            <option key={l.code} value={l.code}>
-              {l.label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <LanguageSelect />
+      <UserMenu />
     </header>
   );
 }
@@ -50,13 +62,17 @@ function Header() {
 export function App() {
   return (
     <Router hook={useGuardedLocation}>
-      <Shell />
+      <SessionGate>
+        <Shell />
+      </SessionGate>
+      <Toaster position="bottom-right" richColors closeButton />
     </Router>
   );
 }
 
 function Shell() {
   const [location] = useLocation();
+  const can = useCan();
   return (
     <div className="app">
       <Header />
@@ -67,10 +83,15 @@ function Shell() {
               <Route path="/">
                 <Redirect to="/workflows" />
               </Route>
-              <Route path="/workflows" component={WorkflowsPage} />
+              {SECTIONS.map((s) => (
+                <Route key={s.path} path={s.path}>
+                  {can(s.needs) ? <s.page /> : <NotAllowed />}
+                </Route>
+              ))}
               <Route path="/workflows/:id">{(params) => <EditorPage key={params.id} workflowId={params.id} />}</Route>
-              <Route path="/runs" component={RunsPage} />
               <Route path="/runs/:id">{(params) => <RunDetailPage key={params.id} runId={params.id} />}</Route>
+              <Route path="/account" component={AccountPage} />
+              <Route path="/api-keys" component={ApiKeysPage} />
               <Route>
                 <NotFound />
               </Route>
@@ -79,7 +100,6 @@ function Shell() {
         </ErrorBoundary>
       </main>
       <LeaveGuardDialog />
-      <Toaster position="bottom-right" richColors closeButton />
     </div>
   );
 }
@@ -89,6 +109,20 @@ function NotFound() {
   return (
     <div className="error-page">
       <h1>{t('errors.notFound')}</h1>
+      <Link to="/workflows" className="button">
+        {t('nav.workflows')}
+      </Link>
+    </div>
+  );
+}
+
+/** A screen the person's role does not open (a link from someone else, an old bookmark). */
+function NotAllowed() {
+  const { t } = useTranslation();
+  return (
+    <div className="error-page" role="alert">
+      <h1>{t('errors.notAllowed')}</h1>
+      <p className="muted">{t('errors.notAllowedHint')}</p>
       <Link to="/workflows" className="button">
         {t('nav.workflows')}
       </Link>

@@ -11,7 +11,8 @@ import { ConfirmDialog } from '../ui/Dialog.tsx';
 
 interface GuardState {
   dirty: boolean;
-  pending: string | null;
+  /** Where the person wanted to go (or what they wanted to do, such as signing out) when the guard asked. */
+  pending: string | (() => void) | null;
 }
 const useGuard = create<GuardState>(() => ({ dirty: false, pending: null }));
 
@@ -59,6 +60,12 @@ export function useNavigate(): (to: string, options?: { force?: boolean }) => vo
   };
 }
 
+/** Runs `action` (signing out…) at once, or after asking while there are unsaved changes. */
+export function guarded(action: () => void): void {
+  if (useGuard.getState().dirty) useGuard.setState({ pending: action });
+  else action();
+}
+
 /** An in-app link that respects the guard (still a real link: middle-click opens a tab). */
 export function Link({ to, children, className, ...rest }: { to: string; children: ReactNode; className?: string; 'aria-current'?: 'page' }) {
   const navigate = useNavigate();
@@ -88,7 +95,8 @@ export function LeaveGuardDialog() {
       danger
       onConfirm={() => {
         useGuard.setState({ pending: null, dirty: false });
-        if (pending) setLocation(pending);
+        if (typeof pending === 'function') pending();
+        else if (pending) setLocation(pending);
       }}
     />
   );

@@ -14,6 +14,7 @@ import { api } from '../api/endpoints.ts';
 import { keys, useNodeTypes, type NodeTypeMap } from '../api/queries.ts';
 import type { NodeTypeInfo, Workflow } from '../api/types.ts';
 import { useUnsavedGuard } from '../app/navigation.tsx';
+import { useCan, useMe } from '../session/session.ts';
 import { useNodeTypeText } from '../i18n/node-types.ts';
 import { initialParams } from '../inspector/defaults.ts';
 import { Inspector } from '../inspector/Inspector.tsx';
@@ -27,6 +28,7 @@ import { useRunEvents } from '../runs/useRunEvents.ts';
 import { EditorStoreProvider } from '../store/context.tsx';
 import { createEditorStore, type EditorStore } from '../store/editor-store.ts';
 import { ErrorBox, Loading, notifyError } from '../ui/feedback.tsx';
+import { ShareDialog } from '../workflows/ShareDialog.tsx';
 import { Canvas } from './Canvas.tsx';
 import { CatalogueContext } from './catalogue-context.tsx';
 import { isStep } from './graph.ts';
@@ -67,9 +69,15 @@ function Workspace({ initial, types, catalogue }: { initial: Workflow; types: No
   const text = useNodeTypeText();
   const queryClient = useQueryClient();
   const flow = useReactFlow();
-  const [store] = useState(() => createEditorStore({ graph: initial.graph }));
+  const can = useCan();
+  const me = useMe();
+  // A viewer sees the workflow as it is: nothing on the canvas or in the forms changes.
+  const writable = can('workflows:write');
+  const runnable = can('workflows:run');
+  const sharable = writable && (initial.ownerId === me.user.id || me.user.role === 'owner' || me.user.role === 'admin');
+  const [store] = useState(() => createEditorStore({ graph: initial.graph, readOnly: !writable }));
   const [workflow, setWorkflow] = useState(initial);
-  const [dialog, setDialog] = useState<'run' | 'versions' | 'help' | null>(null);
+  const [dialog, setDialog] = useState<'run' | 'versions' | 'help' | 'share' | null>(null);
   const dirty = useStore(store, (s) => s.revision !== s.savedRevision);
   const runId = useStore(store, (s) => s.run?.id ?? null);
   useValidation(store);
@@ -188,12 +196,12 @@ function Workspace({ initial, types, catalogue }: { initial: Workflow; types: No
 
   const onShortcut = useCallback(
     (action: ShortcutAction) => {
-      if (action === 'save') save.mutate();
-      if (action === 'run') setDialog('run');
-      if (action === 'layout') void layout();
+      if (action === 'save' && writable) save.mutate();
+      if (action === 'run' && runnable) setDialog('run');
+      if (action === 'layout' && writable) void layout();
       if (action === 'help') setDialog('help');
     },
-    [save, layout],
+    [save, layout, writable, runnable],
   );
 
   return (
@@ -202,21 +210,23 @@ function Workspace({ initial, types, catalogue }: { initial: Workflow; types: No
         <Toolbar
           workflow={workflow}
           saving={save.isPending}
+          may={{ write: writable, run: runnable, share: sharable }}
           onSave={() => save.mutate()}
           onVersions={() => setDialog('versions')}
           onRun={() => setDialog('run')}
+          onShare={() => setDialog('share')}
           onActive={(active) => setActive.mutate(active)}
         />
         <ProblemsBar />
         <RunBanner />
-        <div className="editor-body">
-          <Palette types={types} onAdd={(type) => addNode(type)} />
+        <div className={writable ? 'editor-body' : 'editor-body read-only'}>
+          {writable ? <Palette types={types} onAdd={(type) => addNode(type)} /> : null}
           <Canvas
             onDropType={(type, position) => catalogue.get(type) && addNode(catalogue.get(type)!, position)}
             onShortcut={onShortcut}
             tools={<CanvasTools onLayout={() => void layout()} onHelp={() => setDialog('help')} />}
           />
-          <Inspector catalogue={catalogue} lastRun={lastRun.data ?? null} />
+          <Inspector catalogue={catalogue} lastRun={lastRun.data ?? null} workflowId={workflow.id} />
         </div>
       </div>
       <RunDialog workflowId={workflow.id} open={dialog === 'run'} onOpenChange={(open) => setDialog(open ? 'run' : null)} dirty={dirty} busy={startRun.isPending} onRun={(input) => startRun.mutate(input)} />
@@ -226,9 +236,12 @@ function Workspace({ initial, types, catalogue }: { initial: Workflow; types: No
         open={dialog === 'versions'}
         onOpenChange={(open) => setDialog(open ? 'versions' : null)}
         dirty={dirty}
-        onRestore={(version) => restore.mutate(version)}
+        onRestore={writable ? (version) => restore.mutate(version) : undefined}
       />
       <ShortcutsDialog open={dialog === 'help'} onOpenChange={(open) => setDialog(open ? 'help' : null)} />
+      {sharable ? (
+        <ShareDialog workflowId={workflow.id} workflowName={workflow.name} ownerId={workflow.ownerId} open={dialog === 'share'} onOpenChange={(open) => setDialog(open ? 'share' : null)} />
+      ) : null}
     </EditorStoreProvider>
   );
 }

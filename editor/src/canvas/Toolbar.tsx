@@ -9,9 +9,12 @@ import { useDecoration, useEditor } from '../store/context.tsx';
 export interface ToolbarProps {
   workflow: Workflow;
   saving: boolean;
+  /** What the signed-in person may do here: change and save, run, share. */
+  may: { write: boolean; run: boolean; share: boolean };
   onSave(): void;
   onVersions(): void;
   onRun(): void;
+  onShare(): void;
   onActive(active: boolean): void;
 }
 
@@ -36,10 +39,22 @@ export function Toolbar(props: ToolbarProps) {
           </span>
         ) : null}
         {problems > 0 ? <span className="badge status-failed">{t('canvas.problems', { count: problems })}</span> : null}
+        {props.may.write ? null : (
+          <span className="badge read-only-badge" title={t('editor.readOnlyHint')} data-testid="read-only">
+            {t('editor.readOnly')}
+          </span>
+        )}
       </div>
       <div className="toolbar-group">
         <label className="switch-label">
-          <Switch.Root className="switch" checked={props.workflow.active} onCheckedChange={props.onActive} aria-label={t('workflows.active')} data-testid="active-switch">
+          <Switch.Root
+            className="switch"
+            checked={props.workflow.active}
+            onCheckedChange={props.onActive}
+            disabled={!props.may.write}
+            aria-label={t('workflows.active')}
+            data-testid="active-switch"
+          >
             <Switch.Thumb className="switch-thumb" />
           </Switch.Root>
           <span>{props.workflow.active ? t('editor.active') : t('editor.inactive')}</span>
@@ -50,45 +65,61 @@ export function Toolbar(props: ToolbarProps) {
         <button type="button" className="button small" onClick={props.onVersions}>
           {t('versions.title')}
         </button>
-        <button type="button" className="button" onClick={props.onSave} disabled={props.saving} data-testid="save">
-          {props.saving ? t('editor.saving') : t('common.save')}
-        </button>
-        <button type="button" className="button primary" onClick={props.onRun} data-testid="run-workflow">
-          ▶ {t('run.runWorkflow')}
-        </button>
+        {props.may.share ? (
+          <button type="button" className="button small" onClick={props.onShare} data-testid="share">
+            {t('sharing.button')}
+          </button>
+        ) : null}
+        {props.may.write ? (
+          <button type="button" className="button" onClick={props.onSave} disabled={props.saving} data-testid="save">
+            {props.saving ? t('editor.saving') : t('common.save')}
+          </button>
+        ) : null}
+        {props.may.run ? (
+          <button type="button" className="button primary" onClick={props.onRun} data-testid="run-workflow">
+            ▶ {t('run.runWorkflow')}
+          </button>
+        ) : null}
       </div>
     </div>
   );
 }
 
-/** Undo, redo, tidy up, zoom to fit, sticky note, shortcuts: over the canvas. */
+/** Undo, redo, tidy up, zoom to fit, sticky note, shortcuts: over the canvas (read-only: zoom and shortcuts). */
 export function CanvasTools({ onLayout, onHelp }: { onLayout(): void; onHelp(): void }) {
   const { t } = useTranslation();
   const flow = useReactFlow();
-  const { canUndo, canRedo, undo, redo, addSticky } = useEditor((s) => ({
+  const { canUndo, canRedo, undo, redo, addSticky, readOnly } = useEditor((s) => ({
     canUndo: s.past.length > 0,
     canRedo: s.future.length > 0,
     undo: s.undo,
     redo: s.redo,
     addSticky: s.addSticky,
+    readOnly: s.readOnly,
   }));
   return (
     <div className="canvas-tools" role="toolbar" aria-label={t('editor.canvasTools')}>
-      <button type="button" className="icon-button" onClick={undo} disabled={!canUndo} aria-label={t('shortcuts.undo')} title={t('shortcuts.undo')}>
-        ↶
-      </button>
-      <button type="button" className="icon-button" onClick={redo} disabled={!canRedo} aria-label={t('shortcuts.redo')} title={t('shortcuts.redo')}>
-        ↷
-      </button>
-      <button type="button" className="button small" onClick={onLayout}>
-        {t('shortcuts.layout')}
-      </button>
+      {readOnly ? null : (
+        <>
+          <button type="button" className="icon-button" onClick={undo} disabled={!canUndo} aria-label={t('shortcuts.undo')} title={t('shortcuts.undo')}>
+            ↶
+          </button>
+          <button type="button" className="icon-button" onClick={redo} disabled={!canRedo} aria-label={t('shortcuts.redo')} title={t('shortcuts.redo')}>
+            ↷
+          </button>
+          <button type="button" className="button small" onClick={onLayout}>
+            {t('shortcuts.layout')}
+          </button>
+        </>
+      )}
       <button type="button" className="button small" onClick={() => void flow.fitView({ duration: 200 })}>
         {t('shortcuts.fit')}
       </button>
-      <button type="button" className="button small" onClick={() => addSticky(flow.screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 2 }))}>
-        {t('shortcuts.sticky')}
-      </button>
+      {readOnly ? null : (
+        <button type="button" className="button small" onClick={() => addSticky(flow.screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 2 }))}>
+          {t('shortcuts.sticky')}
+        </button>
+      )}
       <button type="button" className="icon-button" onClick={onHelp} aria-label={t('shortcuts.title')} title={t('shortcuts.title')}>
         ?
       </button>

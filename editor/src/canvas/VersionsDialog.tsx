@@ -8,7 +8,7 @@ import { useFormat } from '../i18n/format.ts';
 import { ConfirmDialog, Dialog } from '../ui/Dialog.tsx';
 import { ErrorBox, Loading } from '../ui/feedback.tsx';
 
-export function VersionsDialog(props: { workflowId: string; current: number; open: boolean; onOpenChange(open: boolean): void; dirty: boolean; onRestore(version: number): void }) {
+export function VersionsDialog(props: { workflowId: string; current: number; open: boolean; onOpenChange(open: boolean): void; dirty: boolean; onRestore?(version: number): void }) {
   const { t } = useTranslation();
   const format = useFormat();
   const [restoring, setRestoring] = useState<number | null>(null);
@@ -25,7 +25,7 @@ export function VersionsDialog(props: { workflowId: string; current: number; ope
                 <strong>{t('workflows.version', { version: v.version })}</strong> <span className="muted small">{format.dateTime(v.createdAt)}</span>
                 {v.version === props.current ? <span className="badge">{t('versions.current')}</span> : null}
               </span>
-              {v.version === props.current ? null : (
+              {v.version === props.current || !props.onRestore ? null : (
                 <button type="button" className="button small" onClick={() => setRestoring(v.version)}>
                   {t('versions.restore')}
                 </button>
@@ -41,7 +41,7 @@ export function VersionsDialog(props: { workflowId: string; current: number; ope
         description={props.dirty ? t('versions.restoreDirty') : t('versions.restoreDescription')}
         confirmLabel={t('versions.restore')}
         onConfirm={() => {
-          if (restoring !== null) props.onRestore(restoring);
+          if (restoring !== null) props.onRestore?.(restoring);
           setRestoring(null);
           props.onOpenChange(false);
         }}

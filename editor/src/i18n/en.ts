@@ -1,4 +1,7 @@
 /** English: the reference language. Every other language is typed against this object. */
+import { nodeTypesEn } from './node-types.en.ts';
+import { securityEn } from './security.en.ts';
+
 export const en = {
   common: {
     save: 'Save',
@@ -14,6 +17,10 @@ export const en = {
     skip: 'Skip to content',
     workflows: 'Workflows',
     runs: 'Run history',
+    credentials: 'Credentials',
+    variables: 'Variables',
+    users: 'Users',
+    audit: 'Audit log',
     language: 'Language',
   },
   errors: {
@@ -21,6 +28,8 @@ export const en = {
     screenTitle: 'This screen could not be shown',
     screenHint: 'Your saved work is safe. Try again, or go back to the workflows.',
     notFound: 'There is nothing at this address',
+    notAllowed: 'Your role does not open this screen',
+    notAllowedHint: 'Ask an admin if you need it.',
   },
   status: {
     queued: 'Queued',
@@ -57,6 +66,7 @@ export const en = {
     version: 'Version {{version}}',
     empty: 'No workflows yet. Create one, or import a workflow file.',
     noMatch: 'No workflow matches this search.',
+    emptyReadOnly: 'No workflows yet.',
   },
   editor: {
     toolbar: 'Workflow',
@@ -71,6 +81,8 @@ export const en = {
     deactivated: 'The workflow is inactive',
     activateFailed: 'The workflow could not be switched',
     history: 'Runs',
+    readOnly: 'Read only',
+    readOnlyHint: 'Your role lets you look at this workflow and its runs, not change or run it.',
     workflowProblems: 'This workflow cannot be saved yet:',
     unsaved: {
       title: 'Leave without saving?',
@@ -108,6 +120,7 @@ export const en = {
   inspector: {
     title: 'Details',
     none: 'Select a node to see and change its settings.',
+    noneReadOnly: 'Select a node to see its settings.',
     many_one: '{{count}} item selected.',
     many_other: '{{count}} items selected.',
     name: 'Name',
@@ -145,17 +158,27 @@ export const en = {
     kinds: { text: 'Text', number: 'Number', boolean: 'True/false', json: 'JSON', expression: 'Expression' },
     invalidJson: 'Not valid JSON: {{message}}',
     preview: 'Preview',
-    previewNeedsRun: 'Run the workflow once to preview expressions with real data.',
+    previewNeedsRun: 'No run yet: $json is empty here. Run the workflow once to preview with real data.',
     previewUndefined: 'nothing (the field is not there)',
   },
   expressions: {
     json: 'The current item',
     input: 'All items this node receives',
+    inputAll: 'Every item this node receives, as a list',
+    inputFirst: 'The first item this node receives',
+    inputItem: 'The current item (per item)',
     node: 'Another step’s output, by its name',
-    now: 'The current date and time',
+    itemIndex: 'The position of the current item',
+    now: 'The current date and time, in the workflow’s time zone',
+    today: 'Today at midnight, in the workflow’s time zone',
     run: 'This run: its id and start',
     workflow: 'This workflow: its id and name',
-    vars: 'Variables',
+    vars: 'Variables, set under Variables',
+    dateTime: 'Luxon DateTime: parse, format and compute dates',
+    duration: 'Luxon Duration: lengths of time',
+    items: 'Every item (all items mode)',
+    item: 'The current item (per item mode)',
+    console: 'Writes a line kept with the step in run history',
   },
   /** What kinds of step failure are called, by the error's name. */
   errorNames: {
@@ -198,6 +221,10 @@ export const en = {
     json: 'JSON',
     stepData: 'Step data',
     nextAttempt: 'Next attempt at {{time}}',
+    console_one: 'Console ({{count}})',
+    console_other: 'Console ({{count}})',
+    consoleLabel: 'What the code wrote to the console',
+    levels: { debug: 'debug', info: 'info', warn: 'warning', error: 'error' },
   },
   runs: {
     title: 'Run history',
@@ -261,93 +288,8 @@ export const en = {
     multiSelect: 'Select several',
     move: 'Move selected nodes',
   },
-  nodeTypes: {
-    $categories: { trigger: 'Triggers', logic: 'Logic', transform: 'Transform', code: 'Code', connector: 'Connectors' },
-    trigger: {
-      manual: {
-        label: 'Manual trigger',
-        description: 'Starts the workflow when you click “Run” or call the run API, with the sample data you give.',
-      },
-      webhook: {
-        label: 'Webhook',
-        description: 'Starts the workflow when another system sends an HTTP request to /hooks/<path>.',
-        fields: {
-          path: { label: 'Path', help: 'The address the sending system calls: /hooks/<path>.' },
-          method: { label: 'HTTP method', help: 'The HTTP method the sending system uses.' },
-          respond: { label: 'Answer', help: 'Answer at once with the run id, or wait until the run finishes and answer with the last step’s output.' },
-          responseTimeoutSeconds: { label: 'Wait at most (seconds)', help: 'When waiting for the run: how long before answering with the run id while the run goes on.' },
-          include: { label: 'Each item holds', help: 'The request body, or the whole request (body, query, headers without credentials, method, path).' },
-        },
-        options: {
-          respond: { immediately: 'At once (with the run id)', whenFinished: 'When the run has finished' },
-          include: { body: 'The body', request: 'The whole request' },
-        },
-      },
-    },
-    transform: {
-      fields: {
-        label: 'Edit fields',
-        description: 'Sets, renames or removes fields of each item.',
-        fields: {
-          operations: { label: 'Changes', help: 'Changes applied to each item, in order.' },
-          op: { label: 'Change' },
-          field: { label: 'Field', help: 'Use dots for nested fields, e.g. “customer.tier”.' },
-          value: { label: 'Value', help: 'Text, a number, true/false, a list or an object.' },
-          from: { label: 'Field to rename' },
-          to: { label: 'New name' },
-          keepOnlySet: { label: 'Keep only these fields', help: 'Drop every field that is not set or renamed above.' },
-        },
-        options: { op: { set: 'Set', rename: 'Rename', remove: 'Remove' } },
-      },
-    },
-    logic: {
-      if: {
-        label: 'If',
-        description: 'Sends each item to “true” or “false” depending on conditions.',
-        fields: {
-          conditions: { label: 'Conditions' },
-          left: { label: 'Value', help: 'The value to test, usually a field of the item: {{ $json.total }}.' },
-          op: { label: 'Comparison', help: 'How the value is compared; “matches the pattern” takes a regular expression.' },
-          right: { label: 'Compare with', help: 'Not used by “exists” and “does not exist”.' },
-          caseSensitive: { label: 'Case sensitive', help: 'For text: whether upper and lower case must match.' },
-          combine: { label: 'Combine', help: 'Whether all conditions or any one must hold.' },
-        },
-        options: {
-          op: {
-            equals: 'equals',
-            notEquals: 'does not equal',
-            gt: 'is greater than',
-            gte: 'is at least',
-            lt: 'is less than',
-            lte: 'is at most',
-            contains: 'contains',
-            exists: 'exists',
-            notExists: 'does not exist',
-            matches: 'matches the pattern',
-          },
-          combine: { and: 'All must hold (and)', or: 'Any one is enough (or)' },
-        },
-      },
-      noop: { label: 'No operation', description: 'Passes its items on unchanged. Useful as a marker or a meeting point of branches.' },
-    },
-    connector: {
-      http: {
-        label: 'HTTP request',
-        description: 'Calls any HTTP API; the answer (status, headers, body) becomes the item.',
-        fields: {
-          method: { label: 'Method', help: 'The HTTP method.' },
-          url: { label: 'URL', help: 'The address to call, e.g. https://erp.example.com/api/purchase-orders.' },
-          headers: { label: 'Headers', help: 'Extra request headers.' },
-          query: { label: 'Query parameters', help: 'Added to the address.' },
-          body: { label: 'Body', help: 'JSON body to send (not for GET or HEAD).' },
-          timeoutSeconds: { label: 'Timeout (seconds)', help: 'Give up on the call after this many seconds.' },
-          sendIdempotencyKey: { label: 'Send an idempotency key', help: 'The same Idempotency-Key header on every retry, so the receiving system can ignore repeats.' },
-          responseFormat: { label: 'Read the answer as', help: 'By its Content-Type, always as JSON, or as text.' },
-        },
-        options: { responseFormat: { auto: 'Automatic', json: 'JSON', text: 'Text' } },
-      },
-    },
-  },
+  nodeTypes: nodeTypesEn,
+  ...securityEn,
 };
 
 /** The shape every translation must have: the same keys, strings for values. */

@@ -26,6 +26,14 @@ describe('languages', () => {
     expect(same.map(([key]) => key).every((key) => /webhook|json|\.label$/i.test(key))).toBe(true);
   });
 
+  it('has every message the code asks for by name (t("…")), in English and so in Chinese', () => {
+    const sources = import.meta.glob(['../**/*.ts', '../**/*.tsx', '!../**/*.test.*', '!./*'], { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+    const asked = new Set(Object.values(sources).flatMap((text) => [...text.matchAll(/\bt\('([\w.:-]+)'/g)].map((m) => m[1]!)));
+    expect(asked.size).toBeGreaterThan(300);
+    const missing = [...asked].filter((key) => !i18n.exists(key, { lng: 'en' }) && !i18n.exists(`${key}_other`, { lng: 'en' }));
+    expect(missing).toEqual([]);
+  });
+
   it('picks the saved language, else Traditional Chinese for zh-TW/zh-HK/zh-Hant browsers, else English', () => {
     expect(initialLanguage('zh-TW', ['en-US'])).toBe('zh-TW');
     expect(initialLanguage(null, ['zh-Hant-TW'])).toBe('zh-TW');

@@ -34,6 +34,8 @@ void i18n.use(initReactI18next).init({
   lng: typeof localStorage === 'undefined' ? 'en' : initialLanguage(),
   fallbackLng: 'en',
   interpolation: { escapeValue: false },
+  // Keys such as `capabilities.workflows:read` hold a colon: there are no namespaces to separate.
+  nsSeparator: false,
   returnNull: false,
 });
 

@@ -4,6 +4,8 @@
  * systems (工作流程, 節點, 觸發, 執行紀錄, 串接, 訂單, 庫存).
  */
 import type { Messages } from './en.ts';
+import { nodeTypesZhTW } from './node-types.zh-TW.ts';
+import { securityZhTW } from './security.zh-TW.ts';
 
 export const zhTW: Messages = {
   common: {
@@ -20,6 +22,10 @@ export const zhTW: Messages = {
     skip: '跳到主要內容',
     workflows: '工作流程',
     runs: '執行紀錄',
+    credentials: '憑證',
+    variables: '變數',
+    users: '使用者',
+    audit: '稽核紀錄',
     language: '語言',
   },
   errors: {
@@ -27,6 +33,8 @@ export const zhTW: Messages = {
     screenTitle: '無法顯示這個畫面',
     screenHint: '已儲存的內容不受影響。請再試一次，或回到工作流程列表。',
     notFound: '這個網址沒有內容',
+    notAllowed: '您的角色無法開啟這個畫面',
+    notAllowedHint: '如果需要，請洽管理員。',
   },
   status: {
     queued: '排隊中',
@@ -63,6 +71,7 @@ export const zhTW: Messages = {
     version: '第 {{version}} 版',
     empty: '還沒有工作流程。請新增一個，或匯入工作流程檔案。',
     noMatch: '沒有符合搜尋條件的工作流程。',
+    emptyReadOnly: '還沒有工作流程。',
   },
   editor: {
     toolbar: '工作流程',
@@ -77,6 +86,8 @@ export const zhTW: Messages = {
     deactivated: '工作流程已停用',
     activateFailed: '無法切換工作流程的啟用狀態',
     history: '執行紀錄',
+    readOnly: '唯讀',
+    readOnlyHint: '您的角色可以查看這個工作流程與它的執行紀錄，但不能修改或執行。',
     workflowProblems: '這個工作流程還不能儲存：',
     unsaved: {
       title: '不儲存就離開？',
@@ -114,6 +125,7 @@ export const zhTW: Messages = {
   inspector: {
     title: '詳細設定',
     none: '選取一個節點，即可檢視與修改設定。',
+    noneReadOnly: '選取一個節點，即可檢視設定。',
     many_one: '已選取 {{count}} 個項目。',
     many_other: '已選取 {{count}} 個項目。',
     name: '名稱',
@@ -151,17 +163,27 @@ export const zhTW: Messages = {
     kinds: { text: '文字', number: '數字', boolean: '是／否', json: 'JSON', expression: '運算式' },
     invalidJson: '不是有效的 JSON：{{message}}',
     preview: '預覽',
-    previewNeedsRun: '先執行一次工作流程，就能用實際資料預覽運算式。',
+    previewNeedsRun: '還沒有執行過：這裡的 $json 是空的。先執行一次工作流程，就能用實際資料預覽。',
     previewUndefined: '沒有值（欄位不存在）',
   },
   expressions: {
     json: '目前這筆項目',
     input: '這個節點收到的所有項目',
+    inputAll: '這個節點收到的每一筆項目（清單）',
+    inputFirst: '這個節點收到的第一筆項目',
+    inputItem: '目前這筆項目（逐筆執行時）',
     node: '其他步驟的輸出（依名稱）',
-    now: '現在的日期與時間',
+    itemIndex: '目前這筆項目的位置',
+    now: '現在的日期與時間（工作流程的時區）',
+    today: '今天零時（工作流程的時區）',
     run: '這次執行：編號與開始時間',
     workflow: '這個工作流程：編號與名稱',
-    vars: '變數',
+    vars: '變數（在「變數」畫面設定）',
+    dateTime: 'Luxon DateTime：解析、格式化與計算日期',
+    duration: 'Luxon Duration：時間長度',
+    items: '所有項目（所有項目執行一次時）',
+    item: '目前這筆項目（逐筆執行時）',
+    console: '寫下一行文字，和步驟一起保存在執行紀錄中',
   },
   errorNames: {
     NodeError: '步驟失敗',
@@ -203,6 +225,10 @@ export const zhTW: Messages = {
     json: 'JSON',
     stepData: '步驟資料',
     nextAttempt: '下次嘗試時間：{{time}}',
+    console_one: '主控台（{{count}}）',
+    console_other: '主控台（{{count}}）',
+    consoleLabel: '程式碼寫到主控台的內容',
+    levels: { debug: '除錯', info: '資訊', warn: '警告', error: '錯誤' },
   },
   runs: {
     title: '執行紀錄',
@@ -266,91 +292,6 @@ export const zhTW: Messages = {
     multiSelect: '選取多個',
     move: '移動已選取的節點',
   },
-  nodeTypes: {
-    $categories: { trigger: '觸發', logic: '邏輯', transform: '資料轉換', code: '程式碼', connector: '串接' },
-    trigger: {
-      manual: {
-        label: '手動觸發',
-        description: '按下「執行」或呼叫執行 API 時，以你提供的範例資料啟動工作流程。',
-      },
-      webhook: {
-        label: 'Webhook',
-        description: '當其他系統對 /hooks/<路徑> 發出 HTTP 請求時啟動工作流程。',
-        fields: {
-          path: { label: '路徑', help: '外部系統呼叫的網址：/hooks/<路徑>。' },
-          method: { label: 'HTTP 方法', help: '外部系統使用的 HTTP 方法。' },
-          respond: { label: '回應方式', help: '立即回應執行編號，或等執行結束後以最後一個步驟的輸出回應。' },
-          responseTimeoutSeconds: { label: '最長等待（秒）', help: '等待執行結果時，超過這個時間就先回應執行編號，執行會繼續進行。' },
-          include: { label: '每筆項目包含', help: '請求內容，或整個請求（內容、查詢參數、不含憑證的標頭、方法、路徑）。' },
-        },
-        options: {
-          respond: { immediately: '立即（回應執行編號）', whenFinished: '執行結束後' },
-          include: { body: '請求內容', request: '整個請求' },
-        },
-      },
-    },
-    transform: {
-      fields: {
-        label: '編輯欄位',
-        description: '設定、重新命名或移除每筆項目的欄位。',
-        fields: {
-          operations: { label: '變更', help: '依序套用到每筆項目的變更。' },
-          op: { label: '變更方式' },
-          field: { label: '欄位', help: '巢狀欄位用點分隔，例如「customer.tier」。' },
-          value: { label: '值', help: '文字、數字、是／否、清單或物件。' },
-          from: { label: '要重新命名的欄位' },
-          to: { label: '新名稱' },
-          keepOnlySet: { label: '只保留這些欄位', help: '移除上面沒有設定或重新命名的其他欄位。' },
-        },
-        options: { op: { set: '設定', rename: '重新命名', remove: '移除' } },
-      },
-    },
-    logic: {
-      if: {
-        label: '條件判斷',
-        description: '依條件把每筆項目送往「true」或「false」。',
-        fields: {
-          conditions: { label: '條件' },
-          left: { label: '值', help: '要檢查的值，通常是項目的欄位：{{ $json.total }}。' },
-          op: { label: '比較方式', help: '值的比較方式；「符合樣式」使用正規表示式。' },
-          right: { label: '比較對象', help: '「存在」與「不存在」不需要。' },
-          caseSensitive: { label: '區分大小寫', help: '比較文字時是否區分大小寫。' },
-          combine: { label: '組合方式', help: '全部條件都要成立，或任一條件成立即可。' },
-        },
-        options: {
-          op: {
-            equals: '等於',
-            notEquals: '不等於',
-            gt: '大於',
-            gte: '大於或等於',
-            lt: '小於',
-            lte: '小於或等於',
-            contains: '包含',
-            exists: '存在',
-            notExists: '不存在',
-            matches: '符合樣式',
-          },
-          combine: { and: '全部成立（且）', or: '任一成立（或）' },
-        },
-      },
-      noop: { label: '不做任何事', description: '原封不動地傳遞項目，可作為標記或分支的匯合點。' },
-    },
-    connector: {
-      http: {
-        label: 'HTTP 請求',
-        description: '呼叫任何 HTTP API，回應（狀態、標頭、內容）會成為項目。',
-        fields: {
-          method: { label: '方法', help: 'HTTP 方法。' },
-          url: { label: '網址', help: '要呼叫的網址，例如 https://erp.example.com/api/purchase-orders。' },
-          headers: { label: '標頭', help: '額外的請求標頭。' },
-          query: { label: '查詢參數', help: '加在網址後面的參數。' },
-          body: { label: '內容', help: '要送出的 JSON 內容（GET、HEAD 不適用）。' },
-          timeoutSeconds: { label: '逾時（秒）', help: '超過這個秒數就放棄這次呼叫。' },
-          sendIdempotencyKey: { label: '送出冪等鍵', help: '每次重試都送出相同的 Idempotency-Key 標頭，讓接收的系統（如 ERP）能忽略重複的請求，避免重複建立採購單。' },
-          responseFormat: { label: '回應解讀方式', help: '依 Content-Type、一律當作 JSON，或當作文字。' },
-        },
-        options: { responseFormat: { auto: '自動', json: 'JSON', text: '文字' } },
-      },
-    },
-  },
+  nodeTypes: nodeTypesZhTW,
+  ...securityZhTW,
 };

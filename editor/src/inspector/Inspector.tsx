@@ -5,34 +5,43 @@
  */
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { toast } from 'sonner';
-import type { NodeTypeMap } from '../api/queries.ts';
+import { useVariables, type NodeTypeMap } from '../api/queries.ts';
 import type { RunDetail } from '../api/types.ts';
 import { isStep, type StepFlowNode } from '../canvas/graph.ts';
 import { useNodeTypeText } from '../i18n/node-types.ts';
 import { StepData } from '../runs/StepData.tsx';
+import { useCan } from '../session/session.ts';
 import { useDecoration, useEditor } from '../store/context.tsx';
 import { expressionData, upstreamNames } from './expressions.ts';
 import { FormContext, type FormContextValue } from './form-context.ts';
 import { ObjectFields } from './SchemaForm.tsx';
+import { WebhookAddress } from './webhook.tsx';
 import { WorkflowSettings } from './WorkflowSettings.tsx';
 
 const NO_PROBLEMS: Record<string, string[]> = {};
+const NO_VARIABLES: readonly { key: string; value: string }[] = [];
 
-export function Inspector({ catalogue, lastRun }: { catalogue: NodeTypeMap; lastRun: RunDetail | null }) {
+interface InspectorProps {
+  catalogue: NodeTypeMap;
+  lastRun: RunDetail | null;
+  /** The workflow being edited: previews use its settings (time zone, limits). */
+  workflowId?: string;
+}
+
+export function Inspector({ catalogue, lastRun, workflowId }: InspectorProps) {
   const { t } = useTranslation();
-  const { selected, count } = useEditor((s) => {
+  const { selected, count, readOnly } = useEditor((s) => {
     const chosen = s.nodes.filter((n) => n.selected);
-    return { selected: chosen.length === 1 && isStep(chosen[0]!) ? chosen[0]!.id : null, count: chosen.length };
+    return { selected: chosen.length === 1 && isStep(chosen[0]!) ? chosen[0]!.id : null, count: chosen.length, readOnly: s.readOnly };
   });
   return (
     <aside className="inspector" aria-label={t('inspector.title')}>
       {selected ? (
-        <NodeInspector key={selected} nodeId={selected} catalogue={catalogue} lastRun={lastRun} />
+        <NodeInspector key={selected} nodeId={selected} catalogue={catalogue} lastRun={lastRun} workflowId={workflowId} />
       ) : (
         <div className="inspector-empty">
           <h2 className="panel-title">{t('inspector.title')}</h2>
-          <p className="muted">{count > 1 ? t('inspector.many', { count }) : t('inspector.none')}</p>
+          <p className="muted">{count > 1 ? t('inspector.many', { count }) : readOnly ? t('inspector.noneReadOnly') : t('inspector.none')}</p>
           <WorkflowSettings />
         </div>
       )}
@@ -40,9 +49,11 @@ export function Inspector({ catalogue, lastRun }: { catalogue: NodeTypeMap; last
   );
 }
 
-function NodeInspector({ nodeId, catalogue, lastRun }: { nodeId: string; catalogue: NodeTypeMap; lastRun: RunDetail | null }) {
+function NodeInspector({ nodeId, catalogue, lastRun, workflowId }: InspectorProps & { nodeId: string }) {
   const { t } = useTranslation();
   const text = useNodeTypeText();
+  const can = useCan();
+  const variables = useVariables(can('variables:read'));
   // The node's data, not the node: moving it (a new position each frame of a drag) must not re-render the form.
   const problems = useDecoration((s) => s.problems[nodeId]);
   const { data, updateNode, readOnly, run } = useEditor((s) => ({
@@ -56,10 +67,24 @@ function NodeInspector({ nodeId, catalogue, lastRun }: { nodeId: string; catalog
   const upstream = useMemo(() => JSON.parse(upstreamKey) as ReturnType<typeof upstreamNames>, [upstreamKey]);
   const runDetail = run?.detail ?? lastRun;
   const type = data ? catalogue.get(data.nodeType) : undefined;
-  const expression = useMemo(() => expressionData(nodeId, upstream, runDetail, (key) => t(`expressions.${key}`)), [nodeId, upstream, runDetail, t]);
+  const vars = variables.data ?? NO_VARIABLES;
+  const expression = useMemo(() => expressionData(nodeId, upstream, runDetail, (key) => t(`expressions.${key}`), vars), [nodeId, upstream, runDetail, t, vars]);
+  const credentialSlots = useMemo(() => Object.fromEntries((type?.credentials ?? []).map((slot) => [slot.param, slot.types])), [type]);
+  const literal = useMemo(() => new Set(type?.literalParams ?? []), [type]);
   const fields = problems?.fields ?? NO_PROBLEMS;
   if (!data) return null;
-  const form: FormContextValue = { nodeId, nodeType: data.nodeType, issues: fields, expression, readOnly };
+  const form: FormContextValue = {
+    nodeId,
+    nodeType: data.nodeType,
+    params: data.params,
+    issues: fields,
+    expression,
+    readOnly,
+    credentialSlots,
+    literal,
+    // Previews run the person's expression in the sandbox: for those who may write workflows.
+    preview: { enabled: !readOnly && can('workflows:write'), workflowId },
+  };
   const step = run?.detail?.steps.find((s) => s.nodeId === nodeId);
   const general = [...(fields[''] ?? []), ...(fields.$name ?? [])];
 
@@ -136,37 +161,6 @@ function NodeInspector({ nodeId, catalogue, lastRun }: { nodeId: string; catalog
           <textarea className="input" rows={3} value={data.notes ?? ''} disabled={readOnly} onChange={(e) => updateNode(nodeId, { notes: e.target.value || undefined }, 'notes')} />
         </label>
       </details>
-    </div>
-  );
-}
-
-function WebhookAddress({ params }: { params: Record<string, unknown> }) {
-  const { t } = useTranslation();
-  const path = typeof params.path === 'string' ? params.path.replace(/^\/+|\/+$/g, '') : '';
-  const method = typeof params.method === 'string' ? params.method : 'POST';
-  if (!path) return <p className="muted small">{t('inspector.webhookNoPath')}</p>;
-  const url = `${window.location.origin}/hooks/${path}`;
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(url);
-      toast.success(t('inspector.webhookCopied'));
-    } catch {
-      // No clipboard permission (an insecure origin): select the text so Ctrl+C works.
-      document.getElementById('webhook-url')?.focus();
-      toast.info(t('inspector.webhookSelect'));
-    }
-  };
-  return (
-    <div className="webhook-url">
-      <span className="field-label">{t('inspector.webhookUrl')}</span>
-      <div className="row">
-        <code className="method">{method}</code>
-        <input id="webhook-url" className="input mono" readOnly value={url} onFocus={(e) => e.target.select()} aria-label={t('inspector.webhookUrl')} data-testid="webhook-url" />
-        <button type="button" className="button small" onClick={() => void copy()}>
-          {t('inspector.copy')}
-        </button>
-      </div>
-      <p className="help">{t('inspector.webhookHelp')}</p>
     </div>
   );
 }

@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
 import { typeInfo } from '../testing/fixtures.ts';
-import { FormContext } from './form-context.ts';
+import { FORM_DEFAULTS, FormContext } from './form-context.ts';
 import { ObjectFields } from './SchemaForm.tsx';
 
 function Form({ type, initial, issues = {}, onValue }: { type: string; initial: Record<string, unknown>; issues?: Record<string, string[]>; onValue?(v: unknown): void }) {
@@ -12,7 +12,7 @@ function Form({ type, initial, issues = {}, onValue }: { type: string; initial: 
   const [client] = useState(() => new QueryClient());
   return (
     <QueryClientProvider client={client}>
-    <FormContext.Provider value={{ nodeId: 'n1', nodeType: type, issues, expression: { completions: [], items: [] }, readOnly: false }}>
+    <FormContext.Provider value={{ ...FORM_DEFAULTS, nodeId: 'n1', nodeType: type, params: value, issues }}>
       <ObjectFields
         schema={typeInfo(type).params}
         value={value}

@@ -1,13 +1,22 @@
 /**
  * A form generated from a node type's params JSON Schema (as zod writes it): objects,
- * lists, name/value pairs, choices between shapes (`oneOf` with a `const` tag), and the
- * scalar inputs of fields.tsx. A new node type needs no change here.
+ * lists, name/value pairs, choices between shapes (`oneOf` with a `const` tag), credential
+ * slots (the node type's `credentials`), and the scalar inputs of fields.tsx. A new node
+ * type needs no change here.
  */
+import type { ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { JsonSchema } from '../api/types.ts';
+import { CredentialPicker } from '../credentials/CredentialPicker.tsx';
 import { useNodeTypeText } from '../i18n/node-types.ts';
 import { AnyField, FieldFrame, ScalarField, type FieldProps } from './fields.tsx';
 import { fieldId, pathKey, useFormContext } from './form-context.ts';
+import { WebhookAuthField, WebhookCredentialField } from './webhook.tsx';
+
+/** The few params a generated form cannot say well enough, by node type and param. */
+const CUSTOM_FIELDS: Readonly<Record<string, Readonly<Record<string, ComponentType<FieldProps>>>>> = {
+  'trigger.webhook': { auth: WebhookAuthField, credential: WebhookCredentialField },
+};
 
 type Obj = Record<string, unknown>;
 const asObject = (value: unknown): Obj => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Obj) : {});
@@ -66,8 +75,15 @@ export function ObjectFields({ schema, value, onChange, path }: { schema: JsonSc
 }
 
 export function SchemaField(props: FieldProps) {
+  const form = useFormContext();
   const { schema } = props;
   if (schema.const !== undefined) return null;
+  if (props.path.length === 1) {
+    const Custom = CUSTOM_FIELDS[form.nodeType]?.[props.name];
+    if (Custom) return <Custom {...props} />;
+    const slot = form.credentialSlots[props.name];
+    if (slot) return <CredentialPicker {...props} types={slot} />;
+  }
   if (discriminatorOf(schema)) return <UnionField {...props} />;
   if (schema.type === 'array') return isKeyValue(schema.items) ? <KeyValueField {...props} /> : <ListField {...props} />;
   if (schema.type === 'object' || schema.properties) {

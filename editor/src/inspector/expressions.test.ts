@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunDetail } from '../api/types.ts';
 import { toFlow } from '../canvas/graph.ts';
-import { expressionData, fieldPaths, upstreamNames, upstreamOf } from './expressions.ts';
+import { expressionData, fieldPaths, namedNodes, upstreamNames, upstreamOf } from './expressions.ts';
 
 describe('expression autocomplete', () => {
   it('lists the paths of an item\'s fields, nested and odd names included', () => {
@@ -37,5 +37,31 @@ describe('expression autocomplete', () => {
     expect(data.items).toEqual([{ json: { total: 5, tag: 'x' } }]);
     expect(labels).toEqual(expect.arrayContaining(['$json', '$now', '$json.total', '$json.tag', '$node("Node f").json.tag', '$node("Node t").json.total']));
     expect(labels).not.toContain('$node("Node h").json');
+  });
+
+  it('gives previews the upstream steps’ output by name, and offers $vars and, in code, what only code has', () => {
+    const { nodes, edges } = toFlow({
+      nodes: ['t', 'l', 'c'].map((id, i) => ({ id, type: 'logic.noop', name: ['Start', 'Lookup', 'Code'][i]!, params: {}, position: [0, 0], onError: 'stop' as const })),
+      edges: [
+        { source: 't', sourcePort: 'main', target: 'l', targetPort: 'main' },
+        { source: 'l', sourcePort: 'main', target: 'c', targetPort: 'main' },
+      ],
+    });
+    const run = {
+      steps: [
+        { nodeId: 't', output: { main: [{ json: { n: 1 } }] }, input: [] },
+        { nodeId: 'l', output: { true: [{ json: { email: 'a@shop.test' } }], false: [{ json: { email: 'b@shop.test' } }] }, input: [{ json: { n: 1 } }] },
+      ],
+    } as unknown as RunDetail;
+    const data = expressionData('c', upstreamNames('c', nodes, edges), run, undefined, [{ key: 'ERP_HOST', value: 'erp.shop.test' }]);
+    // Every port, in order, as the runtime gives $node("Lookup").
+    expect(data.nodes).toEqual({ Lookup: [{ json: { email: 'a@shop.test' } }, { json: { email: 'b@shop.test' } }], Start: [{ json: { n: 1 } }] });
+    expect(data.completions.map((c) => c.label)).toEqual(expect.arrayContaining(['$vars.ERP_HOST', 'DateTime', '$input.all()', '$node("Lookup").json.email']));
+    expect(data.completions.map((c) => c.label)).not.toContain('console.log()');
+    expect(data.codeCompletions?.map((c) => c.label)).toEqual(expect.arrayContaining(['console.log()', 'items', '$vars.ERP_HOST']));
+    // Only the nodes an expression names go with its preview.
+    expect(Object.keys(namedNodes('{{ $node("Lookup").json.email }}', data.nodes!))).toEqual(['Lookup']);
+    expect(Object.keys(namedNodes("{{ $('Start').first().json.n }}", data.nodes!))).toEqual(['Start']);
+    expect(namedNodes('{{ $json.total }}', data.nodes!)).toEqual({});
   });
 });

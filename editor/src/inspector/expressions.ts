@@ -1,23 +1,37 @@
 /**
- * What an expression in a node's field can refer to, for autocomplete: the fields of the
- * items the node receives (`$json.…`, taken from the last run's data), the nodes upstream
- * of it (`$node("Name").json.…`) and the built-in variables.
+ * What an expression (or a Code node's code) can refer to, for autocomplete and previews:
+ * the fields of the items the node receives (`$json.…`, taken from the last run's data),
+ * the nodes upstream of it (`$node("Name").json.…`, and their output for previews), the
+ * instance's variables (`$vars.KEY`) and the built-in names.
  */
 import type { Completion } from '@codemirror/autocomplete';
 import type { Item, RunDetail } from '../api/types.ts';
 import { isStep, type CanvasEdge, type CanvasNode } from '../canvas/graph.ts';
 
-/** The variables every expression sees; `key` names their description under `expressions.` in the messages. */
+/** The names every expression and Code node sees; `key` names their description under `expressions.` in the messages. */
 export const BUILT_INS = [
   { label: '$json', key: 'json' },
   { label: '$input', key: 'input' },
+  { label: '$input.all()', key: 'inputAll' },
+  { label: '$input.first()', key: 'inputFirst' },
+  { label: '$input.item', key: 'inputItem' },
   { label: '$node("Name")', key: 'node' },
+  { label: '$itemIndex', key: 'itemIndex' },
   { label: '$now', key: 'now' },
+  { label: '$today', key: 'today' },
   { label: '$run', key: 'run' },
   { label: '$workflow', key: 'workflow' },
   { label: '$vars', key: 'vars' },
+  { label: 'DateTime', key: 'dateTime' },
+  { label: 'Duration', key: 'duration' },
 ] as const;
-export type BuiltIn = (typeof BUILT_INS)[number]['key'];
+/** What only code has: the items as plain names, and the console that run history keeps. */
+export const CODE_BUILT_INS = [
+  { label: 'items', key: 'items' },
+  { label: 'item', key: 'item' },
+  { label: 'console.log()', key: 'console' },
+] as const;
+export type BuiltIn = (typeof BUILT_INS)[number]['key'] | (typeof CODE_BUILT_INS)[number]['key'];
 
 const MAX_PATHS = 300;
 
@@ -56,8 +70,12 @@ export function upstreamOf(nodeId: string, edges: readonly CanvasEdge[]): string
 
 export interface ExpressionData {
   completions: Completion[];
+  /** For code: the same, and what only code has. */
+  codeCompletions?: Completion[];
   /** The items this node received in the last run (for previews). */
   items: Item[];
+  /** The upstream steps' output in the last run, by node name (what `$node("Name")` reads in a preview). */
+  nodes?: Record<string, Item[]>;
 }
 
 /** The upstream nodes of `nodeId`, nearest first, with their names: what expressions can name. */
@@ -72,6 +90,7 @@ export function expressionData(
   upstream: readonly { id: string; name: string; parent: boolean }[],
   run: RunDetail | null,
   describe: (builtIn: BuiltIn) => string = (key) => key,
+  variables: readonly { key: string; value: string }[] = [],
 ): ExpressionData {
   const step = run?.steps.find((s) => s.nodeId === nodeId);
   const parents = new Set(upstream.filter((u) => u.parent).map((u) => u.id));
@@ -81,12 +100,24 @@ export function expressionData(
     (run?.steps ?? []).filter((s) => parents.has(s.nodeId)).flatMap((s) => Object.values(s.output ?? {}).flat());
   const completions: Completion[] = BUILT_INS.map((b) => ({ label: b.label, type: 'variable', info: describe(b.key) }));
   for (const path of fieldPaths(items[0]?.json ?? {})) completions.push({ label: `$json${path}`, type: 'property', boost: 2 });
+  const nodes: Record<string, Item[]> = {};
   for (const { id, name } of upstream) {
     const base = `$node(${JSON.stringify(name)})`;
     completions.push({ label: `${base}.json`, type: 'function', detail: 'node' });
     const output = run?.steps.find((s) => s.nodeId === id)?.output;
-    const first = output ? Object.values(output).flat()[0] : undefined;
-    for (const path of fieldPaths(first?.json ?? {}).slice(0, 50)) completions.push({ label: `${base}.json${path}`, type: 'property' });
+    // All ports, as the runtime gives $node("Name") (at most what a preview request takes).
+    if (output) nodes[name] = Object.values(output).flat().slice(0, MAX_PREVIEW_ITEMS);
+    for (const path of fieldPaths(nodes[name]?.[0]?.json ?? {}).slice(0, 50)) completions.push({ label: `${base}.json${path}`, type: 'property' });
   }
-  return { completions, items };
+  for (const variable of variables) completions.push({ label: `$vars.${variable.key}`, type: 'constant', detail: variable.value.length > 40 ? `${variable.value.slice(0, 40)}…` : variable.value });
+  const codeCompletions = [...completions, ...CODE_BUILT_INS.map((b) => ({ label: b.label, type: 'variable', info: describe(b.key) }))];
+  return { completions, codeCompletions, items, nodes };
+}
+
+/** A preview request takes at most this many items per node. */
+const MAX_PREVIEW_ITEMS = 100;
+
+/** The nodes an expression names (`$node("A")`, `$("A")`, `$node['A']`): only their output is sent with a preview. */
+export function namedNodes(expression: string, nodes: Readonly<Record<string, Item[]>>): Record<string, Item[]> {
+  return Object.fromEntries(Object.entries(nodes).filter(([name]) => expression.includes(JSON.stringify(name)) || expression.includes(`'${name}'`)));
 }

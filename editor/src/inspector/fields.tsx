@@ -85,6 +85,7 @@ function ExpressionInput({ path, value, onChange, label }: { path: (string | num
         invalid={invalid}
         completions={form.expression.completions}
         placeholder="{{ $json.field }}"
+        readOnly={form.readOnly}
         testId={`expression-${pathKey(path)}`}
       />
       <ExpressionPreview expression={value} />
@@ -110,7 +111,9 @@ export function ScalarField(props: FieldProps) {
   const { t } = useTranslation();
   const text = useNodeTypeText();
   const form = useFormContext();
-  const mode = useExpressionMode(props.value, props.onChange);
+  // A param taken as written (the Code node's code) has no expression mode: `{{ }}` in it is text.
+  const literal = props.path.length === 1 && form.literal.has(props.name);
+  const mode = useExpressionMode(literal ? undefined : props.value, props.onChange);
   const { id, describedBy, invalid } = useDescribedBy(props.path);
   const label = text.fieldLabel(form.nodeType, props.name);
   const { schema } = props;
@@ -141,7 +144,20 @@ export function ScalarField(props: FieldProps) {
       <NumberInput common={common} value={props.value} placeholder={schema.default} min={schema.minimum} max={schema.maximum} step={schema.type === 'integer' ? 1 : 'any'} onChange={props.onChange} />
     );
   } else if (schema.contentMediaType?.includes('javascript')) {
-    input = <CodeEditor language="javascript" value={String(props.value ?? '')} onChange={props.onChange} label={label} describedBy={describedBy} minHeight="8rem" />;
+    input = (
+      <CodeEditor
+        language="javascript"
+        value={String(props.value ?? '')}
+        onChange={props.onChange}
+        label={label}
+        describedBy={describedBy}
+        minHeight="12rem"
+        completions={form.expression.codeCompletions ?? form.expression.completions}
+        readOnly={form.readOnly}
+        invalid={invalid}
+        testId={`code-${pathKey(props.path)}`}
+      />
+    );
   } else {
     input = (
       <input
@@ -155,7 +171,7 @@ export function ScalarField(props: FieldProps) {
     );
   }
   return (
-    <FieldFrame {...props} expression={mode}>
+    <FieldFrame {...props} expression={literal ? undefined : mode}>
       {input}
     </FieldFrame>
   );
@@ -239,6 +255,7 @@ export function AnyField(props: FieldProps) {
           describedBy={describedBy}
           minHeight="5rem"
           invalid={jsonError !== null}
+          readOnly={form.readOnly}
           onChange={(next) => {
             setJsonText(next);
             try {

@@ -4,19 +4,33 @@ import type { ExpressionData } from './expressions.ts';
 export interface FormContextValue {
   nodeId: string;
   nodeType: string;
+  /** The node's params as they are now (fields that depend on another, such as a webhook's credential on its auth). */
+  params: Record<string, unknown>;
   /** Problems by field path (`url`, `conditions[0].right`). */
   issues: Record<string, string[]>;
   expression: ExpressionData;
   readOnly: boolean;
+  /** Params that hold a credential id, and the credential types each takes (the node type's `credentials`). */
+  credentialSlots: Readonly<Record<string, readonly string[]>>;
+  /** Params taken as written: no expression mode (the Code node's code). */
+  literal: ReadonlySet<string>;
+  /** Whether previews are computed (they need the right to write workflows), and for which workflow (its name, time zone, limits). */
+  preview: { enabled: boolean; workflowId?: string };
 }
 
-export const FormContext = createContext<FormContextValue>({
+export const FORM_DEFAULTS: FormContextValue = {
   nodeId: '',
   nodeType: '',
+  params: {},
   issues: {},
   expression: { completions: [], items: [] },
   readOnly: false,
-});
+  credentialSlots: {},
+  literal: new Set(),
+  preview: { enabled: false },
+};
+
+export const FormContext = createContext<FormContextValue>(FORM_DEFAULTS);
 
 export const useFormContext = () => useContext(FormContext);
 

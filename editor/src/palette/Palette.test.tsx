@@ -9,7 +9,8 @@ describe('the palette', () => {
   it('groups node types by category, triggers first, and filters by what you type', async () => {
     render(<Palette types={nodeTypes} onAdd={() => undefined} />);
     const headings = screen.getAllByRole('heading', { level: 3 }).map((h) => h.textContent);
-    expect(headings).toEqual(['Triggers', 'Logic', 'Transform', 'Connectors']);
+    expect(headings).toEqual(['Triggers', 'Logic', 'Transform', 'Code', 'Connectors']);
+    expect(within(screen.getByRole('region', { name: 'Code' })).getByTestId('palette-code.javascript')).toBeTruthy();
     await userEvent.type(screen.getByLabelText('Search nodes'), 'calls any');
     expect(screen.getAllByRole('heading', { level: 3 }).map((h) => h.textContent)).toEqual(['Connectors']);
     await userEvent.clear(screen.getByLabelText('Search nodes'));

@@ -16,6 +16,7 @@ import { Link, useNavigate } from '../app/navigation.tsx';
 import { Canvas } from '../canvas/Canvas.tsx';
 import { CatalogueContext } from '../canvas/catalogue-context.tsx';
 import { useFormat } from '../i18n/format.ts';
+import { useCan } from '../session/session.ts';
 import { Inspector } from '../inspector/Inspector.tsx';
 import { EditorStoreProvider } from '../store/context.tsx';
 import { createEditorStore } from '../store/editor-store.ts';
@@ -44,6 +45,7 @@ function RunView({ run, workflow, catalogue }: { run: RunDetail; workflow: RunWo
   const format = useFormat();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
+  const runnable = useCan()('workflows:run');
   const [store] = useState(() => {
     const created = createEditorStore({ graph: workflow.graph, readOnly: true });
     created.getState().showRun(run.id);
@@ -101,7 +103,7 @@ function RunView({ run, workflow, catalogue }: { run: RunDetail; workflow: RunWo
             <Link to={`/workflows/${workflow.workflowId}`} className="button small">
               {t('runs.openWorkflow')}
             </Link>
-            {status === 'failed' || status === 'cancelled' ? (
+            {runnable && (status === 'failed' || status === 'cancelled') ? (
               <>
                 <button type="button" className="button small" onClick={() => retry.mutate('original')} disabled={retry.isPending}>
                   {t('runs.retryOriginal')}
@@ -111,7 +113,7 @@ function RunView({ run, workflow, catalogue }: { run: RunDetail; workflow: RunWo
                 </button>
               </>
             ) : null}
-            {!FINISHED.includes(status) ? (
+            {runnable && !FINISHED.includes(status) ? (
               <button type="button" className="button danger" onClick={() => cancel.mutate()} disabled={cancel.isPending || run.cancelRequested}>
                 {t('runs.cancel')}
               </button>

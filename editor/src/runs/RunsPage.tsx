@@ -1,6 +1,6 @@
 /** Run history: every run, newest first, filtered by workflow, status and dates, loaded page by page as you scroll. */
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearch } from 'wouter';
 import { api } from '../api/endpoints.ts';
@@ -9,16 +9,9 @@ import { RUN_STATUSES, type RunStatus } from '../api/types.ts';
 import { Link } from '../app/navigation.tsx';
 import { useFormat } from '../i18n/format.ts';
 import { ErrorBox, Loading, StatusBadge } from '../ui/feedback.tsx';
+import { dayBoundary, DayRangeFields, useEndlessScroll } from '../ui/paging.tsx';
 
 const PAGE = 30;
-
-/** `2026-11-25` in the reader's time zone → the first or last instant of that day, as ISO. */
-export function dayBoundary(day: string, end: boolean): string | undefined {
-  if (!day) return undefined;
-  const [y, m, d] = day.split('-').map(Number);
-  const date = end ? new Date(y!, m! - 1, d!, 23, 59, 59, 999) : new Date(y!, m! - 1, d!, 0, 0, 0, 0);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-}
 
 export default function RunsPage() {
   const { t } = useTranslation();
@@ -28,7 +21,6 @@ export default function RunsPage() {
   const [status, setStatus] = useState<RunStatus | ''>((search.get('status') as RunStatus | null) ?? '');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const sentinel = useRef<HTMLDivElement>(null);
 
   const workflows = useQuery({ queryKey: ['workflow-names'], queryFn: () => api.listWorkflows({ limit: 500 }) });
   const names = new Map(workflows.data?.workflows.map((w) => [w.id, w.name]));
@@ -43,16 +35,8 @@ export default function RunsPage() {
   });
 
   // Endless scrolling: the next page loads when the end of the list comes into view.
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = runs;
-  useEffect(() => {
-    const target = sentinel.current;
-    if (!target || !hasNextPage) return;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
-    });
-    observer.observe(target);
-    return () => observer.disconnect();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  const { hasNextPage, isFetchingNextPage } = runs;
+  const sentinel = useEndlessScroll(runs);
 
   const list = runs.data?.pages.flatMap((p) => p.runs) ?? [];
   return (
@@ -83,14 +67,7 @@ export default function RunsPage() {
             ))}
           </select>
         </label>
-        <label className="field">
-          <span className="field-label">{t('runs.from')}</span>
-          <input type="date" className="input" value={from} onChange={(e) => setFrom(e.target.value)} />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('runs.to')}</span>
-          <input type="date" className="input" value={to} onChange={(e) => setTo(e.target.value)} />
-        </label>
+        <DayRangeFields from={from} to={to} onFrom={setFrom} onTo={setTo} />
       </form>
       {runs.isPending ? <Loading /> : null}
       {runs.isError ? <ErrorBox error={runs.error} onRetry={() => void runs.refetch()} /> : null}

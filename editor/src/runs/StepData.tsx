@@ -1,4 +1,4 @@
-/** A step of a run: its input and output as a table or as JSON, its error, and every attempt. */
+/** A step of a run: its input and output as a table or as JSON, its error, every attempt, and what its code wrote to the console. */
 import { Tabs } from 'radix-ui';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -67,6 +67,7 @@ export function StepData({ step }: { step: StepDetail }) {
   const { t } = useTranslation();
   const format = useFormat();
   const ports = Object.keys(step.output ?? {});
+  const logs = step.attempts.flatMap((a) => (a.logs ?? []).map((line) => ({ ...line, attempt: a.attempt })));
   return (
     <section className="step-data" aria-label={t('run.stepData')} data-testid="step-data">
       <div className="row between">
@@ -92,6 +93,11 @@ export function StepData({ step }: { step: StepDetail }) {
           <Tabs.Trigger value="attempts" className="tab">
             {t('run.attempts', { count: step.attempts.length })}
           </Tabs.Trigger>
+          {logs.length > 0 ? (
+            <Tabs.Trigger value="console" className="tab">
+              {t('run.console', { count: logs.length })}
+            </Tabs.Trigger>
+          ) : null}
         </Tabs.List>
         <Tabs.Content value="input" className="tab-panel">
           {step.input ? <ItemsView items={step.input} label={t('run.input')} /> : <p className="muted">{t('run.noInput')}</p>}
@@ -119,6 +125,19 @@ export function StepData({ step }: { step: StepDetail }) {
           </ol>
           {step.nextAttemptAt ? <p className="muted">{t('run.nextAttempt', { time: format.time(step.nextAttemptAt) })}</p> : null}
         </Tabs.Content>
+        {logs.length > 0 ? (
+          <Tabs.Content value="console" className="tab-panel">
+            <ol className="console" aria-label={t('run.consoleLabel')} data-testid="step-console">
+              {logs.map((line, i) => (
+                <li key={i} className={`console-${line.level}`}>
+                  {step.attempts.length > 1 ? <span className="muted">{t('run.attempt', { attempt: line.attempt })} </span> : null}
+                  {line.level !== 'info' ? <span className="console-level">{t(`run.levels.${line.level}`)} </span> : null}
+                  <span className="console-message">{line.message}</span>
+                </li>
+              ))}
+            </ol>
+          </Tabs.Content>
+        ) : null}
       </Tabs.Root>
     </section>
   );

@@ -102,13 +102,19 @@ describe('the editor store', () => {
     expect(nodes[2]!.position).toEqual([40, 40]);
   });
 
-  it('changes nothing in a read-only view (a run on the version that ran)', () => {
+  it('changes nothing in a read-only view (a run on the version that ran, a viewer’s canvas)', () => {
     const store = createEditorStore({ graph, readOnly: true });
     store.getState().updateNode('t', { name: 'Changed' });
     store.getState().selectOnly('t');
     store.getState().removeSelected();
     store.getState().onNodesChange([{ type: 'remove', id: 'i' }]);
+    store.getState().addNode('logic.noop', 'No operation', { x: 0, y: 0 });
+    store.getState().addSticky({ x: 0, y: 0 });
+    store.getState().setPositions(new Map([['t', { x: 500, y: 500 }]]));
     expect(names(store)).toEqual(['Order received', 'Big order?']);
+    expect(store.getState().nodes).toHaveLength(2);
+    expect(store.getState().nodes.find((n) => n.id === 't')?.position).not.toEqual({ x: 500, y: 500 });
+    expect(store.getState().revision).toBe(0);
     expect(store.getState().nodes.find((n) => n.id === 't')?.selected).toBe(true);
   });
 

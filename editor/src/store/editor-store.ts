@@ -222,6 +222,7 @@ function createGraphStore(initial: { graph?: Partial<WorkflowGraph>; readOnly?: 
       },
 
       addNode(nodeType, label, position, after, params = {}) {
+        if (get().readOnly) return '';
         remember();
         const state = get();
         const id = newNodeId();
@@ -236,6 +237,7 @@ function createGraphStore(initial: { graph?: Partial<WorkflowGraph>; readOnly?: 
       },
 
       addSticky(position) {
+        if (get().readOnly) return '';
         remember();
         const id = newNodeId();
         const sticky: CanvasNode = { id, type: 'sticky', position, width: 240, height: 160, data: { text: '', color: 'yellow' }, zIndex: -1 };
@@ -291,6 +293,7 @@ function createGraphStore(initial: { graph?: Partial<WorkflowGraph>; readOnly?: 
       },
 
       setPositions(positions) {
+        if (get().readOnly) return;
         remember();
         changed({ nodes: get().nodes.map((n) => (positions.has(n.id) ? { ...n, position: positions.get(n.id)! } : n)) });
       },

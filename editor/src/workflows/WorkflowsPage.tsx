@@ -9,8 +9,10 @@ import { keys } from '../api/queries.ts';
 import type { WorkflowSummary } from '../api/types.ts';
 import { Link, useNavigate } from '../app/navigation.tsx';
 import { useFormat } from '../i18n/format.ts';
+import { useCan } from '../session/session.ts';
 import { ConfirmDialog, Dialog } from '../ui/Dialog.tsx';
 import { ErrorBox, Loading, notifyError, StatusBadge } from '../ui/feedback.tsx';
+import { ActionsHeader } from '../ui/page.tsx';
 import { downloadJson, readImportFile } from './transfer.ts';
 
 export function WorkflowsPage() {
@@ -18,6 +20,7 @@ export function WorkflowsPage() {
   const format = useFormat();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
+  const writable = useCan()('workflows:write');
   const [search, setSearch] = useState('');
   const deferredSearch = useDeferredValue(search.trim());
   const [creating, setCreating] = useState(false);
@@ -85,24 +88,28 @@ export function WorkflowsPage() {
             value={search}
             onChange={(e) => setSearch(e.target.value)}
           />
-          <button type="button" className="button" onClick={() => fileInput.current?.click()}>
-            {t('workflows.import')}
-          </button>
-          <input
-            ref={fileInput}
-            type="file"
-            accept="application/json,.json"
-            hidden
-            data-testid="import-file"
-            onChange={(e) => {
-              const file = e.target.files?.[0];
-              if (file) importFile.mutate(file);
-              e.target.value = '';
-            }}
-          />
-          <button type="button" className="button primary" onClick={() => setCreating(true)}>
-            {t('workflows.create')}
-          </button>
+          {writable ? (
+            <>
+              <button type="button" className="button" onClick={() => fileInput.current?.click()}>
+                {t('workflows.import')}
+              </button>
+              <input
+                ref={fileInput}
+                type="file"
+                accept="application/json,.json"
+                hidden
+                data-testid="import-file"
+                onChange={(e) => {
+                  const file = e.target.files?.[0];
+                  if (file) importFile.mutate(file);
+                  e.target.value = '';
+                }}
+              />
+              <button type="button" className="button primary" onClick={() => setCreating(true)}>
+                {t('workflows.create')}
+              </button>
+            </>
+          ) : null}
         </div>
       </div>
 
@@ -110,7 +117,7 @@ export function WorkflowsPage() {
       {list.isError ? <ErrorBox error={list.error} onRetry={() => void list.refetch()} /> : null}
       {list.isSuccess && workflows.length === 0 ? (
         <div className="empty">
-          <p>{deferredSearch ? t('workflows.noMatch') : t('workflows.empty')}</p>
+          <p>{deferredSearch ? t('workflows.noMatch') : writable ? t('workflows.empty') : t('workflows.emptyReadOnly')}</p>
         </div>
       ) : null}
       {workflows.length > 0 ? (
@@ -121,9 +128,7 @@ export function WorkflowsPage() {
               <th scope="col">{t('workflows.active')}</th>
               <th scope="col">{t('workflows.lastRun')}</th>
               <th scope="col">{t('workflows.updated')}</th>
-              <th scope="col">
-                <span className="sr-only">{t('workflows.actions')}</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>
@@ -139,6 +144,7 @@ export function WorkflowsPage() {
                   <Switch.Root
                     className="switch"
                     checked={w.active}
+                    disabled={!writable}
                     aria-label={t('workflows.activeFor', { name: w.name })}
                     onCheckedChange={(active) => act.mutate({ kind: 'active', workflow: w, active })}
                   >
@@ -158,18 +164,24 @@ export function WorkflowsPage() {
                   {format.relative(w.updatedAt)}
                 </td>
                 <td className="actions">
-                  <button type="button" className="button small" onClick={() => setRenaming(w)}>
-                    {t('workflows.rename')}
-                  </button>
-                  <button type="button" className="button small" onClick={() => act.mutate({ kind: 'duplicate', workflow: w })}>
-                    {t('workflows.duplicate')}
-                  </button>
+                  {writable ? (
+                    <>
+                      <button type="button" className="button small" onClick={() => setRenaming(w)}>
+                        {t('workflows.rename')}
+                      </button>
+                      <button type="button" className="button small" onClick={() => act.mutate({ kind: 'duplicate', workflow: w })}>
+                        {t('workflows.duplicate')}
+                      </button>
+                    </>
+                  ) : null}
                   <button type="button" className="button small" onClick={() => act.mutate({ kind: 'export', workflow: w })}>
                     {t('workflows.export')}
                   </button>
-                  <button type="button" className="button small danger" onClick={() => setDeleting(w)}>
-                    {t('common.delete')}
-                  </button>
+                  {writable ? (
+                    <button type="button" className="button small danger" onClick={() => setDeleting(w)}>
+                      {t('common.delete')}
+                    </button>
+                  ) : null}
                 </td>
               </tr>
             ))}

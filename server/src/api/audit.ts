@@ -72,14 +72,14 @@ export function auditRoutes(deps: ApiDeps) {
       path: '/',
       summary: 'The audit log, newest first, one page at a time (admins)',
       description:
-        'Actions: workflow.create/update/delete/activate/deactivate/export/share/run, run.retry/cancel, credential.create/update/delete/test, user.create/update/disable/enable/password, api_key.create/revoke, auth.sign_in/sign_in_failed/sign_out, setup.owner.',
+        'Actions: workflow.create/update/delete/activate/deactivate/export/import/share/run, run.retry/cancel, credential.create/update/delete/test, user.create/update/disable/enable/password, api_key.create/revoke, variable.create/update/delete, auth.sign_in/sign_in_failed/sign_out, setup.owner.',
       request: {
         query: z
           .object({
             actorId: z.uuid().optional(),
             actorEmail: z.string().max(320).optional(),
             action: z.string().max(100).optional(),
-            resourceType: z.enum(['workflow', 'run', 'credential', 'user', 'api-key', 'session']).optional(),
+            resourceType: z.enum(['workflow', 'run', 'credential', 'user', 'api-key', 'variable', 'session']).optional(),
             resourceId: z.string().max(100).optional(),
             from: z.iso.datetime({ offset: true }).optional(),
             to: z.iso.datetime({ offset: true }).optional(),

@@ -5,7 +5,7 @@
  */
 import { autocompletion, closeBrackets, type Completion, type CompletionContext } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
-import { javascript } from '@codemirror/lang-javascript';
+import { javascript, javascriptLanguage } from '@codemirror/lang-javascript';
 import { json } from '@codemirror/lang-json';
 import { bracketMatching, syntaxHighlighting, defaultHighlightStyle } from '@codemirror/language';
 import { EditorState, type Extension } from '@codemirror/state';
@@ -22,26 +22,36 @@ export interface CodeEditorProps {
   label: string;
   describedBy?: string;
   placeholder?: string;
-  /** For expressions: what autocomplete offers (`$json.total`, `$node("Order")`, …). */
+  /** What autocomplete offers (`$json.total`, `$node("Order")`, `DateTime`, …), for expressions and code. */
   completions?: readonly Completion[];
   minHeight?: string;
   invalid?: boolean;
+  readOnly?: boolean;
   testId?: string;
 }
 
-/** Completes `$…` words inside `{{ }}` from the list as it is when the person types. */
-function expressionCompletions(options: () => readonly Completion[]) {
+/**
+ * In an expression, Junction's names start with `$`, and Luxon's are DateTime, Duration and
+ * Interval (text around expressions is prose: other words must not pop a list up); in code, any word.
+ */
+const EXPRESSION_WORD = /(?:\$|\bDa|\bDu|\bIn)[\w$.[\]"()]*/;
+const CODE_WORD = /[\w$][\w$.[\]"()]*/;
+
+/** Completes words from the list as it is when the person types. */
+function completionsFrom(options: () => readonly Completion[], word: RegExp) {
+  const whole = new RegExp(`^(?:${word.source})$`);
   return (context: CompletionContext) => {
-    const word = context.matchBefore(/\$[\w$.[\]"()]*/);
-    if (!word || (word.from === word.to && !context.explicit)) return null;
-    return { from: word.from, options: [...options()], validFor: /^\$[\w$.[\]"()]*$/ };
+    const typed = context.matchBefore(word);
+    if (!typed || (typed.from === typed.to && !context.explicit)) return null;
+    return { from: typed.from, options: [...options()], validFor: whole };
   };
 }
 
 function languageOf(language: CodeLanguage, completions: () => readonly Completion[]): Extension[] {
   if (language === 'json') return [json()];
-  if (language === 'javascript') return [javascript()];
-  return [javascript(), autocompletion({ override: [expressionCompletions(completions)], activateOnTyping: true })];
+  // Code: JavaScript's own completions (local names, keywords) and Junction's names beside them.
+  if (language === 'javascript') return [javascript(), javascriptLanguage.data.of({ autocomplete: completionsFrom(completions, CODE_WORD) }), autocompletion()];
+  return [javascript(), autocompletion({ override: [completionsFrom(completions, EXPRESSION_WORD)], activateOnTyping: true })];
 }
 
 export default function CodeEditor(props: CodeEditorProps) {
@@ -63,12 +73,15 @@ export default function CodeEditor(props: CodeEditorProps) {
         syntaxHighlighting(defaultHighlightStyle),
         keymap.of([...defaultKeymap, ...historyKeymap]),
         EditorView.lineWrapping,
+        EditorState.readOnly.of(props.readOnly ?? false),
+        EditorView.editable.of(!props.readOnly),
         ...languageOf(props.language, () => completions.current),
         props.placeholder ? placeholderText(props.placeholder) : [],
         EditorView.contentAttributes.of({
           'aria-label': props.label,
           ...(props.describedBy ? { 'aria-describedby': props.describedBy } : {}),
           ...(props.invalid ? { 'aria-invalid': 'true' } : {}),
+          ...(props.readOnly ? { 'aria-readonly': 'true' } : {}),
           ...(props.testId ? { 'data-testid': props.testId } : {}),
         }),
         EditorView.updateListener.of((update) => {
@@ -81,7 +94,7 @@ export default function CodeEditor(props: CodeEditorProps) {
     return () => view.current?.destroy();
     // The editor is made once per mount; later value changes are applied below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [props.language]);
+  }, [props.language, props.readOnly]);
 
   useEffect(() => {
     const current = view.current;

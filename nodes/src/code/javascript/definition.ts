@@ -19,7 +19,9 @@ export const Params = z
       .default(EXAMPLE_CODE)
       .describe(
         'JavaScript (await works). Available: $input, $json, $node("Name"), $run, $workflow, $vars, $now, $today, DateTime (Luxon), console.log (kept in the step record). No network, files or timers.',
-      ),
+      )
+      // The editor opens a param declared as JavaScript in its code editor.
+      .meta({ contentMediaType: 'text/javascript' }),
   })
   .strict();
 export type Params = z.infer<typeof Params>;

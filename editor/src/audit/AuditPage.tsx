@@ -1,0 +1,124 @@
+/** The audit log (admins): who did what to which resource, when and from where — newest first, filtered, loaded as you scroll. */
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useDeferredValue, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { keys } from '../api/queries.ts';
+import { security, type AuditFilters } from '../api/security.ts';
+import { AUDIT_ACTIONS, AUDIT_RESOURCE_TYPES, type AuditEntry } from '../api/security-types.ts';
+import { useFormat } from '../i18n/format.ts';
+import { ErrorBox, Loading } from '../ui/feedback.tsx';
+import { PageHead } from '../ui/page.tsx';
+import { dayBoundary, DayRangeFields, useEndlessScroll } from '../ui/paging.tsx';
+
+const PAGE = 50;
+
+export default function AuditPage() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const [actor, setActor] = useState('');
+  const [action, setAction] = useState('');
+  const [resourceType, setResourceType] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const actorEmail = useDeferredValue(actor.trim());
+  const filters: AuditFilters = { actorEmail: actorEmail || undefined, action: action || undefined, resourceType: resourceType || undefined, from: dayBoundary(from, false), to: dayBoundary(to, true) };
+  const entries = useInfiniteQuery({
+    queryKey: keys.audit(filters),
+    queryFn: ({ pageParam }) => security.listAudit({ ...filters, cursor: pageParam, limit: PAGE }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const sentinel = useEndlessScroll(entries);
+  const list = entries.data?.pages.flatMap((p) => p.entries) ?? [];
+
+  return (
+    <div className="page">
+      <PageHead title={t('audit.title')} intro={t('audit.intro')} />
+      <form className="filters" role="search" aria-label={t('audit.filters')} onSubmit={(e) => e.preventDefault()}>
+        <label className="field">
+          <span className="field-label">{t('audit.actor')}</span>
+          <input type="search" className="input" value={actor} onChange={(e) => setActor(e.target.value)} placeholder={t('audit.actorPlaceholder')} data-testid="filter-actor" />
+        </label>
+        <label className="field">
+          <span className="field-label">{t('audit.action')}</span>
+          <select className="input" value={action} onChange={(e) => setAction(e.target.value)} data-testid="filter-action">
+            <option value="">{t('audit.anyAction')}</option>
+            {AUDIT_ACTIONS.map((a) => (
+              <option key={a} value={a}>
+                {t(`auditActions.${a.replace('.', '_')}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span className="field-label">{t('audit.resource')}</span>
+          <select className="input" value={resourceType} onChange={(e) => setResourceType(e.target.value)} data-testid="filter-resource">
+            <option value="">{t('audit.anyResource')}</option>
+            {AUDIT_RESOURCE_TYPES.map((r) => (
+              <option key={r} value={r}>
+                {t(`auditResources.${r}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <DayRangeFields from={from} to={to} onFrom={setFrom} onTo={setTo} />
+      </form>
+      {entries.isPending ? <Loading /> : null}
+      {entries.isError ? <ErrorBox error={entries.error} onRetry={() => void entries.refetch()} /> : null}
+      {entries.isSuccess && list.length === 0 ? <p className="empty">{t('audit.none')}</p> : null}
+      {list.length > 0 ? (
+        <table className="table" data-testid="audit">
+          <thead>
+            <tr>
+              <th scope="col">{t('audit.when')}</th>
+              <th scope="col">{t('audit.actor')}</th>
+              <th scope="col">{t('audit.action')}</th>
+              <th scope="col">{t('audit.resource')}</th>
+              <th scope="col">{t('audit.from')}</th>
+              <th scope="col">{t('audit.details')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((entry) => (
+              <tr key={entry.id} data-testid="audit-row" data-action={entry.action}>
+                <td className="small nowrap">{format.dateTime(entry.at)}</td>
+                <td>
+                  {entry.actorEmail ?? <span className="muted">{t('audit.nobody')}</span>}
+                  {entry.apiKeyId ? <div className="muted small">{t('audit.viaApiKey')}</div> : null}
+                </td>
+                <td>
+                  {t(`auditActions.${entry.action.replace('.', '_')}`, { defaultValue: entry.action })}
+                  <div className="mono small muted">{entry.action}</div>
+                </td>
+                <td>
+                  {t(`auditResources.${entry.resourceType}`, { defaultValue: entry.resourceType })}
+                  {entry.resourceId ? (
+                    <div className="mono small muted" title={entry.resourceId}>
+                      {entry.resourceId.length > 13 ? `${entry.resourceId.slice(0, 8)}…` : entry.resourceId}
+                    </div>
+                  ) : null}
+                </td>
+                <td className="small" title={entry.userAgent ?? undefined}>
+                  {entry.ip ?? '—'}
+                </td>
+                <td className="details-cell mono small" title={detailsText(entry)}>
+                  {detailsText(entry)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <div ref={sentinel} className="sentinel" aria-hidden />
+      {entries.isFetchingNextPage ? <Loading /> : null}
+      {entries.isSuccess && !entries.hasNextPage && list.length > 0 ? <p className="muted small">{t('audit.end')}</p> : null}
+    </div>
+  );
+}
+
+function detailsText(entry: AuditEntry): string {
+  if (!entry.details) return '';
+  return Object.entries(entry.details)
+    .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(' · ');
+}
