@@ -28,10 +28,14 @@ describe('API keys', () => {
     expect(created.body.apiKey).toMatchObject({ name: 'ERP sync', userId: editor.id, prefix: created.body.key.slice(0, 12), lastUsedAt: null, revokedAt: null });
     expect((await h.callAs(created.body.key, 'GET', '/api/me')).body.user.id).toBe(editor.id);
 
-    const listed = await h.callAs(editor.key, 'GET', '/api/api-keys');
-    expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
-    const mine = listed.body.apiKeys.find((key: { id: string }) => key.id === created.body.apiKey.id);
-    expect(mine.lastUsedAt).not.toBeNull();
+    // The use is recorded without holding up the request: wait until the record lands.
+    const listMine = async () => {
+      const listed = await h.callAs(editor.key, 'GET', '/api/api-keys');
+      expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
+      return listed.body.apiKeys.find((key: { id: string }) => key.id === created.body.apiKey.id);
+    };
+    await expect.poll(async () => (await listMine()).lastUsedAt, { timeout: 5000 }).not.toBeNull();
+    const mine = await listMine();
     expect(mine.scopes).toEqual(expect.arrayContaining(['workflows:write', 'runs:read']));
   });
 
