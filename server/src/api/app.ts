@@ -28,6 +28,7 @@ import { expressionRoutes } from './expressions.ts';
 import { runEventRoutes } from './run-events.ts';
 import { workflowTransferRoutes } from './workflow-transfer.ts';
 import { ApiError } from './errors.ts';
+import { refuseUnstorableText } from './request.ts';
 import { hookRoutes } from './hooks.ts';
 import { nodeTypeRoutes } from './node-types.ts';
 import { runRoutes } from './runs.ts';
@@ -90,6 +91,9 @@ export function createApp(deps: ApiDeps) {
   );
 
   app.use('*', authorize({ pool: deps.pool, sessionIdleMs: deps.security.sessionIdleMs }));
+  // Middleware is mounted on '*' only: routeKey (auth/middleware.ts) takes the first
+  // matched route that is not a catch-all as the one that answers.
+  app.use('*', refuseUnstorableText());
 
   app.get('/api/health', async (c) => {
     await deps.pool.query('select 1');

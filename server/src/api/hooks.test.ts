@@ -64,6 +64,18 @@ describe('/hooks routing', () => {
     expect(response.body.error.code).toBe('invalid_path');
   });
 
+  it('answers 404 for an address holding a NUL', async () => {
+    await active({ path: 'nul-free' });
+    expect((await h.call('POST', '/hooks/nul-free%00', {})).status).toBe(404);
+  });
+
+  it('keeps a body holding a NUL or half a surrogate pair, as U+FFFD, and runs', async () => {
+    await active({ path: 'odd-text', respond: 'whenFinished' }, [noop]);
+    const response = await h.call('POST', '/hooks/odd-text', '{"no\\u0000te":"a\\ud800b"}');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ ['no\uFFFDte']: 'a\uFFFDb' });
+  });
+
   it('matches the path with or without slashes around it', async () => {
     await active({ path: 'shop/orders' });
     expect((await h.call('POST', '/hooks/shop/orders/', {})).status).toBe(202);

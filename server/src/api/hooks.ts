@@ -68,6 +68,8 @@ export function hookRoutes(deps: ApiDeps) {
     } catch (error) {
       throw new ApiError(400, 'invalid_path', 'The webhook address is not validly encoded', { cause: error });
     }
+    // No webhook path can hold a NUL (they are saved through the API, which refuses it).
+    if (path.includes('\0')) throw new ApiError(404, 'unknown_webhook', 'No active workflow listens on this address');
     const registered = await findWebhook(deps.pool, path);
     if (registered.length === 0) throw new ApiError(404, 'unknown_webhook', `No active workflow listens on /hooks/${path}`);
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;

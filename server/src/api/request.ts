@@ -1,6 +1,7 @@
 import type { Hook } from '@hono/zod-openapi';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import type { Context, Env } from 'hono';
+import type { Context, Env, MiddlewareHandler } from 'hono';
+import { unstorableAt } from '../db/storable-text.ts';
 import { ApiError, fromZodError } from './errors.ts';
 
 /** zod-openapi's hook for a request that failed its schema: our 400 shape. */
@@ -46,4 +47,36 @@ export function clientOf(c: Context, trustProxy: boolean): { ip: string | null; 
 export function isHttps(c: Context, trustProxy: boolean): boolean {
   if (new URL(c.req.url).protocol === 'https:') return true;
   return trustProxy && c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
+}
+
+/** Routes whose body is run data (stored with such characters replaced), not something a person typed. */
+const DATA_ROUTES = /^\/api\/(workflows\/[^/]+\/run|expressions\/preview)$/;
+
+/**
+ * Refuses, with a 400 saying where, text PostgreSQL cannot store (NUL, half of a surrogate
+ * pair) in the query and JSON body of a management request: a name, a graph, a variable,
+ * an e-mail. Run data (webhook bodies, a run's input) is kept instead, with the character
+ * replaced (db/storable-text.ts).
+ */
+export function refuseUnstorableText(): MiddlewareHandler {
+  return async (c, next) => {
+    if (!c.req.path.startsWith('/api/')) return next();
+    for (const [name, value] of new URL(c.req.url).searchParams) {
+      if (value.includes('\0') || name.includes('\0')) {
+        throw new ApiError(400, 'unstorable_text', `The query parameter "${name.replaceAll('\0', '')}" holds a NUL character (%00); remove it`, { path: `query.${name.replaceAll('\0', '')}` });
+      }
+    }
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && !DATA_ROUTES.test(c.req.path) && /\bjson\b/i.test(c.req.header('content-type') ?? '')) {
+      const text = await c.req.text();
+      const at = unstorableAt(text);
+      if (at >= 0) {
+        throw new ApiError(
+          400,
+          'unstorable_text',
+          `The request body holds a character that cannot be stored — a NUL (\\u0000) or half of a surrogate pair — at character ${at} of its JSON; remove it`,
+        );
+      }
+    }
+    return next();
+  };
 }

@@ -62,6 +62,21 @@ describe('POST /api/workflows', () => {
     expect(raised.body.error.path).toBe('graph.settings.expressionTimeoutMs');
   });
 
+  it('refuses text that cannot be stored (NUL, half a surrogate pair) with a 400, in bodies and queries', async () => {
+    for (const body of ['{"name":"Or\\u0000ders","graph":{"nodes":[]}}', '{"name":"Orders \\ud83d","graph":{"nodes":[]}}']) {
+      const response = await h.call('POST', '/api/workflows', body);
+      expect(response.status).toBe(400);
+      expect(response.body.error.code).toBe('unstorable_text');
+    }
+    // An emoji escaped as a valid pair is fine.
+    expect((await h.call('POST', '/api/workflows', '{"name":"Orders \\ud83d\\ude00","graph":{"nodes":[]}}')).body.name).toBe('Orders 😀');
+    const search = await h.call('GET', '/api/workflows?search=%00');
+    expect(search.status).toBe(400);
+    expect(search.body.error.path).toBe('query.search');
+    expect((await h.call('POST', '/api/variables', '{"key":"K","value":"a\\u0000"}')).status).toBe(400);
+    expect((await h.call('POST', '/api/auth/sign-in', '{"email":"a\\u0000@b.c","password":"x"}')).status).toBe(400);
+  });
+
   it('rejects an unknown node type at its path', async () => {
     const error = await rejected({ nodes: [manual, { id: 'x', type: 'nope.never', name: 'X' }], edges: [] });
     expect(error).toMatchObject({ code: 'unknown_node_type', path: 'graph.nodes[1].type' });
@@ -212,6 +227,7 @@ describe('PUT /api/workflows/:id and versions', () => {
 
     expect((await h.call('GET', `/api/workflows/${id}/versions/3`)).status).toBe(404);
     expect((await h.call('GET', `/api/workflows/${id}/versions/0`)).status).toBe(400);
+    expect((await h.call('GET', `/api/workflows/${id}/versions/9007199254740991`)).status).toBe(400);
   });
 
   it('validates the new graph and saves nothing when it is invalid', async () => {

@@ -248,7 +248,7 @@ export function workflowRoutes(deps: ApiDeps) {
       method: 'get',
       path: '/{id}/versions/{version}',
       summary: 'Get one saved version of a workflow',
-      request: { params: IdParam.extend({ version: z.coerce.number().int().min(1).openapi({ param: { name: 'version', in: 'path' } }) }) },
+      request: { params: IdParam.extend({ version: z.coerce.number().int().min(1).max(2_147_483_647, 'There is no version with so large a number').openapi({ param: { name: 'version', in: 'path' } }) }) },
       responses: { 200: json(z.object({ id: z.string(), version: z.number(), graph: z.record(z.string(), z.unknown()), createdAt: z.string() }), 'The version'), ...errorResponses },
     }),
     async (c) => {

@@ -13,6 +13,7 @@
 import type pg from 'pg';
 import type { Item, PortItems, StepErrorRecord } from '@junction/nodes';
 import type { AttemptRecord, RunStatus, StepStatus } from '../db/schema.ts';
+import { toJsonb } from '../db/storable-text.ts';
 
 export const RUN_FINISHED_CHANNEL = 'junction_run_finished';
 export const RUN_CANCEL_CHANNEL = 'junction_run_cancel';
@@ -110,16 +111,6 @@ select c.version, c.cancel_requested, c.watched,
   (select count(*) from written) as written, (select count(*) from scheduled) as scheduled,
   (select count(*) from notified) as notified
 from claimed c`;
-
-/**
- * JSON text for a jsonb parameter. PostgreSQL's jsonb cannot hold the NUL character, so
- * NULs in strings (seen in real API answers) become U+FFFD rather than fail the run.
- */
-export function toJsonb(value: unknown): string {
-  const text = JSON.stringify(value);
-  if (!text.includes('\\u0000')) return text;
-  return JSON.stringify(value, (_key, inner: unknown) => (typeof inner === 'string' ? inner.replaceAll('\0', '\uFFFD') : inner));
-}
 
 export async function checkpoint(pool: pg.Pool, request: CheckpointRequest): Promise<CheckpointResult> {
   const result = await pool.query<{ version: number; cancel_requested: boolean; watched: boolean }>({

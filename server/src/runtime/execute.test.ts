@@ -20,6 +20,11 @@ beforeAll(async () => {
       const statuses = script.get(path.split('?')[0]!) ?? [200];
       const status = statuses.length > 1 ? statuses.shift()! : statuses[0]!;
       if (path.startsWith('/slow')) return setTimeout(() => res.end('{}'), 5000);
+      if (path.startsWith('/unstorable')) {
+        // What a careless API can answer: a NUL in a key and half of a surrogate pair.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end('{"po":"PO-1","note":"\\ud800","k\\u0000ey":1}');
+      }
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ok: status < 400, path }));
     });
@@ -67,6 +72,27 @@ describe('runtime', () => {
     const byId = Object.fromEntries(onlySmall.steps.map((s: any) => [s.nodeId, s]));
     expect(byId.big.status).toBe('skipped');
     expect(byId.small.status).toBe('succeeded');
+  });
+
+  it('stores data PostgreSQL cannot hold as is (NUL, lone surrogates) with U+FFFD, calling the system once', async () => {
+    const id = await h.createWorkflow({
+      nodes: [
+        manual,
+        { id: 'h', type: 'connector.http', name: 'Create PO', params: { method: 'POST', url: `${baseUrl}/unstorable`, body: { a: 1 } } },
+        { id: 'c', type: 'code.javascript', name: 'Note', params: { code: "console.log('log \\ud800');\nreturn [{ json: { ...$input.first().json, ['x\\u0000']: 'a\\udc00b' } }];" } },
+      ],
+      edges: [edge('t', 'h'), edge('h', 'c')],
+    });
+    const before = calls.filter((call) => call.path === '/unstorable').length;
+    const detail = await run(id, { ['in\u0000put']: 'x\ud800' });
+    expect(detail.status).toBe('succeeded');
+    expect(calls.filter((call) => call.path === '/unstorable').length).toBe(before + 1);
+    expect(detail.input[0].json).toEqual({ ['in\uFFFDput']: 'x\uFFFD' });
+    const http = detail.steps.find((step: { nodeId: string }) => step.nodeId === 'h');
+    expect(http.output.main[0].json.body).toEqual({ po: 'PO-1', note: '\uFFFD', ['k\uFFFDey']: 1 });
+    const code = detail.steps.find((step: { nodeId: string }) => step.nodeId === 'c');
+    expect(code.output.main[0].json['x\uFFFD']).toBe('a\uFFFDb');
+    expect(code.attempts[0].logs[0].message).toBe('log \uFFFD');
   });
 
   it('retries a failing HTTP step with backoff, passing the same idempotency key, without holding the worker', async () => {
