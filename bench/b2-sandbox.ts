@@ -46,7 +46,7 @@ function items(count: number) {
 const PASS_THROUGH = 'return $input.all();';
 
 async function codeStep(sandbox: Sandbox, scope: RunScope, count: number) {
-  const outcome = await sandbox.code(scope, { key: 'b2-pass', code: PASS_THROUGH, mode: 'allItems', items: items(count) });
+  const outcome = await sandbox.code(scope, { key: 'b2-pass', step: 'code', code: PASS_THROUGH, mode: 'allItems', items: items(count) });
   if (!outcome.ok || outcome.items.length !== count) throw new Error(`the code step failed: ${JSON.stringify(outcome).slice(0, 300)}`);
 }
 
@@ -86,7 +86,7 @@ const EXPRESSIONS = 3;
 async function expressionCost(sandbox: Sandbox, count: number, iterations: number) {
   const input = items(count);
   const scope = testScope('b2-expressions');
-  const params = { key: 'b2-expr', evaluate: (batch: Parameters<Sandbox['expressions']>[1]) => sandbox.expressions(scope, batch) };
+  const params = { key: 'b2-expr', evaluate: (batch: Omit<Parameters<Sandbox['expressions']>[1], 'step'>) => sandbox.expressions(scope, { ...batch, step: 'fields' }) };
   const sandboxOnly: number[] = [];
   const whole: number[] = [];
   for (let i = 0; i < iterations + 3; i++) {
