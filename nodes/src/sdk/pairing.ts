@@ -19,7 +19,7 @@ export function pairedItemProblem(pairedItem: unknown, inputCount: number): stri
   if (pairedItem === undefined) return undefined;
   const indexes = Array.isArray(pairedItem) ? pairedItem : [pairedItem];
   for (const index of indexes) {
-    if (!Number.isInteger(index) || (index as number) < 0) return `pairedItem ${JSON.stringify(index)} is not an item index`;
+    if (!Number.isInteger(index) || (index as number) < 0) return `pairedItem ${String(JSON.stringify(index)).slice(0, 100)} is not an item index`;
     if ((index as number) >= inputCount) return `pairedItem ${index as number} names an input item the step did not receive (it received ${inputCount})`;
   }
   return undefined;

@@ -318,7 +318,8 @@
    * either way, by position when it returned as many items as it received, or to the only
    * item when it received one. Otherwise none (`$node("…").item` after it then fails).
    */
-  function pairAll(returned, items) {
+  function pairAll(returned, inputs) {
+    const { items, jsons } = inputs;
     const out = [];
     let paired = 0;
     let indexOf = null;
@@ -329,14 +330,14 @@
       let pairing = returnedPairing(value, items.length, where);
       if (pairing === undefined) {
         // The commonest case, returning input items in place, needs no lookup.
-        if (r < items.length && (value === items[r] || item.json === items[r].json)) {
+        if (r < items.length && (value === items[r] || item.json === jsons[r])) {
           pairing = r;
         } else {
           if (indexOf === null) {
             indexOf = new MapType();
             for (let k = 0; k < items.length; k++) {
               call(mapSet, indexOf, items[k], k);
-              call(mapSet, indexOf, items[k].json, k);
+              call(mapSet, indexOf, jsons[k], k);
             }
           }
           pairing = call(mapGet, indexOf, value) ?? call(mapGet, indexOf, item.json);
@@ -354,6 +355,17 @@
     return out;
   }
 
+  /** The input items and their json as they came in: the code may sort `items` in place or replace an item's json. */
+  function snapshot(items) {
+    const copy = [];
+    const jsons = [];
+    for (let k = 0; k < items.length; k++) {
+      copy[k] = items[k];
+      jsons[k] = items[k].json;
+    }
+    return { items: copy, jsons };
+  }
+
   async function code(userFunction, input) {
     const { items, mode, outputs, paired, maxLogBytes, maxLogLines, maxOutputChars } = input;
     const state = { index: mode === 'allItems' ? -1 : 0 };
@@ -366,10 +378,11 @@
     let out = [];
     try {
       if (mode === 'allItems') {
+        const inputs = snapshot(items);
         let returned = await reflectApply(userFunction, undefined, args(undefined, undefined, undefined));
         if (returned === undefined || returned === null) returned = [];
         if (!isArray(returned)) returned = [returned];
-        out = pairAll(returned, items);
+        out = pairAll(returned, inputs);
       } else {
         for (let i = 0; i < items.length; i++) {
           state.index = i;
