@@ -72,6 +72,8 @@ class LineageWalk {
   private readonly run: RunOutputs;
   private readonly target: string;
   private readonly origins = new Map<string, Origins>();
+  /** Each step's output flattened once per walk, not once per item. */
+  private readonly outputs = new Map<string, StepOutput | null>();
   private readonly memo = new Map<string, Int32Array>();
   readonly problems: string[] = [];
   private readonly problemCodes = new Map<string, number>();
@@ -91,11 +93,20 @@ class LineageWalk {
     return code;
   }
 
+  private output(nodeId: string): StepOutput | null {
+    let output = this.outputs.get(nodeId);
+    if (output === undefined) {
+      output = this.run.output(nodeId);
+      this.outputs.set(nodeId, output);
+    }
+    return output;
+  }
+
   private originsOf(nodeId: string): Origins {
     let origins = this.origins.get(nodeId);
     if (origins) return origins;
     const edges = this.run.incoming.get(nodeId) ?? [];
-    const ranges = edges.map((edge) => this.run.output(edge.source)?.ports[edge.sourcePort] ?? { start: 0, length: 0 });
+    const ranges = edges.map((edge) => this.output(edge.source)?.ports[edge.sourcePort] ?? { start: 0, length: 0 });
     const count = ranges.reduce((sum, range) => sum + range.length, 0);
     origins = { edge: new Int32Array(count), at: new Int32Array(count), sources: edges.map((edge) => edge.source) };
     let j = 0;
@@ -131,7 +142,7 @@ class LineageWalk {
     const at = origins.at[index]!;
     if (source === this.target) return at;
     if (source === this.run.triggerNodeId) return NONE;
-    const item = this.run.output(source)!.items[at]!;
+    const item = this.output(source)!.items[at]!;
     const indexes = pairedIndexes(item.pairedItem);
     if (indexes.length === 0) {
       return this.problem(`paired item data unavailable: "${this.run.nameOf(source)}" emitted items without saying which input item each came from (pairedItem)`);
