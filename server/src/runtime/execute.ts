@@ -292,7 +292,6 @@ class RunExecution {
     return output ? flattenOutput(output, this.typeOf(nodeId)?.definition.outputs ?? []) : null;
   }
 
-
   private typeOf(nodeId: string): ServerNode | undefined {
     const node = this.graphNodes.get(nodeId);
     return node ? this.rt.nodes.get(node.type) : undefined;

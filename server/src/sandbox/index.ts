@@ -166,7 +166,7 @@ export class Sandbox {
   async expressions(scope: RunScope, batch: ExpressionBatch): Promise<ExpressionOutcome> {
     const first = batch.first ?? 0;
     const { outputs, paired } = nodesFor(scope, batch.sources, batch.step, first, batch.count);
-    const evaluations = Math.max(1, (batch.count - (batch.first ?? 0)) * batch.sources.length);
+    const evaluations = Math.max(1, (batch.count - first) * batch.sources.length);
     const { expressionTimeoutMs, codeTimeoutMs } = scope.limits;
     // One expression gets expressionTimeoutMs; a batch gets that per evaluation, up to the
     // code time limit, so an endless loop in a 10,000-item step still stops in seconds.
