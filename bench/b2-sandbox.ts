@@ -7,11 +7,15 @@
  * - cold path: the same step as the first of a new run (a fresh context is made);
  * - expressions: a transform.fields step with three expressions that need the sandbox,
  *   resolved for 10,000 items (one sandbox call), per item and per expression;
+ * - lineage: `$node("Lookup").json.email` for 10,000 items that came through an if, each
+ *   item's ancestor found on the host (runtime/lineage.ts) before the one sandbox call;
  * - cold start of a sandbox process: fork until it answers its first call;
  * - memory per pooled isolate: the growth of a sandbox process's RSS per extra isolate,
  *   and the V8 heap of one isolate holding a run context.
  */
 import { serverCatalogue } from '@junction/nodes/server';
+import type { Item, PortItems } from '@junction/nodes';
+import { flattenOutput, pairedItemsOf, type RunOutputs } from '../server/src/runtime/lineage.ts';
 import { resolveParams } from '../server/src/runtime/params.ts';
 import { Sandbox, type RunScope } from '../server/src/sandbox/index.ts';
 import { testScope } from '../server/src/sandbox/testing.ts';
@@ -46,7 +50,7 @@ function items(count: number) {
 const PASS_THROUGH = 'return $input.all();';
 
 async function codeStep(sandbox: Sandbox, scope: RunScope, count: number) {
-  const outcome = await sandbox.code(scope, { key: 'b2-pass', code: PASS_THROUGH, mode: 'allItems', items: items(count) });
+  const outcome = await sandbox.code(scope, { key: 'b2-pass', step: 'code', code: PASS_THROUGH, mode: 'allItems', items: items(count) });
   if (!outcome.ok || outcome.items.length !== count) throw new Error(`the code step failed: ${JSON.stringify(outcome).slice(0, 300)}`);
 }
 
@@ -86,7 +90,7 @@ const EXPRESSIONS = 3;
 async function expressionCost(sandbox: Sandbox, count: number, iterations: number) {
   const input = items(count);
   const scope = testScope('b2-expressions');
-  const params = { key: 'b2-expr', evaluate: (batch: Parameters<Sandbox['expressions']>[1]) => sandbox.expressions(scope, batch) };
+  const params = { key: 'b2-expr', evaluate: (batch: Omit<Parameters<Sandbox['expressions']>[1], 'step'>) => sandbox.expressions(scope, { ...batch, step: 'fields' }) };
   const sandboxOnly: number[] = [];
   const whole: number[] = [];
   for (let i = 0; i < iterations + 3; i++) {
@@ -111,6 +115,67 @@ async function expressionCost(sandbox: Sandbox, count: number, iterations: numbe
   }
   sandbox.release(scope.runId);
   return { sandboxCall: stats(sandboxOnly), resolveParams: stats(whole) };
+}
+
+const LINEAGE_NODE = { name: 'Use', params: { operations: [{ op: 'set', field: 'buyer', value: '{{ $node("Lookup").json.email }}' }] } };
+
+/**
+ * Start → Lookup (per item) → If (every item to `true`, in reverse) → Use: the run state
+ * the worker would hold, and `$node("Lookup").json.email` resolved for Use's items.
+ */
+async function lineageCost(sandbox: Sandbox, count: number, iterations: number) {
+  const input = items(count);
+  const lookup: Item[] = input.map((item, i) => ({ json: { ...item.json, email: `buyer${i}@supplier.example` }, pairedItem: i }));
+  const routed: Item[] = lookup.map((item, i) => ({ json: item.json, pairedItem: i })).reverse();
+  const outputs = new Map<string, PortItems>([
+    ['start', { main: input }],
+    ['lookup', { main: lookup }],
+    ['if', { true: routed, false: [] }],
+  ]);
+  const names = new Map([['Start', 'start'], ['Lookup', 'lookup'], ['If', 'if']]);
+  const edge = (source: string, target: string, sourcePort = 'main') => ({ source, target, sourcePort, targetPort: 'main' });
+  const run: RunOutputs = {
+    incoming: new Map([['lookup', [edge('start', 'lookup')]], ['if', [edge('lookup', 'if')]], ['use', [edge('if', 'use', 'true')]]]),
+    triggerNodeId: 'start',
+    output: (id) => (outputs.has(id) ? flattenOutput(outputs.get(id)!, ['main', 'true', 'false']) : null),
+    nameOf: (id) => id,
+  };
+  let hostMs = 0;
+  const base = testScope('b2-lineage');
+  const scope: RunScope = {
+    ...base,
+    outputOf: (name) => run.output(names.get(name)!)?.items,
+    pairedOf: (name, step, first, last) => {
+      const [took, paired] = timeSync(() => pairedItemsOf(run, step, names.get(name)!, first, last));
+      hostMs = took;
+      return paired;
+    },
+  };
+  const samples: { host: number; call: number; whole: number }[] = [];
+  for (let i = 0; i < iterations + 3; i++) {
+    let call = 0;
+    const [whole, paramsFor] = await time(() =>
+      resolveParams(FIELDS, LINEAGE_NODE, routed, {
+        key: 'b2-lineage',
+        evaluate: async (batch) => {
+          const [took, outcome] = await time(() => sandbox.expressions(scope, { ...batch, step: 'use' }));
+          call = took;
+          return outcome;
+        },
+      }),
+    );
+    const check = paramsFor(0) as { operations: { value: unknown }[] };
+    if (check.operations[0]!.value !== `buyer${count - 1}@supplier.example`) throw new Error(`lineage found ${String(check.operations[0]!.value)}`);
+    if (i >= 3) samples.push({ host: hostMs, call, whole });
+  }
+  sandbox.release(base.runId);
+  return { host: stats(samples.map((s) => s.host)), sandboxCall: stats(samples.map((s) => s.call)), resolveParams: stats(samples.map((s) => s.whole)) };
+}
+
+function timeSync<T>(fn: () => T): [number, T] {
+  const start = performance.now();
+  const value = fn();
+  return [performance.now() - start, value];
 }
 
 async function processColdStart(iterations: number): Promise<Stats> {
@@ -155,6 +220,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
     const thousand = await codeOverhead(sandbox, 1000, quick ? 100 : 500);
     const cold = await coldPath(sandbox, quick ? 50 : 300);
     const expressions = await expressionCost(sandbox, 10_000, quick ? 5 : 20);
+    const lineage = await lineageCost(sandbox, 10_000, quick ? 5 : 20);
     const processStart = await processColdStart(quick ? 3 : 10);
     const memory1 = await isolateMemory(1);
     const memory8 = await isolateMemory(8);
@@ -169,12 +235,13 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
       `  code step, new run (cold)  median ${ms(cold.median)}  p99 ${ms(cold.p99)}  (n=${cold.n}: fresh context + first call)`,
       `  expressions, 10,000 items × ${EXPRESSIONS}: sandbox call median ${ms(expressions.sandboxCall.median)} = ${us(expressions.sandboxCall.median / evaluations)} per expression per item, ${us(expressions.sandboxCall.median / 10_000)} per item`,
       `                             whole resolveParams (incl. schema check per item) median ${ms(expressions.resolveParams.median)} = ${us(expressions.resolveParams.median / evaluations)} per expression per item`,
+      `  lineage, 10,000 items: $node("Lookup").json.email through an if: ancestors found on the host median ${ms(lineage.host.median)} = ${us(lineage.host.median / 10_000)} per item; sandbox call (incl. that) ${ms(lineage.sandboxCall.median)}; whole resolveParams ${ms(lineage.resolveParams.median)}`,
       `  sandbox process cold start median ${ms(processStart.median)}  (fork → ready → first call answered, n=${processStart.n})`,
       `  memory per pooled isolate  ${perIsolateMiB.toFixed(1)} MiB RSS (process RSS with 8 isolates ${memory8.rssMiB.toFixed(1)} MiB vs 1: ${memory1.rssMiB.toFixed(1)} MiB); V8 heap of an isolate holding one run context: ${memory1.heapMiB.toFixed(1)} MiB (${memory1.usedHeapMiB.toFixed(1)} used)`,
     ].join('\n');
     return {
       report,
-      data: { machine: m, codeStep1: one, codeStep1000: thousand, coldPath: cold, expressions, evaluations, processStart, memory1, memory8, perIsolateMiB },
+      data: { machine: m, codeStep1: one, codeStep1000: thousand, coldPath: cold, expressions, lineage, evaluations, processStart, memory1, memory8, perIsolateMiB },
     };
   } finally {
     await sandbox.stop();

@@ -79,7 +79,8 @@ export interface JsonSchema {
 
 export interface Item {
   json: Record<string, unknown>;
-  pairedItem?: number;
+  /** The input item(s) of its step this one came from (several for an item made from many). */
+  pairedItem?: number | number[];
 }
 
 export interface StepError {

@@ -3,3 +3,4 @@ export * from './define.ts';
 export * from './errors.ts';
 export * from './item-fields.ts';
 export * from './item-limits.ts';
+export * from './pairing.ts';

@@ -4,7 +4,9 @@
  * - node type: a kind of step, e.g. `connector.http`, declared once by `defineNode`.
  * - node: one use of a node type inside a workflow graph, with its own id, name and params.
  * - port: a named input or output of a node type (`main`, `true`, `false`, ...).
- * - item: the unit of data flowing between steps: `{ json, binary?, pairedItem? }`.
+ * - item: the unit of data flowing between steps: `{ json, pairedItem? }`.
+ * - lineage: which input item of its step an item came from (`pairedItem`), followed back
+ *   step by step to find the item of an earlier step it descends from (`$node("Name").item`).
  * - step: one node's execution inside one run.
  * - idempotency key: `runId:nodeId`, the same on every attempt and after a crash, so a
  *   step that touches the outside world can make its effect happen once.
@@ -16,9 +18,17 @@ export type JsonObject = { [key: string]: unknown };
 
 export interface Item {
   json: JsonObject;
-  /** Index of the input item this one came from (lineage shown in run history). */
-  pairedItem?: number;
+  /**
+   * Which of its step's input items this one came from: an index into the step's input,
+   * or several for an item made from many (an aggregate). Absent: unknown (a trigger's
+   * items, or code that did not say). `$node("Name").item` follows it back through the run.
+   */
+  pairedItem?: PairedItem;
 }
+
+/** An input item's index, or several for an item made from many. */
+export type PairedItem = number | number[];
+
 
 /** Items emitted by a step, keyed by output port. */
 export type PortItems = Record<string, Item[]>;
@@ -139,6 +149,6 @@ export interface AllItemsContext<P> extends BaseContext<P> {
   items: Item[];
 }
 
-/** What a per-item run returns: items per port (without `pairedItem`; the runtime adds it). */
+/** What a per-item run returns: items per port (without `pairedItem`; the runtime pairs each to the run's item). */
 export type PerItemRun<P> = (ctx: ItemContext<P>) => Promise<PortItems> | PortItems;
 export type AllItemsRun<P> = (ctx: AllItemsContext<P>) => Promise<PortItems> | PortItems;

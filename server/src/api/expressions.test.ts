@@ -55,6 +55,16 @@ describe('POST /api/expressions/preview', () => {
     expect((await preview({ workflowId, expression: '{{ $node("Nobody").json }}' })).error).toContain('refers to a node this workflow does not have');
   });
 
+  it("pairs other steps' items by position (outputs come by name, without the run to follow lineage through)", async () => {
+    const nodes = { Lookup: [{ json: { email: 'a@x.tw' } }, { json: { email: 'b@x.tw' } }], Config: [{ json: { shop: 'Tea House' } }] };
+    const expression = '{{ $node("Lookup").json.email }} / {{ $node("Config").item.json.shop }} / {{ $node("Lookup").itemMatching($itemIndex).json.email }}';
+    expect(await preview({ nodes, expression, itemIndex: 1 })).toEqual({ value: 'b@x.tw / Tea House / b@x.tw' });
+    const three = [...items, { json: {} }];
+    expect((await preview({ nodes, items: three, itemIndex: 2, expression: '{{ $node("Lookup").json.email }}' })).error).toBe(
+      '{{ $node("Lookup").json.email }} failed: Error: Can\'t get data for $node("Lookup").item (item 2): "Lookup" emitted 2 item(s), and without a run to follow the lineage through, items are paired by position; use .first(), .last() or .all()',
+    );
+  });
+
   it('refuses a malformed request with a 400 naming the problem, and a workflow the caller may not see with a 404', async () => {
     const noExpression = await h.call('POST', '/api/expressions/preview', { items });
     expect(noExpression.status).toBe(400);

@@ -15,6 +15,7 @@ import { workflowFor } from '../auth/access.ts';
 import { principalOf } from '../auth/middleware.ts';
 import { resolveParamsForItem } from '../runtime/params.ts';
 import { paramsScope, runScope } from '../runtime/sandbox-scope.ts';
+import { positionalPairing } from '../sandbox/index.ts';
 import type { ApiDeps } from './app.ts';
 import { ApiError } from './errors.ts';
 import { validationHook } from './request.ts';
@@ -90,8 +91,12 @@ export function expressionRoutes(deps: ApiDeps) {
           versionNumber: workflow?.currentVersion ?? 0,
           graph,
         },
-        // A node of the workflow with no output sent did not run: null, as in a run.
-        (name) => (Object.hasOwn(nodes, name) ? nodes[name]! : !workflow || graph.nodes.some((node) => node.name === name) ? null : undefined),
+        {
+          // A node of the workflow with no output sent did not run: null, as in a run.
+          outputOf: (name) => (Object.hasOwn(nodes, name) ? nodes[name]! : !workflow || graph.nodes.some((node) => node.name === name) ? null : undefined),
+          // Outputs come by name, without the run's other steps: `.item` pairs by position.
+          pairedOf: (name, _step, first, count) => positionalPairing(name, nodes[name] ?? [], first, count),
+        },
       );
       // Compiled once per distinct expression, like a step's expressions per version and node.
       const key = createHash('sha256').update(body.expression).digest('base64url');

@@ -14,6 +14,7 @@ import {
   backoffDelay,
   coerceStepError,
   NonRetriableError,
+  pairedItemProblem,
   type CredentialValue,
   type Item,
   type PortItems,
@@ -29,6 +30,7 @@ import { Redactor } from '../vault/redact.ts';
 import { checkpoint, type CheckpointRequest, type RunFinishedNotice, type StepRecord } from './checkpoint.ts';
 import type { LogLine, RunScope } from '../sandbox/index.ts';
 import { ProgressPublisher, stepEvent } from './progress.ts';
+import { flattenOutput, pairedItemsOf, type RunOutputs, type StepOutput } from './lineage.ts';
 import { resolveParams, resolveParamsOnce } from './params.ts';
 import { plan, shapeOf, type GraphShape, type ReadyStep, type StepState } from './plan.ts';
 import { paramsScope, runScope, stepSandbox, type SandboxRuntime } from './sandbox-scope.ts';
@@ -186,6 +188,8 @@ class RunExecution {
   private readonly graphNodes: Map<string, WorkflowGraph['nodes'][number]>;
   private readonly nodesByName: Map<string, string>;
   private readonly scope: RunScope;
+  /** The run as lineage (`$node("Name").item`) is followed through it. */
+  private readonly lineage: RunOutputs;
   private progress: ProgressPublisher | null;
 
   constructor(rt: RuntimeContext, state: RunState, shutdown: AbortSignal) {
@@ -194,7 +198,16 @@ class RunExecution {
     this.progress = state.watched ? new ProgressPublisher(rt.pool, state.id) : null;
     this.graphNodes = new Map(state.shape.graph.nodes.map((node) => [node.id, node]));
     this.nodesByName = new Map(state.shape.graph.nodes.map((node) => [node.name, node.id]));
-    this.scope = runScope(rt.sandbox, { ...state, graph: state.shape.graph }, (name) => this.outputOf(name));
+    this.lineage = {
+      incoming: state.shape.incoming,
+      triggerNodeId: state.triggerNodeId,
+      output: (nodeId) => this.stepOutput(nodeId),
+      nameOf: (nodeId) => this.graphNodes.get(nodeId)?.name ?? nodeId,
+    };
+    this.scope = runScope(rt.sandbox, { ...state, graph: state.shape.graph }, {
+      outputOf: (name) => this.outputOf(name),
+      pairedOf: (name, step, first, count) => pairedItemsOf(this.lineage, step, this.nodesByName.get(name)!, first, count),
+    });
     this.nextPosition = Math.max(0, ...[...state.steps.values()].map((s) => s.position)) + 1;
     const stop = (reason: StopReason) => {
       if (!this.controller.signal.aborted) this.controller.abort(reason);
@@ -271,8 +284,12 @@ class RunExecution {
   private outputOf(name: string): Item[] | null | undefined {
     const nodeId = this.nodesByName.get(name);
     if (nodeId === undefined) return undefined;
+    return this.stepOutput(nodeId)?.items ?? null;
+  }
+
+  private stepOutput(nodeId: string): StepOutput | null {
     const output = this.state.steps.get(nodeId)?.output;
-    return output ? Object.values(output).flat() : null;
+    return output ? flattenOutput(output, this.typeOf(nodeId)?.definition.outputs ?? []) : null;
   }
 
   private typeOf(nodeId: string): ServerNode | undefined {
@@ -354,7 +371,14 @@ class RunExecution {
             if (typeof item?.json !== 'object' || item.json === null || Array.isArray(item.json)) {
               throw new NonRetriableError('The node emitted an item without a "json" object');
             }
-            target.push(pairedItem === undefined ? item : { json: item.json, pairedItem });
+            if (pairedItem !== undefined) {
+              target.push({ json: item.json, pairedItem });
+              continue;
+            }
+            // An all-items node pairs its own items (or leaves them unpaired); what it says is checked here, before lineage follows it.
+            const problem = pairedItemProblem(item.pairedItem, step.items.length);
+            if (problem) throw new NonRetriableError(`The node emitted an item whose ${problem}`);
+            target.push(item);
           }
         }
       };

@@ -25,8 +25,8 @@ import {
 } from '@junction/nodes';
 import { failureError, SandboxFailure, type ExpressionBatch, type ExpressionOutcome, type GuestError, type Template } from '../sandbox/index.ts';
 
-/** Evaluates a batch in the run's sandbox context. */
-export type EvaluateExpressions = (batch: ExpressionBatch) => Promise<ExpressionOutcome>;
+/** Evaluates a batch in the run's sandbox context (the scope knows which step it is for). */
+export type EvaluateExpressions = (batch: Omit<ExpressionBatch, 'step'>) => Promise<ExpressionOutcome>;
 
 export interface ParamsScope {
   /** Stable per workflow version and node: the step's compiled expressions are cached under it. */

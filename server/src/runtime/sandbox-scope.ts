@@ -26,12 +26,14 @@ export interface RunFacts {
   graph: WorkflowGraph;
 }
 
-export function runScope(rt: SandboxRuntime, facts: RunFacts, outputOf: RunScope['outputOf']): RunScope {
+/** @param nodes what `$node("Name")` reads: the outputs of the run's steps and their lineage */
+export function runScope(rt: SandboxRuntime, facts: RunFacts, nodes: Pick<RunScope, 'outputOf' | 'pairedOf'>): RunScope {
   let info: ReturnType<RunScope['info']> | null = null;
   return {
     runId: facts.id,
     limits: limitsFor(facts.graph.settings, rt.limits),
-    outputOf,
+    outputOf: nodes.outputOf,
+    pairedOf: nodes.pairedOf,
     info: () =>
       (info ??= rt.variables().then((vars) => ({
         run: { id: facts.id, startedAt: facts.createdAt.toISOString() },
@@ -43,7 +45,7 @@ export function runScope(rt: SandboxRuntime, facts: RunFacts, outputOf: RunScope
 }
 
 export function paramsScope(rt: SandboxRuntime, scope: RunScope, versionId: string, nodeId: string): ParamsScope {
-  return { key: `${versionId}:${nodeId}`, evaluate: (batch) => rt.sandbox.expressions(scope, batch) };
+  return { key: `${versionId}:${nodeId}`, evaluate: (batch) => rt.sandbox.expressions(scope, { ...batch, step: nodeId }) };
 }
 
 function codeError(node: Pick<GraphNode, 'name'>, error: GuestError, itemCount: number): NonRetriableError {
@@ -81,7 +83,7 @@ export function stepSandbox(rt: SandboxRuntime, scope: RunScope, node: Pick<Grap
     async runCode({ code, mode, items }): Promise<Item[]> {
       let outcome;
       try {
-        outcome = await rt.sandbox.code(scope, { key: `${versionId}:${node.id}`, code, mode, items });
+        outcome = await rt.sandbox.code(scope, { key: `${versionId}:${node.id}`, step: node.id, code, mode, items });
       } catch (error) {
         return rethrow(error, `Code in "${node.name}"`, 'codeTimeoutMs');
       }

@@ -209,7 +209,7 @@ const CLEAN = { map: '2,4', parse: 1, stringify: '{"b":2}', polluted: true, leak
 async function runCode(code: string, limits: Case['limits'] = {}) {
   const runId = `run-${++runs}`;
   try {
-    return await sandbox.code(testScope(runId, { limits }), { key: runId, code: `${exploitSource()}\n${code}`, mode: 'allItems', items: [{ json: { order: 1 } }] });
+    return await sandbox.code(testScope(runId, { limits }), { key: runId, step: 'code', code: `${exploitSource()}\n${code}`, mode: 'allItems', items: [{ json: { order: 1 } }] });
   } finally {
     sandbox.release(runId);
   }
@@ -280,6 +280,7 @@ return { names, found };`);
     const scope = testScope('expr-run');
     const outcome = await sandbox.expressions(scope, {
       key: 'escape-expressions',
+      step: 'fields',
       sources: [
         "(() => { try { return this.constructor.constructor('return process')(); } catch (e) { return 'blocked: ' + e.message; } })()",
         "$json.constructor.constructor('return this')().process === undefined",

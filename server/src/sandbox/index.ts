@@ -31,6 +31,33 @@ export interface RunScope {
   limits: SandboxLimits;
   /** A step's output items by node name: null when it has not run, undefined when no node has that name. */
   outputOf(name: string): Item[] | null | undefined;
+  /**
+   * Lineage (runtime/lineage.ts): for the input items `first`..`count` of step `step` (a
+   * node id), which item of `name`'s output (as `outputOf` gives it) each descends from.
+   * Asked only for a node that has run.
+   */
+  pairedOf(name: string, step: string, first: number, count: number): Paired;
+}
+
+/**
+ * What `$node("Name").item` is for each item of a call, as the guest receives it: `at[k]`
+ * for item `first + k` is an index into that node's output, or `-(j + 1)` for
+ * `problems[j]`, why no item can be named (the guest throws it for `.item` only).
+ */
+export interface Paired {
+  at: number[];
+  problems: string[];
+}
+
+/**
+ * Pairing by position, where there is no run to follow lineage through (the editor's
+ * previews, which get outputs by name): item i with the node's item i, or its only item.
+ */
+export function positionalPairing(name: string, output: readonly Item[], first: number, count: number): Paired {
+  const at: number[] = [];
+  for (let i = first; i < count; i++) at.push(output.length === 1 ? 0 : i < output.length ? i : -1);
+  const problem = `"${name}" emitted ${output.length} item(s), and without a run to follow the lineage through, items are paired by position; use .first(), .last() or .all()`;
+  return { at, problems: at.includes(-1) ? [problem] : [] };
 }
 
 /** A param that is exactly expression k (keeps its type), or text mixing literals and expression numbers. */
@@ -39,6 +66,8 @@ export type Template = number | (string | number)[];
 export interface ExpressionBatch {
   /** Stable for the same expressions (workflow version + node): the compiled program is reused. */
   key: string;
+  /** The step's node id: lineage of its items (`$node("Name").item`) is followed from it. */
+  step: string;
   sources: readonly string[];
   templates: readonly Template[];
   items: readonly Item[];
@@ -99,17 +128,23 @@ function parseAnswer<T>(text: string, limits: SandboxLimits): T {
   }
 }
 
-/** Outputs of the nodes `sources` name with `$node("...")`; a name no node has is an error. */
-function outputsFor(scope: RunScope, sources: readonly string[]): Record<string, Item[] | null> {
+/**
+ * Outputs of the nodes `sources` name with `$node("...")`, and for each the lineage of
+ * the call's items `first`..`count` of step `step`; a name no node has is an error.
+ */
+function nodesFor(scope: RunScope, sources: readonly string[], step: string, first: number, count: number) {
   const outputs: Record<string, Item[] | null> = {};
+  const paired: Record<string, Paired> = {};
   for (const source of sources) {
     for (const name of nodeNamesIn(source)) {
+      if (Object.hasOwn(outputs, name)) continue;
       const output = scope.outputOf(name);
       if (output === undefined) throw new NonRetriableError(`$node("${name}") refers to a node this workflow does not have; check the name (it is case-sensitive)`);
       outputs[name] = output;
+      if (output !== null) paired[name] = scope.pairedOf(name, step, first, count);
     }
   }
-  return outputs;
+  return { outputs, paired };
 }
 
 export class Sandbox {
@@ -129,8 +164,9 @@ export class Sandbox {
 
   /** Evaluates every expression of a step for its items, in one call. Throws SandboxFailure for limits. */
   async expressions(scope: RunScope, batch: ExpressionBatch): Promise<ExpressionOutcome> {
-    const outputs = outputsFor(scope, batch.sources);
-    const evaluations = Math.max(1, (batch.count - (batch.first ?? 0)) * batch.sources.length);
+    const first = batch.first ?? 0;
+    const { outputs, paired } = nodesFor(scope, batch.sources, batch.step, first, batch.count);
+    const evaluations = Math.max(1, (batch.count - first) * batch.sources.length);
     const { expressionTimeoutMs, codeTimeoutMs } = scope.limits;
     // One expression gets expressionTimeoutMs; a batch gets that per evaluation, up to the
     // code time limit, so an endless loop in a 10,000-item step still stops in seconds.
@@ -140,23 +176,29 @@ export class Sandbox {
       timeoutMs,
       programKey: `expressions:${batch.key}`,
       program: expressionProgram(batch.sources),
-      payload: JSON.stringify({ items: batch.items, first: batch.first ?? 0, count: batch.count, templates: batch.templates, outputs }),
+      payload: JSON.stringify({ items: batch.items, first, count: batch.count, templates: batch.templates, outputs, paired }),
     });
     return parseAnswer<ExpressionOutcome>(text, scope.limits);
   }
 
-  /** Runs a Code node's code for its items (per item or once for all, in one call). */
-  async code(scope: RunScope, request: { key: string; code: string; mode: 'allItems' | 'perItem'; items: readonly Item[] }): Promise<CodeOutcome> {
+  /**
+   * Runs a Code node's code for its items (per item or once for all, in one call). The
+   * code sees its items without their own `pairedItem` (which names items of the step
+   * before): what it returns is paired to this step's items (see the guest runtime).
+   */
+  async code(scope: RunScope, request: { key: string; step: string; code: string; mode: 'allItems' | 'perItem'; items: readonly Item[] }): Promise<CodeOutcome> {
     const { limits } = scope;
+    const { outputs, paired } = nodesFor(scope, [request.code], request.step, 0, request.items.length);
     const text = await this.call(scope, {
       kind: 'code',
       timeoutMs: limits.codeTimeoutMs,
       programKey: `code:${request.key}`,
       program: codeProgram(request.code),
       payload: JSON.stringify({
-        items: request.items,
+        items: request.items.map((item) => ({ json: item.json })),
         mode: request.mode,
-        outputs: outputsFor(scope, [request.code]),
+        outputs,
+        paired,
         maxLogBytes: limits.maxLogBytes,
         maxLogLines: limits.maxLogLines,
         maxOutputChars: limits.maxOutputBytes,

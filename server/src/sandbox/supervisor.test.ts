@@ -19,7 +19,7 @@ afterAll(async () => {
   await supervisor?.stop();
 });
 
-const quick = (runId: string) => sandbox.code(testScope(runId), { key: 'quick', code: 'return { ok: 1 };', mode: 'allItems', items: [] });
+const quick = (runId: string) => sandbox.code(testScope(runId), { key: 'quick', step: 'code', code: 'return { ok: 1 };', mode: 'allItems', items: [] });
 
 describe('isolated-vm version', () => {
   it('refuses versions before 7.0.1 and Node before 24', () => {
@@ -38,7 +38,7 @@ describe('the supervisor', () => {
     // A stopped process answers nothing, as a process stuck in native code would.
     process.kill(pid!, 'SIGSTOP');
     const started = Date.now();
-    const hung = sandbox.code(testScope('hung', { limits: { codeTimeoutMs: 200 } }), { key: 'quick', code: 'return [];', mode: 'allItems', items: [] });
+    const hung = sandbox.code(testScope('hung', { limits: { codeTimeoutMs: 200 } }), { key: 'quick', step: 'code', code: 'return [];', mode: 'allItems', items: [] });
     await expect(hung).rejects.toMatchObject({ failure: { kind: 'time', message: expect.stringMatching(/its sandbox process was stopped/) } });
     expect(Date.now() - started).toBeLessThan(3000);
     expect(supervisor.pids()[0]).not.toBe(pid);
@@ -47,10 +47,10 @@ describe('the supervisor', () => {
 
   it('does not take a call waiting behind a long one in its isolate for a hung process', async () => {
     const [pid] = supervisor.pids();
-    const long = sandbox.code(testScope('long', { limits: { codeTimeoutMs: 1200 } }), { key: 'loop', code: 'while (true) {}', mode: 'allItems', items: [] });
+    const long = sandbox.code(testScope('long', { limits: { codeTimeoutMs: 1200 } }), { key: 'loop', step: 'code', code: 'while (true) {}', mode: 'allItems', items: [] });
     await new Promise((resolve) => setTimeout(resolve, 50));
     // One isolate: this call waits ~1.2 s, past its own limit and grace (200 + 300 ms).
-    const waiting = sandbox.code(testScope('waits', { limits: { codeTimeoutMs: 200 } }), { key: 'quick', code: 'return { ok: 1 };', mode: 'allItems', items: [] });
+    const waiting = sandbox.code(testScope('waits', { limits: { codeTimeoutMs: 200 } }), { key: 'quick', step: 'code', code: 'return { ok: 1 };', mode: 'allItems', items: [] });
     await expect(long).rejects.toMatchObject({ failure: { kind: 'time', message: 'ran longer than the 1200 ms time limit' } });
     await expect(waiting).resolves.toMatchObject({ ok: true, items: [{ json: { ok: 1 } }] });
     expect(supervisor.pids()[0]).toBe(pid);
@@ -58,7 +58,7 @@ describe('the supervisor', () => {
 
   it('restarts a process that sends an unreadable message and sends its calls again', async () => {
     const [pid] = supervisor.pids();
-    const pending = sandbox.code(testScope('slow'), { key: 'slow', code: 'let x = 0;\nfor (let i = 0; i < 3e8; i++) x += i;\nreturn { x };', mode: 'allItems', items: [] });
+    const pending = sandbox.code(testScope('slow'), { key: 'slow', step: 'code', code: 'let x = 0;\nfor (let i = 0; i < 3e8; i++) x += i;\nreturn { x };', mode: 'allItems', items: [] });
     await new Promise((resolve) => setTimeout(resolve, 30));
     // What a corrupted process might send: not one of the protocol's messages.
     (supervisor as unknown as { processes: { child: { emit(event: string, message: unknown): void } }[] }).processes[0]!.child.emit('message', { type: 'result', id: 'x' });
@@ -67,7 +67,7 @@ describe('the supervisor', () => {
   });
 
   it('fails a call twice caught in a dying process, as a crash, and stays usable', async () => {
-    const pending = sandbox.code(testScope('doomed'), { key: 'slow2', code: 'let x = 0;\nfor (let i = 0; i < 1e9; i++) x += i;\nreturn { x };', mode: 'allItems', items: [] });
+    const pending = sandbox.code(testScope('doomed'), { key: 'slow2', step: 'code', code: 'let x = 0;\nfor (let i = 0; i < 1e9; i++) x += i;\nreturn { x };', mode: 'allItems', items: [] });
     for (let i = 0; i < 2; i++) {
       await new Promise((resolve) => setTimeout(resolve, 200));
       process.kill(supervisor.pids()[0]!, 'SIGKILL');
@@ -78,10 +78,10 @@ describe('the supervisor', () => {
 
   it('settles every call when it stops', async () => {
     const other = await SandboxSupervisor.start({ processes: 1, isolatesPerProcess: 1 });
-    const pending = new Sandbox(other).code(testScope('stopping'), { key: 'long', code: 'while (true) {}', mode: 'allItems', items: [] });
+    const pending = new Sandbox(other).code(testScope('stopping'), { key: 'long', step: 'code', code: 'while (true) {}', mode: 'allItems', items: [] });
     await new Promise((resolve) => setTimeout(resolve, 100));
     await other.stop();
     await expect(pending).rejects.toBeInstanceOf(SandboxFailure);
-    await expect(new Sandbox(other).code(testScope('late'), { key: 'q', code: 'return [];', mode: 'allItems', items: [] })).rejects.toThrow(/stopping/);
+    await expect(new Sandbox(other).code(testScope('late'), { key: 'q', step: 'code', code: 'return [];', mode: 'allItems', items: [] })).rejects.toThrow(/stopping/);
   });
 });

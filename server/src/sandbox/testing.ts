@@ -3,7 +3,7 @@
  * runtime would pass for a run of a workflow named "Test".
  */
 import type { Item } from '@junction/nodes';
-import type { RunScope, SandboxLimits } from './index.ts';
+import { positionalPairing, type RunScope, type SandboxLimits } from './index.ts';
 import { DEFAULT_ADMIN_LIMITS, limitsFor } from './limits.ts';
 
 export const TEST_LIMITS: SandboxLimits = limitsFor({}, DEFAULT_ADMIN_LIMITS);
@@ -13,6 +13,8 @@ export function testScope(runId: string, options: { limits?: Partial<SandboxLimi
     runId,
     limits: { ...TEST_LIMITS, ...options.limits },
     outputOf: (name) => options.outputs?.[name],
+    // No run to follow lineage through: by position, as the editor's previews do.
+    pairedOf: (name, _step, first, count) => positionalPairing(name, options.outputs?.[name] ?? [], first, count),
     info: async () => ({
       run: { id: runId, startedAt: '2026-11-25T10:00:00.000Z' },
       workflow: { id: 'wf-test', name: 'Test', version: 1 },

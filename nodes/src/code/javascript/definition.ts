@@ -10,7 +10,7 @@ export const Params = z
       .enum(['allItems', 'perItem'])
       .default('allItems')
       .describe(
-        'allItems: the code runs once, with every item in $input.all(), and returns a list. perItem: it runs for each item, which is $json / $input.item, and returns that item (or a list, or nothing to drop it).',
+        'allItems: the code runs once, with every item in $input.all(), and returns a list (return { json, pairedItem: i } to say an item comes from input item i, so $node("…").item can follow it). perItem: it runs for each item, which is $json / $input.item, and returns that item (or a list, or nothing to drop it).',
       ),
     code: z
       .string()

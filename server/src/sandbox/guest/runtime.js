@@ -15,6 +15,10 @@
   const freeze = Object.freeze;
   const defineProperty = Object.defineProperty;
   const isArray = Array.isArray;
+  const isInteger = Number.isInteger;
+  const MapType = Map;
+  const mapGet = Map.prototype.get;
+  const mapSet = Map.prototype.set;
   const StringOf = String;
   const ErrorType = Error;
   const DateType = Date;
@@ -92,43 +96,69 @@
 
   /**
    * `$input`, `$node("Name")` / `$("Name")` / `$node["Name"]` for one call. `state.index`
-   * is the item being evaluated; `.item` and `.json` follow it.
+   * is the item being evaluated (-1: code running once for all items, which has none).
+   * `.item` and `.json` are the item of that node the current item descends from, as the
+   * host resolved it (`paired[name].at[i - first]`: an index into the node's output, or
+   * -(j + 1) for `problems[j]`, why there is none).
    */
-  function environment(items, outputs, state) {
+  function environment(items, outputs, paired, first, state) {
     const $input = {
       all: () => items,
       first: () => items[0],
       last: () => items[items.length - 1],
+      // Code running once for all items has no current item; its `$input.item` stays the first, as before lineage.
       get item() {
-        return items[state.index];
+        return items[state.index < 0 ? 0 : state.index];
       },
     };
     const views = {};
     function nodeView(name) {
       const emitted = outputs[name];
-      const pick = () => {
-        if (emitted.length === 1) return emitted[0];
-        if (state.index < emitted.length) return emitted[state.index];
-        throw new ErrorType(
-          `$node("${name}") emitted ${emitted.length} items, so which one goes with item ${state.index} is unclear; use .first(), .last() or .all()`,
-        );
-      };
       if (emitted === null) {
         const notRun = () => {
           throw new ErrorType(`$node("${name}") has no output in this run: that node has not run (it is not before this step, or it was skipped)`);
         };
-        return { isExecuted: false, all: notRun, first: notRun, last: notRun, get item() { return notRun(); }, get json() { return notRun(); } };
+        return {
+          isExecuted: false,
+          all: notRun,
+          first: notRun,
+          last: notRun,
+          itemMatching: notRun,
+          get item() {
+            return notRun();
+          },
+          get json() {
+            return notRun();
+          },
+        };
       }
+      const lineage = paired[name];
+      const ancestor = (index, how) => {
+        const k = typeof index === 'number' ? index - first : -1;
+        const at = k >= 0 && k < lineage.at.length ? lineage.at[k] : undefined;
+        if (at === undefined) throw new ErrorType(`$node("${name}").${how}: there is no item ${StringOf(index)} among this step's items`);
+        if (at >= 0) return emitted[at];
+        throw new ErrorType(`Can't get data for $node("${name}").${how} (item ${index}): ${lineage.problems[-at - 1]}`);
+      };
+      const current = () => {
+        if (state.index < 0) {
+          throw new ErrorType(
+            `$node("${name}").item is the item the current item comes from, and code that runs once for all items has no current item: use $node("${name}").itemMatching(index), or .first(), .last(), .all()`,
+          );
+        }
+        return ancestor(state.index, 'item');
+      };
       return {
         isExecuted: true,
         all: () => emitted,
         first: () => emitted[0],
         last: () => emitted[emitted.length - 1],
+        itemMatching: (index) => ancestor(index, `itemMatching(${typeof index === 'number' ? index : '…'})`),
         get item() {
-          return pick();
+          return current();
         },
         get json() {
-          return pick()?.json;
+          return current().json;
         },
       };
     }
@@ -165,9 +195,9 @@
    * stay undefined (JSON leaves the key out).
    */
   function expressions(factory, input) {
-    const { items, first, count, templates, outputs } = input;
-    const state = { index: 0 };
-    const { $input, $node } = environment(items, outputs, state);
+    const { items, first, count, templates, outputs, paired } = input;
+    const state = { index: first };
+    const { $input, $node } = environment(items, outputs, paired, first, state);
     const { $now, $today } = now();
     const fns = factory($input, $node, run.$run, run.$workflow, run.$vars, $now, $today);
     const values = [];
@@ -254,29 +284,105 @@
     }
     if (hasOwn(value, 'json')) {
       if (!isPlainJson(value.json)) throw new ErrorType(`${where} has a "json" that is not an object`);
-      const item = { json: value.json };
-      if (typeof value.pairedItem === 'number') item.pairedItem = value.pairedItem;
-      return item;
+      return { json: value.json };
     }
     return { json: value };
   }
 
+  /**
+   * The `pairedItem` a returned `{ json, pairedItem }` says: an input index, n8n's
+   * `{ item: index }`, or a list of those (an item made from several). Undefined when it
+   * says none; an index the code did not receive is an error.
+   */
+  function returnedPairing(value, inputCount, where) {
+    if (!hasOwn(value, 'json') || !hasOwn(value, 'pairedItem')) return undefined;
+    const given = value.pairedItem;
+    if (given === undefined || given === null) return undefined;
+    const one = (entry) => {
+      const index = isPlainJson(entry) && hasOwn(entry, 'item') ? entry.item : entry;
+      if (typeof index !== 'number' || !isInteger(index) || index < 0 || index >= inputCount) {
+        const shown = typeof index === 'number' ? StringOf(index) : typeof index;
+        throw new ErrorType(`${where} has pairedItem ${shown}, which is not the index of one of the ${inputCount} item(s) the code received`);
+      }
+      return index;
+    };
+    if (!isArray(given)) return one(given);
+    const list = [];
+    for (let i = 0; i < given.length; i++) call(arrayPush, list, one(given[i]));
+    return list.length === 0 ? undefined : list.length === 1 ? list[0] : list;
+  }
+
+  /**
+   * Lineage of what code running once for all items returned: the `pairedItem` it says;
+   * else the input item itself (or its json) returned again; and when no item was paired
+   * either way, by position when it returned as many items as it received, or to the only
+   * item when it received one. Otherwise none (`$node("…").item` after it then fails).
+   */
+  function pairAll(returned, inputs) {
+    const { items, jsons } = inputs;
+    const out = [];
+    let paired = 0;
+    let indexOf = null;
+    for (let r = 0; r < returned.length; r++) {
+      const value = returned[r];
+      const where = `Item ${r} of what the code returned`;
+      const item = asItem(value, where);
+      let pairing = returnedPairing(value, items.length, where);
+      if (pairing === undefined) {
+        // The commonest case, returning input items in place, needs no lookup.
+        if (r < items.length && (value === items[r] || item.json === jsons[r])) {
+          pairing = r;
+        } else {
+          if (indexOf === null) {
+            indexOf = new MapType();
+            for (let k = 0; k < items.length; k++) {
+              call(mapSet, indexOf, items[k], k);
+              call(mapSet, indexOf, jsons[k], k);
+            }
+          }
+          pairing = call(mapGet, indexOf, value) ?? call(mapGet, indexOf, item.json);
+        }
+      }
+      if (pairing !== undefined) {
+        item.pairedItem = pairing;
+        paired++;
+      }
+      call(arrayPush, out, item);
+    }
+    if (paired === 0 && (out.length === items.length || items.length === 1)) {
+      for (let r = 0; r < out.length; r++) out[r].pairedItem = items.length === 1 ? 0 : r;
+    }
+    return out;
+  }
+
+  /** The input items and their json as they came in: the code may sort `items` in place or replace an item's json. */
+  function snapshot(items) {
+    const copy = [];
+    const jsons = [];
+    for (let k = 0; k < items.length; k++) {
+      copy[k] = items[k];
+      jsons[k] = items[k].json;
+    }
+    return { items: copy, jsons };
+  }
+
   async function code(userFunction, input) {
-    const { items, mode, outputs, maxLogBytes, maxLogLines, maxOutputChars } = input;
-    const state = { index: 0 };
-    const { $input, $node } = environment(items, outputs, state);
+    const { items, mode, outputs, paired, maxLogBytes, maxLogLines, maxOutputChars } = input;
+    const state = { index: mode === 'allItems' ? -1 : 0 };
+    const { $input, $node } = environment(items, outputs, paired, 0, state);
     const { $now, $today } = now();
     const logs = capture(maxLogBytes, maxLogLines);
     const args = (json, index, item) => [
       $input, json, index, items, item, $node, $node, run.$run, run.$workflow, run.$vars, $now, $today, logs.console, DateTime, Duration, Interval,
     ];
-    const out = [];
+    let out = [];
     try {
       if (mode === 'allItems') {
+        const inputs = snapshot(items);
         let returned = await reflectApply(userFunction, undefined, args(undefined, undefined, undefined));
         if (returned === undefined || returned === null) returned = [];
         if (!isArray(returned)) returned = [returned];
-        for (let i = 0; i < returned.length; i++) call(arrayPush, out, asItem(returned[i], `Item ${i} of what the code returned`));
+        out = pairAll(returned, inputs);
       } else {
         for (let i = 0; i < items.length; i++) {
           state.index = i;
