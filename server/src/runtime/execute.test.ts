@@ -3,6 +3,8 @@ import { startHarness, type Harness } from '../testing/harness.ts';
 import { listen, type LocalServer } from '../testing/http.ts';
 
 let h: Harness;
+/** 15 MB: under the HTTP node's 16 MB limit per answer; 19 of them are more than a jsonb document may hold (255 MB). */
+const BIG_ANSWER = JSON.stringify({ s: 'x'.repeat(15 * 1024 * 1024) });
 let server: LocalServer;
 let baseUrl: string;
 const calls: { path: string; idempotencyKey: string | undefined; body: string }[] = [];
@@ -20,6 +22,10 @@ beforeAll(async () => {
       const statuses = script.get(path.split('?')[0]!) ?? [200];
       const status = statuses.length > 1 ? statuses.shift()! : statuses[0]!;
       if (path.startsWith('/slow')) return setTimeout(() => res.end('{}'), 5000);
+      if (path.startsWith('/big')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end(BIG_ANSWER);
+      }
       if (path.startsWith('/unstorable')) {
         // What a careless API can answer: a NUL in a key and half of a surrogate pair.
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -93,6 +99,24 @@ describe('runtime', () => {
     const code = detail.steps.find((step: { nodeId: string }) => step.nodeId === 'c');
     expect(code.output.main[0].json['x\uFFFD']).toBe('a\uFFFDb');
     expect(code.attempts[0].logs[0].message).toBe('log \uFFFD');
+  });
+
+  it('fails a run whose step result is too large to store, saying so, without calling the system again', { timeout: 120_000 }, async () => {
+    const id = await h.createWorkflow({
+      nodes: [manual, { id: 'h', type: 'connector.http', name: 'Fetch catalogue', params: { url: `${baseUrl}/big` } }],
+      edges: [edge('t', 'h')],
+    });
+    const before = calls.filter((call) => call.path === '/big').length;
+    const response = await h.call('POST', `/api/workflows/${id}/run`, Array.from({ length: 19 }, (_, n) => ({ n })));
+    const detail = await h.waitForRun(response.body.runId, 90_000);
+    expect(detail.status).toBe('failed');
+    expect(detail.error).toMatchObject({ name: 'StorageError', nodeId: 'h', retriable: false });
+    expect(detail.error.message).toMatch(/^The step's result could not be stored: /);
+    const step = detail.steps.find((s: { nodeId: string }) => s.nodeId === 'h');
+    expect(step).toMatchObject({ status: 'failed', output: null, error: { name: 'StorageError' } });
+    // Give a wrongly retried job time to call again: it must not.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(calls.filter((call) => call.path === '/big').length).toBe(before + 19);
   });
 
   it('retries a failing HTTP step with backoff, passing the same idempotency key, without holding the worker', async () => {

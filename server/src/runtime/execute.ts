@@ -63,6 +63,21 @@ class LeaseLost extends Error {
   override name = 'LeaseLost';
 }
 
+/** The run was ended (failed) because a step's result could not be stored. */
+class RunEndedUnstorable extends Error {
+  override name = 'RunEndedUnstorable';
+}
+
+/**
+ * PostgreSQL refused the data itself (class 22: a value jsonb cannot hold; class 54: a
+ * document past its size limits). Retrying the job would only run the step again, with
+ * its outside effect, and fail the same way.
+ */
+function isUnstorable(error: unknown): error is Error & { code: string } {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('54'));
+}
+
 interface LoadedStep extends StepState {
   position: number;
   error: StepErrorRecord | null;
@@ -173,6 +188,7 @@ export async function executeRun(rt: RuntimeContext, runId: string, shutdown: Ab
       await new RunExecution(rt, state, shutdown).advance();
       return;
     } catch (error) {
+      if (error instanceof RunEndedUnstorable) return;
       if (!(error instanceof LeaseLost)) throw error;
       log.debug('run changed under this worker; reloading', { runId });
     }
@@ -434,19 +450,48 @@ class RunExecution {
   }
 
   private async commit(request: Pick<CheckpointRequest, 'status' | 'release' | 'finished' | 'scheduleAt' | 'output' | 'error' | 'notify'>): Promise<void> {
-    const result = await checkpoint(this.rt.pool, {
-      runId: this.state.id,
-      owner: this.rt.processId,
-      expectedVersion: this.state.version,
-      steps: [...this.pending.values()],
-      ...request,
-    });
+    let result;
+    try {
+      result = await checkpoint(this.rt.pool, {
+        runId: this.state.id,
+        owner: this.rt.processId,
+        expectedVersion: this.state.version,
+        steps: [...this.pending.values()],
+        ...request,
+      });
+    } catch (error) {
+      if (!isUnstorable(error) || this.failingUnstorable) throw error;
+      await this.failUnstorable(error);
+      throw new RunEndedUnstorable(`run ${this.state.id} failed: a step's result could not be stored`, { cause: error });
+    }
     if (!result.committed) throw new LeaseLost(`run ${this.state.id} was taken over or changed`);
     this.state.version = result.version;
     if (result.watched) this.progress ??= new ProgressPublisher(this.rt.pool, this.state.id);
     this.progress?.publish({ type: 'run', status: request.status });
     this.pending.clear();
     if (result.cancelRequested && !request.finished && !this.controller.signal.aborted) this.controller.abort('cancel');
+  }
+
+  private failingUnstorable = false;
+
+  /** Fails the steps whose results are waiting to be stored, and the run, saying why. */
+  private async failUnstorable(cause: Error): Promise<void> {
+    this.failingUnstorable = true;
+    const error: StepErrorRecord = {
+      name: 'StorageError',
+      message: `The step's result could not be stored: ${cause.message.slice(0, 300)}`,
+      retriable: false,
+    };
+    log.warn('a step result could not be stored; failing the run', { runId: this.state.id, error: cause.message });
+    let failed: string | undefined;
+    for (const record of [...this.pending.values()]) {
+      if (record.output === null && record.error === null) continue;
+      failed ??= record.node_id;
+      // Attempts lose their logs and errors too: any of them may be what could not be stored.
+      const attempts = record.attempts.map(({ attempt, startedAt, finishedAt }) => ({ attempt, startedAt, finishedAt, status: 'failed' as const, error }));
+      this.record(record.node_id, { ...record, status: 'failed', output: null, error, attempts });
+    }
+    await this.finish('failed', { ...error, nodeId: failed });
   }
 
   private async finish(status: 'succeeded' | 'failed' | 'cancelled', error: (StepErrorRecord & { nodeId?: string }) | null): Promise<void> {
