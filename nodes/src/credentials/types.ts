@@ -23,7 +23,7 @@ const AllowedHosts = z
   .array(z.string().trim().toLowerCase().min(1).max(255).regex(/^(\*\.)?[a-z0-9.\-:[\]]+$/, 'A host name, optionally starting with "*." for its subdomains'))
   .max(50)
   .default([])
-  .describe('Send this credential only to these hosts (e.g. api.shop.com, *.erp.example.com). Empty: any host.');
+  .describe('Send this credential only to these hosts (e.g. api.shop.com, *.erp.example.com, or erp.local:8443 for that port only; a name alone allows any port). Empty: any host.');
 
 export const HttpHeaderCredential = z
   .object({

@@ -195,6 +195,11 @@ describe('workflow ownership and sharing', () => {
     expect((await h.callAs(bob.key, 'PUT', `/api/workflows/${id}`, { name: 'Edited by Bob' })).status).toBe(200);
     // Sharing is the owner's (or an admin's) to change, not Bob's.
     expect((await h.callAs(bob.key, 'PUT', `/api/workflows/${id}/shares`, { userIds: [] })).status).toBe(403);
+    // So is deleting it: Bob may change and run it, not make it disappear for Alice.
+    const deleted = await h.callAs(bob.key, 'DELETE', `/api/workflows/${id}`);
+    expect(deleted.status).toBe(403);
+    expect(deleted.body.error.message).toContain('may delete it');
+    expect((await h.callAs(alice.key, 'GET', `/api/workflows/${id}`)).status).toBe(200);
     expect((await h.callAs(viewer.key, 'PUT', `/api/workflows/${id}`, { name: 'Viewer edit' })).status).toBe(403);
     const unknown = await h.callAs(alice.key, 'PUT', `/api/workflows/${id}/shares`, { userIds: ['00000000-0000-4000-8000-000000000000'] });
     expect(unknown.status).toBe(400);

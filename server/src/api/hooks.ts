@@ -119,7 +119,9 @@ export function hookRoutes(deps: ApiDeps) {
       : (await deps.db.select({ status: runs.status, output: runs.output, error: runs.error }).from(runs).where(eq(runs.id, runId)))[0];
     if (run?.status === 'succeeded') return c.json(answerOf(run.output) as Record<string, unknown>, 200);
     if (!run || !FINISHED_RUN_STATUSES.includes(run.status as RunStatus)) return c.json({ runId, status: 'running' }, 202);
-    const message = run.error?.message ?? `The run ended ${run.status}`;
+    // The caller is whoever reached the address: the step's error (a host name inside the
+    // network, a line of code) is for the workflow's people, in the run history.
+    const message = `The workflow's run ${run.status === 'cancelled' ? 'was cancelled' : 'failed'}; its owner can see why in the run history (run ${runId})`;
     return c.json({ error: { code: `run_${run.status}`, message, runId } }, 500);
   });
 

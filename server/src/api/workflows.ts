@@ -113,9 +113,10 @@ export async function checkedGraph(
   graph: unknown,
   principal: Principal,
   ownerId: string | null,
+  current?: WorkflowGraph,
 ): Promise<WorkflowGraph> {
   const parsed = parseGraph(graph);
-  const issues = [...beyondAdminLimits(parsed, deps.sandboxLimits), ...(await checkCredentialReferences(deps.db, parsed, principal.user, ownerId))];
+  const issues = [...beyondAdminLimits(parsed, deps.sandboxLimits), ...(await checkCredentialReferences(deps.db, parsed, principal.user, ownerId, current))];
   if (issues.length > 0) throw fromValidationIssues(issues, 'graph');
   return parsed;
 }
@@ -207,7 +208,7 @@ export function workflowRoutes(deps: ApiDeps) {
       const body = c.req.valid('json');
       const principal = principalOf(c);
       const current = await workflowFor(db, principal, id, 'write');
-      const graph = body.graph === undefined ? undefined : await checkedGraph(deps, body.graph, principal, current.ownerId);
+      const graph = body.graph === undefined ? undefined : await checkedGraph(deps, body.graph, principal, current.ownerId, current.graph);
       const registrations = graph ? webhooksOf(graph, webhookParams) : undefined;
       const workflow = await updateWorkflow(db, id, { name: body.name, graph, registrations }).catch(conflict);
       if (!workflow) throw notFound('Workflow', id);
@@ -220,7 +221,7 @@ export function workflowRoutes(deps: ApiDeps) {
     createRoute({ method: 'delete', path: '/{id}', summary: 'Delete a workflow (its run history is kept)', request: { params: IdParam }, responses: { 204: { description: 'Deleted' }, ...errorResponses } }),
     async (c) => {
       const { id } = c.req.valid('param');
-      await workflowFor(db, principalOf(c), id, 'write');
+      await workflowFor(db, principalOf(c), id, 'own');
       if (!(await deleteWorkflow(db, id))) throw notFound('Workflow', id);
       await audit.record(c, { action: 'workflow.delete', resourceType: 'workflow', resourceId: id });
       return c.body(null, 204);
