@@ -108,5 +108,13 @@ describe('main.ts commands', () => {
     const unknown = await cli(['make-coffee']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('the commands are create-owner, create-api-key, reset-password, rotate-key, generate-key');
+    for (const asked of ['help', '--help']) {
+      const help = await cli([asked]);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain('create-api-key [--email you@shop.com] --name ci');
+    }
+    const badOption = await cli(['--rol', 'api']);
+    expect(badOption.code).toBe(1);
+    expect(badOption.stderr).toContain('"help" lists what Junction takes');
   });
 });

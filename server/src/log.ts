@@ -2,6 +2,7 @@
  * Junction's log: one line per event on stderr, `level message {data}`. Secrets never go
  * in here: log ids and counts, not request bodies or headers.
  */
+import { DrizzleQueryError } from 'drizzle-orm';
 import { Logger as GraphileLogger } from 'graphile-worker';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -39,3 +40,16 @@ export const graphileLogger = new GraphileLogger(() => (level, message) => {
   else if (level === 'warning') write('warn', `graphile-worker: ${message}`);
   else write('debug', `graphile-worker: ${message}`);
 });
+
+/**
+ * What the log may say of an unexpected error. drizzle's query errors quote the statement
+ * and its parameters (a name, a variable's value, a password hash): the log gets the
+ * database's own message and the statement, never the values.
+ */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (error instanceof DrizzleQueryError) {
+    return `${error.cause instanceof Error ? error.cause.message : 'the database refused the query'} (in ${error.query.slice(0, 300)})`;
+  }
+  return error.message;
+}

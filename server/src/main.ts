@@ -14,16 +14,40 @@ import { log, setLogLevel } from './log.ts';
 
 const ROLES: readonly Role[] = ['api', 'worker', 'all'];
 
+const HELP = `Junction — workflow automation for retail and e-commerce
+
+  npm start [-- --role api|worker|all]     serve (default: all — the API, the editor and a worker)
+  npm start -- <command> [options]         administer, beside a running Junction or not:
+
+    create-owner --email you@shop.com [--name "You"] [--password-stdin]
+    create-api-key [--email you@shop.com] --name ci [--scopes workflows:read,runs:read]
+    reset-password --email you@shop.com [--password-stdin]
+    rotate-key          re-seal every credential with a new encryption key
+    generate-key        print a key for JUNCTION_ENCRYPTION_KEY
+    help                this text
+
+Passwords come from JUNCTION_OWNER_PASSWORD or, with --password-stdin, standard input.
+Configuration is read from the environment: see the README's Configuration section.`;
+
 async function main(): Promise<void> {
   const command = process.argv[2];
+  if (command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
   if (command && !command.startsWith('-')) {
-    if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`Unknown command "${command}"; the commands are ${COMMANDS.join(', ')}`);
+    if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`Unknown command "${command}"; the commands are ${COMMANDS.join(', ')} (help lists them with their options)`);
     const config = loadConfig();
     setLogLevel(config.JUNCTION_LOG_LEVEL === 'info' ? 'warn' : config.JUNCTION_LOG_LEVEL);
     await runCommand(command as Command, process.argv.slice(3), config);
     return;
   }
-  const { values } = parseArgs({ options: { role: { type: 'string', default: 'all' } } });
+  let values: { role?: string };
+  try {
+    ({ values } = parseArgs({ options: { role: { type: 'string', default: 'all' } } }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}; "help" lists what Junction takes`);
+  }
   const role = values.role as Role;
   if (!ROLES.includes(role)) throw new Error(`--role must be one of ${ROLES.join(', ')}, not "${values.role}"`);
   const config = loadConfig();

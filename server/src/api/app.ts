@@ -12,7 +12,7 @@ import type { Keyring } from '../vault/keyring.ts';
 import type { Config } from '../config.ts';
 import type pg from 'pg';
 import type { Db } from '../db/client.ts';
-import { log } from '../log.ts';
+import { describeError, log } from '../log.ts';
 import type { RunEnqueuer } from '../runtime/enqueue.ts';
 import type { FinishedRuns } from '../runtime/finished.ts';
 import { apiKeyRoutes } from './api-keys.ts';
@@ -153,7 +153,7 @@ export function createApp(deps: ApiDeps) {
       const code = error.status === 400 && /json/i.test(error.message) ? 'invalid_json' : 'http_error';
       return c.json(new ApiError(error.status as 400, code, error.message || 'Bad request').toJSON(), error.status);
     }
-    log.error('request failed', { method: c.req.method, path: c.req.path, error: error instanceof Error ? error.message : String(error) });
+    log.error('request failed', { method: c.req.method, path: c.req.path, error: describeError(error) });
     return c.json(new ApiError(500, 'internal_error', 'Something went wrong on the server; the details are in its log').toJSON(), 500);
   });
 

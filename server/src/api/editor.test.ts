@@ -31,6 +31,7 @@ describe('the editor at /', () => {
       expect(response.status, path).toBe(200);
       expect(response.headers.get('content-type')).toContain('text/html');
       expect(response.headers.get('cache-control')).toBe('no-cache');
+      expect(response.headers.get('content-security-policy')).toContain("script-src 'self';");
       expect(await response.text()).toContain('<div id="root">');
     }
   });

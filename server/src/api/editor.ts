@@ -16,6 +16,25 @@ import { compress } from 'hono/compress';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
 
+/**
+ * The editor's pages run only the build's own scripts and talk only to this server, so
+ * injected markup (were any ever to get through) could neither run nor send anything
+ * elsewhere. Styles may be inline: React Flow and CodeMirror set them on elements.
+ */
+export const EDITOR_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'self'",
+].join('; ');
+
 /** Paths the editor must never answer: the API's and the webhooks'. */
 export function isServerPath(path: string): boolean {
   return /^\/(api|hooks)(\/|$)/.test(path);
@@ -35,7 +54,10 @@ export function editorRoutes(distDir: string) {
   /** Answers with the handler's file, if it has one, with the caching that file gets. */
   const cached = async (handler: MiddlewareHandler, c: Context, next: Next) => {
     const answered: unknown = await handler(c, next);
-    if (answered instanceof Response) answered.headers.set('cache-control', c.req.path.startsWith('/assets/') ? IMMUTABLE : REVALIDATE);
+    if (answered instanceof Response) {
+      answered.headers.set('cache-control', c.req.path.startsWith('/assets/') ? IMMUTABLE : REVALIDATE);
+      if (answered.headers.get('content-type')?.startsWith('text/html')) answered.headers.set('content-security-policy', EDITOR_CSP);
+    }
     return answered as Response | undefined;
   };
 

@@ -55,6 +55,9 @@ const emailTaken = (error: unknown): never => {
   throw error;
 };
 
+/** "an admin", "a viewer" */
+const withArticle = (role: string) => `${/^[aeiou]/.test(role) ? 'An' : 'A'} ${role}`;
+
 export function userRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const audit = new Auditor(deps.db, deps.security.trustProxy);
@@ -65,7 +68,7 @@ export function userRoutes(deps: ApiDeps) {
     if (!user) throw notFound('User', id);
     const me = principalOf(c).user;
     if (user.id === me.id) throw new ApiError(403, 'forbidden', 'Change your own account through /api/me');
-    if (!mayManageRole(me.role, user.role)) throw new ApiError(403, 'forbidden', `A ${me.role} cannot change a user whose role is ${user.role}`);
+    if (!mayManageRole(me.role, user.role)) throw new ApiError(403, 'forbidden', `${withArticle(me.role)} cannot change a user whose role is ${user.role}`);
     return user;
   };
 
@@ -90,7 +93,7 @@ export function userRoutes(deps: ApiDeps) {
     async (c) => {
       const body = c.req.valid('json');
       const me = principalOf(c).user;
-      if (!mayManageRole(me.role, body.role)) throw new ApiError(403, 'forbidden', `A ${me.role} cannot create a user with the role ${body.role}`);
+      if (!mayManageRole(me.role, body.role)) throw new ApiError(403, 'forbidden', `${withArticle(me.role)} cannot create a user with the role ${body.role}`);
       const user = await createUser(deps.db, { email: body.email, name: body.name, role: body.role, passwordHash: await hashPassword(body.password) }).catch(emailTaken);
       await audit.record(c, { action: 'user.create', resourceType: 'user', resourceId: user.id, details: { email: user.email, role: user.role } });
       return c.json(presentUser(user), 201);
@@ -120,7 +123,7 @@ export function userRoutes(deps: ApiDeps) {
       const body = c.req.valid('json');
       await manageable(c, id);
       const me = principalOf(c).user;
-      if (body.role && !mayManageRole(me.role, body.role)) throw new ApiError(403, 'forbidden', `A ${me.role} cannot give the role ${body.role}`);
+      if (body.role && !mayManageRole(me.role, body.role)) throw new ApiError(403, 'forbidden', `${withArticle(me.role)} cannot give the role ${body.role}`);
       const { password, ...fields } = body;
       const user = await updateUser(deps.db, id, { ...fields, ...(password ? { passwordHash: await hashPassword(password) } : {}) }).catch(emailTaken);
       if (password || body.role) await deleteSessionsOf(deps.db, id);

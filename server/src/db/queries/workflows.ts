@@ -79,7 +79,8 @@ export class WebhookConflict extends Error {
   readonly workflowId: string;
 
   constructor(method: string, path: string, workflowId: string) {
-    super(`${method} /hooks/${path} is already used by another active workflow (${workflowId})`);
+    // Not naming the other workflow: the caller may not be allowed to see it.
+    super(`${method} /hooks/${path} is already used by another active workflow`);
     this.method = method;
     this.path = path;
     this.workflowId = workflowId;
