@@ -173,6 +173,8 @@ describe('GET /api/runs/:id', () => {
     expect(tag.attempts).toHaveLength(1);
     expect(tag.attempts[0]).toMatchObject({ attempt: 1, status: 'succeeded' });
     expect(Date.parse(tag.startedAt)).toBeLessThanOrEqual(Date.parse(tag.finishedAt));
+    // The run started when its first step did, not when its last checkpoint was written.
+    expect(run.startedAt).toBe(run.steps[0].startedAt);
     expect(run.steps[0].input).toEqual(run.input);
     expect(run.steps[2].input).toEqual(tag.output.main);
   });

@@ -229,6 +229,12 @@ export const runs = pgTable(
     output: jsonb('output').$type<Item[]>(),
     error: jsonb('error').$type<StepErrorRecord & { nodeId?: string }>(),
     retryOf: uuid('retry_of'),
+    /**
+     * The run whose id this one's idempotency keys are made of: the first run of a chain of
+     * retries (null: this run itself). A retried step then sends the same key as the
+     * attempt that failed, so a system that already acted on it does not act twice.
+     */
+    idempotencyBase: uuid('idempotency_base'),
     createdAt: createdAt(),
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),

@@ -75,7 +75,9 @@ with claimed as (
     version = version + 1,
     lease_owner = case when $5::boolean then null else $2 end,
     status = $4,
-    started_at = coalesce(started_at, now()),
+    -- The run started when its first step did (pure steps are written later, together).
+    started_at = coalesce(started_at,
+      (select min((s->>'started_at')::timestamptz) from jsonb_array_elements($9::jsonb) s), now()),
     finished_at = case when $6::boolean then now() else finished_at end,
     output = coalesce($7::jsonb, output),
     error = coalesce($8::jsonb, error)

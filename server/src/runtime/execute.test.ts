@@ -232,5 +232,22 @@ describe('runtime', () => {
     const prepAfter = retried.steps.find((s: any) => s.nodeId === 'prep');
     expect(prepAfter.finishedAt).toBe(prepBefore.finishedAt);
     expect((await h.call('POST', `/api/runs/${retried.id}/retry`)).status).toBe(409);
+    // The retried call carries the key of the attempt that failed: a system that acted on it acts once.
+    const keys = calls.filter((call) => call.path === '/once').map((call) => call.idempotencyKey);
+    expect(keys).toEqual([`${failed.id}:http`, `${failed.id}:http`]);
+  });
+
+  it('keeps the first run\'s idempotency keys through a chain of retries', async () => {
+    script.set('/twice', [500, 500, 200]);
+    const id = await h.createWorkflow({
+      nodes: [manual, { id: 'http', type: 'connector.http', name: 'Call', params: { url: `${baseUrl}/twice` }, retry: { maxAttempts: 1, backoffMs: 0, maxBackoffMs: 0 } }],
+      edges: [edge('t', 'http')],
+    });
+    const first = await run(id, {});
+    const second = await h.waitForRun((await h.call('POST', `/api/runs/${first.id}/retry`)).body.runId);
+    expect(second.status).toBe('failed');
+    const third = await h.waitForRun((await h.call('POST', `/api/runs/${second.id}/retry`)).body.runId);
+    expect(third.status).toBe('succeeded');
+    expect(calls.filter((call) => call.path === '/twice').map((call) => call.idempotencyKey)).toEqual(Array(3).fill(`${first.id}:http`));
   });
 });

@@ -97,6 +97,8 @@ interface RunState {
   createdAt: Date;
   status: RunStatus;
   triggerNodeId: string;
+  /** What idempotency keys are made of: the first run of its chain of retries. */
+  idempotencyBase: string;
   input: Item[];
   deadlineAt: Date;
   cancelRequested: boolean;
@@ -126,7 +128,7 @@ async function load(rt: RuntimeContext, runId: string): Promise<RunState | null>
   const runResult = await rt.pool.query({
     name: 'junction_load_run',
     text: `select r.id, r.workflow_id, r.version_id, r.status, r.trigger_node_id, r.input, r.deadline_at,
-        r.cancel_requested, r.notify_finish, r.watched, r.version, v.graph, r.created_at, v.version as version_number, w.name as workflow_name,
+        r.cancel_requested, r.notify_finish, r.watched, r.version, r.idempotency_base, v.graph, r.created_at, v.version as version_number, w.name as workflow_name,
         (r.lease_owner is not null and r.lease_owner <> $2
           and exists (select 1 from worker_processes w where w.id = r.lease_owner)) as owned_by_other,
         coalesce((select json_agg(json_build_object(
@@ -160,6 +162,7 @@ async function load(rt: RuntimeContext, runId: string): Promise<RunState | null>
     createdAt: row.created_at,
     status: row.status,
     triggerNodeId: row.trigger_node_id,
+    idempotencyBase: row.idempotency_base ?? row.id,
     input: row.input,
     deadlineAt: row.deadline_at,
     cancelRequested: row.cancel_requested,
@@ -364,7 +367,7 @@ class RunExecution {
       node: { id: node.id, name: node.name, type: node.type },
       run: { id: this.state.id, workflowId: this.state.workflowId },
       attempt: step.attempt,
-      idempotencyKey: `${this.state.id}:${node.id}`,
+      idempotencyKey: `${this.state.idempotencyBase}:${node.id}`,
       signal,
       log: stepLogger(this.state.id, node.id, redactor),
       sandbox: stepSandbox(this.rt.sandbox, this.scope, node, this.state.versionId, logs),

@@ -18,6 +18,8 @@ export interface NewRun {
   input: Item[];
   timeoutSeconds: number;
   retryOf?: string;
+  /** For a retry: the run whose id makes the idempotency keys (see the schema). */
+  idempotencyBase?: string;
   /** Someone waits for the run's end in another process: announce it with NOTIFY. */
   notifyFinish?: boolean;
   /** Someone follows the run live (the editor): publish each step's progress. */
@@ -39,6 +41,7 @@ export async function insertRuns(pool: pg.Pool | pg.PoolClient, newRuns: NewRun[
     input: run.input,
     timeout_seconds: run.timeoutSeconds,
     retry_of: run.retryOf ?? null,
+    idempotency_base: run.idempotencyBase ?? null,
     notify_finish: run.notifyFinish ?? false,
     watched: run.watched ?? false,
   }));
@@ -46,11 +49,11 @@ export async function insertRuns(pool: pg.Pool | pg.PoolClient, newRuns: NewRun[
     name: 'junction_insert_runs',
     text: `with input as (
         select * from jsonb_to_recordset($1::jsonb) as x(id uuid, workflow_id uuid, version_id uuid, mode text,
-          trigger_node_id text, input jsonb, timeout_seconds float8, retry_of uuid, notify_finish boolean, watched boolean)
+          trigger_node_id text, input jsonb, timeout_seconds float8, retry_of uuid, idempotency_base uuid, notify_finish boolean, watched boolean)
       ), inserted as (
-        insert into runs (id, workflow_id, version_id, mode, trigger_node_id, input, deadline_at, retry_of, notify_finish, watched)
+        insert into runs (id, workflow_id, version_id, mode, trigger_node_id, input, deadline_at, retry_of, idempotency_base, notify_finish, watched)
         select id, workflow_id, version_id, mode, trigger_node_id, input, now() + make_interval(secs => timeout_seconds),
-          retry_of, notify_finish, watched
+          retry_of, idempotency_base, notify_finish, watched
         from input
         returning id
       )
@@ -79,7 +82,7 @@ export interface RunListQuery {
   visibleTo?: string;
 }
 
-export type RunSummary = Omit<RunRow, 'input' | 'output' | 'leaseOwner' | 'version' | 'notifyFinish' | 'watched'>;
+export type RunSummary = Omit<RunRow, 'input' | 'output' | 'leaseOwner' | 'version' | 'notifyFinish' | 'watched' | 'idempotencyBase'>;
 
 export async function listRuns(db: Db, query: RunListQuery): Promise<RunSummary[]> {
   const conditions: SQL[] = [];
@@ -171,6 +174,7 @@ export async function enqueueRetry(
       input: original.input,
       timeoutSeconds,
       retryOf: original.id,
+      idempotencyBase: original.idempotencyBase ?? original.id,
       watched,
     });
     await client.query(
