@@ -52,6 +52,11 @@ export const ConfigSchema = z.object({
   JUNCTION_SESSION_IDLE_HOURS: z.coerce.number().positive().max(24 * 90).default(24),
   /** Requests per second one webhook path accepts in one process (0: no limit). */
   JUNCTION_WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(0).default(2000),
+  /**
+   * Largest result one step may keep in run history, in bytes of JSON; past it the step
+   * fails with a StorageError (PostgreSQL's own ceiling for one document is 255 MB).
+   */
+  JUNCTION_STEP_DATA_LIMIT: Bytes.max(200 * 1024 * 1024).default(64 * 1024 * 1024),
   /** The built editor served at `/` (default: editor/dist of this checkout). */
   JUNCTION_EDITOR_DIR: z.string().optional(),
 });

@@ -94,6 +94,7 @@ export async function startJunction(config: Config, role: Role): Promise<Junctio
         concurrency: config.JUNCTION_WORKER_CONCURRENCY,
         heartbeatMs: config.JUNCTION_HEARTBEAT_MS,
         deadAfterMs: config.JUNCTION_DEAD_AFTER_MS,
+        stepDataLimit: config.JUNCTION_STEP_DATA_LIMIT,
         localWaiters: finished ?? undefined,
         keyring,
       });

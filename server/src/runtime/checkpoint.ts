@@ -57,6 +57,8 @@ export interface CheckpointRequest {
   error?: (StepErrorRecord & { nodeId?: string }) | null;
   /** Enqueue the run's job to run at this time. */
   scheduleAt?: Date | null;
+  /** Largest JSON one step's record may be; a bigger one throws StepDataTooLarge before anything is sent. */
+  stepDataLimit: number;
   /** Announce the end with NOTIFY (only when someone in another process waits for it). */
   notify?: boolean;
 }
@@ -114,6 +116,37 @@ select c.version, c.cancel_requested, c.watched,
   (select count(*) from notified) as notified
 from claimed c`;
 
+/**
+ * A step's record is more JSON than a step may keep (JUNCTION_STEP_DATA_LIMIT). It
+ * carries PostgreSQL's code for a size limit, so it is handled as PostgreSQL's own
+ * refusal would be — and refused before hundreds of megabytes travel to be refused there.
+ */
+export class StepDataTooLarge extends Error {
+  override name = 'StepDataTooLarge';
+  readonly code = '54000';
+  readonly nodeId: string;
+  constructor(nodeId: string, bytes: number, limit: number) {
+    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+    super(`it is ${mb(bytes)} of data, more than the ${mb(limit)} a step may keep (JUNCTION_STEP_DATA_LIMIT)`);
+    this.nodeId = nodeId;
+  }
+}
+
+/** The steps as one jsonb array, each step's record measured on the way. */
+function stepsJson(steps: readonly StepRecord[], limit: number): string {
+  return `[${steps
+    .map((step) => {
+      const text = toJsonb(step);
+      // A UTF-16 unit is at most 3 bytes of UTF-8: shorter text cannot be over the limit.
+      if (text.length * 3 > limit) {
+        const bytes = Buffer.byteLength(text);
+        if (bytes > limit) throw new StepDataTooLarge(step.node_id, bytes, limit);
+      }
+      return text;
+    })
+    .join(',')}]`;
+}
+
 export async function checkpoint(pool: pg.Pool, request: CheckpointRequest): Promise<CheckpointResult> {
   const result = await pool.query<{ version: number; cancel_requested: boolean; watched: boolean }>({
     name: 'junction_checkpoint',
@@ -127,7 +160,7 @@ export async function checkpoint(pool: pg.Pool, request: CheckpointRequest): Pro
       request.finished,
       request.output === undefined || request.output === null ? null : toJsonb(request.output),
       request.error ? toJsonb(request.error) : null,
-      toJsonb(request.steps),
+      stepsJson(request.steps, request.stepDataLimit),
       request.scheduleAt ?? null,
       Boolean(request.finished && request.notify),
     ],

@@ -27,7 +27,7 @@ import { FINISHED_RUN_STATUSES } from '../db/schema.ts';
 import { log } from '../log.ts';
 import type { CredentialResolver } from '../vault/resolve.ts';
 import { Redactor } from '../vault/redact.ts';
-import { checkpoint, type CheckpointRequest, type RunFinishedNotice, type StepRecord } from './checkpoint.ts';
+import { checkpoint, StepDataTooLarge, type CheckpointRequest, type RunFinishedNotice, type StepRecord } from './checkpoint.ts';
 import type { LogLine, RunScope } from '../sandbox/index.ts';
 import { ProgressPublisher, stepEvent } from './progress.ts';
 import { flattenOutput, pairedItemsOf, type RunOutputs, type StepOutput } from './lineage.ts';
@@ -44,6 +44,8 @@ export interface RuntimeContext {
   sandbox: SandboxRuntime;
   /** Opens the credentials a step's node refers to. */
   credentials: CredentialResolver;
+  /** Largest JSON one step's record may be; a bigger one fails the step (StorageError). */
+  stepDataLimit: number;
   /** Lets a cancel request reach the run's abort controller. */
   onCancel(runId: string, abort: () => void): () => void;
   /**
@@ -460,6 +462,7 @@ class RunExecution {
         owner: this.rt.processId,
         expectedVersion: this.state.version,
         steps: [...this.pending.values()],
+        stepDataLimit: this.rt.stepDataLimit,
         ...request,
       });
     } catch (error) {
@@ -479,6 +482,8 @@ class RunExecution {
 
   /** Fails the steps whose results are waiting to be stored, and the run, saying why. */
   private async failUnstorable(cause: Error): Promise<void> {
+    // Which step it was, when known; otherwise any of those waiting may be the one.
+    const culprit = cause instanceof StepDataTooLarge ? cause.nodeId : undefined;
     this.failingUnstorable = true;
     const error: StepErrorRecord = {
       name: 'StorageError',
@@ -488,7 +493,7 @@ class RunExecution {
     log.warn('a step result could not be stored; failing the run', { runId: this.state.id, error: cause.message });
     let failed: string | undefined;
     for (const record of [...this.pending.values()]) {
-      if (record.output === null && record.error === null) continue;
+      if ((record.output === null && record.error === null) || (culprit && record.node_id !== culprit)) continue;
       failed ??= record.node_id;
       // Attempts lose their logs and errors too: any of them may be what could not be stored.
       const attempts = record.attempts.map(({ attempt, startedAt, finishedAt }) => ({ attempt, startedAt, finishedAt, status: 'failed' as const, error }));

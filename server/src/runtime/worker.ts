@@ -30,6 +30,8 @@ export interface WorkerOptions {
   concurrency: number;
   heartbeatMs: number;
   deadAfterMs: number;
+  /** Largest JSON one step's record may be (see JUNCTION_STEP_DATA_LIMIT). */
+  stepDataLimit: number;
   localWaiters?: RuntimeContext['localWaiters'];
   /** Opens credentials for the steps that use them. */
   keyring: Keyring;
@@ -71,6 +73,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     sandbox: options.sandbox,
     credentials: new CredentialResolver(pool, options.keyring),
     localWaiters: options.localWaiters,
+    stepDataLimit: options.stepDataLimit,
     onCancel(runId, abort) {
       let handlers = cancelHandlers.get(runId);
       if (!handlers) cancelHandlers.set(runId, (handlers = new Set()));

@@ -80,6 +80,8 @@ export interface HarnessOptions {
   /** Sandbox processes (default 1). */
   sandboxProcesses?: number;
   webhookRateLimit?: number;
+  /** Largest JSON one step's record may be (default: the shipped 64 MiB). */
+  stepDataLimit?: number;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -133,6 +135,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       concurrency: 8,
       heartbeatMs: options.heartbeatMs ?? 500,
       deadAfterMs: options.deadAfterMs ?? 3000,
+      stepDataLimit: options.stepDataLimit ?? 64 * 1024 * 1024,
       localWaiters: finished,
       keyring: security.keyring,
     });
