@@ -37,11 +37,6 @@ export class ApiError extends Error {
   }
 }
 
-/** The server's sentence about `path` when `error` is an API error that names it. */
-export function fieldError(error: unknown, path: string): string | undefined {
-  return error instanceof ApiError ? error.forField(path) : undefined;
-}
-
 export interface ApiHooks {
   /** Extra headers for every request (the session's CSRF token). */
   headers(): Record<string, string>;

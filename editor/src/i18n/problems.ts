@@ -1,0 +1,128 @@
+/**
+ * Errors and field problems in the reader's language. The server writes English: an API
+ * error is shown as the translation of its `code`, with the server's sentence kept as
+ * detail when it names what went wrong (a field, a node, a host); a field problem in
+ * zod's wording ("Too small: expected string to have >=1 characters") becomes plain
+ * words ("At least 1 character"). Sentences written for people (a node type's own
+ * checks) are shown as they are.
+ */
+import { ApiError } from '../api/client.ts';
+import { i18n } from './index.ts';
+
+/** Codes whose server sentence says no more than their translation: shown without detail. */
+const SAYS_NO_MORE = new Set([
+  'csrf_failed',
+  'internal_error',
+  'invalid_credentials',
+  'network',
+  'no_access_rule',
+  'setup_done',
+  'unauthenticated',
+  'unsupported_media_type',
+  'workflow_deleted',
+  'wrong_password',
+]);
+
+export interface ErrorText {
+  message: string;
+  /** The server's own sentence, when it says more than `message`. */
+  detail?: string;
+}
+
+/** What to tell a person about any error: a translated sentence for the API's known codes, else the error's own words. */
+export function describeError(error: unknown): ErrorText {
+  if (error instanceof ApiError) {
+    const key = `apiErrors.${error.code}`;
+    if (!i18n.exists(key)) return { message: error.message };
+    const message = i18n.t(key);
+    return SAYS_NO_MORE.has(error.code) ? { message } : { message, detail: plainIssue(error.message) };
+  }
+  if (error instanceof Error) return { message: error.message };
+  return { message: String(error) };
+}
+
+/** `describeError` as one sentence: "Translated sentence (the server's)". */
+export function errorSentence(error: unknown): string {
+  const { message, detail } = describeError(error);
+  return detail ? i18n.t('withDetail', { message, detail }) : message;
+}
+
+/** What the server said about one field of a request (`password`, `data.host`), in plain words; undefined when it named another. */
+export function fieldError(error: unknown, path: string): string | undefined {
+  const message = error instanceof ApiError ? error.forField(path) : undefined;
+  return message === undefined ? undefined : plainIssue(message);
+}
+
+/** A problem of an issue the server or the editor's check listed (`{ code, message }`), as one sentence. */
+export function issueSentence(issue: { code?: string; message: string }): string {
+  if (!issue.code || !i18n.exists(`apiErrors.${issue.code}`) || issue.code === 'invalid_params' || issue.code === 'invalid_request') return plainIssue(issue.message);
+  return i18n.t('withDetail', { message: i18n.t(`apiErrors.${issue.code}`), detail: plainIssue(issue.message) });
+}
+
+const problem = (key: string, values: Record<string, unknown> = {}) => i18n.t(`fieldProblems.${key}`, values);
+
+/** zod's `a|b` and `'a' | 'b'` lists of allowed values, as the reader sees them: `a, b`. */
+function valueList(text: string): string {
+  const values = [...text.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|([^|\s'"][^|]*)/g)].map((m) => (m[1] ?? m[2] ?? m[3] ?? '').trim());
+  return values.join(i18n.t('fieldProblems.listSeparator'));
+}
+
+const SIZED = /^Too (small|big): expected (string|array|set|file|map) to have (>=|<=|>|<|exactly )(\d+) \w+$/;
+const LIMITED = /^Too (small|big): expected (\w+) to be (>=|<=|>|<|exactly )(\S+)$/;
+const PREFIXED = /^(.*?: )((?:Invalid|Too small|Too big|Unrecognized key)\b.*)$/;
+
+/**
+ * zod's English wording of one check, in plain words of the reader's language; any other
+ * sentence unchanged. A leading `field: ` (as the server writes them) is kept.
+ *
+ * @example plainIssue('Invalid input: expected string, received undefined') // 'Required'
+ */
+export function plainIssue(message: string): string {
+  const own = plainCheck(message);
+  if (own !== undefined) return own;
+  // "url: Invalid URL", "The request body is not valid: name: Too small: …"
+  const prefixed = PREFIXED.exec(message);
+  if (prefixed) {
+    const plain = plainCheck(prefixed[2]!);
+    if (plain !== undefined) return `${prefixed[1]}${plain}`;
+  }
+  return message;
+}
+
+function plainCheck(message: string): string | undefined {
+  let m: RegExpExecArray | null;
+  if ((m = /^Invalid input: expected (\w+), received (\w+)$/.exec(message))) {
+    const [, expected, received] = m;
+    if (received === 'undefined' || received === 'null') return problem('required');
+    if (expected === 'int' || expected === 'bigint') return problem('integer');
+    const byType: Record<string, string> = { string: 'text', number: 'number', boolean: 'boolean', array: 'list', object: 'object', record: 'object' };
+    return problem(byType[expected!] ?? 'invalid');
+  }
+  if ((m = /^Invalid input: expected (.+)$/.exec(message))) return problem('mustBe', { value: valueList(m[1]!) });
+  if ((m = /^Invalid option: expected one of (.+)$/.exec(message))) return problem('oneOf', { values: valueList(m[1]!) });
+  if ((m = /^Invalid discriminator value\. Expected (.+)$/.exec(message))) return problem('oneOf', { values: valueList(m[1]!) });
+  if ((m = SIZED.exec(message))) {
+    const [, size, origin, comparison, amount] = m;
+    const unit = origin === 'string' || origin === 'file' ? 'Chars' : 'Items';
+    const count = Number(amount) + (comparison === '>' ? 1 : comparison === '<' ? -1 : 0);
+    if (comparison === 'exactly ') return unit === 'Chars' ? problem('exactChars', { count }) : problem(size === 'small' ? 'minItems' : 'maxItems', { count });
+    return problem(`${size === 'small' ? 'min' : 'max'}${unit}`, { count });
+  }
+  if ((m = LIMITED.exec(message))) {
+    const [, size, , comparison, limit] = m;
+    if (comparison === 'exactly ') return problem('mustBe', { value: limit });
+    const key = size === 'small' ? (comparison === '>' ? 'moreThan' : 'atLeast') : comparison === '<' ? 'lessThan' : 'atMost';
+    return problem(key, { limit: Number.isFinite(Number(limit)) ? new Intl.NumberFormat(i18n.language).format(Number(limit)) : limit });
+  }
+  if ((m = /^Invalid string: must (start with|end with|include) "(.*)"$/.exec(message))) {
+    return problem({ 'start with': 'startsWith', 'end with': 'endsWith', include: 'includes' }[m[1]!]!, { text: m[2] });
+  }
+  if (/^Invalid string: must match pattern /.test(message)) return problem('pattern');
+  if ((m = /^Invalid number: must be a multiple of (\S+)$/.exec(message))) return problem('multipleOf', { divisor: m[1] });
+  if ((m = /^Unrecognized keys?: (.+)$/.exec(message))) return problem('unknownKeys', { keys: valueList(m[1]!.replaceAll(', ', '|')) });
+  if (message === 'Invalid input' || message === 'Invalid input: more than one option matched') return problem('invalid');
+  if (/^Invalid (URL|url)$/.test(message)) return problem('url');
+  if (message === 'Invalid email address') return problem('email');
+  if ((m = /^Invalid ([\w .-]+)$/.exec(message))) return problem('format', { format: m[1] });
+  return undefined;
+}
