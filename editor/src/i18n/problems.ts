@@ -31,32 +31,45 @@ export interface ErrorText {
 
 /** What to tell a person about any error: a translated sentence for the API's known codes, else the error's own words. */
 export function describeError(error: unknown): ErrorText {
-  if (error instanceof ApiError) {
-    const key = `apiErrors.${error.code}`;
-    if (!i18n.exists(key)) return { message: error.message };
-    const message = i18n.t(key);
-    return SAYS_NO_MORE.has(error.code) ? { message } : { message, detail: plainIssue(error.message) };
-  }
+  if (error instanceof ApiError) return describeCode(error.code, error.message);
   if (error instanceof Error) return { message: error.message };
   return { message: String(error) };
 }
 
+function describeCode(code: string | undefined, message: string): ErrorText {
+  const key = `apiErrors.${code}`;
+  if (!code || !i18n.exists(key)) return { message };
+  return SAYS_NO_MORE.has(code) ? { message: i18n.t(key) } : { message: i18n.t(key), detail: plainIssue(message) };
+}
+
+const joined = ({ message, detail }: ErrorText) => (detail ? i18n.t('withDetail', { message, detail }) : message);
+
 /** `describeError` as one sentence: "Translated sentence (the server's)". */
 export function errorSentence(error: unknown): string {
-  const { message, detail } = describeError(error);
-  return detail ? i18n.t('withDetail', { message, detail }) : message;
+  return joined(describeError(error));
 }
 
-/** What the server said about one field of a request (`password`, `data.host`), in plain words; undefined when it named another. */
-export function fieldError(error: unknown, path: string): string | undefined {
-  const message = error instanceof ApiError ? error.forField(path) : undefined;
-  return message === undefined ? undefined : plainIssue(message);
-}
+/** Codes of a value that failed its field's check: the sentence is about that field alone, and says it best. */
+const FIELD_CHECKS = new Set(['invalid_request', 'invalid_params', 'invalid_value']);
 
-/** A problem of an issue the server or the editor's check listed (`{ code, message }`), as one sentence. */
+/**
+ * One problem of those the server or the editor's check listed (`{ code, message }`), shown
+ * where it is about (on a field, a node): a field's check in plain words (zod's wording
+ * translated), anything else as its code's sentence with the server's words.
+ */
 export function issueSentence(issue: { code?: string; message: string }): string {
-  if (!issue.code || !i18n.exists(`apiErrors.${issue.code}`) || issue.code === 'invalid_params' || issue.code === 'invalid_request') return plainIssue(issue.message);
-  return i18n.t('withDetail', { message: i18n.t(`apiErrors.${issue.code}`), detail: plainIssue(issue.message) });
+  const plain = plainIssue(issue.message);
+  if (plain !== issue.message || FIELD_CHECKS.has(issue.code ?? '')) return plain;
+  return joined(describeCode(issue.code, issue.message));
+}
+
+/** What the server said about one field of a request (`password`, `data.host`), in the reader's words; undefined when it named another. */
+export function fieldError(error: unknown, path: string): string | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  const issue = error.issues.find((i) => i.path === path) ?? (error.path === path ? { code: error.code, message: error.message } : undefined);
+  if (!issue) return undefined;
+  // The server starts an issue's sentence with the field it is about: shown beside that field, it need not.
+  return issueSentence({ code: issue.code, message: issue.message.startsWith(`${path}: `) ? issue.message.slice(path.length + 2) : issue.message });
 }
 
 const problem = (key: string, values: Record<string, unknown> = {}) => i18n.t(`fieldProblems.${key}`, values);
