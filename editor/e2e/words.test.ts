@@ -2,7 +2,8 @@
  * What new users read, in Chromium against a real Junction at 1280×800: a shop owner in
  * Taipei reads the inspector's field problems and the server's refusals in Traditional
  * Chinese, and long addresses, header lists and error sentences stay inside the inspector
- * (wrapped, or scrolled in their own box) instead of pushing it sideways.
+ * (wrapped, or scrolled in their own box) instead of pushing it sideways; a viewer, who
+ * may not read credential types, still reads their names.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -122,5 +123,28 @@ describe.skipIf(!chromium)('words and room for new users, in Chromium at 1280×8
     await form.getByRole('button', { name: '新增變數' }).click();
     await expect.poll(() => form.innerText()).toContain('已經有同名的變數。（A variable named "ERP_BASE_URL" already exists');
     await e2e.screenshot('zh-TW-server-error');
+  });
+
+  it('shows a viewer the names of the credential types a node takes, not their ids', async () => {
+    const viewer = { email: 'vera@e2e.test', password: 'a viewer passphrase', name: 'Vera', role: 'viewer' };
+    expect((await e2e.api('/api/users', { method: 'POST', body: viewer })).status).toBe(201);
+    const id = await createWorkflow('Viewer reads', {
+      schemaVersion: 1,
+      nodes: [node('start', 'trigger.manual', 'Start', {}, 0), node('erp', 'connector.http', 'Ask the ERP', { method: 'GET', url: 'https://erp.example.com/api' }, 300)],
+      edges: [{ source: 'start', sourcePort: 'main', target: 'erp', targetPort: 'main' }],
+      stickyNotes: [],
+      settings: { timezone: 'Europe/London', timeoutSeconds: 60 },
+    });
+    const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
+    const other = await context.newPage();
+    try {
+      await e2e.signIn(viewer, other);
+      await other.goto(`${e2e.url}/workflows/${id}`);
+      await other.getByTestId('node-Ask the ERP').click();
+      const takes = other.getByTestId('inspector').getByText(/^Takes:/);
+      await expect.poll(() => takes.innerText()).toBe('Takes: HTTP header, Bearer token, Basic auth, OAuth2 client credentials');
+    } finally {
+      await context.close();
+    }
   });
 });
