@@ -114,6 +114,10 @@ describe.skipIf(!chromium)('words and room for new users, in Chromium at 1280×8
     await expect.poll(() => timeout.locator('.field-error').allInnerTexts()).toEqual(['至少 1']);
     await inspector().locator('[data-field="timeoutSeconds"]').getByRole('spinbutton').fill('30');
     await expect.poll(() => timeout.locator('.field-error').count()).toBe(0);
+    // The HTTP node's own check, written in English in its definition, in Chinese too.
+    const url = inspector().locator('[data-field="url"]');
+    await url.getByRole('textbox').fill('erp.example.com');
+    await expect.poll(() => url.locator('.field-error').allInnerTexts()).toEqual(['請輸入以 http:// 或 https:// 開頭的完整網址']);
 
     // The server refuses a variable whose name is taken: its sentence in Chinese, the server's specifics beside it.
     expect((await e2e.api('/api/variables', { method: 'POST', body: { key: 'ERP_BASE_URL', value: 'https://erp.example.com' } })).status).toBe(201);

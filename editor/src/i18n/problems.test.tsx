@@ -49,9 +49,33 @@ describe('field problems in plain words', () => {
     expect(plainIssue(message)).toBe(chinese);
   });
 
-  it('keeps the field the server names, and sentences written for people', () => {
+  it('keeps the field the server names, and sentences it has no words for', () => {
     expect(plainIssue('data.port: Invalid input: expected number, received string')).toBe('data.port: Enter a number');
-    expect(plainIssue('Use an address starting with http:// or https://')).toBe('Use an address starting with http:// or https://');
+    expect(plainIssue('The ERP says no')).toBe('The ERP says no');
+  });
+
+  it('translates the checks node types, the workflow and credential types write in their own words, what varies kept', async () => {
+    await i18n.changeLanguage('zh-TW');
+    expect(plainIssue('Give a full address starting with http:// or https://')).toBe('請輸入以 http:// 或 https:// 開頭的完整網址');
+    expect(plainIssue('A GET request cannot have a body')).toBe('GET 請求不能有內容');
+    expect(plainIssue('Not a valid regular expression: Unterminated group')).toBe('不是有效的正規表示式：Unterminated group');
+    expect(plainIssue('data.host: Give the server name or address')).toBe('data.host: 請填寫伺服器名稱或位址');
+  });
+
+  it('has words for every check message the node catalogue writes', async () => {
+    const sources = import.meta.glob(['../../../nodes/src/**/*.ts', '!**/*.test.ts', '!**/workflow/validate.ts'], { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+    const said = new Set<string>();
+    for (const text of Object.values(sources)) {
+      const flat = text.replace(/\s+/g, ' ');
+      for (const m of flat.matchAll(/\.(?:min|max|regex|refine)\((?:[^()]|\([^()]*\))*?, ?'([^']+)',? ?\)/g)) said.add(m[1]!);
+      for (const m of flat.matchAll(/\bmessage: '([^']+)'/g)) said.add(m[1]!);
+      // `A ${params.method} request cannot have a body`: something in place of what varies.
+      for (const m of flat.matchAll(/\bmessage: `([^`]+)`/g)) said.add(m[1]!.replace(/\$\{[^}]+\}/g, 'POST'));
+    }
+    expect(said.size).toBeGreaterThan(30);
+    expect(said).toContain('The path may contain letters, digits, "-", "_" and "/" between parts');
+    await i18n.changeLanguage('zh-TW');
+    expect([...said].filter((message) => plainIssue(message) === message)).toEqual([]);
   });
 });
 

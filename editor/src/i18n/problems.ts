@@ -3,8 +3,8 @@
  * error is shown as the translation of its `code`, with the server's sentence kept as
  * detail when it names what went wrong (a field, a node, a host); a field problem in
  * zod's wording ("Too small: expected string to have >=1 characters") becomes plain
- * words ("At least 1 character"). Sentences written for people (a node type's own
- * checks) are shown as they are.
+ * words ("At least 1 character"), and a node type's own check is translated by its
+ * English sentence (`checks`); other sentences are shown as they are.
  */
 import { ApiError } from '../api/client.ts';
 import { i18n } from './index.ts';
@@ -91,15 +91,32 @@ const PREFIXED = /^(.*?: )((?:Invalid|Too small|Too big|Unrecognized key)\b.*)$/
  * @example plainIssue('Invalid input: expected string, received undefined') // 'Required'
  */
 export function plainIssue(message: string): string {
-  const own = plainCheck(message);
-  if (own !== undefined) return own;
-  // "url: Invalid URL", "The request body is not valid: name: Too small: …"
-  const prefixed = PREFIXED.exec(message);
+  const plain = plainCheck(message) ?? writtenCheck(message);
+  if (plain !== undefined) return plain;
+  // "url: Invalid URL", "The request body is not valid: name: Too small: …", "data.host: Give the server name or address"
+  const prefixed = PREFIXED.exec(message) ?? FIELD_PREFIXED.exec(message);
   if (prefixed) {
-    const plain = plainCheck(prefixed[2]!);
-    if (plain !== undefined) return `${prefixed[1]}${plain}`;
+    const rest = plainCheck(prefixed[2]!) ?? writtenCheck(prefixed[2]!);
+    if (rest !== undefined) return `${prefixed[1]}${rest}`;
   }
   return message;
+}
+
+const FIELD_PREFIXED = /^([\w$.[\]"-]+: )(.+)$/;
+let writtenChecks: [key: string, pattern: RegExp][] | undefined;
+
+/** A check written in a node type's own words (`checks` in problems.en.ts), in the reader's language. */
+function writtenCheck(message: string): string | undefined {
+  writtenChecks ??= Object.entries(i18n.getResource('en', 'translation', 'checks') as Record<string, string>).map(([key, english]) => {
+    // `A {{method}} request cannot have a body` → /^A (?<method>.+?) request cannot have a body$/
+    const parts = english.split(/\{\{(\w+)\}\}/).map((part, i) => (i % 2 ? `(?<${part}>.+?)` : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    return [key, new RegExp(`^${parts.join('')}$`, 's')];
+  });
+  for (const [key, pattern] of writtenChecks) {
+    const match = pattern.exec(message);
+    if (match) return i18n.t(`checks.${key}`, { ...match.groups });
+  }
+  return undefined;
 }
 
 function plainCheck(message: string): string | undefined {
