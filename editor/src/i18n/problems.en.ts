@@ -99,8 +99,8 @@ export const problemsEn = {
     listSeparator: ', ',
   },
   /**
-   * Checks that node types, the workflow and credential types write in their own words
-   * (nodes/src), exactly as they write them: a message matching one, `{{…}}` standing for
+   * Checks that node types, the workflow, credential types and the API's requests write in
+   * their own words (nodes/src, server/src), exactly as they write them: a message matching one, `{{…}}` standing for
    * what varies, is shown in the reader's language.
    */
   checks: {
@@ -126,6 +126,9 @@ export const problemsEn = {
     nodeIdChars: 'A node id may contain only letters, digits, "-" and "_"',
     nodeType: 'Choose a node type',
     nodeName: 'Give the node a name',
+    nodeNameLong: 'A node name is at most {{count}} characters',
+    tooManyNodes: 'A workflow may have at most {{count}} nodes',
+    tooManyEdges: 'A workflow may have at most {{count}} connections',
     timeZone: 'Not a known time zone; use a name like "Europe/Warsaw" or "Asia/Taipei"',
     runDays: 'A run may last at most 30 days',
     codeTimeNumber: 'The Code time limit is a number of milliseconds',
@@ -140,5 +143,23 @@ export const problemsEn = {
     stickyNotes: 'A workflow may have at most 500 sticky notes',
     regex: 'Not a valid regular expression: {{reason}}',
     oneCondition: 'Add at least one condition',
+    workflowName: 'Give the workflow a name',
+    workflowNameLong: 'A name is at most 200 characters',
+    versionNumber: 'There is no version with so large a number',
+    email: 'Not an e-mail address',
+    userName: 'Give a name',
+    role: 'The role must be admin, editor or viewer (there is one owner)',
+    credentialName: 'Give the credential a name',
+    newerFile: 'This workflow file was made by a newer Junction (formatVersion must be 1)',
+    keyName: 'Give the key a name, e.g. "ERP sync"',
+    id: 'Not a valid id',
+    variableName: 'Give the variable a name',
+    variableNameLong: 'A variable name is at most 100 characters',
+    variableNameChars: 'A variable name may contain only letters, digits and "_", and does not start with a digit (it is used as $vars.NAME)',
+    passwordShort: 'A password needs at least {{count}} characters',
+    passwordLong: 'A password is at most {{count}} characters',
+    variableValueLong: 'A variable\'s value is at most {{count}} characters',
+    notWorkflowFile: 'This is not a Junction workflow file (its "format" must be "{{format}}")',
+    runStatuses: 'Use one or more of: {{values}}',
   },
 };

@@ -60,20 +60,30 @@ describe('field problems in plain words', () => {
     expect(plainIssue('A GET request cannot have a body')).toBe('GET 請求不能有內容');
     expect(plainIssue('Not a valid regular expression: Unterminated group')).toBe('不是有效的正規表示式：Unterminated group');
     expect(plainIssue('data.host: Give the server name or address')).toBe('data.host: 請填寫伺服器名稱或位址');
+    expect(plainIssue('The request body is not valid: format: This is not a Junction workflow file (its "format" must be "junction-workflow")')).toBe(
+      'The request body is not valid: format: 這不是 Junction 的工作流程檔案（它的「format」必須是「junction-workflow」）',
+    );
   });
 
-  it('has words for every check message the node catalogue writes', async () => {
-    const sources = import.meta.glob(['../../../nodes/src/**/*.ts', '!**/*.test.ts', '!**/workflow/validate.ts'], { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+  it('has words for every check message the node catalogue and the API\'s requests write', async () => {
+    const sources = import.meta.glob(
+      ['../../../nodes/src/**/*.ts', '../../../server/src/api/*.ts', '../../../server/src/auth/*.ts', '!**/*.test.ts', '!**/workflow/validate.ts', '!**/api/errors.ts'],
+      { query: '?raw', import: 'default', eager: true },
+    ) as Record<string, string>;
     const said = new Set<string>();
     for (const text of Object.values(sources)) {
       const flat = text.replace(/\s+/g, ' ');
       for (const m of flat.matchAll(/\.(?:min|max|regex|refine)\((?:[^()]|\([^()]*\))*?, ?'([^']+)',? ?\)/g)) said.add(m[1]!);
-      for (const m of flat.matchAll(/\bmessage: '([^']+)'/g)) said.add(m[1]!);
+      // zod's options (`{ message: … }`) and refinements (`code: 'custom', …, message: …`); an issue the API
+      // composes (`code: 'not_found', message: …`) is an error code's, translated as such.
       // `A ${params.method} request cannot have a body`: something in place of what varies.
-      for (const m of flat.matchAll(/\bmessage: `([^`]+)`/g)) said.add(m[1]!.replace(/\$\{[^}]+\}/g, 'POST'));
+      const varies = (message: string) => message.replace(/\$\{[^}]+\}/g, '12');
+      for (const m of flat.matchAll(/(?:\{ ?|code: 'custom',[^}]*?)message: (?:'([^']+)'|`([^`]+)`)/g)) said.add(m[1] ?? varies(m[2]!));
+      for (const m of flat.matchAll(/\.(?:min|max)\([\w.]+, ?`([^`]+)`\)/g)) said.add(varies(m[1]!));
     }
     expect(said.size).toBeGreaterThan(30);
     expect(said).toContain('The path may contain letters, digits, "-", "_" and "/" between parts');
+    expect(said).toContain('A password needs at least 12 characters');
     await i18n.changeLanguage('zh-TW');
     expect([...said].filter((message) => plainIssue(message) === message)).toEqual([]);
   });

@@ -82,7 +82,6 @@ function valueList(text: string): string {
 
 const SIZED = /^Too (small|big): expected (string|array|set|file|map) to have (>=|<=|>|<|exactly )(\d+) \w+$/;
 const LIMITED = /^Too (small|big): expected (\w+) to be (>=|<=|>|<|exactly )(\S+)$/;
-const PREFIXED = /^(.*?: )((?:Invalid|Too small|Too big|Unrecognized key)\b.*)$/;
 
 /**
  * zod's English wording of one check, in plain words of the reader's language; any other
@@ -91,18 +90,14 @@ const PREFIXED = /^(.*?: )((?:Invalid|Too small|Too big|Unrecognized key)\b.*)$/
  * @example plainIssue('Invalid input: expected string, received undefined') // 'Required'
  */
 export function plainIssue(message: string): string {
-  const plain = plainCheck(message) ?? writtenCheck(message);
-  if (plain !== undefined) return plain;
   // "url: Invalid URL", "The request body is not valid: name: Too small: …", "data.host: Give the server name or address"
-  const prefixed = PREFIXED.exec(message) ?? FIELD_PREFIXED.exec(message);
-  if (prefixed) {
-    const rest = plainCheck(prefixed[2]!) ?? writtenCheck(prefixed[2]!);
-    if (rest !== undefined) return `${prefixed[1]}${rest}`;
+  for (let at = 0; at >= 0; at = message.indexOf(': ', at + 1)) {
+    const start = at === 0 ? 0 : at + 2;
+    const plain = plainCheck(message.slice(start)) ?? writtenCheck(message.slice(start));
+    if (plain !== undefined) return `${message.slice(0, start)}${plain}`;
   }
   return message;
 }
-
-const FIELD_PREFIXED = /^([\w$.[\]"-]+: )(.+)$/;
 let writtenChecks: [key: string, pattern: RegExp][] | undefined;
 
 /** A check written in a node type's own words (`checks` in problems.en.ts), in the reader's language. */
