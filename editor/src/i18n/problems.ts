@@ -84,8 +84,9 @@ const SIZED = /^Too (small|big): expected (string|array|set|file|map) to have (>
 const LIMITED = /^Too (small|big): expected (\w+) to be (>=|<=|>|<|exactly )(\S+)$/;
 
 /**
- * zod's English wording of one check, in plain words of the reader's language; any other
- * sentence unchanged. A leading `field: ` (as the server writes them) is kept.
+ * A failed check in plain words of the reader's language: zod's English wording, or a
+ * sentence node types and the API write themselves (`checks`); any other sentence
+ * unchanged. What the server puts before it (`field: `) is kept.
  *
  * @example plainIssue('Invalid input: expected string, received undefined') // 'Required'
  */
@@ -98,6 +99,7 @@ export function plainIssue(message: string): string {
   }
   return message;
 }
+
 let writtenChecks: [key: string, pattern: RegExp][] | undefined;
 
 /** A check written in a node type's own words (`checks` in problems.en.ts), in the reader's language. */
