@@ -3,7 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
-import { fieldError } from '../api/client.ts';
+import { fieldError } from '../i18n/problems.ts';
 import { security } from '../api/security.ts';
 import { Link } from '../app/navigation.tsx';
 import { useMe } from '../session/session.ts';

@@ -2,7 +2,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { fieldError } from '../api/client.ts';
+import { fieldError } from '../i18n/problems.ts';
 import { security } from '../api/security.ts';
 import type { ApiKey, Capability } from '../api/security-types.ts';
 import { useMe } from '../session/session.ts';

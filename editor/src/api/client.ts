@@ -29,17 +29,6 @@ export class ApiError extends Error {
     this.issues = extra.issues ?? [];
     this.retryAfter = extra.retryAfter;
   }
-
-  /** What the server said about one field of the request (`password`, `data.host`), if it named that field. */
-  forField(path: string): string | undefined {
-    const message = this.issues.find((issue) => issue.path === path)?.message ?? (this.path === path ? this.message : undefined);
-    return message?.startsWith(`${path}: `) ? message.slice(path.length + 2) : message;
-  }
-}
-
-/** The server's sentence about `path` when `error` is an API error that names it. */
-export function fieldError(error: unknown, path: string): string | undefined {
-  return error instanceof ApiError ? error.forField(path) : undefined;
 }
 
 export interface ApiHooks {

@@ -1,10 +1,12 @@
 /** The audit log (admins): who did what to which resource, when and from where — newest first, filtered, loaded as you scroll. */
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useDeferredValue, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { keys } from '../api/queries.ts';
 import { security, type AuditFilters } from '../api/security.ts';
 import { AUDIT_ACTIONS, AUDIT_RESOURCE_TYPES, type AuditEntry } from '../api/security-types.ts';
+import { useCredentialText } from '../credentials/CredentialFields.tsx';
 import { useFormat } from '../i18n/format.ts';
 import { ErrorBox, Loading } from '../ui/feedback.tsx';
 import { PageHead } from '../ui/page.tsx';
@@ -15,6 +17,8 @@ const PAGE = 50;
 export default function AuditPage() {
   const { t } = useTranslation();
   const format = useFormat();
+  const credentialText = useCredentialText();
+  const details = (entry: AuditEntry) => detailsText(entry, t, credentialText.typeLabel);
   const [actor, setActor] = useState('');
   const [action, setAction] = useState('');
   const [resourceType, setResourceType] = useState('');
@@ -86,10 +90,7 @@ export default function AuditPage() {
                   {entry.actorEmail ?? <span className="muted">{t('audit.nobody')}</span>}
                   {entry.apiKeyId ? <div className="muted small">{t('audit.viaApiKey')}</div> : null}
                 </td>
-                <td>
-                  {t(`auditActions.${entry.action.replace('.', '_')}`, { defaultValue: entry.action })}
-                  <div className="mono small muted">{entry.action}</div>
-                </td>
+                <td title={entry.action}>{t(`auditActions.${entry.action.replace('.', '_')}`, { defaultValue: entry.action })}</td>
                 <td>
                   {t(`auditResources.${entry.resourceType}`, { defaultValue: entry.resourceType })}
                   {entry.resourceId ? (
@@ -101,8 +102,8 @@ export default function AuditPage() {
                 <td className="small" title={entry.userAgent ?? undefined}>
                   {entry.ip ?? '—'}
                 </td>
-                <td className="details-cell mono small" title={detailsText(entry)}>
-                  {detailsText(entry)}
+                <td className="details-cell small" title={details(entry)}>
+                  {details(entry)}
                 </td>
               </tr>
             ))}
@@ -116,9 +117,21 @@ export default function AuditPage() {
   );
 }
 
-function detailsText(entry: AuditEntry): string {
+/**
+ * An entry's details in the reader's words: keys, credential types, roles, reasons and
+ * yes/no translated; ids, names and addresses as they are.
+ */
+export function detailsText(entry: Pick<AuditEntry, 'details'>, t: TFunction, typeLabel: (type: string) => string): string {
   if (!entry.details) return '';
+  const words = (key: string, value: unknown): string => {
+    if (typeof value === 'boolean') return t(value ? 'audit.yes' : 'audit.no');
+    if (Array.isArray(value)) return value.map((v) => words(key, v)).join(', ');
+    if (typeof value !== 'string') return JSON.stringify(value);
+    if (key === 'type') return typeLabel(value);
+    const table = { role: 'roles', reason: 'auditReasons', via: 'auditVia' }[key];
+    return table ? t(`${table}.${value}`, { defaultValue: value }) : value;
+  };
   return Object.entries(entry.details)
-    .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .map(([key, value]) => t('audit.detail', { key: t(`auditDetails.${key}`, { defaultValue: key }), value: words(key, value) }))
     .join(' · ');
 }

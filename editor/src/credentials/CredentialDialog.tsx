@@ -5,7 +5,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { fieldError } from '../api/client.ts';
+import { fieldError } from '../i18n/problems.ts';
 import { useCredentialTypes, useUsers } from '../api/queries.ts';
 import { security } from '../api/security.ts';
 import type { Credential, CredentialType } from '../api/security-types.ts';

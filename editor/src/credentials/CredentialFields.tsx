@@ -17,7 +17,9 @@ export function useCredentialText() {
     return found ? t(found) : fallback;
   };
   return {
-    typeLabel: (type: Pick<CredentialType, 'type' | 'label'>) => pick([`credentialTypes.${type.type}.label`], type.label),
+    /** By the type's id alone too: those who may not read credential types (viewers) still see its name, not `httpHeader`. */
+    typeLabel: (type: string | Pick<CredentialType, 'type' | 'label'>) =>
+      typeof type === 'string' ? pick([`credentialTypes.${type}.label`], humanize(type)) : pick([`credentialTypes.${type.type}.label`], type.label),
     typeDescription: (type: Pick<CredentialType, 'type' | 'description'>) => pick([`credentialTypes.${type.type}.description`], type.description),
     fieldLabel: (type: string, field: string) => pick([`credentialTypes.${type}.fields.${field}.label`, `credentialFields.${field}.label`], humanize(field)),
     fieldHelp: (type: string, field: CredentialField) =>

@@ -29,10 +29,7 @@ export function CredentialPicker(props: FieldProps & { types: readonly string[] 
   const known = usable.some((credential) => credential.id === value);
   // Chosen before, but not of a type this slot takes now (a webhook's auth changed kind).
   const misfit = (credentials.data ?? []).find((credential) => credential.id === value && !props.types.includes(credential.type));
-  const typeNames = props.types.map((type) => {
-    const info = types.data?.byType.get(type);
-    return info ? text.typeLabel(info) : type;
-  });
+  const typeNames = props.types.map((type) => text.typeLabel(types.data?.byType.get(type) ?? type));
 
   return (
     <FieldFrame {...props}>

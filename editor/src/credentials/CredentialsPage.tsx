@@ -82,7 +82,7 @@ export default function CredentialsPage() {
                   <td>
                     <strong>{credential.name}</strong>
                   </td>
-                  <td>{type ? text.typeLabel(type) : credential.type}</td>
+                  <td>{text.typeLabel(type ?? credential.type)}</td>
                   <td className="small details-cell" title={summary(credential)}>
                     {summary(credential)}
                     {credential.secretsSet.length > 0 ? (

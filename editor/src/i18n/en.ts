@@ -1,5 +1,6 @@
 /** English: the reference language. Every other language is typed against this object. */
 import { nodeTypesEn } from './node-types.en.ts';
+import { problemsEn } from './problems.en.ts';
 import { securityEn } from './security.en.ts';
 
 export const en = {
@@ -188,8 +189,11 @@ export const en = {
     Timeout: 'The run took too long',
     Cancelled: 'Cancelled',
     Interrupted: 'Interrupted',
+    StorageError: 'The step’s result could not be stored',
     Error: 'The step failed',
   },
+  /** Ports by their id in node types' `inputs`/`outputs`; a port not listed shows its id. */
+  ports: { main: 'main', true: 'true', false: 'false' },
   run: {
     runWorkflow: 'Run workflow',
     dialogTitle: 'Run workflow',
@@ -289,6 +293,7 @@ export const en = {
     move: 'Move selected nodes',
   },
   nodeTypes: nodeTypesEn,
+  ...problemsEn,
   ...securityEn,
 };
 

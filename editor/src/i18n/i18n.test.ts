@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AUDIT_ACTIONS } from '../api/security-types.ts';
 import { en } from './en.ts';
 import { formattersFor } from './format.ts';
 import { i18n, initialLanguage } from './index.ts';
@@ -32,6 +33,51 @@ describe('languages', () => {
     expect(asked.size).toBeGreaterThan(300);
     const missing = [...asked].filter((key) => !i18n.exists(key, { lng: 'en' }) && !i18n.exists(`${key}_other`, { lng: 'en' }));
     expect(missing).toEqual([]);
+  });
+
+  it('writes Traditional Chinese to the reader as 您, with full-width punctuation between Chinese words', () => {
+    const chinese = leaves(zhTW);
+    expect(chinese.filter(([, text]) => text.includes('你')).map(([key]) => key)).toEqual([]);
+    // An ASCII comma, colon, semicolon or parenthesis touching Chinese on both sides (spaces or a placeholder between allowed).
+    const cjk = '[\\p{Script=Han}，。、：；）（「」]';
+    const ascii = new RegExp(`${cjk}\\s*(?:\\{\\{[^}]*\\}\\}\\s*)?[,:;()]\\s*(?:\\{\\{[^}]*\\}\\}\\s*)?${cjk}`, 'u');
+    expect(chinese.filter(([, text]) => ascii.test(text)).map(([key, text]) => `${key}: ${text}`)).toEqual([]);
+    expect(ascii.test('已儲存, 第一版')).toBe(true);
+    expect(ascii.test('類型:{{name}} 憑證')).toBe(true);
+  });
+
+  it('has a sentence in both languages for every error code the server sends', () => {
+    const sources = import.meta.glob(['../../../server/src/**/*.ts', '../../../nodes/src/workflow/*.ts', '!**/*.test.ts', '!**/testing/**'], {
+      query: '?raw',
+      import: 'default',
+      eager: true,
+    }) as Record<string, string>;
+    const codes = new Set<string>(['network', 'http_error']);
+    for (const text of Object.values(sources)) {
+      for (const m of text.matchAll(/new ApiError\(\s*\d+,\s*'(\w+)'/g)) codes.add(m[1]!);
+      // Issues the server lists (request, graph and credential checks) carry codes too.
+      for (const m of text.matchAll(/\bcode: '(\w+)'/g)) codes.add(m[1]!);
+    }
+    expect(codes.size).toBeGreaterThan(40);
+    for (const code of ['unstorable_text', 'credential_not_shared', 'webhook_conflict', 'forbidden', 'invalid_params', 'sign_in_locked']) expect(codes).toContain(code);
+    const missing = (messages: object) => [...codes].filter((code) => !(code in (messages as { apiErrors: object }).apiErrors));
+    expect(missing(en)).toEqual([]);
+    expect(missing(zhTW)).toEqual([]);
+  });
+
+  it('names every action the server writes to the audit log, in both languages', () => {
+    const sources = import.meta.glob(['../../../server/src/**/*.ts', '!**/*.test.ts'], { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+    const actions = new Set<string>();
+    for (const text of Object.values(sources)) {
+      // `action: 'workflow.create'` and `action: active ? 'workflow.activate' : 'workflow.deactivate'`
+      for (const line of text.matchAll(/\baction: ([^,}\n]+)/g)) for (const m of line[1]!.matchAll(/'([a-z_]+\.[a-z_]+)'/g)) actions.add(m[1]!);
+    }
+    expect(actions.size).toBeGreaterThan(20);
+    expect(actions).toContain('workflow.deactivate');
+    const unnamed = (messages: object) => [...actions].filter((action) => !(action.replace('.', '_') in (messages as { auditActions: object }).auditActions));
+    expect(unnamed(en)).toEqual([]);
+    expect(unnamed(zhTW)).toEqual([]);
+    expect([...actions].filter((action) => !AUDIT_ACTIONS.includes(action as (typeof AUDIT_ACTIONS)[number]))).toEqual([]);
   });
 
   it('picks the saved language, else Traditional Chinese for zh-TW/zh-HK/zh-Hant browsers, else English', () => {

@@ -31,7 +31,9 @@ export function useNodeTypeText() {
       fieldHelp: (type: string, property: string, fallback: string | undefined) => lookup(`${type}.fields.${property}.help`, fallback ?? ''),
       option: (type: string, property: string, value: string) => lookup(`${type}.options.${property}.${value}`, value),
       category: (category: string) => lookup(`$categories.${category}`, humanize(category)),
+      /** A port by its id (`true`, `main`); one without words shows its id. */
+      port: (port: string) => (i18n.exists(`ports.${port}`) ? t(`ports.${port}`) : port),
     }),
-    [lookup],
+    [lookup, t, i18n],
   );
 }

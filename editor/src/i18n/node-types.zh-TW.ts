@@ -7,7 +7,7 @@ export const nodeTypesZhTW: Messages<typeof nodeTypesEn> = {
   trigger: {
     manual: {
       label: '手動觸發',
-      description: '按下「執行」或呼叫執行 API 時，以你提供的範例資料啟動工作流程。',
+      description: '按下「執行」或呼叫執行 API 時，以您提供的範例資料啟動工作流程。',
     },
     webhook: {
       label: 'Webhook',
@@ -46,7 +46,7 @@ export const nodeTypesZhTW: Messages<typeof nodeTypesEn> = {
   logic: {
     if: {
       label: '條件判斷',
-      description: '依條件把每筆項目送往「true」或「false」。',
+      description: '依條件把每筆項目送往「成立（true）」或「不成立（false）」。',
       fields: {
         conditions: { label: '條件' },
         left: { label: '值', help: '要檢查的值，通常是項目的欄位：{{ $json.total }}。' },

@@ -1,10 +1,11 @@
 /**
- * 繁體中文 (Taiwan). Typed against the English messages: a missing key fails the
+ * 繁體中文（台灣）. Typed against the English messages: a missing key fails the
  * typecheck. Words follow what Taiwanese retail and e-commerce teams use for their own
  * systems (工作流程, 節點, 觸發, 執行紀錄, 串接, 訂單, 庫存).
  */
 import type { Messages } from './en.ts';
 import { nodeTypesZhTW } from './node-types.zh-TW.ts';
+import { problemsZhTW } from './problems.zh-TW.ts';
 import { securityZhTW } from './security.zh-TW.ts';
 
 export const zhTW: Messages = {
@@ -192,8 +193,10 @@ export const zhTW: Messages = {
     Timeout: '執行時間過長',
     Cancelled: '已取消',
     Interrupted: '已中斷',
+    StorageError: '步驟的結果無法儲存',
     Error: '步驟失敗',
   },
+  ports: { main: '主要', true: '成立（true）', false: '不成立（false）' },
   run: {
     runWorkflow: '執行工作流程',
     dialogTitle: '執行工作流程',
@@ -293,5 +296,6 @@ export const zhTW: Messages = {
     move: '移動已選取的節點',
   },
   nodeTypes: nodeTypesZhTW,
+  ...problemsZhTW,
   ...securityZhTW,
 };

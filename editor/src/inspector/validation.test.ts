@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { i18n } from '../i18n/index.ts';
 import type { WorkflowGraph } from '@junction/nodes';
 import { checkGraph, mergeIssues, placeIssues } from './validation.ts';
 
@@ -48,4 +49,25 @@ describe('problems on nodes and fields', () => {
     const b = { erp: { fields: { url: ['Bad url', 'Other'] }, count: 2 }, if: { fields: { '': ['x'] }, count: 1 } };
     expect(mergeIssues(a, b)).toEqual({ erp: { fields: { url: ['Bad url', 'Other'] }, count: 2 }, if: { fields: { '': ['x'] }, count: 1 } });
   });
+
+  it('says what is wrong with a field in plain words, in the reader\'s language, for the editor\'s check and the server\'s', async () => {
+    const empty = { ...graph, nodes: [graph.nodes[0]!, { ...graph.nodes[1]!, params: { method: 'FETCH', timeoutSeconds: 0 } }], edges: [graph.edges[0]!] } as WorkflowGraph;
+    const own = checkGraph(empty).byNode.erp!.fields;
+    expect(own.url).toEqual(['Required']);
+    expect(own.method).toEqual(['Must be one of: GET, POST, PUT, PATCH, DELETE, HEAD']);
+    expect(own.timeoutSeconds).toEqual(['At least 1']);
+    await i18n.changeLanguage('zh-TW');
+    expect(checkGraph(empty).byNode.erp!.fields.url).toEqual(['必填']);
+    // A server 400: the same wording after "Node …, field …:", and a problem the node as a whole has, with the server's specifics.
+    const { byNode } = placeIssues(graph, [
+      { code: 'invalid_params', path: 'graph.nodes[1].params.url', message: 'Node "Post to ERP", field url: Too small: expected string to have >=1 characters' },
+      { code: 'duplicate_node_name', path: 'graph.nodes[1].name', message: 'Two nodes are named "Post to ERP"; give each node its own name' },
+    ]);
+    expect(byNode.erp!.fields.url).toEqual(['至少 1 個字元']);
+    expect(byNode.erp!.fields.$name).toEqual(['有兩個節點名稱相同，請為每個節點取不同的名稱。（Two nodes are named "Post to ERP"; give each node its own name）']);
+  });
+});
+
+afterEach(async () => {
+  await i18n.changeLanguage('en');
 });

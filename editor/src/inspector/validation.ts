@@ -2,9 +2,11 @@
  * Problems with a workflow, placed on the node and field they are about. The editor
  * checks the graph with the same validator the server runs (`validateWorkflow` from
  * @junction/nodes), and maps a server 400's paths (`graph.nodes[2].params.url`) the same
- * way, so both kinds of error appear in the same places.
+ * way, so both kinds of error appear in the same places. Messages are put in the reader's
+ * language as they are placed (plain words for a field, the code's sentence otherwise).
  */
 import { catalogue, validateWorkflow, type WorkflowGraph } from '@junction/nodes';
+import { issueSentence } from '../i18n/problems.ts';
 
 export interface NodeProblems {
   /** By field path inside params, e.g. `url`, `conditions[0].right`; '' for the node as a whole. */
@@ -17,6 +19,8 @@ export type NodeIssues = Record<string, NodeProblems>;
 export const WORKFLOW_PROBLEMS = '';
 
 export interface PathIssue {
+  /** The validator's or the API's code (`invalid_params`, `cycle`…), when known. */
+  code?: string;
   message: string;
   path: string;
 }
@@ -29,6 +33,12 @@ function fieldOf(rest: string): string {
   if (rest.startsWith('.params')) return rest.slice('.params'.length).replace(/^\./, '');
   if (rest === '.name') return '$name';
   return '';
+}
+
+/** `Node "Fetch", field url: Invalid URL` → `Invalid URL`: shown on that node's field, the message need not say where. */
+function withoutPlace(message: string, nodeName: string, field: string): string {
+  const place = [`Node "${nodeName}", field ${field}: `, `Node "${nodeName}": `].find((prefix) => message.startsWith(prefix));
+  return place ? message.slice(place.length) : message;
 }
 
 /** Places issues (paths into the graph as saved) on the graph's nodes. Edge problems go on the edge's target. */
@@ -44,17 +54,19 @@ export function placeIssues(graph: Pick<WorkflowGraph, 'nodes' | 'edges'>, issue
     const nodeMatch = NODE_PATH.exec(issue.path);
     const node = nodeMatch ? graph.nodes[Number(nodeMatch[1])] : undefined;
     if (node && nodeMatch) {
-      add(node.id, fieldOf(nodeMatch[2]!), issue.message);
+      const field = fieldOf(nodeMatch[2]!);
+      add(node.id, field, issueSentence({ code: issue.code, message: withoutPlace(issue.message, node.name, field) }));
       continue;
     }
     const edgeMatch = EDGE_PATH.exec(issue.path);
     const edge = edgeMatch ? graph.edges[Number(edgeMatch[1])] : undefined;
     if (edge && graph.nodes.some((n) => n.id === edge.target)) {
-      add(edge.target, '', issue.message);
+      add(edge.target, '', issueSentence(issue));
       continue;
     }
-    general.push(issue.message);
-    add(WORKFLOW_PROBLEMS, '', issue.message);
+    const sentence = issueSentence(issue);
+    general.push(sentence);
+    add(WORKFLOW_PROBLEMS, '', sentence);
   }
   return { byNode, general };
 }

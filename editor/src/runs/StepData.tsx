@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Item, StepDetail } from '../api/types.ts';
 import { useFormat } from '../i18n/format.ts';
+import { useNodeTypeText } from '../i18n/node-types.ts';
 import { StatusBadge } from '../ui/feedback.tsx';
 
 const MAX_ROWS = 200;
@@ -65,6 +66,7 @@ export function ItemsView({ items, label }: { items: Item[]; label: string }) {
 
 export function StepData({ step }: { step: StepDetail }) {
   const { t } = useTranslation();
+  const text = useNodeTypeText();
   const format = useFormat();
   const ports = Object.keys(step.output ?? {});
   const logs = step.attempts.flatMap((a) => (a.logs ?? []).map((line) => ({ ...line, attempt: a.attempt })));
@@ -106,8 +108,8 @@ export function StepData({ step }: { step: StepDetail }) {
           {ports.length === 0 ? <p className="muted">{t('run.noOutput')}</p> : null}
           {ports.map((port) => (
             <div key={port}>
-              {ports.length > 1 ? <h4 className="port-heading">{t('run.port', { port })}</h4> : null}
-              <ItemsView items={step.output![port]!} label={`${t('run.output')} ${port}`} />
+              {ports.length > 1 ? <h4 className="port-heading">{t('run.port', { port: text.port(port) })}</h4> : null}
+              <ItemsView items={step.output![port]!} label={`${t('run.output')} ${text.port(port)}`} />
             </div>
           ))}
         </Tabs.Content>

@@ -17,7 +17,8 @@ describe('a failed sign-in, said readably', () => {
     }
   });
 
-  it('passes any other problem on as the server said it', () => {
-    expect(signInProblem(new ApiError(0, 'network', "Junction's server cannot be reached."), i18n.t)).toBe("Junction's server cannot be reached.");
+  it('passes a problem it has no words for on as the server said it, and says a known one in the reader’s words', () => {
+    expect(signInProblem(new ApiError(503, 'maintenance', 'Junction is being upgraded; try again in a minute'), i18n.t)).toBe('Junction is being upgraded; try again in a minute');
+    expect(signInProblem(new ApiError(0, 'network', "Junction's server cannot be reached."), i18n.t)).toBe('Junction’s server cannot be reached. Check that it is running, then try again.');
   });
 });

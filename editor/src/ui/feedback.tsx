@@ -1,26 +1,31 @@
 /** How the editor tells people things: toasts for outcomes, inline boxes for errors, status badges. */
 import { toast } from 'sonner';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../api/client.ts';
 import type { RunStatus, StepStatus } from '../api/types.ts';
+import { describeError, errorSentence } from '../i18n/problems.ts';
 
-/** A readable sentence for any error: the server's own message when it sent one. */
+/** A readable sentence for any error, in the reader's language: for the API's known codes their translation, with the server's words as detail. */
 export function messageOf(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
-  if (error instanceof Error) return error.message;
-  return String(error);
+  return errorSentence(error);
 }
 
 export function notifyError(error: unknown, title?: string): void {
-  toast.error(title ?? messageOf(error), title ? { description: messageOf(error) } : undefined);
+  if (title) {
+    toast.error(title, { description: errorSentence(error) });
+    return;
+  }
+  const { message, detail } = describeError(error);
+  toast.error(message, detail ? { description: detail } : undefined);
 }
 
 export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { t } = useTranslation();
+  const { message, detail } = describeError(error);
   return (
     <div role="alert" className="error-box">
       <strong>{t('errors.title')}</strong>
-      <p>{messageOf(error)}</p>
+      <p>{message}</p>
+      {detail ? <p className="error-detail">{detail}</p> : null}
       {onRetry ? (
         <button type="button" className="button" onClick={onRetry}>
           {t('common.tryAgain')}

@@ -6,7 +6,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
-import { fieldError } from '../api/client.ts';
+import { fieldError } from '../i18n/problems.ts';
 import { keys, useVariables } from '../api/queries.ts';
 import { security } from '../api/security.ts';
 import type { Variable } from '../api/security-types.ts';

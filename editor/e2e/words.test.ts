@@ -1,0 +1,154 @@
+/**
+ * What new users read, in Chromium against a real Junction at 1280×800: a shop owner in
+ * Taipei reads the inspector's field problems and the server's refusals in Traditional
+ * Chinese, and long addresses, header lists and error sentences stay inside the inspector
+ * (wrapped, or scrolled in their own box) instead of pushing it sideways; a viewer, who
+ * may not read credential types, still reads their names.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startE2E, type E2E } from './harness.ts';
+
+const chromium = inject('chromium');
+
+let e2e: E2E;
+let page: Page;
+
+const LONG_PATH = `orders/${'a'.repeat(180)}`;
+const LONG_URL = `https://erp.example.com/api/purchase-orders/${'segment-without-breaks'.repeat(12)}?supplier=${'x'.repeat(120)}`;
+const inspector = () => page.getByTestId('inspector');
+
+async function createWorkflow(name: string, graph: unknown): Promise<string> {
+  const response = await e2e.api('/api/workflows', { method: 'POST', body: { name, graph } });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { id: string }).id;
+}
+
+const node = (id: string, type: string, name: string, params: Record<string, unknown>, x: number) => ({ id, type, name, params, position: [x, 0], onError: 'stop' });
+
+/**
+ * How far the inspector's content reaches past its right edge (0 when it fits), and the
+ * elements that do — leaving out those inside a box that scrolls or clips on its own.
+ */
+function overflow(): Promise<{ scroll: number; wide: string[] }> {
+  return page.evaluate(() => {
+    const panel = document.querySelector('[data-testid="inspector"]')!.closest('.inspector') as HTMLElement;
+    const edge = panel.getBoundingClientRect().left + panel.clientWidth;
+    const clipped = (el: Element) => {
+      for (let up = el.parentElement; up && up !== panel; up = up.parentElement) if (getComputedStyle(up).overflowX !== 'visible') return true;
+      return false;
+    };
+    const wide = [...panel.querySelectorAll('*')]
+      .filter((el) => {
+        const box = el.getBoundingClientRect();
+        // Past the edge itself, or its text running out of it (a long word does not widen its box).
+        const spills = getComputedStyle(el).overflowX === 'visible' && el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0;
+        return box.width > 0 && (box.right > edge + 1 || spills) && !clipped(el);
+      })
+      .map((el) => `${el.tagName.toLowerCase()}.${String(el.className)} (${Math.round(el.getBoundingClientRect().right - edge)} px)`);
+    return { scroll: panel.scrollWidth - panel.clientWidth, wide: wide.slice(0, 8) };
+  });
+}
+
+describe.skipIf(!chromium)('words and room for new users, in Chromium at 1280×800', { timeout: 90_000 }, () => {
+  beforeAll(async () => {
+    e2e = await startE2E({ viewport: { width: 1280, height: 800 } });
+    page = e2e.page;
+    await e2e.signIn();
+  }, 120_000);
+
+  afterEach(async ({ task }) => e2e?.screenshotIfFailed(task));
+
+  afterAll(async () => {
+    await e2e?.close();
+  });
+
+  it('keeps long addresses, header lists and problems inside the inspector', async () => {
+    const id = await createWorkflow('Long values', {
+      schemaVersion: 1,
+      nodes: [
+        node('hook', 'trigger.webhook', 'Order received', { path: LONG_PATH }, 0),
+        node('hook2', 'trigger.webhook', 'Refund received', { path: 'refunds' }, 0),
+        node('erp', 'connector.http', 'Post to ERP', {
+          method: 'POST',
+          url: LONG_URL,
+          headers: [
+            { name: `X-${'Very-Long-Header-Name-'.repeat(4)}`, value: `token-${'x'.repeat(200)}` },
+            { name: 'Accept', value: 'application/json' },
+          ],
+          query: [{ name: 'supplier', value: 'y'.repeat(150) }],
+          // An expression: edited in CodeMirror, one long line.
+          body: `{{ { "order": $json.id, "note": "${'z'.repeat(300)}" } }}`,
+        }, 300),
+      ],
+      edges: [{ source: 'hook', sourcePort: 'main', target: 'erp', targetPort: 'main' }],
+      stickyNotes: [],
+      settings: { timezone: 'Asia/Taipei', timeoutSeconds: 60 },
+    });
+    await page.goto(`${e2e.url}/workflows/${id}`);
+    await page.getByTestId('node-Post to ERP').click();
+    await inspector().getByLabel(/^URL/).waitFor();
+    expect(await overflow()).toEqual({ scroll: 0, wide: [] });
+
+    // A problem with a long unbroken address in it: two webhooks on one path.
+    await page.getByTestId('node-Refund received').click();
+    await inspector().getByLabel(/^Path/).fill(LONG_PATH);
+    await expect.poll(() => inspector().locator('.field-error').allInnerTexts()).toContainEqual(expect.stringContaining(`/hooks/${LONG_PATH}`));
+    expect(await overflow()).toEqual({ scroll: 0, wide: [] });
+    await e2e.screenshot('inspector-long-values');
+  });
+
+  it('tells a shop owner in Traditional Chinese what a field needs and why the server refused', async () => {
+    const id = await createWorkflow('Orders to ERP', {
+      schemaVersion: 1,
+      nodes: [node('start', 'trigger.manual', 'Start', {}, 0), node('erp', 'connector.http', 'Post to ERP', { method: 'GET', url: 'https://erp.example.com/api' }, 300)],
+      edges: [{ source: 'start', sourcePort: 'main', target: 'erp', targetPort: 'main' }],
+      stickyNotes: [],
+      settings: { timezone: 'Asia/Taipei', timeoutSeconds: 60 },
+    });
+    await page.goto(`${e2e.url}/workflows/${id}`);
+    await page.getByLabel('Language').first().selectOption('zh-TW');
+    await page.getByTestId('node-Post to ERP').click();
+    const timeout = inspector().locator('[data-field="timeoutSeconds"]');
+    await timeout.getByRole('spinbutton').fill('0');
+    await expect.poll(() => timeout.locator('.field-error').allInnerTexts()).toEqual(['至少 1']);
+    await inspector().locator('[data-field="timeoutSeconds"]').getByRole('spinbutton').fill('30');
+    await expect.poll(() => timeout.locator('.field-error').count()).toBe(0);
+    // The HTTP node's own check, written in English in its definition, in Chinese too.
+    const url = inspector().locator('[data-field="url"]');
+    await url.getByRole('textbox').fill('erp.example.com');
+    await expect.poll(() => url.locator('.field-error').allInnerTexts()).toEqual(['請輸入以 http:// 或 https:// 開頭的完整網址']);
+
+    // The server refuses a variable whose name is taken: its sentence in Chinese, the server's specifics beside it.
+    expect((await e2e.api('/api/variables', { method: 'POST', body: { key: 'ERP_BASE_URL', value: 'https://erp.example.com' } })).status).toBe(201);
+    await page.goto(`${e2e.url}/variables`);
+    const form = page.getByRole('form', { name: '新增變數' });
+    await form.getByLabel(/^名稱/).fill('ERP_BASE_URL');
+    await form.getByRole('button', { name: '新增變數' }).click();
+    await expect.poll(() => form.innerText()).toContain('已經有同名的變數。（A variable named "ERP_BASE_URL" already exists');
+    await e2e.screenshot('zh-TW-server-error');
+  });
+
+  it('shows a viewer the names of the credential types a node takes, not their ids', async () => {
+    const viewer = { email: 'vera@e2e.test', password: 'a viewer passphrase', name: 'Vera', role: 'viewer' };
+    expect((await e2e.api('/api/users', { method: 'POST', body: viewer })).status).toBe(201);
+    const id = await createWorkflow('Viewer reads', {
+      schemaVersion: 1,
+      nodes: [node('start', 'trigger.manual', 'Start', {}, 0), node('erp', 'connector.http', 'Ask the ERP', { method: 'GET', url: 'https://erp.example.com/api' }, 300)],
+      edges: [{ source: 'start', sourcePort: 'main', target: 'erp', targetPort: 'main' }],
+      stickyNotes: [],
+      settings: { timezone: 'Europe/London', timeoutSeconds: 60 },
+    });
+    const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
+    const other = await context.newPage();
+    try {
+      await e2e.signIn(viewer, other);
+      await other.goto(`${e2e.url}/workflows/${id}`);
+      await other.getByTestId('node-Ask the ERP').click();
+      const takes = other.getByTestId('inspector').getByText(/^Takes:/);
+      await expect.poll(() => takes.innerText()).toBe('Takes: HTTP header, Bearer token, Basic auth, OAuth2 client credentials');
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * Errors and field problems in the reader's language. The server writes English: an API
+ * error is shown as the translation of its `code`, with the server's sentence kept as
+ * detail when it names what went wrong (a field, a node, a host); a field problem in
+ * zod's wording ("Too small: expected string to have >=1 characters") becomes plain
+ * words ("At least 1 character"), and a node type's own check is translated by its
+ * English sentence (`checks`); other sentences are shown as they are.
+ */
+import { ApiError } from '../api/client.ts';
+import { i18n } from './index.ts';
+
+/** Codes whose server sentence says no more than their translation: shown without detail. */
+const SAYS_NO_MORE = new Set([
+  'csrf_failed',
+  'internal_error',
+  'invalid_credentials',
+  'network',
+  'no_access_rule',
+  'setup_done',
+  'unauthenticated',
+  'unsupported_media_type',
+  'workflow_deleted',
+  'wrong_password',
+]);
+
+export interface ErrorText {
+  message: string;
+  /** The server's own sentence, when it says more than `message`. */
+  detail?: string;
+}
+
+/** What to tell a person about any error: a translated sentence for the API's known codes, else the error's own words. */
+export function describeError(error: unknown): ErrorText {
+  if (error instanceof ApiError) return describeCode(error.code, error.message);
+  if (error instanceof Error) return { message: error.message };
+  return { message: String(error) };
+}
+
+function describeCode(code: string | undefined, message: string): ErrorText {
+  const key = `apiErrors.${code}`;
+  if (!code || !i18n.exists(key)) return { message };
+  return SAYS_NO_MORE.has(code) ? { message: i18n.t(key) } : { message: i18n.t(key), detail: plainIssue(message) };
+}
+
+const joined = ({ message, detail }: ErrorText) => (detail ? i18n.t('withDetail', { message, detail }) : message);
+
+/** `describeError` as one sentence: "Translated sentence (the server's)". */
+export function errorSentence(error: unknown): string {
+  return joined(describeError(error));
+}
+
+/** Codes of a value that failed its field's check: the sentence is about that field alone, and says it best. */
+const FIELD_CHECKS = new Set(['invalid_request', 'invalid_params', 'invalid_value']);
+
+/**
+ * One problem of those the server or the editor's check listed (`{ code, message }`), shown
+ * where it is about (on a field, a node): a field's check in plain words (zod's wording
+ * translated), anything else as its code's sentence with the server's words.
+ */
+export function issueSentence(issue: { code?: string; message: string }): string {
+  const plain = plainIssue(issue.message);
+  if (plain !== issue.message || FIELD_CHECKS.has(issue.code ?? '')) return plain;
+  return joined(describeCode(issue.code, issue.message));
+}
+
+/** What the server said about one field of a request (`password`, `data.host`), in the reader's words; undefined when it named another. */
+export function fieldError(error: unknown, path: string): string | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  const issue = error.issues.find((i) => i.path === path) ?? (error.path === path ? { code: error.code, message: error.message } : undefined);
+  if (!issue) return undefined;
+  // The server starts an issue's sentence with the field it is about: shown beside that field, it need not.
+  return issueSentence({ code: issue.code, message: issue.message.startsWith(`${path}: `) ? issue.message.slice(path.length + 2) : issue.message });
+}
+
+const problem = (key: string, values: Record<string, unknown> = {}) => i18n.t(`fieldProblems.${key}`, values);
+
+/** zod's `a|b` and `'a' | 'b'` lists of allowed values, as the reader sees them: `a, b`. */
+function valueList(text: string): string {
+  const values = [...text.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|([^|\s'"][^|]*)/g)].map((m) => (m[1] ?? m[2] ?? m[3] ?? '').trim());
+  return values.join(i18n.t('fieldProblems.listSeparator'));
+}
+
+const SIZED = /^Too (small|big): expected (string|array|set|file|map) to have (>=|<=|>|<|exactly )(\d+) \w+$/;
+const LIMITED = /^Too (small|big): expected (\w+) to be (>=|<=|>|<|exactly )(\S+)$/;
+
+/**
+ * A failed check in plain words of the reader's language: zod's English wording, or a
+ * sentence node types and the API write themselves (`checks`); any other sentence
+ * unchanged. What the server puts before it (`field: `) is kept.
+ *
+ * @example plainIssue('Invalid input: expected string, received undefined') // 'Required'
+ */
+export function plainIssue(message: string): string {
+  // "url: Invalid URL", "The request body is not valid: name: Too small: …", "data.host: Give the server name or address"
+  for (let at = 0; at >= 0; at = message.indexOf(': ', at + 1)) {
+    const start = at === 0 ? 0 : at + 2;
+    const plain = plainCheck(message.slice(start)) ?? writtenCheck(message.slice(start));
+    if (plain !== undefined) return `${message.slice(0, start)}${plain}`;
+  }
+  return message;
+}
+
+let writtenChecks: [key: string, pattern: RegExp][] | undefined;
+
+/** A check written in a node type's own words (`checks` in problems.en.ts), in the reader's language. */
+function writtenCheck(message: string): string | undefined {
+  writtenChecks ??= Object.entries(i18n.getResource('en', 'translation', 'checks') as Record<string, string>).map(([key, english]) => {
+    // `A {{method}} request cannot have a body` → /^A (?<method>.+?) request cannot have a body$/
+    const parts = english.split(/\{\{(\w+)\}\}/).map((part, i) => (i % 2 ? `(?<${part}>.+?)` : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    return [key, new RegExp(`^${parts.join('')}$`, 's')];
+  });
+  for (const [key, pattern] of writtenChecks) {
+    const match = pattern.exec(message);
+    if (match) return i18n.t(`checks.${key}`, { ...match.groups });
+  }
+  return undefined;
+}
+
+function plainCheck(message: string): string | undefined {
+  let m: RegExpExecArray | null;
+  if ((m = /^Invalid input: expected (\w+), received (\w+)$/.exec(message))) {
+    const [, expected, received] = m;
+    if (received === 'undefined' || received === 'null') return problem('required');
+    if (expected === 'int' || expected === 'bigint') return problem('integer');
+    const byType: Record<string, string> = { string: 'text', number: 'number', boolean: 'boolean', array: 'list', object: 'object', record: 'object' };
+    return problem(byType[expected!] ?? 'invalid');
+  }
+  if ((m = /^Invalid input: expected (.+)$/.exec(message))) return problem('mustBe', { value: valueList(m[1]!) });
+  if ((m = /^Invalid option: expected one of (.+)$/.exec(message))) return problem('oneOf', { values: valueList(m[1]!) });
+  if ((m = /^Invalid discriminator value\. Expected (.+)$/.exec(message))) return problem('oneOf', { values: valueList(m[1]!) });
+  if ((m = SIZED.exec(message))) {
+    const [, size, origin, comparison, amount] = m;
+    const unit = origin === 'string' || origin === 'file' ? 'Chars' : 'Items';
+    const count = Number(amount) + (comparison === '>' ? 1 : comparison === '<' ? -1 : 0);
+    if (comparison === 'exactly ') return unit === 'Chars' ? problem('exactChars', { count }) : problem(size === 'small' ? 'minItems' : 'maxItems', { count });
+    return problem(`${size === 'small' ? 'min' : 'max'}${unit}`, { count });
+  }
+  if ((m = LIMITED.exec(message))) {
+    const [, size, , comparison, limit] = m;
+    if (comparison === 'exactly ') return problem('mustBe', { value: limit });
+    const key = size === 'small' ? (comparison === '>' ? 'moreThan' : 'atLeast') : comparison === '<' ? 'lessThan' : 'atMost';
+    return problem(key, { limit: Number.isFinite(Number(limit)) ? new Intl.NumberFormat(i18n.language).format(Number(limit)) : limit });
+  }
+  if ((m = /^Invalid string: must (start with|end with|include) "(.*)"$/.exec(message))) {
+    return problem({ 'start with': 'startsWith', 'end with': 'endsWith', include: 'includes' }[m[1]!]!, { text: m[2] });
+  }
+  if (/^Invalid string: must match pattern /.test(message)) return problem('pattern');
+  if ((m = /^Invalid number: must be a multiple of (\S+)$/.exec(message))) return problem('multipleOf', { divisor: m[1] });
+  if ((m = /^Unrecognized keys?: (.+)$/.exec(message))) return problem('unknownKeys', { keys: valueList(m[1]!.replaceAll(', ', '|')) });
+  if (message === 'Invalid input' || message === 'Invalid input: more than one option matched') return problem('invalid');
+  if (/^Invalid (URL|url)$/.test(message)) return problem('url');
+  if (message === 'Invalid email address') return problem('email');
+  if ((m = /^Invalid ([\w .-]+)$/.exec(message))) return problem('format', { format: m[1] });
+  return undefined;
+}
