@@ -141,25 +141,49 @@ export async function runCommand(command: Command, args: string[], config: Confi
  * - With JUNCTION_ENCRYPTION_KEY: that is the new key; the old one must be in
  *   JUNCTION_ENCRYPTION_KEY_PREVIOUS until this has run.
  * - With the key file: a new key is generated and written first (the old one kept
- *   beside it, so a stopped rotation loses nothing), then the old one is dropped.
+ *   beside it, so a stopped rotation loses nothing), then the old one is dropped. Only
+ *   with Junction stopped: a running one reads the file at start only.
  */
 async function rotateKey(config: Config): Promise<void> {
   if (config.JUNCTION_ENCRYPTION_KEY) {
     parseKey(config.JUNCTION_ENCRYPTION_KEY, 'JUNCTION_ENCRYPTION_KEY');
     const keyring = await loadKeyring(config);
+    // Processes may run meanwhile: each was started with the new key and the old one.
     const { resealed } = await withDatabase(config, ({ db }) => resealCredentials(db, keyring));
     print(`Re-sealed ${resealed} credential(s) with key ${keyring.currentId}. Every credential now opens with JUNCTION_ENCRYPTION_KEY alone: remove JUNCTION_ENCRYPTION_KEY_PREVIOUS.`);
     return;
   }
   const old = await loadKeyring(config);
   const path = keyFilePath(config);
-  const previous = (await readKeyFile(path))!;
-  const fresh = randomBytes(32);
-  await writeKeyFile(path, [fresh, ...previous]);
-  const keyring = new Keyring(fresh, previous, path);
-  const { resealed } = await withDatabase(config, ({ db }) => resealCredentials(db, keyring));
-  await writeKeyFile(path, [fresh]);
-  print(`Re-sealed ${resealed} credential(s) with the new key ${keyring.currentId} (was ${old.currentId}), kept in ${path}. Back that file up again, and restart every Junction process so it uses the new key.`);
+  const { resealed, keyring } = await withDatabase(config, async (database) => {
+    await refuseWhileServing(database);
+    const previous = (await readKeyFile(path))!;
+    const fresh = randomBytes(32);
+    await writeKeyFile(path, [fresh, ...previous]);
+    const keyring = new Keyring(fresh, previous, path);
+    const { resealed } = await resealCredentials(database.db, keyring);
+    await writeKeyFile(path, [fresh]);
+    return { resealed, keyring };
+  });
+  print(`Re-sealed ${resealed} credential(s) with the new key ${keyring.currentId} (was ${old.currentId}), kept in ${path}. Back that file up again, then start Junction.`);
+}
+
+/**
+ * A running Junction keeps sealing new credentials with the key it started with, which a
+ * rotation drops: whatever it sealed afterwards could never be opened again. Every
+ * Junction process (API or worker) holds a listening connection named junction-listener.
+ * (With JUNCTION_ENCRYPTION_KEY, processes restarted with the new key may keep running.)
+ */
+async function refuseWhileServing({ pool }: Database): Promise<void> {
+  const { rows } = await pool.query<{ serving: number }>(
+    `select count(*)::int as serving from pg_stat_activity where datname = current_database() and application_name = 'junction-listener'`,
+  );
+  const serving = rows[0]?.serving ?? 0;
+  if (serving > 0) {
+    throw new UsageError(
+      `Junction is running against this database (${serving} process(es)). Stop every Junction process first, then run rotate-key, then start them again: a running one would keep sealing new credentials with the old key, which the rotation drops.`,
+    );
+  }
 }
 
 export { UsageError };

@@ -22,7 +22,7 @@ const HELP = `Junction — workflow automation for retail and e-commerce
     create-owner --email you@shop.com [--name "You"] [--password-stdin]
     create-api-key [--email you@shop.com] --name ci [--scopes workflows:read,runs:read]
     reset-password --email you@shop.com [--password-stdin]
-    rotate-key          re-seal every credential with a new encryption key
+    rotate-key          re-seal every credential with a new encryption key (key file: stop Junction first)
     generate-key        print a key for JUNCTION_ENCRYPTION_KEY
     help                this text
 

@@ -11,6 +11,7 @@ import { loadConfig } from '../config.ts';
 import { createCredential, openCredential } from '../db/queries/credentials.ts';
 import { createTestDatabase, type TestDatabase } from '../db/testing/database.ts';
 import { createUser } from '../db/queries/users.ts';
+import { Listener } from '../runtime/listener.ts';
 import { generateKey, Keyring, KEY_FILE, loadKeyring, parseKey } from './keyring.ts';
 import { Redactor } from './redact.ts';
 
@@ -128,6 +129,22 @@ describe('rotate-key', () => {
     expect(keyIds).toEqual([rotated.currentId]);
     for (const [i, id] of ids.entries()) expect(await openCredential(database.db, rotated, id)).toEqual({ token: `token-${i}`, allowedHosts: [] });
     await expect(openCredential(database.db, old, ids[0]!)).rejects.toThrow(/does not have/);
+  });
+
+  it('with the key file: refuses while a Junction is running against the database, changing nothing', async () => {
+    const config = loadConfig({ DATABASE_URL: database.url, JUNCTION_DATA_DIR: dataDir });
+    const keyFile = readFileSync(join(dataDir, KEY_FILE), 'utf8');
+    const sealed = (await database.pool.query('select id, key_id, sealed from credentials order by id')).rows;
+    // What every Junction process holds while it serves: its listening connection.
+    const running = new Listener(database.url);
+    await running.start(['junction_run_finished']);
+    try {
+      await expect(quietly(() => runCommand('rotate-key', [], config))).rejects.toThrow(/^Junction is running against this database \(1 process\(es\)\)\. Stop every Junction process first/);
+    } finally {
+      await running.stop();
+    }
+    expect(readFileSync(join(dataDir, KEY_FILE), 'utf8')).toBe(keyFile);
+    expect((await database.pool.query('select id, key_id, sealed from credentials order by id')).rows).toEqual(sealed);
   });
 
   it('with JUNCTION_ENCRYPTION_KEY: re-seals what the previous key sealed', async () => {
