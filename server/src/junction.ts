@@ -4,9 +4,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
 import { serverCatalogue } from '@junction/nodes/server';
-import { createApp, securityOptions } from './api/app.ts';
+import { createApp, requestListener, securityOptions } from './api/app.ts';
 import { bootstrapFromEnvironment } from './auth/bootstrap.ts';
 import { loadKeyring } from './vault/keyring.ts';
 import { sandboxAdminLimits, type Config } from './config.ts';
@@ -115,7 +114,7 @@ export async function startJunction(config: Config, role: Role): Promise<Junctio
         sandbox: sandboxRuntime,
         sandboxLimits: sandboxAdminLimits(config),
       });
-      server = createServer(getRequestListener(app.fetch));
+      server = createServer(requestListener(app));
       server.keepAliveTimeout = 65_000;
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);

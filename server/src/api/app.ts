@@ -2,6 +2,8 @@
  * The HTTP API: small apps, one per resource, mounted here. Tests call
  * `createApp(deps).request(...)` with no socket.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -72,6 +74,28 @@ export function securityOptions(config: Config, keyring: Keyring): SecurityOptio
     sessionIdleMs: config.JUNCTION_SESSION_IDLE_HOURS * 3_600_000,
     trustProxy: config.JUNCTION_TRUST_PROXY,
     webhookRateLimit: config.JUNCTION_WEBHOOK_RATE_LIMIT,
+  };
+}
+
+/**
+ * A path segment `.` or `..`, also written with percent-escapes (`%2e%2e`, `.%2E`): URL
+ * parsing resolves it, so `/hooks/%2e%2e/api/me` would reach `/api/me` — past a proxy
+ * that lets only `/hooks/` through. No route of Junction's has such a segment.
+ */
+const DOT_SEGMENT = /(?:^|\/)(?:%2e|\.){1,2}(?:\/|$)/i;
+
+/** The Node.js request listener serving `app`, refusing dot segments first. */
+export function requestListener(app: { fetch: (request: Request) => Response | Promise<Response> }) {
+  const listener = getRequestListener(app.fetch);
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const path = req.url ?? '/';
+    if (DOT_SEGMENT.test(path.split('?')[0]!)) {
+      const body = JSON.stringify(new ApiError(404, 'not_found', 'Nothing at this path: it holds a "." or ".." segment').toJSON());
+      res.writeHead(404, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+      return;
+    }
+    return listener(req, res);
   };
 }
 

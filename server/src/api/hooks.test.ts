@@ -1,7 +1,8 @@
-import { getRequestListener } from '@hono/node-server';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../testing/harness.ts';
 import { listen, type LocalServer } from '../testing/http.ts';
+import { requestListener } from './app.ts';
 
 let h: Harness;
 
@@ -230,12 +231,36 @@ describe('over a real socket', () => {
   let base: string;
 
   beforeAll(async () => {
-    server = await listen(getRequestListener(h.app.fetch));
+    server = await listen(requestListener(h.app));
     base = server.url;
   });
 
   afterAll(async () => {
     await server?.close();
+  });
+
+  it('refuses paths with dot segments, escaped or not, instead of resolving them out of /hooks', async () => {
+    const raw = (path: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        // As a client sends it: fetch, or a URL string here, would resolve the segments itself.
+        const { hostname, port } = new URL(base);
+        const req = request({ hostname, port, path, headers: { authorization: `Bearer ${h.owner.key}` } }, (res) => {
+          let body = '';
+          res.on('data', (chunk) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    for (const path of ['/hooks/%2e%2e/api/me', '/hooks/%2E%2e/api/setup', '/hooks/orders/.%2e/%2e./api/me', '/hooks/../api/me', '/hooks/./x/%2e%2e/%2e%2e/api/me?x=1']) {
+      const answer = await raw(path);
+      expect(answer.status, path).toBe(404);
+      expect(JSON.parse(answer.body).error).toEqual({ code: 'not_found', message: 'Nothing at this path: it holds a "." or ".." segment' });
+    }
+    expect((await raw('/api/me')).status).toBe(200);
+    // Dots inside a segment are ordinary.
+    expect((await raw('/hooks/v1.2/...')).status).toBe(404);
+    expect(JSON.parse((await raw('/hooks/v1.2/...')).body).error.message).not.toMatch(/segment/);
   });
 
   it('answers a webhook call with the run’s output', async () => {
