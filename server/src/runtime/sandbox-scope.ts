@@ -26,14 +26,18 @@ export interface RunFacts {
   graph: WorkflowGraph;
 }
 
-/** @param nodes what `$node("Name")` reads: the outputs of the run's steps and their lineage */
-export function runScope(rt: SandboxRuntime, facts: RunFacts, nodes: Pick<RunScope, 'outputOf' | 'pairedOf'>): RunScope {
+/**
+ * @param nodes what `$node("Name")` reads: the outputs of the run's steps and their lineage
+ * @param signal the run's: its sandbox calls stop when it is cancelled, times out or shuts down
+ */
+export function runScope(rt: SandboxRuntime, facts: RunFacts, nodes: Pick<RunScope, 'outputOf' | 'pairedOf'>, signal?: AbortSignal): RunScope {
   let info: ReturnType<RunScope['info']> | null = null;
   return {
     runId: facts.id,
     limits: limitsFor(facts.graph.settings, rt.limits),
     outputOf: nodes.outputOf,
     pairedOf: nodes.pairedOf,
+    signal,
     info: () =>
       (info ??= rt.variables().then((vars) => ({
         run: { id: facts.id, startedAt: facts.createdAt.toISOString() },
