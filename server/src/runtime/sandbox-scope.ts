@@ -55,7 +55,7 @@ export function paramsScope(rt: SandboxRuntime, scope: RunScope, versionId: stri
 function codeError(node: Pick<GraphNode, 'name'>, error: GuestError, itemCount: number): NonRetriableError {
   const where = [`Code in "${node.name}"`];
   if (error.line !== undefined) where.push(`line ${error.line}, column ${error.column}`);
-  if (error.item !== undefined && itemCount > 1) where.push(`item ${error.item}`);
+  if (error.item !== undefined && itemCount > 1) where.push(`item ${error.item + 1}`); // counted from 1; details.item stays an index
   const what = error.serialize ? `returned something that is not JSON data: ${error.message}` : `${error.name}: ${error.message}`;
   return new NonRetriableError(`${where.join(', ')}: ${what}`, {
     details: {

@@ -136,9 +136,9 @@
       const ancestor = (index, how) => {
         const k = typeof index === 'number' ? index - first : -1;
         const at = k >= 0 && k < lineage.at.length ? lineage.at[k] : undefined;
-        if (at === undefined) throw new ErrorType(`$node("${name}").${how}: there is no item ${StringOf(index)} among this step's items`);
+        if (at === undefined) throw new ErrorType(`$node("${name}").${how}: there is no item at index ${StringOf(index)} among this step's items`);
         if (at >= 0) return emitted[at];
-        throw new ErrorType(`Can't get data for $node("${name}").${how} (item ${index}): ${lineage.problems[-at - 1]}`);
+        throw new ErrorType(`Can't get data for $node("${name}").${how} (item ${index + 1}): ${lineage.problems[-at - 1]}`);
       };
       const current = () => {
         if (state.index < 0) {
@@ -325,7 +325,7 @@
     let indexOf = null;
     for (let r = 0; r < returned.length; r++) {
       const value = returned[r];
-      const where = `Item ${r} of what the code returned`;
+      const where = `Item ${r + 1} of what the code returned`;
       const item = asItem(value, where);
       let pairing = returnedPairing(value, items.length, where);
       if (pairing === undefined) {
@@ -390,7 +390,7 @@
           if (returned === undefined || returned === null) continue;
           const list = isArray(returned) ? returned : [returned];
           for (let j = 0; j < list.length; j++) {
-            const item = asItem(list[j], `What the code returned for item ${i}`);
+            const item = asItem(list[j], `What the code returned for item ${i + 1}`);
             item.pairedItem = i;
             call(arrayPush, out, item);
           }
