@@ -62,7 +62,8 @@ function main(): void {
           // until this process ends. It ends once the answer is out; the worker starts
           // another and sends it the calls still in flight here.
           process.stderr.write('sandbox: guest code could not be stopped; exiting so the worker replaces this process\n');
-          process.send!({ type: 'result', id, ok: false, failure } satisfies ChildMessage, () => process.exit(75));
+          if (process.connected) process.send!({ type: 'result', id, ok: false, failure } satisfies ChildMessage, () => process.exit(75));
+          else process.exit(75);
           return;
         }
         send({ type: 'result', id, ok: false, failure });
