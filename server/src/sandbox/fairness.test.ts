@@ -68,6 +68,23 @@ describe('fairness', () => {
   });
 });
 
+describe('the bound on isolates', () => {
+  it('adds isolates while all are busy up to the maximum, then calls wait their turn', async () => {
+    const sandbox = await Sandbox.start({ processes: 1, isolatesPerProcess: 1, maxIsolatesPerProcess: 2 });
+    started.push(sandbox);
+    const loops = [loop(sandbox, 'busy-1', 1000), loop(sandbox, 'busy-2', 1000)];
+    for (const pending of loops) pending.catch(() => undefined);
+    await sleep(100);
+    const start = Date.now();
+    await expect(light(sandbox, 'waits')).resolves.toMatchObject({ ok: true });
+    // It waited for one of the loops to hit its time limit.
+    expect(Date.now() - start).toBeGreaterThan(700);
+    const [health] = (await sandbox.health()) as { isolates: unknown[] }[];
+    expect(health!.isolates).toHaveLength(2);
+    await Promise.allSettled(loops);
+  });
+});
+
 describe('cancel', () => {
   it('stops a running call at once, frees its CPU, and the runs beside it go on', async () => {
     const sandbox = await startSandbox(1, 1);
