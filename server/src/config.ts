@@ -26,6 +26,8 @@ export const ConfigSchema = z.object({
   /** Sandbox processes a worker runs (each a child process holding isolates), and isolates in each. */
   JUNCTION_SANDBOX_PROCESSES: z.coerce.number().int().min(1).max(64).default(2),
   JUNCTION_SANDBOX_ISOLATES: z.coerce.number().int().min(1).max(64).default(2),
+  /** How many isolates a sandbox process may grow to while all are busy (a long Code step holds one). */
+  JUNCTION_SANDBOX_ISOLATES_MAX: z.coerce.number().int().min(1).max(256).default(8),
   /** Defaults and maxima of the per-workflow settings codeTimeoutMs, expressionTimeoutMs and memoryMb. */
   JUNCTION_CODE_TIMEOUT_MS: z.coerce.number().int().min(10).default(5000),
   JUNCTION_CODE_TIMEOUT_MAX_MS: z.coerce.number().int().min(10).default(60_000),

@@ -51,7 +51,11 @@ export async function startJunction(config: Config, role: Role): Promise<Junctio
   // Started with the worker; in an API-only process, at the first expression preview.
   // Refuses to start with an isolated-vm older than 7.0.1 (a known escape).
   const sandboxRuntime = async (): Promise<SandboxRuntime> => {
-    sandbox ??= Sandbox.start({ processes: config.JUNCTION_SANDBOX_PROCESSES, isolatesPerProcess: config.JUNCTION_SANDBOX_ISOLATES });
+    sandbox ??= Sandbox.start({
+      processes: config.JUNCTION_SANDBOX_PROCESSES,
+      isolatesPerProcess: config.JUNCTION_SANDBOX_ISOLATES,
+      maxIsolatesPerProcess: config.JUNCTION_SANDBOX_ISOLATES_MAX,
+    });
     sandbox.catch(() => (sandbox = null));
     return { sandbox: await sandbox, limits: sandboxAdminLimits(config), variables: () => variables.get() };
   };

@@ -61,7 +61,7 @@ describe('POST /api/expressions/preview', () => {
     expect(await preview({ nodes, expression, itemIndex: 1 })).toEqual({ value: 'b@x.tw / Tea House / b@x.tw' });
     const three = [...items, { json: {} }];
     expect((await preview({ nodes, items: three, itemIndex: 2, expression: '{{ $node("Lookup").json.email }}' })).error).toBe(
-      '{{ $node("Lookup").json.email }} failed: Error: Can\'t get data for $node("Lookup").item (item 2): "Lookup" emitted 2 item(s), and without a run to follow the lineage through, items are paired by position; use .first(), .last() or .all()',
+      '{{ $node("Lookup").json.email }} failed: Error: Can\'t get data for $node("Lookup").item (item 3): "Lookup" emitted 2 item(s), and without a run to follow the lineage through, items are paired by position; use .first(), .last() or .all()',
     );
   });
 

@@ -354,7 +354,7 @@ describe('POST /api/workflows/:id/run', () => {
     expect(badJson.body.error.code).toBe('invalid_json');
     const badItem = await h.call('POST', `/api/workflows/${id}/run`, [{ ok: 1 }, 'no']);
     expect(badItem.status).toBe(400);
-    expect(badItem.body.error).toMatchObject({ code: 'invalid_input', path: '[1]' });
+    expect(badItem.body.error).toMatchObject({ code: 'invalid_input', message: 'Item 2 of the input is not an object', path: '[1]' });
     const badTrigger = await h.call('POST', `/api/workflows/${id}/run?trigger=unknown`, {});
     expect(badTrigger.status).toBe(400);
     expect(badTrigger.body.error.code).toBe('unknown_trigger');

@@ -82,7 +82,7 @@ export function itemsFromBody(body: unknown): Item[] {
   if (Array.isArray(body)) {
     return body.map((element, index) => {
       if (typeof element !== 'object' || element === null || Array.isArray(element)) {
-        throw new ApiError(400, 'invalid_input', `Item ${index} of the input is not an object`, { path: `[${index}]` });
+        throw new ApiError(400, 'invalid_input', `Item ${index + 1} of the input is not an object`, { path: `[${index}]` });
       }
       return { json: element as Record<string, unknown> };
     });

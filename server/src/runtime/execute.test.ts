@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../testing/harness.ts';
 import { listen, type LocalServer } from '../testing/http.ts';
@@ -209,6 +210,42 @@ describe('runtime', () => {
     expect(detail.status).toBe('cancelled');
     expect(detail.steps.find((s: any) => s.nodeId === 'http').status).toBe('failed');
     expect((await h.call('POST', `/api/runs/${body.runId}/cancel`)).status).toBe(409);
+  });
+
+  it('cancels a run while its Code step loops: the loop stops at once and the sandbox is free', async () => {
+    const id = await h.createWorkflow({
+      nodes: [manual, { id: 'c', type: 'code.javascript', name: 'Spin', params: { mode: 'allItems', code: 'while (true) {}' } }],
+      edges: [edge('t', 'c')],
+      settings: { codeTimeoutMs: 30_000 },
+    });
+    const { body } = await h.call('POST', `/api/workflows/${id}/run`, {});
+    for (let i = 0; i < 100; i++) {
+      const detail = (await h.call('GET', `/api/runs/${body.runId}`)).body;
+      if (detail.steps.some((s: any) => s.nodeId === 'c' && s.status === 'running')) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    const started = Date.now();
+    expect((await h.call('POST', `/api/runs/${body.runId}/cancel`)).status).toBe(202);
+    const detail = await h.waitForRun(body.runId);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(detail.status).toBe('cancelled');
+    // The sandbox serves the next Code step promptly: nothing still loops there.
+    const quick = await h.createWorkflow({
+      nodes: [manual, { id: 'c', type: 'code.javascript', name: 'Quick', params: { mode: 'allItems', code: 'return { ok: true };' } }],
+      edges: [edge('t', 'c')],
+    });
+    const after = Date.now();
+    expect((await run(quick, {})).status).toBe('succeeded');
+    expect(Date.now() - after).toBeLessThan(1000);
+    // And no sandbox process burns a core any more.
+    const cpuMs = () => h.sandbox!.pids().reduce((sum, pid) => {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return sum + (Number(fields[11]) + Number(fields[12])) * 10;
+    }, 0);
+    const before = cpuMs();
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(cpuMs() - before).toBeLessThan(300);
   });
 
   it('retries a failed run from the failed step, keeping earlier results', async () => {

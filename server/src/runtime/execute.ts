@@ -228,7 +228,7 @@ class RunExecution {
     this.scope = runScope(rt.sandbox, { ...state, graph: state.shape.graph }, {
       outputOf: (name) => this.outputOf(name),
       pairedOf: (name, step, first, count) => pairedItemsOf(this.lineage, step, this.nodesByName.get(name)!, first, count),
-    });
+    }, this.controller.signal);
     this.nextPosition = Math.max(0, ...[...state.steps.values()].map((s) => s.position)) + 1;
     const stop = (reason: StopReason) => {
       if (!this.controller.signal.aborted) this.controller.abort(reason);

@@ -128,7 +128,7 @@ class LineageWalk {
       this.memo.set(nodeId, memo);
     }
     if (index >= memo.length) {
-      return this.problem(`an item of "${this.run.nameOf(nodeId)}" names an input item ${index} it did not receive (pairedItem)`);
+      return this.problem(`an item of "${this.run.nameOf(nodeId)}" has pairedItem ${index}, which names an input item it did not receive`);
     }
     if (memo[index] !== UNSEEN) return memo[index]!;
     const result = this.walk(nodeId, index);

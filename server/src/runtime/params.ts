@@ -180,7 +180,7 @@ function onHost(step: StepExpressions, items: readonly Item[], first: number, co
 function describeFailure(node: Pick<GraphNode, 'name'>, step: StepExpressions, error: GuestError, itemCount: number): ExpressionError {
   const where = [`Node "${node.name}"`];
   if (error.template !== undefined) where.push(`parameter ${step.paths[error.template]}`);
-  if (error.item !== undefined && itemCount > 1) where.push(`item ${error.item}`);
+  if (error.item !== undefined && itemCount > 1) where.push(`item ${error.item + 1}`); // counted from 1; details.item stays an index
   const source = error.expression !== undefined && error.expression >= 0 ? step.sources[error.expression] : undefined;
   const what = error.serialize ? 'the value cannot be used as data' : `${error.name}: ${error.message}`;
   return new ExpressionError(`${where.join(', ')}: ${source !== undefined ? `{{ ${source.slice(0, 200)} }} failed: ` : ''}${what}`, {

@@ -26,14 +26,18 @@ export interface RunFacts {
   graph: WorkflowGraph;
 }
 
-/** @param nodes what `$node("Name")` reads: the outputs of the run's steps and their lineage */
-export function runScope(rt: SandboxRuntime, facts: RunFacts, nodes: Pick<RunScope, 'outputOf' | 'pairedOf'>): RunScope {
+/**
+ * @param nodes what `$node("Name")` reads: the outputs of the run's steps and their lineage
+ * @param signal the run's: its sandbox calls stop when it is cancelled, times out or shuts down
+ */
+export function runScope(rt: SandboxRuntime, facts: RunFacts, nodes: Pick<RunScope, 'outputOf' | 'pairedOf'>, signal?: AbortSignal): RunScope {
   let info: ReturnType<RunScope['info']> | null = null;
   return {
     runId: facts.id,
     limits: limitsFor(facts.graph.settings, rt.limits),
     outputOf: nodes.outputOf,
     pairedOf: nodes.pairedOf,
+    signal,
     info: () =>
       (info ??= rt.variables().then((vars) => ({
         run: { id: facts.id, startedAt: facts.createdAt.toISOString() },
@@ -51,7 +55,7 @@ export function paramsScope(rt: SandboxRuntime, scope: RunScope, versionId: stri
 function codeError(node: Pick<GraphNode, 'name'>, error: GuestError, itemCount: number): NonRetriableError {
   const where = [`Code in "${node.name}"`];
   if (error.line !== undefined) where.push(`line ${error.line}, column ${error.column}`);
-  if (error.item !== undefined && itemCount > 1) where.push(`item ${error.item}`);
+  if (error.item !== undefined && itemCount > 1) where.push(`item ${error.item + 1}`); // counted from 1; details.item stays an index
   const what = error.serialize ? `returned something that is not JSON data: ${error.message}` : `${error.name}: ${error.message}`;
   return new NonRetriableError(`${where.join(', ')}: ${what}`, {
     details: {

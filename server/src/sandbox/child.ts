@@ -33,12 +33,17 @@ function main(): void {
   if (!process.send) throw new Error('the sandbox process must be started by the worker (it talks over IPC)');
   const isolatedVm = installedIsolatedVm();
   assertSandboxRuntime(isolatedVm);
-  const options = JSON.parse(process.argv[2] ?? '{}') as { isolatesPerGroup?: number };
-  const pool = new IsolatePool({ isolatesPerGroup: Math.max(1, options.isolatesPerGroup ?? 2) });
+  const options = JSON.parse(process.argv[2] ?? '{}') as { isolatesPerGroup?: number; maxIsolatesPerGroup?: number };
+  const isolatesPerGroup = Math.max(1, options.isolatesPerGroup ?? 2);
+  const pool = new IsolatePool({ isolatesPerGroup, maxIsolatesPerGroup: Math.max(isolatesPerGroup, options.maxIsolatesPerGroup ?? isolatesPerGroup) });
 
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'release') {
       pool.release(message.runId);
+      return;
+    }
+    if (message.type === 'cancel') {
+      pool.cancel(message.id);
       return;
     }
     if (message.type !== 'call') return;
@@ -47,11 +52,20 @@ function main(): void {
       send({ type: 'result', id, ok: true, value: JSON.stringify(health(pool)) });
       return;
     }
-    const waiting = { queued: () => send({ type: 'queued', id }), started: () => send({ type: 'started', id }) };
-    pool.call(call, waiting).then(
+    const listener = { queued: () => send({ type: 'queued', id }), started: () => send({ type: 'started', id }) };
+    pool.call(call, { id, listener }).then(
       (value) => send({ type: 'result', id, ok: true, value }),
       (error: unknown) => {
         const failure = error instanceof CallError ? error.failure : { kind: 'internal' as const, message: error instanceof Error ? error.message : String(error) };
+        if (error instanceof CallError && error.stuck) {
+          // Guest code that isolated-vm can neither time out nor dispose of burns a core
+          // until this process ends. It ends once the answer is out; the worker starts
+          // another and sends it the calls still in flight here.
+          process.stderr.write('sandbox: guest code could not be stopped; exiting so the worker replaces this process\n');
+          if (process.connected) process.send!({ type: 'result', id, ok: false, failure } satisfies ChildMessage, () => process.exit(75));
+          else process.exit(75);
+          return;
+        }
         send({ type: 'result', id, ok: false, failure });
       },
     );

@@ -93,7 +93,8 @@ describe('code.javascript', () => {
     const detail = await chain([code('c', "console.log('before');\nconst order = $json.order;\n  return { count: order.lines.length };", 'perItem')], [{ order: { lines: [] } }, {}]);
     expect(detail.status).toBe('failed');
     const { error, attempts } = step(detail);
-    expect(error.message).toBe('Code in "Code", line 3, column 25, item 1: TypeError: Cannot read properties of undefined (reading \'lines\')');
+    expect(error.message).toBe('Code in "Code", line 3, column 25, item 2: TypeError: Cannot read properties of undefined (reading \'lines\')');
+    // People count items from 1 in messages; details.item is the index.
     expect(error.details).toEqual({ line: 3, column: 25, item: 1 });
     expect(attempts[0].logs).toEqual([
       { level: 'info', message: 'before' },
@@ -112,7 +113,7 @@ describe('code.javascript', () => {
 
   it('explains a return value that is not items', async () => {
     const detail = await chain([code('c', 'return [1, 2];')], {});
-    expect(step(detail).error.message).toMatch(/Item 0 of what the code returned is number; return objects/);
+    expect(step(detail).error.message).toMatch(/Item 1 of what the code returned is number; return objects/);
     const cyclic = await chain([code('c', 'const a = {}; a.self = a; return [{ json: a }];')], {});
     expect(step(cyclic).error.message).toMatch(/returned something that is not JSON data: .*circular/i);
   });

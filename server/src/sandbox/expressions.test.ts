@@ -158,7 +158,7 @@ describe('expressions', () => {
     const detail = await chain([set('calc', 'Calculate', { ok: 1, city: '{{ $json.customer.address.city }}' })], [{ customer: { address: { city: 'Taipei' } } }, { customer: {} }]);
     expect(detail.status).toBe('failed');
     const error = step(detail, 'calc').error;
-    expect(error.message).toContain('Node "Calculate", parameter operations[1].value, item 1: {{ $json.customer.address.city }} failed: TypeError: Cannot read properties of undefined');
+    expect(error.message).toContain('Node "Calculate", parameter operations[1].value, item 2: {{ $json.customer.address.city }} failed: TypeError: Cannot read properties of undefined');
     expect(error).toMatchObject({ retriable: false, details: { parameter: 'operations[1].value', item: 1, expression: '$json.customer.address.city' } });
   });
 

@@ -37,6 +37,8 @@ export interface RunScope {
    * Asked only for a node that has run.
    */
   pairedOf(name: string, step: string, first: number, count: number): Paired;
+  /** Aborted when the run is cancelled, times out or its worker shuts down: its calls stop then. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -112,6 +114,7 @@ export function failureError(what: string, failure: CallFailure, timeSetting: st
   if (limit) return new NonRetriableError(`${what} ${failure.message} (${limit})`, { details: { limit: failure.kind } });
   if (failure.kind === 'crash') return new NodeError(`${what} could not finish: ${failure.message}`, { details: { limit: 'crash' } });
   if (failure.kind === 'syntax') return new NonRetriableError(`${what} has a syntax error: ${failure.message}`);
+  if (failure.kind === 'cancelled') return new NonRetriableError(`${what} ${failure.message}`);
   if (failure.kind === 'rejection') return new NonRetriableError(`${what}: a promise was rejected and nothing caught it: ${failure.message}`);
   return new NodeError(`${what} could not run in the sandbox: ${failure.message}`);
 }
@@ -159,7 +162,7 @@ export class Sandbox {
   }
 
   private async call(scope: RunScope, call: Omit<SandboxCall, 'runId' | 'info' | 'memoryMb'>): Promise<string> {
-    return this.supervisor.call({ ...call, runId: scope.runId, info: await scope.info(), memoryMb: scope.limits.memoryMb });
+    return this.supervisor.call({ ...call, runId: scope.runId, info: await scope.info(), memoryMb: scope.limits.memoryMb }, scope.signal);
   }
 
   /** Evaluates every expression of a step for its items, in one call. Throws SandboxFailure for limits. */

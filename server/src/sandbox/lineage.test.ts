@@ -146,12 +146,12 @@ return out;`,
       [{ id: 'SO-1' }, { id: 'SO-2' }],
     );
     expect(step(ambiguous, 'use').error.message).toContain(
-      'Can\'t get data for $node("Start").item (item 0): it comes from several items of "Start", so which one is meant is unclear; use .all(), .first() or .last()',
+      'Can\'t get data for $node("Start").item (item 1): it comes from several items of "Start", so which one is meant is unclear; use .all(), .first() or .last()',
     );
 
     // An index the code did not receive fails the Code step itself.
     const invalid = await chain([code('group', 'Group', 'return [{ json: {}, pairedItem: 7 }];')], [{ id: 'SO-1' }, { id: 'SO-2' }]);
-    expect(step(invalid, 'group').error.message).toBe('Code in "Group": Error: Item 0 of what the code returned has pairedItem 7, which is not the index of one of the 2 item(s) the code received');
+    expect(step(invalid, 'group').error.message).toBe('Code in "Group": Error: Item 1 of what the code returned has pairedItem 7, which is not the index of one of the 2 item(s) the code received');
   });
 
   it('pairs what all-items code returns without pairedItem: the input items themselves, by position when as many, else to the only item', async () => {
@@ -183,7 +183,7 @@ return out;`,
     expect(step(lost, 'sum').output.main.every((i: any) => i.pairedItem === undefined)).toBe(true);
     const error = step(lost, 'use').error;
     expect(error.message).toBe(
-      'Node "Use", parameter operations[0].value, item 0: {{ $node("Start").json.id }} failed: Error: Can\'t get data for $node("Start").item (item 0): paired item data unavailable: "Summarise" emitted items without saying which input item each came from (pairedItem)',
+      'Node "Use", parameter operations[0].value, item 1: {{ $node("Start").json.id }} failed: Error: Can\'t get data for $node("Start").item (item 1): paired item data unavailable: "Summarise" emitted items without saying which input item each came from (pairedItem)',
     );
     expect(error.details).toMatchObject({ parameter: 'operations[0].value', item: 0 });
 
@@ -218,9 +218,9 @@ return out;`,
     };
     const twoBig = await run(graph, ORDERS);
     expect(twoBig.status).toBe('failed');
-    // Join receives Big's two items, then Small's: item 2 is SO-1, which went the other way.
+    // Join receives Big's two items, then Small's: item 3 is SO-1, which went the other way.
     expect(step(twoBig, 'use').error.message).toContain(
-      'item 2: {{ $node("Big").json.id }} failed: Error: Can\'t get data for $node("Big").item (item 2): it does not come from any item of "Big" ("Big" is not on the path that led to it)',
+      'item 3: {{ $node("Big").json.id }} failed: Error: Can\'t get data for $node("Big").item (item 3): it does not come from any item of "Big" ("Big" is not on the path that led to it)',
     );
     const oneBig = await run(graph, ORDERS.slice(0, 3));
     expect(oneBig.status).toBe('succeeded');

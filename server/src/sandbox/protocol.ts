@@ -40,18 +40,22 @@ export interface SandboxCall {
 }
 
 /** Which limit a failed call hit, or what else went wrong. */
-/** `rejection`: guest code left a promise rejected with nothing to catch it (isolated-vm fails the call then). */
-export type FailureKind = 'time' | 'memory' | 'output' | 'syntax' | 'rejection' | 'crash' | 'internal';
+/**
+ * `rejection`: guest code left a promise rejected with nothing to catch it (isolated-vm fails the call then).
+ * `cancelled`: the worker cancelled the call (its run was cancelled, timed out or is being shut down).
+ */
+export type FailureKind = 'time' | 'memory' | 'output' | 'syntax' | 'rejection' | 'crash' | 'cancelled' | 'internal';
 
 export interface CallFailure {
   kind: FailureKind;
   message: string;
 }
 
-export type ParentMessage = { type: 'call'; id: number; call: SandboxCall } | { type: 'release'; runId: string };
+/** `cancel`: stop that call now (a running one has its isolate disposed and replaced). */
+export type ParentMessage = { type: 'call'; id: number; call: SandboxCall } | { type: 'cancel'; id: number } | { type: 'release'; runId: string };
 
 /**
- * `queued`/`started`: a call waits behind others in its isolate, and starts after all
+ * `queued`/`started`: a call waits for an isolate, and starts after all
  * (the worker times a call's deadline from its start). `alive`: a heartbeat, so a process
  * that stops answering altogether is noticed even when no deadline is running.
  */
@@ -65,7 +69,7 @@ export type ChildMessage =
 /** How often a sandbox process says it is alive; one silent for many of these is killed. */
 export const HEARTBEAT_MS = 500;
 
-const FAILURE_KINDS: readonly string[] = ['time', 'memory', 'output', 'syntax', 'rejection', 'crash', 'internal'];
+const FAILURE_KINDS: readonly string[] = ['time', 'memory', 'output', 'syntax', 'rejection', 'crash', 'cancelled', 'internal'];
 
 /** Checks a message from a sandbox process; anything else means the process misbehaves. */
 export function isChildMessage(message: unknown): message is ChildMessage {

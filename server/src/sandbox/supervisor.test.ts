@@ -11,7 +11,8 @@ let supervisor: SandboxSupervisor;
 let sandbox: Sandbox;
 
 beforeAll(async () => {
-  supervisor = await SandboxSupervisor.start({ processes: 1, isolatesPerProcess: 1, graceMs: 300 });
+  // One isolate that never grows: calls queue behind each other, as when every isolate is busy.
+  supervisor = await SandboxSupervisor.start({ processes: 1, isolatesPerProcess: 1, maxIsolatesPerProcess: 1, graceMs: 300 });
   sandbox = new Sandbox(supervisor);
 });
 

@@ -9,7 +9,10 @@
  * once more to its replacement (they are pure: no effect happens twice). A process that
  * crashes (a V8 abort) is replaced the same way.
  *
- * A run's calls go to the same process, where its context lives, until it is released.
+ * A run's calls go to the process where its context lives, unless that process is busy
+ * with a long call and another is not: then the run moves (its context is only a cache).
+ * A call whose signal aborts (the run was cancelled) is failed at once and its process
+ * told to stop it.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -20,10 +23,15 @@ import { assertSandboxRuntime } from './version.ts';
 const CHILD_ENTRY = fileURLToPath(new URL('./child.ts', import.meta.url));
 /** A process with calls in flight that has said nothing (not even its heartbeat) for this long is hung. */
 const UNRESPONSIVE_MS = 10 * HEARTBEAT_MS;
+/** A process running a call for longer than this counts as busy: runs move from it to one that is not. */
+const BUSY_AFTER_MS = 50;
+const CANCELLED: CallFailure = { kind: 'cancelled', message: 'was cancelled' };
 
 export interface SupervisorOptions {
   processes: number;
   isolatesPerProcess: number;
+  /** How many isolates (per memory limit) a process may grow to while all are busy; default 8. */
+  maxIsolatesPerProcess?: number;
   /** Extra time past a call's own limit before its process is presumed hung and killed. */
   graceMs?: number;
   /** How long a new process may take to say it is ready. */
@@ -49,6 +57,8 @@ interface Pending {
   resent: boolean;
   /** This call's deadline passed: it is the reason its process was killed. */
   hung: boolean;
+  /** Since when it has been running in its process (unset while it waits for an isolate). */
+  runningSince?: number;
 }
 
 /** One sandbox process and the calls it is serving. */
@@ -70,7 +80,8 @@ class SandboxProcess {
     onExit: (from: SandboxProcess, reason: string) => void,
   ) {
     this.index = index;
-    this.child = fork(CHILD_ENTRY, [JSON.stringify({ isolatesPerGroup: options.isolatesPerProcess })], {
+    const isolates = { isolatesPerGroup: options.isolatesPerProcess, maxIsolatesPerGroup: options.maxIsolatesPerProcess ?? Math.max(8, options.isolatesPerProcess) };
+    this.child = fork(CHILD_ENTRY, [JSON.stringify(isolates)], {
       // isolated-vm needs --no-node-snapshot; nothing of the worker's own flags is passed on.
       execArgv: ['--no-node-snapshot'],
       // Nothing of the worker's environment (DATABASE_URL, keys): were V8 ever escaped,
@@ -185,20 +196,61 @@ export class SandboxSupervisor {
     return this.processes.map((p) => p.child.pid ?? -1);
   }
 
-  /** Evaluates one call; resolves with the guest's JSON text, rejects with a SandboxFailure. */
-  call(call: SandboxCall): Promise<string> {
+  /**
+   * Evaluates one call; resolves with the guest's JSON text, rejects with a SandboxFailure.
+   * When `signal` aborts first, the call fails as cancelled at once and its process stops it.
+   */
+  call(call: SandboxCall, signal?: AbortSignal): Promise<string> {
     if (this.stopping) return Promise.reject(new SandboxFailure({ kind: 'internal', message: 'the sandbox is stopping' }));
+    if (signal?.aborted) return Promise.reject(new SandboxFailure(CANCELLED));
     return new Promise<string>((resolve, reject) => {
-      const pending: Pending = { id: this.nextId++, call, resolve, reject, resent: false, hung: false };
+      const onAbort = () => this.cancel(pending);
+      const settled = () => signal?.removeEventListener('abort', onAbort);
+      const pending: Pending = {
+        id: this.nextId++,
+        call,
+        resolve: (value) => {
+          settled();
+          resolve(value);
+        },
+        reject: (error) => {
+          settled();
+          reject(error);
+        },
+        resent: false,
+        hung: false,
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.dispatch(pending);
     });
   }
 
+  private cancel(pending: Pending): void {
+    const holder = this.processes.find((p) => p.pending.get(pending.id) === pending);
+    if (!holder) return;
+    holder.pending.delete(pending.id);
+    clearTimeout(pending.timer);
+    holder.send({ type: 'cancel', id: pending.id });
+    pending.reject(new SandboxFailure(CANCELLED));
+  }
+
+  /** Busy: running a call that is not about to end (a Code step looping, say). */
+  private busy(p: SandboxProcess, now: number): boolean {
+    for (const pending of p.pending.values()) if (pending.runningSince !== undefined && now - pending.runningSince > BUSY_AFTER_MS) return true;
+    return false;
+  }
+
   private processFor(runId: string): SandboxProcess {
+    const now = Date.now();
     const known = this.runs.get(runId);
-    if (known !== undefined) return this.processes[known]!;
-    let best = this.processes[0]!;
-    for (const p of this.processes) if (p.pending.size < best.pending.size) best = p;
+    const current = known !== undefined ? this.processes[known] : undefined;
+    if (current && !this.busy(current, now)) return current;
+    // All busy: the run stays where its context is; a new run takes the least loaded.
+    const free = this.processes.filter((p) => !this.busy(p, now));
+    const candidates = free.length > 0 ? free : current ? [current] : this.processes;
+    let best = candidates[0]!;
+    for (const p of candidates) if (p.pending.size < best.pending.size) best = p;
+    if (current && best !== current) current.send({ type: 'release', runId });
     this.runs.set(runId, best.index);
     return best;
   }
@@ -222,6 +274,7 @@ export class SandboxSupervisor {
     target.pending.set(pending.id, pending);
     const send = () => {
       if (target.exited) return; // onExit re-dispatches or fails it
+      if (target.pending.get(pending.id) !== pending) return; // cancelled while the process was starting
       if (!target.send({ type: 'call', id: pending.id, call: pending.call })) return;
       this.arm(pending, target);
     };
@@ -235,6 +288,7 @@ export class SandboxSupervisor {
    */
   private arm(pending: Pending, target: SandboxProcess): void {
     clearTimeout(pending.timer);
+    pending.runningSince = Date.now();
     pending.timer = setTimeout(() => {
       pending.hung = true;
       log.warn('a sandbox process missed a deadline; killing it', { pid: target.child.pid, runId: pending.call.runId, kind: pending.call.kind });
@@ -246,9 +300,13 @@ export class SandboxSupervisor {
     if (message.type === 'queued' || message.type === 'started') {
       const waiting = from.pending.get(message.id);
       if (!waiting) return;
-      // Waiting behind another call in its isolate is not running: the clock starts at the start.
-      if (message.type === 'queued') clearTimeout(waiting.timer);
-      else this.arm(waiting, from);
+      // Waiting for an isolate is not running: the clock starts at the start.
+      if (message.type === 'queued') {
+        clearTimeout(waiting.timer);
+        waiting.runningSince = undefined;
+      } else {
+        this.arm(waiting, from);
+      }
       return;
     }
     if (message.type !== 'result') return;

@@ -8,9 +8,10 @@ import { DEFAULT_ADMIN_LIMITS, limitsFor } from './limits.ts';
 
 export const TEST_LIMITS: SandboxLimits = limitsFor({}, DEFAULT_ADMIN_LIMITS);
 
-export function testScope(runId: string, options: { limits?: Partial<SandboxLimits>; outputs?: Record<string, Item[] | null>; timezone?: string } = {}): RunScope {
+export function testScope(runId: string, options: { limits?: Partial<SandboxLimits>; outputs?: Record<string, Item[] | null>; timezone?: string; signal?: AbortSignal } = {}): RunScope {
   return {
     runId,
+    signal: options.signal,
     limits: { ...TEST_LIMITS, ...options.limits },
     outputOf: (name) => options.outputs?.[name],
     // No run to follow lineage through: by position, as the editor's previews do.

@@ -21,6 +21,7 @@
   const mapSet = Map.prototype.set;
   const StringOf = String;
   const ErrorType = Error;
+  const TypeErrorType = TypeError;
   const DateType = Date;
   const dateToISO = Date.prototype.toISOString;
   const regexpTest = RegExp.prototype.test;
@@ -43,6 +44,74 @@
   }
 
   const call = (fn, self, ...args) => reflectApply(fn, self, args);
+
+  // `btoa`/`atob` as browsers and Node have them (HTML's forgiving base64): text whose
+  // characters are bytes (Latin-1), what Basic auth headers are made of. Bad input
+  // throws a DOMException named InvalidCharacterError.
+  const charCodeAt = String.prototype.charCodeAt;
+  const fromCharCode = String.fromCharCode;
+  const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const BASE64_VALUE = [];
+  for (let i = 0; i < 64; i++) BASE64_VALUE[call(charCodeAt, BASE64, i)] = i;
+  const DOM_EXCEPTION_CODES = { IndexSizeError: 1, NotFoundError: 8, NotSupportedError: 9, InvalidStateError: 11, SyntaxError: 12, InvalidCharacterError: 5, NetworkError: 19, AbortError: 20, TimeoutError: 23, DataCloneError: 25 };
+  class DOMException extends ErrorType {
+    constructor(message = '', name = 'Error') {
+      super(StringOf(message));
+      defineProperty(this, 'name', { value: StringOf(name), writable: true, configurable: true, enumerable: false });
+    }
+    get code() {
+      return hasOwn(DOM_EXCEPTION_CODES, this.name) ? DOM_EXCEPTION_CODES[this.name] : 0;
+    }
+  }
+  function btoa(data) {
+    if (arguments.length === 0) throw new TypeErrorType("Failed to execute 'btoa': 1 argument required, but only 0 present.");
+    const bytes = StringOf(data);
+    for (let i = 0; i < bytes.length; i++) {
+      if (call(charCodeAt, bytes, i) > 0xff) throw new DOMException("Failed to execute 'btoa': The string to be encoded contains characters outside of the Latin1 range.", 'InvalidCharacterError');
+    }
+    let out = '';
+    for (let i = 0; i < bytes.length; i += 3) {
+      const a = call(charCodeAt, bytes, i);
+      const b = i + 1 < bytes.length ? call(charCodeAt, bytes, i + 1) : 0;
+      const c = i + 2 < bytes.length ? call(charCodeAt, bytes, i + 2) : 0;
+      out += BASE64[a >> 2] + BASE64[((a & 3) << 4) | (b >> 4)];
+      out += i + 1 < bytes.length ? BASE64[((b & 15) << 2) | (c >> 6)] : '=';
+      out += i + 2 < bytes.length ? BASE64[c & 63] : '=';
+    }
+    return out;
+  }
+  function atob(data) {
+    if (arguments.length === 0) throw new TypeErrorType("Failed to execute 'atob': 1 argument required, but only 0 present.");
+    const text = StringOf(data);
+    const invalid = () => new DOMException("Failed to execute 'atob': The string to be decoded is not correctly encoded.", 'InvalidCharacterError');
+    const codes = [];
+    for (let i = 0; i < text.length; i++) {
+      const code = call(charCodeAt, text, i);
+      // ASCII whitespace is ignored.
+      if (code !== 0x09 && code !== 0x0a && code !== 0x0c && code !== 0x0d && code !== 0x20) call(arrayPush, codes, code);
+    }
+    let length = codes.length;
+    if (length % 4 === 0 && length > 0 && codes[length - 1] === 0x3d) length -= codes[length - 2] === 0x3d ? 2 : 1;
+    if (length % 4 === 1) throw invalid();
+    let out = '';
+    let buffer = 0;
+    let bits = 0;
+    for (let i = 0; i < length; i++) {
+      const value = codes[i] < 128 ? BASE64_VALUE[codes[i]] : undefined;
+      if (value === undefined) throw invalid();
+      buffer = (buffer << 6) | value;
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        out += fromCharCode((buffer >> bits) & 0xff);
+        buffer &= (1 << bits) - 1;
+      }
+    }
+    return out;
+  }
+  for (const [name, value] of [['btoa', btoa], ['atob', atob], ['DOMException', DOMException]]) {
+    defineProperty(global, name, { value, writable: true, configurable: true, enumerable: false });
+  }
 
   let run = null;
 
@@ -136,9 +205,9 @@
       const ancestor = (index, how) => {
         const k = typeof index === 'number' ? index - first : -1;
         const at = k >= 0 && k < lineage.at.length ? lineage.at[k] : undefined;
-        if (at === undefined) throw new ErrorType(`$node("${name}").${how}: there is no item ${StringOf(index)} among this step's items`);
+        if (at === undefined) throw new ErrorType(`$node("${name}").${how}: there is no item at index ${StringOf(index)} among this step's items`);
         if (at >= 0) return emitted[at];
-        throw new ErrorType(`Can't get data for $node("${name}").${how} (item ${index}): ${lineage.problems[-at - 1]}`);
+        throw new ErrorType(`Can't get data for $node("${name}").${how} (item ${index + 1}): ${lineage.problems[-at - 1]}`);
       };
       const current = () => {
         if (state.index < 0) {
@@ -325,7 +394,7 @@
     let indexOf = null;
     for (let r = 0; r < returned.length; r++) {
       const value = returned[r];
-      const where = `Item ${r} of what the code returned`;
+      const where = `Item ${r + 1} of what the code returned`;
       const item = asItem(value, where);
       let pairing = returnedPairing(value, items.length, where);
       if (pairing === undefined) {
@@ -390,7 +459,7 @@
           if (returned === undefined || returned === null) continue;
           const list = isArray(returned) ? returned : [returned];
           for (let j = 0; j < list.length; j++) {
-            const item = asItem(list[j], `What the code returned for item ${i}`);
+            const item = asItem(list[j], `What the code returned for item ${i + 1}`);
             item.pairedItem = i;
             call(arrayPush, out, item);
           }
