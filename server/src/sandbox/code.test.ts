@@ -56,6 +56,15 @@ describe('code.javascript', () => {
     ]);
   });
 
+  it('lets code declare the names it is given, as code written for n8n does', async () => {
+    const all = await chain([code('c', 'const items = $input.all();\nlet $json = items.length;\nreturn items.map((item) => ({ json: { n: item.json.n, of: $json } }));')], [{ n: 1 }, { n: 2 }]);
+    expect(all.status).toBe('succeeded');
+    expect(items(all).map((i: any) => i.json)).toEqual([{ n: 1, of: 2 }, { n: 2, of: 2 }]);
+    const each = await chain([code('c', 'const item = $input.item;\nconst $itemIndex = 7;\nreturn { json: { n: item.json.n * 10, i: $itemIndex } };', 'perItem')], [{ n: 1 }, { n: 2 }]);
+    expect(each.status).toBe('succeeded');
+    expect(items(each).map((i: any) => i.json)).toEqual([{ n: 10, i: 7 }, { n: 20, i: 7 }]);
+  });
+
   it('awaits async code', async () => {
     const detail = await chain(
       [code('c', 'const wait = (v) => new Promise((resolve) => Promise.resolve().then(() => resolve(v)));\nconst n = await wait(41);\nreturn { json: { n: n + (await Promise.all([1])).length } };')],

@@ -10,9 +10,14 @@ export function expressionProgram(sources: readonly string[]): string {
   return `(function ($input, $node, $run, $workflow, $vars, $now, $today) { const $ = $node; return [\n${functions.join(',\n')}\n]; })`;
 }
 
-/** The Code node's code as the body of an async function; the argument order is the guest runtime's. */
+/**
+ * The Code node's code as the body of an async function; the argument order is the guest
+ * runtime's. The code sits in a block of its own, so it may declare the names it is given
+ * (`const items = $input.all();`, as code written for n8n does) instead of failing with
+ * "Identifier 'items' has already been declared".
+ */
 export function codeProgram(code: string): string {
-  return `(async function ($input, $json, $itemIndex, items, item, $node, $, $run, $workflow, $vars, $now, $today, console, DateTime, Duration, Interval) {\n${code}\n})`;
+  return `(async function ($input, $json, $itemIndex, items, item, $node, $, $run, $workflow, $vars, $now, $today, console, DateTime, Duration, Interval) {{\n${code}\n}})`;
 }
 
 const QUOTED = String.raw`"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\x60(?:[^\x60\\$]|\\.)*\x60`;
