@@ -13,6 +13,7 @@ import { FINISHED_RUN_STATUSES, runs, type RunStatus } from '../db/schema.ts';
 import type { ApiDeps } from './app.ts';
 import { ApiError } from './errors.ts';
 import { WebhookGuard } from './webhook-auth.ts';
+import { Redactor } from '../vault/redact.ts';
 import { assertNotTooDeep, itemsFromBody } from './workflows.ts';
 import { eq } from 'drizzle-orm';
 
@@ -89,6 +90,10 @@ export function hookRoutes(deps: ApiDeps) {
     let items: Item[];
     try {
       items = itemsFor(c, params, readBody(c, raw.toString('utf8')), admission.secretHeaders);
+      // As the trigger step's output is: the run's input is shown to everyone who may read the run.
+      const redactor = new Redactor();
+      for (const secret of admission.secrets) redactor.add(secret);
+      items = redactor.scrub(items);
     } catch (error) {
       await admission.release();
       throw error;

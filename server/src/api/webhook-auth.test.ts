@@ -134,6 +134,17 @@ describe('header token and basic auth', () => {
     expect(input.headers['x-trace']).toBe('t1');
     expect(input.headers).not.toHaveProperty('shop-auth');
     expect(JSON.stringify(input)).not.toContain('the-shop-token-value');
+    // The caller may put the secret elsewhere too (a query, another header, the body): the
+    // run's input hides it there as the trigger's output does.
+    const echoed = await h.callAs(null, 'POST', '/hooks/token?t=the-shop-token-value', '{"echo":"the-shop-token-value"}', {
+      'content-type': 'application/json',
+      'shop-auth': 'the-shop-token-value',
+      'x-other': 'the-shop-token-value',
+    });
+    expect(echoed.status).toBe(202);
+    const run = (await h.call('GET', `/api/runs/${echoed.body.runId}`)).body;
+    expect(JSON.stringify(run)).not.toContain('the-shop-token-value');
+    expect(run.input[0].json).toMatchObject({ body: { echo: '[redacted]' }, query: { t: '[redacted]' }, headers: { 'x-other': '[redacted]' } });
   });
 
   it('basic auth: 401 with WWW-Authenticate unless user and password match', async () => {

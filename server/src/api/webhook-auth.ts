@@ -90,6 +90,8 @@ export interface GuardOptions {
 export interface Admission {
   /** Headers that carried credentials: never stored in run data. */
   secretHeaders: string[];
+  /** The secrets the request was checked against: scrubbed wherever else the caller put them. */
+  secrets: string[];
   /** Undoes the delivery id's use when the run could not be created (so the sender's retry is not a "replay"). */
   release(): Promise<void>;
 }
@@ -145,7 +147,7 @@ export class WebhookGuard {
   /** Admits the request or throws 429 / 401. */
   async admit(c: Context, path: string, hook: { workflowId: string; nodeId: string }, params: WebhookParams, raw: Buffer): Promise<Admission> {
     this.limit(path);
-    const admission: Admission = { secretHeaders: [], release: async () => undefined };
+    const admission: Admission = { secretHeaders: [], secrets: [], release: async () => undefined };
     const { auth } = params;
     if (auth.kind === 'none') return admission;
     try {
@@ -157,11 +159,13 @@ export class WebhookGuard {
       const { data } = credential;
       if (auth.kind === 'header') {
         admission.secretHeaders.push(data.name!.toLowerCase());
+        admission.secrets.push(data.value!);
         const given = c.req.header(data.name!);
         if (!given || !sameSecret(given, data.value!)) throw unauthorized(`The request lacks the right ${data.name} header`);
         return admission;
       }
       if (auth.kind === 'basic') {
+        admission.secrets.push(data.password!);
         const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(c.req.header('authorization') ?? '');
         const pair = match ? Buffer.from(match[1]!, 'base64').toString('utf8') : '';
         const colon = pair.indexOf(':');
@@ -172,6 +176,7 @@ export class WebhookGuard {
       }
       const style = SIGNATURE_STYLES[auth.style];
       admission.secretHeaders.push((auth.header ?? style.header).toLowerCase());
+      admission.secrets.push(data.secret!);
       verifyHmac(c, auth, data.secret!, raw);
       const deliveryHeader = auth.deliveryIdHeader ?? style.deliveryIdHeader;
       if (deliveryHeader) {
