@@ -57,6 +57,12 @@ export interface RuntimeContext {
 
 /** Pending checkpoints are flushed at least this often during long pure stretches. */
 const MAX_PENDING_STEPS = 100;
+/**
+ * Pure steps ride with the next checkpoint; once a run has gone this long without one, the
+ * steps in flight are checkpointed as running — so the run shows as running (not queued),
+ * and a cancel reaches this worker instead of ending a run the API thinks nobody holds.
+ */
+const SHOW_RUNNING_AFTER_MS = 500;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 type StopReason = 'cancel' | 'timeout' | 'shutdown';
@@ -282,7 +288,7 @@ class RunExecution {
           for (const step of effectful) this.markRunning(step);
           await this.commit({ status: 'running', release: false, finished: false });
         }
-        const results = await Promise.all(next.ready.map((step) => this.runStep(step)));
+        const results = await this.runSteps(next.ready, effectful.length > 0);
         const stopped = this.stopReason;
         for (const result of results) {
           // A step cut short by shutdown did not finish: it is run again after hand-back.
@@ -300,6 +306,30 @@ class RunExecution {
       await this.progress?.drain();
     }
   }
+
+  /** Runs the steps; pure ones still running SHOW_RUNNING_AFTER_MS after the last checkpoint are checkpointed as running. */
+  private async runSteps(ready: ReadyStep[], shownRunning: boolean): Promise<StepResult[]> {
+    const running = Promise.all(ready.map((step) => this.runStep(step)));
+    if (shownRunning) return running;
+    let shown: Promise<void> | undefined;
+    const timer = setTimeout(
+      () => {
+        for (const step of ready) this.markRunning(step);
+        shown = this.commit({ status: 'running', release: false, finished: false });
+        // Awaited below, once the steps are done; a failure (the lease lost) surfaces there.
+        shown.catch(() => undefined);
+      },
+      Math.max(0, SHOW_RUNNING_AFTER_MS - (Date.now() - this.lastCommitAt)),
+    );
+    try {
+      return await running;
+    } finally {
+      clearTimeout(timer);
+      if (shown) await shown;
+    }
+  }
+
+  private lastCommitAt = Date.now();
 
   /** What `$node("Name")` reads: the node's output items (all ports), null when it has not run. */
   private outputOf(name: string): Item[] | null | undefined {
@@ -471,6 +501,7 @@ class RunExecution {
       throw new RunEndedUnstorable(`run ${this.state.id} failed: a step's result could not be stored`, { cause: error });
     }
     if (!result.committed) throw new LeaseLost(`run ${this.state.id} was taken over or changed`);
+    this.lastCommitAt = Date.now();
     this.state.version = result.version;
     if (result.watched) this.progress ??= new ProgressPublisher(this.rt.pool, this.state.id);
     this.progress?.publish({ type: 'run', status: request.status });
