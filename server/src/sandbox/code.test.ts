@@ -65,6 +65,32 @@ describe('code.javascript', () => {
     expect(items(each).map((i: any) => i.json)).toEqual([{ n: 10, i: 7 }, { n: 20, i: 7 }]);
   });
 
+  it('fails for good, saying why, when code patches built-ins to forge its answer', async () => {
+    const forged = { ...code('c', "Object.prototype.toJSON = function () { return { hacked: 1 }; };\nreturn [{ a: 1 }];"), retry: { maxAttempts: 3, backoffMs: 10 } };
+    const detail = await chain([forged], [{ n: 1 }]);
+    expect(detail.status).toBe('failed');
+    expect(step(detail).error).toMatchObject({ retriable: false });
+    expect(step(detail).error.message).toMatch(/The code changed JavaScript's built-ins \(such as Object\.prototype\.toJSON or JSON\.stringify\), so its result could not be read back/);
+    expect(step(detail).attempts).toHaveLength(1);
+    // A well-formed answer past the console limits (20 lines here) is a forged one too.
+    const forgedLogs = [
+      'Object.prototype.toJSON = function () {',
+      '  if (!Object.hasOwn(this, "logs")) return this;',
+      '  delete Object.prototype.toJSON;',
+      '  return { ok: true, items: [], logs: Array.from({ length: 500 }, () => ({ level: "info", message: "forged" })) };',
+      '};',
+      'return [];',
+    ].join('\n');
+    const logs = await chain([code('c', forgedLogs)], [{ n: 1 }]);
+    expect(step(logs).error.message).toMatch(/changed JavaScript's built-ins/);
+    const expression = await chain(
+      [{ id: 'c', type: 'transform.fields', name: 'Set', params: { operations: [{ op: 'set', field: 'x', value: '{{ (Object.prototype.toJSON = () => ({ forged: true }), 1) }}' }] } }],
+      [{ n: 1 }],
+    );
+    expect(expression.status).toBe('failed');
+    expect(step(expression).error.message).toMatch(/An expression changed JavaScript's built-ins/);
+  });
+
   it('awaits async code', async () => {
     const detail = await chain(
       [code('c', 'const wait = (v) => new Promise((resolve) => Promise.resolve().then(() => resolve(v)));\nconst n = await wait(41);\nreturn { json: { n: n + (await Promise.all([1])).length } };')],

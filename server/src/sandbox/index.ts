@@ -131,6 +131,37 @@ function parseAnswer<T>(text: string, limits: SandboxLimits): T {
   }
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const LOG_LEVELS = new Set(['debug', 'info', 'warn', 'error']);
+
+/**
+ * The guest runtime writes its answer with the guest's own JSON.stringify, which code that
+ * patches built-ins (`Object.prototype.toJSON`, `JSON.stringify`) can change: the answer's
+ * shape and limits are checked again here, and a forged one fails the step for good.
+ */
+function checkAnswer(what: string, valid: boolean): void {
+  if (!valid) {
+    throw new NonRetriableError(
+      `${what} changed JavaScript's built-ins (such as Object.prototype.toJSON or JSON.stringify), so its result could not be read back; leave them as they are`,
+    );
+  }
+}
+
+function isGuestError(value: unknown): boolean {
+  return isRecord(value) && typeof value.name === 'string' && typeof value.message === 'string';
+}
+
+/** Console lines as the guest runtime keeps them: within the limits (plus its one "not kept" line). */
+function validLogs(logs: unknown, limits: SandboxLimits): boolean {
+  if (!Array.isArray(logs) || logs.length > limits.maxLogLines + 1) return false;
+  let chars = 0;
+  for (const line of logs) {
+    if (!isRecord(line) || !LOG_LEVELS.has(line.level as string) || typeof line.message !== 'string') return false;
+    chars += line.message.length;
+  }
+  return chars <= limits.maxLogBytes + 200;
+}
+
 /**
  * Outputs of the nodes `sources` name with `$node("...")`, and for each the lineage of
  * the call's items `first`..`count` of step `step`; a name no node has is an error.
@@ -181,7 +212,15 @@ export class Sandbox {
       program: expressionProgram(batch.sources),
       payload: JSON.stringify({ items: batch.items, first, count: batch.count, templates: batch.templates, outputs, paired }),
     });
-    return parseAnswer<ExpressionOutcome>(text, scope.limits);
+    const outcome = parseAnswer<ExpressionOutcome>(text, scope.limits);
+    checkAnswer(
+      'An expression',
+      isRecord(outcome) &&
+        (outcome.ok === true
+          ? Array.isArray(outcome.values) && outcome.values.length === Math.max(0, batch.count - first) && outcome.values.every(isRecord)
+          : outcome.ok === false && isGuestError(outcome.error)),
+    );
+    return outcome;
   }
 
   /**
@@ -208,6 +247,14 @@ export class Sandbox {
       }),
     });
     const outcome = parseAnswer<CodeOutcome & { error?: GuestError & { output?: number } }>(text, limits);
+    checkAnswer(
+      'The code',
+      isRecord(outcome) &&
+        validLogs(outcome.logs, limits) &&
+        (outcome.ok === true
+          ? Array.isArray(outcome.items) && outcome.items.every((item) => isRecord(item) && isRecord(item.json))
+          : outcome.ok === false && isGuestError(outcome.error)),
+    );
     if (!outcome.ok && outcome.error.name === 'OutputLimit') {
       throw new SandboxFailure({ kind: 'output', message: `returned more than ${limits.maxOutputBytes} bytes` });
     }
