@@ -124,6 +124,24 @@ describe('code.javascript', () => {
     expect(logs[20].message).toMatch(/82 more console line\(s\) not kept \(log limit: 20 lines/);
   });
 
+  it('shows errors, null, undefined, functions and dates in console lines as a browser console would; has table and dir', async () => {
+    const source = [
+      "console.log(new TypeError('bad qty'), null, undefined, 10n);",
+      'console.log(function total() {}, Symbol("s"), new Date(0), DateTime.fromISO("2026-01-02T03:04:05Z", { zone: "utc" }));',
+      'console.table([{ sku: "A", qty: 1 }]);',
+      'console.dir({ a: [1, 2] });',
+      'return [];',
+    ].join('\n');
+    const detail = await chain([code('c', source)], {});
+    expect(detail.status).toBe('succeeded');
+    expect(step(detail).attempts[0].logs.map((line: any) => line.message)).toEqual([
+      'TypeError: bad qty null undefined 10n',
+      '[Function total] Symbol(s) 1970-01-01T00:00:00.000Z 2026-01-02T03:04:05.000Z',
+      '[{"sku":"A","qty":1}]',
+      '{"a":[1,2]}',
+    ]);
+  });
+
   it('keeps the console output of code that then fails, and points at the line and column', async () => {
     const detail = await chain([code('c', "console.log('before');\nconst order = $json.order;\n  return { count: order.lines.length };", 'perItem')], [{ order: { lines: [] } }, {}]);
     expect(detail.status).toBe('failed');

@@ -27,6 +27,7 @@
   const regexpTest = RegExp.prototype.test;
   const RegExpType = RegExp;
   const stringSlice = String.prototype.slice;
+  const symbolToString = Symbol.prototype.toString;
   const arrayPush = Array.prototype.push;
   const reflectApply = Reflect.apply;
   const luxon = global.luxon;
@@ -311,13 +312,24 @@
     const lines = [];
     let bytes = 0;
     let dropped = 0;
+    /** A value as a console shows it: errors by name and message, null and undefined by name, objects as JSON. */
+    const show = (value) => {
+      if (typeof value === 'string') return value;
+      if (value === undefined || value === null) return StringOf(value);
+      if (value instanceof ErrorType) return `${StringOf(value.name)}: ${StringOf(value.message)}`;
+      if (typeof value === 'function') return `[Function${value.name ? ` ${StringOf(value.name)}` : ''}]`;
+      if (typeof value === 'bigint') return `${StringOf(value)}n`;
+      if (typeof value === 'symbol') return call(symbolToString, value);
+      if (typeof value === 'object' && !(value instanceof DateType) && !DateTime.isDateTime(value)) return jsonStringify(value) ?? StringOf(value);
+      return text(value);
+    };
     const format = (args) => {
       let out = '';
       for (let i = 0; i < args.length; i++) {
         const value = args[i];
         let piece;
         try {
-          piece = typeof value === 'string' ? value : typeof value === 'object' && value !== null && !(value instanceof DateType) ? jsonStringify(value) : text(value);
+          piece = show(value);
         } catch {
           piece = '[value that cannot be shown]';
         }
@@ -335,7 +347,9 @@
       bytes += message.length;
       call(arrayPush, lines, { level, message });
     };
-    const console = { log: method('info'), info: method('info'), debug: method('debug'), warn: method('warn'), error: method('error') };
+    const log = method('info');
+    // table and dir as a browser's console has them, written as text.
+    const console = { log, info: log, debug: method('debug'), warn: method('warn'), error: method('error'), table: log, dir: log, trace: method('debug') };
     return {
       console,
       lines: () => (dropped > 0 ? [...lines, { level: 'warn', message: `… ${dropped} more console line(s) not kept (log limit: ${maxLines} lines, ${maxBytes} characters)` }] : lines),
