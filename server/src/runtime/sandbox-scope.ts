@@ -65,9 +65,16 @@ function codeError(node: Pick<GraphNode, 'name'>, error: GuestError, itemCount: 
   });
 }
 
-function syntaxError(node: Pick<GraphNode, 'name'>, failure: SandboxFailure): NonRetriableError {
+/** @param lines how many lines the code has: a position past them is the wrapper's, so the code's end. */
+function syntaxError(node: Pick<GraphNode, 'name'>, failure: SandboxFailure, lines: number): NonRetriableError {
   const at = /\s*\[code\.js:(\d+):(\d+)\]$/.exec(failure.message);
   const message = at ? failure.message.slice(0, at.index) : failure.message;
+  if (at && Number(at[1]) > lines) {
+    return new NonRetriableError(
+      `Code in "${node.name}" has a syntax error at its end: ${message} (a bracket or brace closed that was never opened, or one left open)`,
+      { details: { line: lines } },
+    );
+  }
   return new NonRetriableError(`Code in "${node.name}"${at ? `, line ${at[1]}, column ${at[2]}` : ''} has a syntax error: ${message}`, {
     details: at ? { line: Number(at[1]), column: Number(at[2]) } : undefined,
   });
@@ -75,9 +82,9 @@ function syntaxError(node: Pick<GraphNode, 'name'>, failure: SandboxFailure): No
 
 /** The sandbox as one step's node sees it; its console output goes into `logs`. */
 export function stepSandbox(rt: SandboxRuntime, scope: RunScope, node: Pick<GraphNode, 'id' | 'name'>, versionId: string, logs: LogLine[]): SandboxAccess {
-  const rethrow = (error: unknown, what: string, setting: string): never => {
+  const rethrow = (error: unknown, what: string, setting: string, code = ''): never => {
     if (error instanceof SandboxFailure) {
-      if (error.failure.kind === 'syntax') throw syntaxError(node, error);
+      if (error.failure.kind === 'syntax') throw syntaxError(node, error, code.split('\n').length);
       throw failureError(what, error.failure, setting);
     }
     if (error instanceof NodeError) throw error;
@@ -89,7 +96,7 @@ export function stepSandbox(rt: SandboxRuntime, scope: RunScope, node: Pick<Grap
       try {
         outcome = await rt.sandbox.code(scope, { key: `${versionId}:${node.id}`, step: node.id, code, mode, items });
       } catch (error) {
-        return rethrow(error, `Code in "${node.name}"`, 'codeTimeoutMs');
+        return rethrow(error, `Code in "${node.name}"`, 'codeTimeoutMs', code);
       }
       logs.push(...outcome.logs);
       if (!outcome.ok) throw codeError(node, outcome.error, items.length);

@@ -164,6 +164,14 @@ describe('code.javascript', () => {
     });
   });
 
+  it('reports a brace too many, or one left open, at the end of the code, not on a line it does not have', async () => {
+    for (const source of ['return [];\n}', 'if (true) {\nreturn [];']) {
+      const detail = await chain([code('c', source)], {});
+      expect(step(detail).error.message).toMatch(/^Code in "Code" has a syntax error at its end: .+ \(a bracket or brace closed that was never opened, or one left open\)$/);
+      expect(step(detail).error.details).toEqual({ line: 2 });
+    }
+  });
+
   it('explains a return value that is not items', async () => {
     const detail = await chain([code('c', 'return [1, 2];')], {});
     expect(step(detail).error.message).toMatch(/Item 1 of what the code returned is number; return objects/);
