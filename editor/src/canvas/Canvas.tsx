@@ -14,7 +14,7 @@ import {
   type FinalConnectionState,
   type IsValidConnection,
 } from '@xyflow/react';
-import { useCallback, useEffect, useRef, useState, type DragEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
 import { StepNode } from '../node-views/StepNode.tsx';
@@ -32,6 +32,13 @@ export const PALETTE_MIME = 'application/x-junction-node-type';
 const LARGE_GRAPH = 150;
 /** Below this zoom names are unreadable: nodes draw as plain boxes (CSS), which keeps a 500-node overview fast. */
 const COMPACT_BELOW = 0.45;
+// Objects handed to React Flow are made once: it copies each prop that changed into its
+// store, and every store change asks every node, edge and minimap node whether it is
+// concerned — a new object per render meant three extra rounds of that per drag frame.
+const FIT_VIEW_OPTIONS = { maxZoom: 1.2 };
+const DEFAULT_EDGE_OPTIONS = { type: 'smoothstep' };
+const PRO_OPTIONS = { hideAttribution: true };
+const MINIMAP_STYLE = { width: 160, height: 110 };
 
 /** Where the canvas opens (see above). */
 export function openingView(nodes: readonly CanvasNode[], height = typeof window === 'undefined' ? 800 : window.innerHeight - 160) {
@@ -76,6 +83,7 @@ export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
   // nodes dropped on it land where they were dropped.
   const [opening] = useState(() => openingView(nodes));
   const compact = useFlowStore((s) => s.transform[2] < COMPACT_BELOW);
+  const ariaLabelConfig = useMemo(() => ({ 'node.a11yDescription.default': t('canvas.a11yNodes'), 'controls.ariaLabel': t('canvas.controls') }), [t]);
 
   const isValidConnection: IsValidConnection<CanvasEdge> = useCallback(
     (c) => {
@@ -195,15 +203,15 @@ export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
         onlyRenderVisibleElements={nodes.length > LARGE_GRAPH}
         fitView={opening.fit}
         defaultViewport={opening.viewport}
-        fitViewOptions={{ maxZoom: 1.2 }}
+        fitViewOptions={FIT_VIEW_OPTIONS}
         minZoom={0.1}
-        defaultEdgeOptions={{ type: 'smoothstep' }}
-        proOptions={{ hideAttribution: true }}
-        ariaLabelConfig={{ 'node.a11yDescription.default': t('canvas.a11yNodes'), 'controls.ariaLabel': t('canvas.controls') }}
+        defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
+        proOptions={PRO_OPTIONS}
+        ariaLabelConfig={ariaLabelConfig}
       >
         <Background gap={20} />
         {tools ? <Panel position="top-left">{tools}</Panel> : null}
-        <MiniMap pannable zoomable ariaLabel={t('canvas.minimap')} style={{ width: 160, height: 110 }} />
+        <MiniMap pannable zoomable ariaLabel={t('canvas.minimap')} style={MINIMAP_STYLE} />
         <Controls showInteractive={false} />
       </ReactFlow>
     </div>
