@@ -32,10 +32,17 @@ export const PALETTE_MIME = 'application/x-junction-node-type';
 const LARGE_GRAPH = 150;
 /** Below this zoom names are unreadable: nodes draw as plain boxes (CSS), which keeps a 500-node overview fast. */
 const COMPACT_BELOW = 0.45;
+/**
+ * How "zoom to fit" frames the workflow (the fit button, Shift+1, auto-layout, opening):
+ * clear of what sits over the canvas's edges — the canvas tools at the top left, the zoom
+ * buttons at the bottom left and the minimap (110 px high, 15 px from the bottom) at the
+ * bottom right — so no node is hidden under them.
+ */
+export const FIT_VIEW = { maxZoom: 1.2, padding: { top: '64px', right: '32px', bottom: '140px', left: '56px' } } as const;
+const FIT_VIEW_ANIMATED = { ...FIT_VIEW, duration: 200 };
 // Objects handed to React Flow are made once: it copies each prop that changed into its
 // store, and every store change asks every node, edge and minimap node whether it is
 // concerned — a new object per render meant three extra rounds of that per drag frame.
-const FIT_VIEW_OPTIONS = { maxZoom: 1.2 };
 const DEFAULT_EDGE_OPTIONS = { type: 'smoothstep' };
 const PRO_OPTIONS = { hideAttribution: true };
 const MINIMAP_STYLE = { width: 160, height: 110 };
@@ -143,7 +150,7 @@ export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
           case 'selectAll':
             return onNodesChange(state.nodes.map((n) => ({ type: 'select' as const, id: n.id, selected: true }))), true;
           case 'fit':
-            return void flow.fitView({ duration: 200 }), true;
+            return void flow.fitView(FIT_VIEW_ANIMATED), true;
           case 'sticky':
             return state.addSticky(flow.screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 2 })), true;
           default:
@@ -203,7 +210,7 @@ export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
         onlyRenderVisibleElements={nodes.length > LARGE_GRAPH}
         fitView={opening.fit}
         defaultViewport={opening.viewport}
-        fitViewOptions={FIT_VIEW_OPTIONS}
+        fitViewOptions={FIT_VIEW}
         minZoom={0.1}
         defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
         proOptions={PRO_OPTIONS}
@@ -212,7 +219,7 @@ export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
         <Background gap={20} />
         {tools ? <Panel position="top-left">{tools}</Panel> : null}
         <MiniMap pannable zoomable ariaLabel={t('canvas.minimap')} style={MINIMAP_STYLE} />
-        <Controls showInteractive={false} />
+        <Controls showInteractive={false} fitViewOptions={FIT_VIEW_ANIMATED} />
       </ReactFlow>
     </div>
   );
