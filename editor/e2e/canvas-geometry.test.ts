@@ -85,6 +85,17 @@ describe.skipIf(!chromium)('the canvas geometry in Chromium at 1280×800', { tim
     const canvas = (await page.getByTestId('canvas').boundingBox())!;
     for (const b of await nodeBoxes()) expect(b.x >= canvas.x && b.x + b.width <= canvas.x + canvas.width).toBe(true);
     expect(await page.getByText('Unsaved changes').count()).toBe(0);
+    // A run's view of the (still piled) stored version is laid out too.
+    const run = (await (await e2e.api(`/api/workflows/${id}/run`, { method: 'POST', body: { paid: true } })).json()) as { runId: string };
+    await page.goto(`${e2e.url}/runs/${run.runId}`);
+    await expect
+      .poll(async () => {
+        const boxes = await nodeBoxes();
+        return boxes.length === 5 && boxes.every((a, i) => boxes.slice(i + 1).every((b) => !overlaps(a, b)));
+      })
+      .toBe(true);
+    await page.goto(`${e2e.url}/workflows/${id}`);
+    await page.getByTestId('node-Then').waitFor();
     await page.keyboard.press('Control+s');
     await expect.poll(async () => new Set((await graphOf(id)).nodes.map((n: { position: number[] }) => n.position.join(','))).size).toBe(5);
   });

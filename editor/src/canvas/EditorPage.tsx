@@ -29,11 +29,12 @@ import { EditorStoreProvider } from '../store/context.tsx';
 import { createEditorStore, type EditorStore } from '../store/editor-store.ts';
 import { ErrorBox, Loading, notifyError } from '../ui/feedback.tsx';
 import { ShareDialog } from '../workflows/ShareDialog.tsx';
-import { Canvas, FIT_VIEW, openingView } from './Canvas.tsx';
+import { Canvas, FIT_VIEW } from './Canvas.tsx';
 import { CatalogueContext } from './catalogue-context.tsx';
 import { isStep } from './graph.ts';
-import { isPiledUp, layoutPositions } from './layout.ts';
+import { layoutPositions } from './layout.ts';
 import { ProblemsBar } from './ProblemsBar.tsx';
+import { useArrangeOnOpen } from './useArrangeOnOpen.ts';
 import type { ShortcutAction } from './shortcuts.ts';
 import { ShortcutsDialog } from './ShortcutsDialog.tsx';
 import { CanvasTools, Toolbar } from './Toolbar.tsx';
@@ -64,33 +65,6 @@ function useValidation(store: EditorStore) {
   }, [store, revision]);
 }
 
-/**
- * A workflow whose nodes lie in a pile (all at [0, 0], as the API and imports often leave
- * them) is laid out as it opens. That is the editor's doing, not the person's: nothing to
- * undo and no "unsaved" badge nagging on every visit; a note says so, and the next save
- * keeps the layout.
- */
-function useArrangeOnOpen(store: EditorStore) {
-  const { t } = useTranslation();
-  const flow = useReactFlow();
-  useEffect(() => {
-    const { nodes, edges, revision } = store.getState();
-    if (!isPiledUp(nodes)) return;
-    let cancelled = false;
-    void layoutPositions(nodes, edges).then((positions) => {
-      // Whatever the person did meanwhile wins.
-      if (cancelled || store.getState().revision !== revision) return;
-      store.getState().arrange(positions);
-      const view = openingView(store.getState().nodes);
-      requestAnimationFrame(() => void (view.fit ? flow.fitView(FIT_VIEW) : flow.setViewport(view.viewport)));
-      toast.info(t('canvas.arranged'), { id: 'arranged' });
-    });
-    return () => {
-      cancelled = true;
-    };
-  }, [store, flow, t]);
-}
-
 function Workspace({ initial, types, catalogue }: { initial: Workflow; types: NodeTypeInfo[]; catalogue: NodeTypeMap }) {
   const { t } = useTranslation();
   const text = useNodeTypeText();
@@ -108,7 +82,7 @@ function Workspace({ initial, types, catalogue }: { initial: Workflow; types: No
   const dirty = useStore(store, (s) => s.revision !== s.savedRevision);
   const runId = useStore(store, (s) => s.run?.id ?? null);
   useValidation(store);
-  useArrangeOnOpen(store);
+  useArrangeOnOpen(store, { note: true });
   useUnsavedGuard(dirty);
   useEffect(preloadCodeEditor, []);
   useFollowNewRuns(store, initial.id);
