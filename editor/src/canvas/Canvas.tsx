@@ -14,7 +14,7 @@ import {
   type FinalConnectionState,
   type IsValidConnection,
 } from '@xyflow/react';
-import { useCallback, useEffect, useRef, useState, type DragEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
 import { StepNode } from '../node-views/StepNode.tsx';
@@ -32,6 +32,20 @@ export const PALETTE_MIME = 'application/x-junction-node-type';
 const LARGE_GRAPH = 150;
 /** Below this zoom names are unreadable: nodes draw as plain boxes (CSS), which keeps a 500-node overview fast. */
 const COMPACT_BELOW = 0.45;
+/**
+ * How "zoom to fit" frames the workflow (the fit button, Shift+1, auto-layout, opening):
+ * clear of what sits over the canvas's edges — the canvas tools at the top left, the zoom
+ * buttons at the bottom left and the minimap (110 px high, 15 px from the bottom) at the
+ * bottom right — so no node is hidden under them.
+ */
+export const FIT_VIEW = { maxZoom: 1.2, padding: { top: '64px', right: '32px', bottom: '140px', left: '56px' } } as const;
+const FIT_VIEW_ANIMATED = { ...FIT_VIEW, duration: 200 };
+// Objects handed to React Flow are made once: it copies each prop that changed into its
+// store, and every store change asks every node, edge and minimap node whether it is
+// concerned — a new object per render meant three extra rounds of that per drag frame.
+const DEFAULT_EDGE_OPTIONS = { type: 'smoothstep' };
+const PRO_OPTIONS = { hideAttribution: true };
+const MINIMAP_STYLE = { width: 160, height: 110 };
 
 /** Where the canvas opens (see above). */
 export function openingView(nodes: readonly CanvasNode[], height = typeof window === 'undefined' ? 800 : window.innerHeight - 160) {
@@ -76,6 +90,7 @@ export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
   // nodes dropped on it land where they were dropped.
   const [opening] = useState(() => openingView(nodes));
   const compact = useFlowStore((s) => s.transform[2] < COMPACT_BELOW);
+  const ariaLabelConfig = useMemo(() => ({ 'node.a11yDescription.default': t('canvas.a11yNodes'), 'controls.ariaLabel': t('canvas.controls') }), [t]);
 
   const isValidConnection: IsValidConnection<CanvasEdge> = useCallback(
     (c) => {
@@ -135,7 +150,7 @@ export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
           case 'selectAll':
             return onNodesChange(state.nodes.map((n) => ({ type: 'select' as const, id: n.id, selected: true }))), true;
           case 'fit':
-            return void flow.fitView({ duration: 200 }), true;
+            return void flow.fitView(FIT_VIEW_ANIMATED), true;
           case 'sticky':
             return state.addSticky(flow.screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 2 })), true;
           default:
@@ -195,16 +210,16 @@ export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
         onlyRenderVisibleElements={nodes.length > LARGE_GRAPH}
         fitView={opening.fit}
         defaultViewport={opening.viewport}
-        fitViewOptions={{ maxZoom: 1.2 }}
+        fitViewOptions={FIT_VIEW}
         minZoom={0.1}
-        defaultEdgeOptions={{ type: 'smoothstep' }}
-        proOptions={{ hideAttribution: true }}
-        ariaLabelConfig={{ 'node.a11yDescription.default': t('canvas.a11yNodes'), 'controls.ariaLabel': t('canvas.controls') }}
+        defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
+        proOptions={PRO_OPTIONS}
+        ariaLabelConfig={ariaLabelConfig}
       >
         <Background gap={20} />
         {tools ? <Panel position="top-left">{tools}</Panel> : null}
-        <MiniMap pannable zoomable ariaLabel={t('canvas.minimap')} style={{ width: 160, height: 110 }} />
-        <Controls showInteractive={false} />
+        <MiniMap pannable zoomable ariaLabel={t('canvas.minimap')} style={MINIMAP_STYLE} />
+        <Controls showInteractive={false} fitViewOptions={FIT_VIEW_ANIMATED} />
       </ReactFlow>
     </div>
   );

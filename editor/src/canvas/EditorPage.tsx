@@ -29,11 +29,12 @@ import { EditorStoreProvider } from '../store/context.tsx';
 import { createEditorStore, type EditorStore } from '../store/editor-store.ts';
 import { ErrorBox, Loading, notifyError } from '../ui/feedback.tsx';
 import { ShareDialog } from '../workflows/ShareDialog.tsx';
-import { Canvas } from './Canvas.tsx';
+import { Canvas, FIT_VIEW } from './Canvas.tsx';
 import { CatalogueContext } from './catalogue-context.tsx';
 import { isStep } from './graph.ts';
 import { layoutPositions } from './layout.ts';
 import { ProblemsBar } from './ProblemsBar.tsx';
+import { useArrangeOnOpen } from './useArrangeOnOpen.ts';
 import type { ShortcutAction } from './shortcuts.ts';
 import { ShortcutsDialog } from './ShortcutsDialog.tsx';
 import { CanvasTools, Toolbar } from './Toolbar.tsx';
@@ -81,6 +82,7 @@ function Workspace({ initial, types, catalogue }: { initial: Workflow; types: No
   const dirty = useStore(store, (s) => s.revision !== s.savedRevision);
   const runId = useStore(store, (s) => s.run?.id ?? null);
   useValidation(store);
+  useArrangeOnOpen(store, { note: true });
   useUnsavedGuard(dirty);
   useEffect(preloadCodeEditor, []);
   useFollowNewRuns(store, initial.id);
@@ -191,7 +193,7 @@ function Workspace({ initial, types, catalogue }: { initial: Workflow; types: No
   const layout = useCallback(async () => {
     const { nodes, edges } = store.getState();
     store.getState().setPositions(await layoutPositions(nodes, edges));
-    requestAnimationFrame(() => void flow.fitView({ duration: 200 }));
+    requestAnimationFrame(() => void flow.fitView({ ...FIT_VIEW, duration: 200 }));
   }, [store, flow]);
 
   const onShortcut = useCallback(

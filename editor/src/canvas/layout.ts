@@ -1,12 +1,27 @@
 /**
- * Auto-layout with dagre (layered, left to right, as flows read). The library is loaded
- * on first use: most sessions never press the button.
+ * Auto-layout with dagre (layered, left to right, as flows read): the layout button, and
+ * workflows that open as a pile. The library is loaded on first use: most sessions never
+ * need it.
  */
 import type { XYPosition } from '@xyflow/react';
 import { isStep, type CanvasEdge, type CanvasNode } from './graph.ts';
 
 const NODE_WIDTH = 220;
 const NODE_HEIGHT = 72;
+
+/**
+ * Whether the steps lie in a pile: most of them share their position with another step.
+ * Workflows written through the API or imported often give every node [0, 0] (or no
+ * position at all), and such a workflow would open as one stack of boxes.
+ */
+export function isPiledUp(nodes: readonly CanvasNode[]): boolean {
+  const steps = nodes.filter(isStep);
+  const taken = new Map<string, number>();
+  const key = (node: CanvasNode) => `${Math.round(node.position.x)},${Math.round(node.position.y)}`;
+  for (const node of steps) taken.set(key(node), (taken.get(key(node)) ?? 0) + 1);
+  const stacked = steps.filter((node) => taken.get(key(node))! > 1).length;
+  return stacked >= 2 && stacked * 2 > steps.length;
+}
 
 export async function layoutPositions(nodes: readonly CanvasNode[], edges: readonly CanvasEdge[]): Promise<Map<string, XYPosition>> {
   const { default: dagre } = await import('@dagrejs/dagre');

@@ -103,6 +103,7 @@ export const en = {
     copied_other: 'Copied {{count}} nodes',
     stickyText: 'Sticky note text',
     stickyPlaceholder: 'Double-click to write a note',
+    arranged: 'The nodes lay on top of each other, so they have been arranged. Saving keeps this layout.',
   },
   connection: {
     self: 'A node cannot connect to itself.',

@@ -108,6 +108,7 @@ export const zhTW: Messages = {
     copied_other: '已複製 {{count}} 個節點',
     stickyText: '便利貼內容',
     stickyPlaceholder: '按兩下即可寫下備註',
+    arranged: '節點原本疊在一起，已自動排列。儲存後即保留此排列。',
   },
   connection: {
     self: '節點不能連到自己。',

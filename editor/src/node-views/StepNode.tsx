@@ -24,10 +24,13 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
   const outputs = type?.outputs ?? ['main'];
   const category = type?.category ?? 'unknown';
   const total = live ? Object.values(live.counts).reduce((a, b) => a + b, 0) : 0;
+  // Several outputs (If's true and false) are named inside the node, beside their port: an
+  // edge leaving one port to the other side would otherwise cross the other port's name.
+  const named = outputs.length > 1;
 
   return (
     <div
-      className={`step-node category-${category}${selected ? ' selected' : ''}${status ? ` run-${status}` : ''}${problems ? ' has-problems' : ''}`}
+      className={`step-node category-${category}${named ? ' named-outputs' : ''}${selected ? ' selected' : ''}${status ? ` run-${status}` : ''}${problems ? ' has-problems' : ''}`}
       data-testid={`node-${data.name}`}
       data-status={status ?? undefined}
     >
@@ -64,9 +67,9 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
         const count = live?.counts[port];
         return (
           <div key={port} className="output-port" style={{ top: `${((i + 1) / (outputs.length + 1)) * 100}%` }}>
-            {outputs.length > 1 || count !== undefined ? (
-              <span className="port-label">
-                {outputs.length > 1 ? port : ''}
+            {named || count !== undefined ? (
+              <span className={named ? 'port-label inside' : 'port-label'} data-port={port}>
+                {named ? port : ''}
                 {count !== undefined ? <span className="port-count">{count}</span> : null}
               </span>
             ) : null}

@@ -15,6 +15,7 @@ import { FINISHED, type RunDetail, type RunWorkflow } from '../api/types.ts';
 import { Link, useNavigate } from '../app/navigation.tsx';
 import { Canvas } from '../canvas/Canvas.tsx';
 import { CatalogueContext } from '../canvas/catalogue-context.tsx';
+import { useArrangeOnOpen } from '../canvas/useArrangeOnOpen.ts';
 import { useFormat } from '../i18n/format.ts';
 import { useCan } from '../session/session.ts';
 import { Inspector } from '../inspector/Inspector.tsx';
@@ -52,6 +53,7 @@ function RunView({ run, workflow, catalogue }: { run: RunDetail; workflow: RunWo
     created.getState().setRunDetail(run);
     return created;
   });
+  useArrangeOnOpen(store, { note: false });
   const status = useStore(store, (s) => s.run?.status ?? run.status);
   const live = !FINISHED.includes(run.status);
   useRunEvents(store, live ? run.id : null, (detail) => queryClient.setQueryData(keys.run(detail.id), detail));

@@ -23,6 +23,21 @@ describe('the editor store', () => {
     expect(store.getState().revision).toBe(store.getState().savedRevision);
   });
 
+  it('arranges nodes as if stored that way: no unsaved change, nothing to undo, even read-only; the next save keeps it', () => {
+    for (const readOnly of [false, true]) {
+      const store = createEditorStore({ graph, readOnly });
+      store.getState().arrange(new Map([['i', { x: 300, y: 40 }]]));
+      expect(store.getState().graph().nodes[1]!.position).toEqual([300, 40]);
+      expect(store.getState().revision).toBe(store.getState().savedRevision);
+      expect(store.getState().past).toHaveLength(0);
+    }
+    const store = createEditorStore({ graph });
+    store.getState().arrange(new Map([['i', { x: 300, y: 40 }]]));
+    store.getState().updateNode('t', { name: 'Order in' });
+    store.getState().undo();
+    expect(store.getState().graph().nodes[1]!.position).toEqual([300, 40]);
+  });
+
   it('adds a node after another, connected from the chosen port, with a unique name', () => {
     const store = createEditorStore({ graph });
     const id = store.getState().addNode('logic.if', 'Big order?', { x: 560, y: 0 }, { nodeId: 'i', port: 'true', inputPort: 'main' });

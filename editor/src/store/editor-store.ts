@@ -70,6 +70,12 @@ export interface EditorActions {
   selectOnly(id: string | null): void;
   paste(fragment: Fragment, at?: XYPosition): void;
   setPositions(positions: Map<string, XYPosition>): void;
+  /**
+   * Places nodes where the editor (not the person) put them, as if the workflow had been
+   * stored that way: no undo step, not an unsaved change, allowed when read-only. The next
+   * save keeps the positions.
+   */
+  arrange(positions: Map<string, XYPosition>): void;
   undo(): void;
   redo(): void;
   /** The graph as of `revision` (default: now) is what the server has. */
@@ -296,6 +302,10 @@ function createGraphStore(initial: { graph?: Partial<WorkflowGraph>; readOnly?: 
         if (get().readOnly) return;
         remember();
         changed({ nodes: get().nodes.map((n) => (positions.has(n.id) ? { ...n, position: positions.get(n.id)! } : n)) });
+      },
+
+      arrange(positions) {
+        set((s) => ({ nodes: s.nodes.map((n) => (positions.has(n.id) ? { ...n, position: positions.get(n.id)! } : n)) }));
       },
 
       undo() {
