@@ -101,13 +101,22 @@ describe.skipIf(!chromium)('words and room for new users, in Chromium at 1280×8
   it('tells a shop owner in Traditional Chinese what a field needs and why the server refused', async () => {
     const id = await createWorkflow('Orders to ERP', {
       schemaVersion: 1,
-      nodes: [node('start', 'trigger.manual', 'Start', {}, 0), node('erp', 'connector.http', 'Post to ERP', { method: 'GET', url: 'https://erp.example.com/api' }, 300)],
-      edges: [{ source: 'start', sourcePort: 'main', target: 'erp', targetPort: 'main' }],
+      nodes: [
+        node('start', 'trigger.manual', 'Start', {}, 0),
+        node('erp', 'connector.http', 'Post to ERP', { method: 'GET', url: 'https://erp.example.com/api' }, 300),
+        node('big', 'logic.if', 'Big order?', { conditions: [{ left: '{{ $json.total }}', op: 'gt', right: 100 }] }, 600),
+      ],
+      edges: [
+        { source: 'start', sourcePort: 'main', target: 'erp', targetPort: 'main' },
+        { source: 'erp', sourcePort: 'main', target: 'big', targetPort: 'main' },
+      ],
       stickyNotes: [],
       settings: { timezone: 'Asia/Taipei', timeoutSeconds: 60 },
     });
     await page.goto(`${e2e.url}/workflows/${id}`);
     await page.getByLabel('Language').first().selectOption('zh-TW');
+    // The If node's ports are named on the canvas in the reader's words.
+    await expect.poll(() => page.getByTestId('node-Big order?').locator('.port-label').allInnerTexts()).toEqual(['成立', '不成立']);
     await page.getByTestId('node-Post to ERP').click();
     const timeout = inspector().locator('[data-field="timeoutSeconds"]');
     await timeout.getByRole('spinbutton').fill('0');

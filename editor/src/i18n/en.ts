@@ -195,6 +195,8 @@ export const en = {
   },
   /** Ports by their id in node types' `inputs`/`outputs`; a port not listed shows its id. */
   ports: { main: 'main', true: 'true', false: 'false' },
+  /** Port names as the canvas writes them inside a node, where room is short. */
+  portLabels: { true: 'true', false: 'false' },
   run: {
     runWorkflow: 'Run workflow',
     dialogTitle: 'Run workflow',

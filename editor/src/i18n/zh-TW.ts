@@ -198,6 +198,7 @@ export const zhTW: Messages = {
     Error: '步驟失敗',
   },
   ports: { main: '主要', true: '成立（true）', false: '不成立（false）' },
+  portLabels: { true: '成立', false: '不成立' },
   run: {
     runWorkflow: '執行工作流程',
     dialogTitle: '執行工作流程',

@@ -41,7 +41,7 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
           position={Position.Left}
           id={port}
           style={{ top: `${((i + 1) / (inputs.length + 1)) * 100}%` }}
-          title={t('canvas.inputPort', { port })}
+          title={t('canvas.inputPort', { port: text.port(port) })}
         />
       ))}
       <div className="step-icon" aria-hidden>
@@ -69,11 +69,11 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
           <div key={port} className="output-port" style={{ top: `${((i + 1) / (outputs.length + 1)) * 100}%` }}>
             {named || count !== undefined ? (
               <span className={named ? 'port-label inside' : 'port-label'} data-port={port}>
-                {named ? port : ''}
+                {named ? t(`portLabels.${port}`, { defaultValue: text.port(port) }) : ''}
                 {count !== undefined ? <span className="port-count">{count}</span> : null}
               </span>
             ) : null}
-            <Handle type="source" position={Position.Right} id={port} title={t('canvas.outputPort', { port })} />
+            <Handle type="source" position={Position.Right} id={port} title={t('canvas.outputPort', { port: text.port(port) })} />
           </div>
         );
       })}
