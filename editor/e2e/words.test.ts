@@ -121,6 +121,11 @@ describe.skipIf(!chromium)('words and room for new users, in Chromium at 1280×8
     const timeout = inspector().locator('[data-field="timeoutSeconds"]');
     await timeout.getByRole('spinbutton').fill('0');
     await expect.poll(() => timeout.locator('.field-error').allInnerTexts()).toEqual(['至少 1']);
+    // Switching language rewords the problems already shown.
+    await page.getByLabel('語言').first().selectOption('en');
+    await expect.poll(() => timeout.locator('.field-error').allInnerTexts()).toEqual(['At least 1']);
+    await page.getByLabel('Language').first().selectOption('zh-TW');
+    await expect.poll(() => timeout.locator('.field-error').allInnerTexts()).toEqual(['至少 1']);
     await inspector().locator('[data-field="timeoutSeconds"]').getByRole('spinbutton').fill('30');
     await expect.poll(() => timeout.locator('.field-error').count()).toBe(0);
     // The HTTP node's own check, written in English in its definition, in Chinese too.

@@ -56,13 +56,14 @@ export default function EditorPage({ workflowId }: { workflowId: string }) {
   );
 }
 
-/** Checks the graph a moment after each change and puts the problems on the nodes. */
+/** Checks the graph a moment after each change (and language switch: problems are worded in it) and puts the problems on the nodes. */
 function useValidation(store: EditorStore) {
   const revision = useStore(store, (s) => s.revision);
+  const { i18n } = useTranslation();
   useEffect(() => {
     const timer = setTimeout(() => store.getState().setIssues(checkGraph(store.getState().graph()).byNode), VALIDATE_AFTER_MS);
     return () => clearTimeout(timer);
-  }, [store, revision]);
+  }, [store, revision, i18n.language]);
 }
 
 function Workspace({ initial, types, catalogue }: { initial: Workflow; types: NodeTypeInfo[]; catalogue: NodeTypeMap }) {
