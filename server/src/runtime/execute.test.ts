@@ -154,11 +154,25 @@ describe('runtime', () => {
     const detail = await run(id, {});
     expect(detail.status).toBe('failed');
     expect(detail.error).toMatchObject({ nodeId: 'http', retriable: false });
-    expect(detail.error.message).toContain('404');
+    expect(detail.error.message).toBe(`Node "Call": GET ${baseUrl}/gone answered 404 Not Found`);
     const step = detail.steps.find((s: any) => s.nodeId === 'http');
     expect(step.attempts).toHaveLength(1);
     expect(step.error.details.status).toBe(404);
     expect(detail.steps.find((s: any) => s.nodeId === 'after')).toBeUndefined();
+  });
+
+  it('names the node when its params are not valid once filled in', async () => {
+    const id = await h.createWorkflow({
+      nodes: [
+        manual,
+        { id: 'http', type: 'connector.http', name: 'Call ERP', params: { url: '{{ $json.address }}' } },
+      ],
+      edges: [edge('t', 'http')],
+    });
+    const detail = await run(id, { address: 'erp.example.com/orders' });
+    expect(detail.status).toBe('failed');
+    expect(detail.error.message).toBe('Node "Call ERP": the parameters are not valid when filled in: url: Give a full address starting with http:// or https://');
+    expect(detail.error.retriable).toBe(false);
   });
 
   it('continues after a failed step when the node says onError: continue', async () => {
