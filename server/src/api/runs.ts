@@ -197,11 +197,12 @@ export function runRoutes(deps: ApiDeps) {
       if (run.status !== 'failed' && run.status !== 'cancelled') {
         throw new ApiError(409, 'run_not_failed', `Only a failed or cancelled run can be retried; this one is ${run.status}`);
       }
+      // A deleted workflow stays deleted: retrying its run would make its outside calls again.
+      const workflow = await getWorkflow(db, run.workflowId);
+      if (!workflow) throw new ApiError(409, 'workflow_deleted', 'The workflow of this run was deleted, so the run cannot be retried; its history stays readable');
       let versionId = run.versionId;
       let graph: WorkflowGraph;
       if (version === 'latest') {
-        const workflow = await getWorkflow(db, run.workflowId);
-        if (!workflow) throw new ApiError(409, 'workflow_deleted', 'The workflow was deleted; retry with the original version');
         versionId = workflow.versionId;
         graph = workflow.graph;
       } else {

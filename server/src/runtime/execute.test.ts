@@ -251,6 +251,27 @@ describe('runtime', () => {
     expect(keys).toEqual([`${failed.id}:http`, `${failed.id}:http`]);
   });
 
+  it('refuses to retry a run whose workflow was deleted, without calling anything', async () => {
+    script.set('/deleted', [500]);
+    const id = await h.createWorkflow({
+      nodes: [manual, { id: 'http', type: 'connector.http', name: 'Call', params: { url: `${baseUrl}/deleted` }, retry: { maxAttempts: 1, backoffMs: 0, maxBackoffMs: 0 } }],
+      edges: [edge('t', 'http')],
+    });
+    const failed = await run(id, {});
+    expect(failed.status).toBe('failed');
+    expect((await h.call('DELETE', `/api/workflows/${id}`)).status).toBe(204);
+    const before = calls.length;
+    for (const version of ['original', 'latest']) {
+      const retry = await h.call('POST', `/api/runs/${failed.id}/retry?version=${version}`);
+      expect(retry.status).toBe(409);
+      expect(retry.body.error).toMatchObject({ code: 'workflow_deleted', message: 'The workflow of this run was deleted, so the run cannot be retried; its history stays readable' });
+    }
+    expect((await h.call('GET', `/api/runs?workflowId=${id}`)).body.runs.map((r: any) => r.id)).toEqual([failed.id]);
+    expect((await h.call('GET', `/api/runs/${failed.id}`)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(calls.length).toBe(before);
+  });
+
   it('keeps the first run\'s idempotency keys through a chain of retries', async () => {
     script.set('/twice', [500, 500, 200]);
     const id = await h.createWorkflow({
