@@ -225,6 +225,45 @@ describe('runtime', () => {
     expect((await h.call('POST', `/api/runs/${body.runId}/cancel`)).status).toBe(409);
   });
 
+  it('cancels a run waiting for a step\'s retry: the step gets no next attempt', async () => {
+    script.set('/busy', [503]);
+    const id = await h.createWorkflow({
+      nodes: [manual, { id: 'http', type: 'connector.http', name: 'Busy', params: { url: `${baseUrl}/busy` }, retry: { maxAttempts: 3, backoffMs: 60_000, maxBackoffMs: 60_000 } }],
+      edges: [edge('t', 'http')],
+    });
+    const { body } = await h.call('POST', `/api/workflows/${id}/run`, {});
+    await expect.poll(async () => (await h.call('GET', `/api/runs/${body.runId}`)).body.status, { timeout: 15_000, interval: 20 }).toBe('waiting');
+    const waiting = (await h.call('GET', `/api/runs/${body.runId}`)).body.steps.find((s: any) => s.nodeId === 'http');
+    expect(waiting).toMatchObject({ status: 'retrying', attempt: 1 });
+    expect(waiting.nextAttemptAt).not.toBeNull();
+    expect((await h.call('POST', `/api/runs/${body.runId}/cancel`)).body).toEqual({ status: 'cancelled' });
+    const detail = await h.waitForRun(body.runId);
+    expect(detail.status).toBe('cancelled');
+    const step = detail.steps.find((s: any) => s.nodeId === 'http');
+    expect(step).toMatchObject({ status: 'failed', nextAttemptAt: null, error: { name: 'Cancelled', retriable: false } });
+    expect(step.attempts.map((a: any) => a.status)).toEqual(['failed']);
+  });
+
+  it('cancels a running run with another step waiting for its retry: neither is left unfinished', async () => {
+    script.set('/busy-branch', [503]);
+    const id = await h.createWorkflow({
+      nodes: [
+        manual,
+        { id: 'slow', type: 'connector.http', name: 'Slow call', params: { url: `${baseUrl}/hang` } },
+        { id: 'busy', type: 'connector.http', name: 'Busy', params: { url: `${baseUrl}/busy-branch` }, retry: { maxAttempts: 3, backoffMs: 60_000, maxBackoffMs: 60_000 } },
+      ],
+      edges: [edge('t', 'slow'), edge('t', 'busy')],
+    });
+    const { body } = await h.call('POST', `/api/workflows/${id}/run`, {});
+    await expect.poll(() => calls.filter((call) => call.idempotencyKey === `${body.runId}:busy`).length, { timeout: 15_000, interval: 20 }).toBe(1);
+    expect((await h.call('POST', `/api/runs/${body.runId}/cancel`)).body).toEqual({ status: 'cancelling' });
+    const detail = await h.waitForRun(body.runId, 20_000);
+    expect(detail.status).toBe('cancelled');
+    for (const nodeId of ['slow', 'busy']) {
+      expect(detail.steps.find((s: any) => s.nodeId === nodeId)).toMatchObject({ status: 'failed', nextAttemptAt: null, error: { name: 'Cancelled' } });
+    }
+  });
+
   it('retries a failed run from the failed step, keeping earlier results', async () => {
     script.set('/once', [500, 200]);
     const id = await h.createWorkflow({
