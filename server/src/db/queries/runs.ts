@@ -74,7 +74,10 @@ export interface RunListQuery {
   workflowId?: string;
   status?: RunStatus[];
   from?: Date;
+  /** Created at or before. */
   to?: Date;
+  /** Created strictly before (the end of a whole day). */
+  before?: Date;
   limit: number;
   /** `seq` of the last run of the previous page. */
   beforeSeq?: number;
@@ -90,6 +93,7 @@ export async function listRuns(db: Db, query: RunListQuery): Promise<RunSummary[
   if (query.status?.length) conditions.push(inArray(runs.status, query.status));
   if (query.from) conditions.push(gte(runs.createdAt, query.from));
   if (query.to) conditions.push(lte(runs.createdAt, query.to));
+  if (query.before) conditions.push(lt(runs.createdAt, query.before));
   if (query.beforeSeq !== undefined) conditions.push(lt(runs.seq, query.beforeSeq));
   if (query.visibleTo) {
     conditions.push(inArray(runs.workflowId, db.select({ id: workflows.id }).from(workflows).where(ownedOrSharedWith(query.visibleTo))));
