@@ -100,13 +100,14 @@ export function forgetOAuth2Token(credential: CredentialValue): void {
  * every attempt would fail the same way.
  */
 function setCredentialHeader(headers: Headers, name: string, value: string, field: string): void {
-  const char = unsendableInHeader(value);
-  if (char) {
+  try {
+    headers.set(name, value);
+  } catch (error) {
     throw new NonRetriableError(
-      `The header ${name} holds a character HTTP headers cannot carry (${char}); it comes from the ${field}, which can hold only printable Latin-1 characters (letters without accents, digits, punctuation)`,
+      `The header ${name} holds a character HTTP headers cannot carry (${unsendableInHeader(value) ?? '?'}); it comes from the ${field}, which can hold only printable Latin-1 characters (letters without accents, digits, punctuation)`,
+      { cause: error },
     );
   }
-  headers.set(name, value);
 }
 
 /**

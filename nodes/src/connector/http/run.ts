@@ -77,16 +77,14 @@ export const run: PerItemRun<Params> = async ({ params, idempotencyKey, signal, 
   for (const { name, value } of params.query) url.searchParams.append(name, value);
   const headers = new Headers();
   for (const { name, value } of params.headers) {
-    const char = unsendableInHeader(value.replaceAll('\t', ' '));
-    if (char) {
-      throw new NonRetriableError(
-        `The header ${name} holds a character HTTP headers cannot carry (${char}); remove it, or send the value percent-encoded if the receiving system decodes it`,
-      );
-    }
     try {
       headers.append(name, value);
     } catch (error) {
-      throw new NonRetriableError(`Header "${name}" is not a valid HTTP header`, { cause: error });
+      const char = unsendableInHeader(value.replaceAll('\t', ' '));
+      const message = char
+        ? `The header ${name} holds a character HTTP headers cannot carry (${char}); remove it, or send the value percent-encoded if the receiving system decodes it`
+        : `Header "${name}" is not a valid HTTP header`;
+      throw new NonRetriableError(message, { cause: error });
     }
   }
   if (params.sendIdempotencyKey && !headers.has('idempotency-key')) headers.set('Idempotency-Key', idempotencyKey);
