@@ -117,4 +117,19 @@ describe('main.ts commands', () => {
     expect(badOption.code).toBe(1);
     expect(badOption.stderr).toContain('"help" lists what Junction takes');
   });
+
+  it('every command explains itself with --help or -h, and refuses an option it does not take', { timeout: 60_000 }, async () => {
+    const commands = ['create-owner', 'create-api-key', 'reset-password', 'rotate-key', 'generate-key'];
+    const helps = await Promise.all(commands.map((command, i) => cli([command, i % 2 === 0 ? '--help' : '-h'])));
+    helps.forEach((help, i) => {
+      expect(help.code, commands[i]).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`^Usage: node server/src/main\\.ts ${commands[i]}`));
+    });
+    expect(helps[1]!.stdout).toContain('create-api-key [--email you@shop.com] --name ci [--scopes workflows:read,runs:read]');
+    // Refused with its usage, before anything is done.
+    const wrongOption = await cli(['generate-key', '--email', 'a@b.c']);
+    expect(wrongOption.code).toBe(1);
+    expect(wrongOption.stdout).toBe('');
+    expect(wrongOption.stderr).toContain("Unknown option '--email'. Usage: generate-key");
+  });
 });

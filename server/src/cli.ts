@@ -7,7 +7,7 @@
  *   node server/src/main.ts rotate-key
  *   node server/src/main.ts generate-key
  *
- * (`npm start -- <command> ...` runs the same through the project's Node 24.) Passwords
+ * Each takes --help (-h). (`npm start -- <command> ...` runs the same through the project's Node 24.) Passwords
  * come from JUNCTION_OWNER_PASSWORD or, with --password-stdin, from the first line of
  * standard input — never from the command line, where other users could read them.
  * The database is DATABASE_URL's, or the embedded one: the running server's if it is up.
@@ -31,6 +31,41 @@ import { generateKey, Keyring, keyFilePath, loadKeyring, parseKey, readKeyFile, 
 
 export const COMMANDS = ['create-owner', 'create-api-key', 'reset-password', 'rotate-key', 'generate-key'] as const;
 export type Command = (typeof COMMANDS)[number];
+
+const OPTIONS = {
+  email: { type: 'string' },
+  name: { type: 'string' },
+  scopes: { type: 'string' },
+  'password-stdin': { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+/** What each command takes and does: `<command> --help` prints it, and a wrong option is answered with it. */
+export const USAGE: Record<Command, { synopsis: string; about: string; options: (keyof typeof OPTIONS)[] }> = {
+  'create-owner': {
+    synopsis: 'create-owner --email you@shop.com [--name "You"] [--password-stdin]',
+    about: 'Creates the first user, the owner. The password comes from JUNCTION_OWNER_PASSWORD or, with --password-stdin, the first line of standard input.',
+    options: ['email', 'name', 'password-stdin'],
+  },
+  'create-api-key': {
+    synopsis: 'create-api-key [--email you@shop.com] --name ci [--scopes workflows:read,runs:read]',
+    about: "Prints a new API key of the user with that e-mail (the owner without --email), with the scopes given or all their role allows.",
+    options: ['email', 'name', 'scopes'],
+  },
+  'reset-password': {
+    synopsis: 'reset-password --email you@shop.com [--password-stdin]',
+    about: "Sets a user's password (from JUNCTION_OWNER_PASSWORD or standard input) and ends their sessions.",
+    options: ['email', 'password-stdin'],
+  },
+  'rotate-key': {
+    synopsis: 'rotate-key',
+    about: 'Re-seals every credential with a new encryption key (or with JUNCTION_ENCRYPTION_KEY, the old one in JUNCTION_ENCRYPTION_KEY_PREVIOUS). With the key file, stop Junction first: it refuses while Junction runs.',
+    options: [],
+  },
+  'generate-key': { synopsis: 'generate-key', about: 'Prints a key for JUNCTION_ENCRYPTION_KEY.', options: [] },
+};
+
+const usageOf = (command: Command) => `${USAGE[command].synopsis}\n  ${USAGE[command].about}`;
 
 class UsageError extends Error {
   override name = 'UsageError';
@@ -69,17 +104,25 @@ async function readPassword(config: Config, fromStdin: boolean, variable: string
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
+/**
+ * `--help` (`-h`) of a command: its usage, printed; true when it was asked for. An option
+ * the command does not take is a UsageError showing the usage.
+ */
+export function helpAsked(command: Command, args: string[]): boolean {
+  const options = Object.fromEntries(Object.entries(OPTIONS).filter(([name]) => name === 'help' || USAGE[command].options.includes(name as keyof typeof OPTIONS)));
+  let help: boolean;
+  try {
+    help = parseArgs({ args, options, strict: true }).values.help === true;
+  } catch (error) {
+    // parseArgs goes on about positional arguments after its first sentence; the usage says more here.
+    throw new UsageError(`${(error as Error).message.split('. ')[0]}. Usage: ${usageOf(command)}`, { cause: error });
+  }
+  if (help) print(`Usage: node server/src/main.ts ${usageOf(command)}`);
+  return help;
+}
+
 export async function runCommand(command: Command, args: string[], config: Config): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      email: { type: 'string' },
-      name: { type: 'string' },
-      scopes: { type: 'string' },
-      'password-stdin': { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
+  const { values } = parseArgs({ args, options: OPTIONS, strict: true });
 
   switch (command) {
     case 'generate-key':

@@ -7,7 +7,7 @@
  * (create-owner, create-api-key, reset-password, rotate-key, generate-key): see cli.ts.
  */
 import { parseArgs } from 'node:util';
-import { COMMANDS, runCommand, UsageError, type Command } from './cli.ts';
+import { COMMANDS, helpAsked, runCommand, UsageError, USAGE, type Command } from './cli.ts';
 import { loadConfig } from './config.ts';
 import { startJunction, type Role } from './junction.ts';
 import { log, setLogLevel } from './log.ts';
@@ -17,14 +17,10 @@ const ROLES: readonly Role[] = ['api', 'worker', 'all'];
 const HELP = `Junction — workflow automation for retail and e-commerce
 
   npm start [-- --role api|worker|all]     serve (default: all — the API, the editor and a worker)
-  npm start -- <command> [options]         administer, beside a running Junction or not:
+  npm start -- <command> [options]         administer (beside a running Junction, except as said):
 
-    create-owner --email you@shop.com [--name "You"] [--password-stdin]
-    create-api-key [--email you@shop.com] --name ci [--scopes workflows:read,runs:read]
-    reset-password --email you@shop.com [--password-stdin]
-    rotate-key          re-seal every credential with a new encryption key (key file: stop Junction first)
-    generate-key        print a key for JUNCTION_ENCRYPTION_KEY
-    help                this text
+${COMMANDS.map((command) => `    ${USAGE[command].synopsis}\n        ${USAGE[command].about}`).join('\n')}
+    help                this text; <command> --help: what that command does
 
 Passwords come from JUNCTION_OWNER_PASSWORD or, with --password-stdin, standard input.
 Configuration is read from the environment: see the README's Configuration section.`;
@@ -37,6 +33,8 @@ async function main(): Promise<void> {
   }
   if (command && !command.startsWith('-')) {
     if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`Unknown command "${command}"; the commands are ${COMMANDS.join(', ')} (help lists them with their options)`);
+    // Help needs no configuration: it works where the environment is not set up yet.
+    if (helpAsked(command as Command, process.argv.slice(3))) return;
     const config = loadConfig();
     setLogLevel(config.JUNCTION_LOG_LEVEL === 'info' ? 'warn' : config.JUNCTION_LOG_LEVEL);
     await runCommand(command as Command, process.argv.slice(3), config);

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { NodeError, NonRetriableError } from '../sdk/errors.ts';
-import type { CredentialValue } from './types.ts';
+import { unsendableInHeader, type CredentialValue } from './types.ts';
 
 type HttpCredential = Extract<CredentialValue, { type: 'httpHeader' | 'httpBearer' | 'httpBasic' | 'oauth2ClientCredentials' }>;
 
@@ -95,6 +95,22 @@ export function forgetOAuth2Token(credential: CredentialValue): void {
 }
 
 /**
+ * Sets a header whose value comes from the credential. One saved before values were
+ * checked, or a token a server handed out, can hold a character no header carries:
+ * every attempt would fail the same way.
+ */
+function setCredentialHeader(headers: Headers, name: string, value: string, field: string): void {
+  try {
+    headers.set(name, value);
+  } catch (error) {
+    throw new NonRetriableError(
+      `The header ${name} holds a character HTTP headers cannot carry (${unsendableInHeader(value) ?? '?'}); it comes from the ${field}, which can hold only printable Latin-1 characters (letters without accents, digits, punctuation)`,
+      { cause: error },
+    );
+  }
+}
+
+/**
  * Adds the credential's authentication to `headers`. `redact` receives every derived
  * secret (the Basic header value, a fetched token) so the runtime can scrub them.
  */
@@ -105,10 +121,10 @@ export async function applyHttpCredential(credential: CredentialValue, url: URL,
   }
   switch (credential.type) {
     case 'httpHeader':
-      headers.set(credential.data.name, credential.data.value);
+      setCredentialHeader(headers, credential.data.name, credential.data.value, "credential's value");
       return;
     case 'httpBearer':
-      headers.set('authorization', `Bearer ${credential.data.token}`);
+      setCredentialHeader(headers, 'Authorization', `Bearer ${credential.data.token}`, "credential's token");
       return;
     case 'httpBasic': {
       const encoded = Buffer.from(`${credential.data.username}:${credential.data.password}`).toString('base64');
@@ -119,7 +135,7 @@ export async function applyHttpCredential(credential: CredentialValue, url: URL,
     case 'oauth2ClientCredentials': {
       const token = await oauth2Token(credential, options.signal);
       options.redact(token);
-      headers.set('authorization', `Bearer ${token}`);
+      setCredentialHeader(headers, 'Authorization', `Bearer ${token}`, 'access token the token endpoint gave');
       return;
     }
   }

@@ -7,6 +7,37 @@
 import { z } from 'zod';
 
 const secret = (description: string) => z.string().min(1, 'Fill this in').max(8192).meta({ writeOnly: true, description });
+/**
+ * The first character of `value` an HTTP header cannot carry, as a message shows it
+ * (`€`, `U+000A`); undefined when there is none. Header values travel as one byte per
+ * character, so only printable Latin-1 fits: fetch refuses anything past U+00FF and
+ * line breaks, and control characters are never part of a real key or token.
+ */
+export function unsendableInHeader(value: string): string | undefined {
+  for (const char of value) {
+    const code = char.codePointAt(0)!;
+    if (code > 0xff) return char;
+    if (code < 0x20 || (code >= 0x7f && code < 0xa0)) return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  }
+  return undefined;
+}
+
+/** A secret sent as (part of) a header value as it is: refused when saved rather than at every run. */
+const headerSecret = (description: string) =>
+  z
+    .string()
+    .min(1, 'Fill this in')
+    .max(8192)
+    .superRefine((value, ctx) => {
+      const char = unsendableInHeader(value);
+      if (char) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `Holds a character HTTP headers cannot carry (${char}); only printable Latin-1 characters (letters without accents, digits, punctuation) can be sent`,
+        });
+      }
+    })
+    .meta({ writeOnly: true, description });
 const optionalSecret = (description: string) => z.string().max(8192).meta({ writeOnly: true, description }).optional();
 
 const Host = z
@@ -28,12 +59,12 @@ const AllowedHosts = z
 export const HttpHeaderCredential = z
   .object({
     name: z.string().trim().min(1).max(256).regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'Not a valid header name').describe('Header name, e.g. X-API-Key'),
-    value: secret('Header value'),
+    value: headerSecret('Header value'),
     allowedHosts: AllowedHosts,
   })
   .strict();
 
-export const HttpBearerCredential = z.object({ token: secret('The token sent as "Authorization: Bearer <token>"'), allowedHosts: AllowedHosts }).strict();
+export const HttpBearerCredential = z.object({ token: headerSecret('The token sent as "Authorization: Bearer <token>"'), allowedHosts: AllowedHosts }).strict();
 
 export const HttpBasicCredential = z
   .object({ username: z.string().min(1).max(1024).describe('User name'), password: secret('Password'), allowedHosts: AllowedHosts })

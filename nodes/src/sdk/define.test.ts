@@ -33,10 +33,35 @@ describe('defineNode', () => {
     expect(() => defineNode({ ...base, type: 'transform.example', category: 'logic' })).toThrow(/must start with its category "logic."/);
   });
 
-  it('pairs a definition with its run in serverNode', () => {
+  it('pairs a definition with its run in serverNode, the run naming the node in what it throws', async () => {
     const definition = defineNode({ ...base, type: 'logic.example', category: 'logic' });
-    const run = () => ({ main: [] });
-    expect(serverNode(definition, run)).toEqual({ mode: 'perItem', definition, run });
+    const node = serverNode(definition, () => ({ main: [] }));
+    expect(node).toMatchObject({ mode: 'perItem', definition });
+    const ctx = (name: string) => ({ node: { id: 'n', name, type: 'logic.example' } }) as never;
+    expect(await node.run(ctx('Example'))).toEqual({ main: [] });
+
+    const failing = async (thrown: unknown) => {
+      const throwing = serverNode(definition, () => {
+        throw thrown;
+      });
+      try {
+        await throwing.run(ctx('Call ERP'));
+      } catch (error) {
+        return error;
+      }
+      throw new Error('expected the run to fail');
+    };
+    const cause = new NonRetriableError('The answer is not valid JSON', { details: { status: 200 } });
+    const named = await failing(cause);
+    expect(named).toBeInstanceOf(NonRetriableError);
+    expect(coerceStepError(named)).toEqual({ name: 'NonRetriableError', message: 'Node "Call ERP": The answer is not valid JSON', retriable: false, details: { status: 200 } });
+    expect((named as Error).cause).toBe(cause);
+    // A bug's TypeError stays retriable and keeps its name.
+    expect(coerceStepError(await failing(new TypeError('x is not a function')))).toEqual({ name: 'TypeError', message: 'Node "Call ERP": x is not a function', retriable: true });
+    // Already named, or an abort reason: as it was.
+    const already = new NodeError('Code in "Call ERP" ran too long');
+    expect(await failing(already)).toBe(already);
+    expect(await failing('cancel')).toBe('cancel');
   });
 });
 

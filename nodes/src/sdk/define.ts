@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { withNodeName } from './errors.ts';
 import { NO_RETRY, type AllItemsRun, type NodeDefinition, type PerItemRun, type RetryPolicy } from './types.ts';
 
 type DefinitionInput<P extends z.ZodType> = Omit<NodeDefinition<P>, 'retry'> & { retry?: Partial<RetryPolicy> };
@@ -40,5 +41,12 @@ export function serverNode<P extends z.ZodType>(
   run: AllItemsRun<z.infer<P>>,
 ): ServerNode;
 export function serverNode(definition: NodeDefinition, run: PerItemRun<unknown> | AllItemsRun<unknown>): ServerNode {
-  return { mode: definition.mode, definition, run } as ServerNode;
+  const named = async (ctx: Parameters<PerItemRun<unknown>>[0] & Parameters<AllItemsRun<unknown>>[0]) => {
+    try {
+      return await run(ctx);
+    } catch (error) {
+      throw withNodeName(error, ctx.node.name);
+    }
+  };
+  return { mode: definition.mode, definition, run: named } as ServerNode;
 }

@@ -40,3 +40,17 @@ export function coerceStepError(error: unknown): StepErrorRecord {
   }
   return { name: 'Error', message: String(error), retriable: true };
 }
+
+/**
+ * `error` with the node's name in front of its message, as the runtime's own step errors
+ * read (`Node "Call ERP": ...`), so a run's error says which node failed. An error that
+ * already names the node, or a thrown value that is no Error (an abort reason), is kept
+ * as it is; class, details and retriability stay.
+ */
+export function withNodeName(error: unknown, nodeName: string): unknown {
+  if (!(error instanceof Error) || error.message.includes(`"${nodeName}"`)) return error;
+  const ErrorClass = error instanceof NonRetriableError ? NonRetriableError : NodeError;
+  const named = new ErrorClass(`Node "${nodeName}": ${error.message}`, { cause: error, details: error instanceof NodeError ? error.details : undefined });
+  named.name = error.name;
+  return named;
+}

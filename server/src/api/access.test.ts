@@ -145,7 +145,7 @@ describe('mass assignment', () => {
     expect((await h.call('GET', `/api/users/${editor.id}`)).body).toMatchObject({ role: 'editor', disabled: false });
   });
 
-  it('ignores read-only fields in workflow bodies: the owner, id, version and state stay the server\'s', async () => {
+  it('ignores read-only fields in workflow bodies (the owner, id, version and state stay the server\'s) and refuses unknown ones', async () => {
     const editor = await h.createUser('editor');
     const stranger = await h.createUser('editor');
     const created = await h.callAs(editor.key, 'POST', '/api/workflows', {
@@ -165,6 +165,10 @@ describe('mass assignment', () => {
     const changed = await h.callAs(editor.key, 'PUT', `/api/workflows/${created.body.id}`, { ...created.body, ownerId: stranger.id, active: true, version: 9 });
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ ownerId: editor.id, active: false, version: 2 });
+    // Any other field is refused rather than dropped, so nothing the sender meant is lost.
+    const unknown = await h.callAs(editor.key, 'PUT', `/api/workflows/${created.body.id}`, { ...changed.body, shares: [stranger.id] });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.path).toBe('shares');
     expect((await h.callAs(stranger.key, 'GET', `/api/workflows/${created.body.id}`)).status).toBe(404);
   });
 });

@@ -131,6 +131,24 @@ describe('storing', () => {
     expect(response.status).toBe(400);
     expect(response.body.error).toMatchObject({ code: 'invalid_credential', path: 'data.tokenUrl' });
   });
+
+  it('refuses a header value or token HTTP headers cannot carry, naming the character', async () => {
+    const euro = await h.call('POST', '/api/credentials', { name: 'eu', type: 'httpHeader', data: { name: 'X-Api-Key', value: 'key-5€' } });
+    expect(euro.status).toBe(400);
+    expect(euro.body.error).toMatchObject({ code: 'invalid_credential', path: 'data.value' });
+    expect(euro.body.error.message).toContain('a character HTTP headers cannot carry (€)');
+    const newline = await h.call('POST', '/api/credentials', { name: 'nl', type: 'httpBearer', data: { token: 'abc\ndef' } });
+    expect(newline.status).toBe(400);
+    expect(newline.body.error).toMatchObject({ path: 'data.token' });
+    expect(newline.body.error.message).toContain('(U+000A)');
+    // Latin-1 letters fit in a header; a basic auth password is sent base64-encoded, so any text does.
+    expect((await h.call('POST', '/api/credentials', { name: 'latin', type: 'httpHeader', data: { name: 'X-Api-Key', value: 'clé-ß' } })).status).toBe(201);
+    expect((await h.call('POST', '/api/credentials', { name: 'basic', type: 'httpBasic', data: { username: 'erp', password: 'pässwörd€' } })).status).toBe(201);
+    const created = await h.call('POST', '/api/credentials', { name: 'edit', type: 'httpBearer', data: { token: 'fine' } });
+    const edited = await h.call('PUT', `/api/credentials/${created.body.id}`, { data: { token: '令牌' } });
+    expect(edited.status).toBe(400);
+    expect(edited.body.error.message).toContain('(令)');
+  });
 });
 
 describe('sharing and references', () => {

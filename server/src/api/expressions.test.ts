@@ -27,11 +27,21 @@ describe('POST /api/expressions/preview', () => {
   });
 
   it("gives nothing for a missing field, and the error's reason without naming a node", async () => {
-    expect(await preview({ expression: '{{ $json.nope }}' })).toEqual({});
+    expect(await preview({ expression: '{{ $json.nope }}' })).toEqual({ defined: false });
     const failed = await preview({ expression: '{{ $json.nope.deeper }}' });
     expect(failed.error).toMatch(/^\{\{ \$json\.nope\.deeper \}\} failed: TypeError: Cannot read properties of undefined/);
     expect((await preview({ expression: '{{ (() => { while (true) {} })() }}' })).error).toContain('time limit');
     expect((await preview({ expression: '{{ ) }}' })).error).toContain('not a valid expression');
+  });
+
+  it('evaluates against one empty item when no items are sent, and says so', async () => {
+    const note = 'No items were sent: the expression saw one empty item ($json is {})';
+    expect(await preview({ items: [], expression: '{{ $json.customer }}' })).toEqual({ defined: false, note });
+    expect(await preview({ items: [], expression: '{{ Object.keys($json).length }} / {{ $input.all().length }}' })).toEqual({ value: '0 / 1', note });
+    expect(await preview({ items: [], expression: '{{ $json.customer.email }}' })).toMatchObject({ error: expect.stringContaining('TypeError'), note });
+    const beyond = await h.call('POST', '/api/expressions/preview', { items: [], itemIndex: 1, expression: '{{ 1 }}' });
+    expect(beyond.status).toBe(400);
+    expect(beyond.body.error).toMatchObject({ path: 'itemIndex', message: 'There is no item 1; no items were sent (then item 0 is an empty one)' });
   });
 
   it("uses the workflow's name, time zone and node names, other steps' output and the variables", async () => {

@@ -51,8 +51,10 @@ const PreviewRequest = z.object({
 
 const PreviewResult = z
   .object({
-    value: z.unknown().optional().openapi({ description: 'The value; absent when the expression gives nothing (a missing field)' }),
+    value: z.unknown().optional().openapi({ description: 'The value; absent when the expression gives nothing (a missing field), and then `defined` is false' }),
+    defined: z.literal(false).optional().openapi({ description: 'Present when the expression gives undefined (a field the item does not have): a run passes it on as missing' }),
     error: z.string().optional().openapi({ description: 'Why the expression could not be evaluated' }),
+    note: z.string().optional().openapi({ description: 'Present when no items were sent: the expression saw one empty item' }),
   })
   .openapi('ExpressionPreview');
 
@@ -72,8 +74,10 @@ export function expressionRoutes(deps: ApiDeps) {
       const body = c.req.valid('json');
       const deep = tooDeepAt(body.items) ?? tooDeepAt(body.nodes);
       if (deep) throw new ApiError(400, 'too_deep', `The items nest more than ${MAX_ITEM_DEPTH} levels deep (at ${deep.slice(0, 200)})`);
+      // No items (nothing ran yet): an empty item, so expressions that do not read $json still preview.
       const items = (body.items.length > 0 ? body.items : [{ json: {} }]) as Item[];
-      if (body.itemIndex >= items.length) throw new ApiError(400, 'invalid_request', `There is no item ${body.itemIndex}; ${items.length} were sent`, { path: 'itemIndex' });
+      const note = body.items.length === 0 ? { note: 'No items were sent: the expression saw one empty item ($json is {})' } : {};
+      if (body.itemIndex >= items.length) throw new ApiError(400, 'invalid_request', `There is no item ${body.itemIndex}; ${body.items.length === 0 ? 'no items were sent (then item 0 is an empty one)' : `${body.items.length} were sent`}`, { path: 'itemIndex' });
       const workflow = body.workflowId ? await workflowFor(deps.db, principalOf(c), body.workflowId, 'read') : null;
       const graph = workflow?.graph ?? NO_WORKFLOW;
       const nodes = (body.nodes ?? {}) as Record<string, Item[]>;
@@ -103,10 +107,11 @@ export function expressionRoutes(deps: ApiDeps) {
       try {
         const params = { value: body.expression };
         const resolved = (await resolveParamsForItem(previewNode, { name: 'Preview', params }, items, body.itemIndex, paramsScope(rt, scope, 'preview', key))) as { value?: unknown };
-        return c.json({ value: resolved.value }, 200);
+        // JSON has no undefined: without `defined: false` the answer would be an empty object.
+        return c.json({ ...(resolved.value === undefined ? { defined: false as const } : { value: resolved.value }), ...note }, 200);
       } catch (error) {
         // The run's wording names the node and parameter; a preview is about this field alone.
-        return c.json({ error: (error as Error).message.replace(/^Node "Preview"(, parameter value)?(, item \d+)?: /, '') }, 200);
+        return c.json({ error: (error as Error).message.replace(/^Node "Preview"(, parameter value)?(, item \d+)?: /, ''), ...note }, 200);
       } finally {
         rt.sandbox.release(runId);
       }

@@ -107,9 +107,28 @@ describe('GET /api/runs', () => {
     const offset = between.toISOString().replace('Z', '+00:00');
     expect(ids(await list(`from=${encodeURIComponent(offset)}&status=failed`))).toEqual([badRuns[1]]);
     expect(ids(await list(`from=${between.toISOString()}&to=${between.toISOString()}`))).toEqual([]);
-    const invalid = await h.call('GET', '/api/runs?from=yesterday');
-    expect(invalid.status).toBe(400);
-    expect(invalid.body.error).toMatchObject({ code: 'invalid_request', path: 'from' });
+    for (const garbage of ['from=yesterday', 'to=2026-13-01', 'from=2026-11-25T08:00']) {
+      const invalid = await h.call('GET', `/api/runs?${garbage}`);
+      expect(invalid.status, garbage).toBe(400);
+      expect(invalid.body.error).toMatchObject({ code: 'invalid_request', path: garbage.split('=')[0] });
+      expect(invalid.body.error.message).toContain('Give a date (2026-11-25: the whole day, UTC) or a time with its offset');
+    }
+  });
+
+  it('takes a date for a whole day in UTC: from its start, to its end', async () => {
+    const all = [badRuns[1], goodRuns[2], badRuns[0], goodRuns[1], goodRuns[0]];
+    const { runs } = await list('');
+    // The days the runs were made on: one day, unless the test ran across midnight UTC.
+    const first = runs.at(-1).createdAt.slice(0, 10) as string;
+    const last = runs[0].createdAt.slice(0, 10) as string;
+    const day = (date: string, offset: number) => new Date(Date.parse(`${date}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+    expect(ids(await list(`from=${first}&to=${last}`))).toEqual(all);
+    expect(ids(await list(`from=${first}`))).toEqual(all);
+    // A date in "to" is the whole day: runs made after its start are in.
+    expect(ids(await list(`to=${last}`))).toEqual(all);
+    expect(ids(await list(`from=${day(last, 1)}`))).toEqual([]);
+    expect(ids(await list(`to=${day(first, -1)}`))).toEqual([]);
+    expect(ids(await list(`from=${first}&to=${between.toISOString()}`))).toEqual([badRuns[0], goodRuns[1], goodRuns[0]]);
   });
 
   it('refuses a limit out of range', async () => {

@@ -37,6 +37,19 @@ const StatusList = z
   .transform((value) => value.split(',').map((s) => s.trim()))
   .pipe(z.array(z.enum(RUN_STATUSES, { message: `Use one or more of: ${RUN_STATUSES.join(', ')}` })));
 
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A whole day in UTC (2026-11-25) or a time with its offset: what people type to filter history. */
+const DayOrTime = z
+  .string()
+  .refine((value) => z.iso.date().safeParse(value).success || z.iso.datetime({ offset: true }).safeParse(value).success, {
+    message: 'Give a date (2026-11-25: the whole day, UTC) or a time with its offset (2026-11-25T08:00:00Z)',
+  });
+
+/** Where a day or time starts; for a day in `to`, the start of the next day (runs before it count). */
+const startOf = (value: string) => new Date(DATE.test(value) ? `${value}T00:00:00Z` : value);
+const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 24 * 60 * 60 * 1000);
+
 export function runRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const { db } = deps;
@@ -59,8 +72,8 @@ export function runRoutes(deps: ApiDeps) {
         query: z.object({
           workflowId: z.uuid().optional(),
           status: StatusList.optional().openapi({ type: 'string', example: 'failed,cancelled' }),
-          from: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Runs created at or after this time' }),
-          to: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Runs created at or before this time' }),
+          from: DayOrTime.optional().openapi({ description: 'Runs created at or after this time, or from the start of this day (UTC)', example: '2026-11-25' }),
+          to: DayOrTime.optional().openapi({ description: 'Runs created at or before this time, or up to the end of this day (UTC)', example: '2026-11-25T18:00:00Z' }),
           limit: z.coerce.number().int().min(1).max(500).default(50),
           cursor: z.string().max(100).optional().openapi({ description: 'nextCursor of the previous page' }),
         }),
@@ -81,8 +94,9 @@ export function runRoutes(deps: ApiDeps) {
       const rows = await listRuns(db, {
         workflowId: query.workflowId,
         status: query.status,
-        from: query.from ? new Date(query.from) : undefined,
-        to: query.to ? new Date(query.to) : undefined,
+        from: query.from ? startOf(query.from) : undefined,
+        to: query.to && !DATE.test(query.to) ? new Date(query.to) : undefined,
+        before: query.to && DATE.test(query.to) ? dayAfter(query.to) : undefined,
         limit: query.limit,
         beforeSeq,
         visibleTo: workflowScope(principalOf(c)),
@@ -197,11 +211,12 @@ export function runRoutes(deps: ApiDeps) {
       if (run.status !== 'failed' && run.status !== 'cancelled') {
         throw new ApiError(409, 'run_not_failed', `Only a failed or cancelled run can be retried; this one is ${run.status}`);
       }
+      // A deleted workflow stays deleted: retrying its run would make its outside calls again.
+      const workflow = await getWorkflow(db, run.workflowId);
+      if (!workflow) throw new ApiError(409, 'workflow_deleted', 'The workflow of this run was deleted, so the run cannot be retried; its history stays readable');
       let versionId = run.versionId;
       let graph: WorkflowGraph;
       if (version === 'latest') {
-        const workflow = await getWorkflow(db, run.workflowId);
-        if (!workflow) throw new ApiError(409, 'workflow_deleted', 'The workflow was deleted; retry with the original version');
         versionId = workflow.versionId;
         graph = workflow.graph;
       } else {

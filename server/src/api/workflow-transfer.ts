@@ -12,7 +12,7 @@ import type { ApiDeps } from './app.ts';
 import { Auditor } from './audit.ts';
 import { validationHook } from './request.ts';
 import { errorResponses, GraphInput, IdParam, jsonResponse, Workflow } from './schemas.ts';
-import { createOwnedWorkflow, WorkflowBody } from './workflows.ts';
+import { createOwnedWorkflow, WorkflowName } from './workflows.ts';
 
 export const EXPORT_FORMAT = 'junction.workflow' as const;
 
@@ -20,7 +20,7 @@ const WorkflowExport = z
   .object({
     format: z.literal(EXPORT_FORMAT, { message: `This is not a Junction workflow file (its "format" must be "${EXPORT_FORMAT}")` }),
     formatVersion: z.literal(1, { message: 'This workflow file was made by a newer Junction (formatVersion must be 1)' }),
-    name: WorkflowBody.shape.name,
+    name: WorkflowName,
     graph: GraphInput,
     exportedAt: z.string().optional(),
   })

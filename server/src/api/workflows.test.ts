@@ -122,6 +122,30 @@ describe('POST /api/workflows', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('refuses a field it does not know, naming it, and says where graph fields belong', async () => {
+    const graph = { nodes: [manual], edges: [] };
+    const settings = await h.call('POST', '/api/workflows', { name: 'Settings', graph, settings: { timeoutSeconds: 60 } });
+    expect(settings.status).toBe(400);
+    expect(settings.body.error).toMatchObject({ code: 'invalid_request', path: 'settings', message: 'The request body is not valid: settings: settings belongs in graph.settings, not beside the graph' });
+    const nodes = await h.call('POST', '/api/workflows', { name: 'Flat', nodes: [manual], edges: [] });
+    expect(nodes.status).toBe(400);
+    expect(nodes.body.error.issues.map((issue: { path: string }) => issue.path)).toEqual(['nodes', 'edges']);
+    expect(nodes.body.error.issues.find((issue: { path: string }) => issue.path === 'edges').message).toBe('edges: edges belongs in graph.edges, not beside the graph');
+    const typo = await h.call('POST', '/api/workflows', { name: 'Typo', graph, descripton: 'x' });
+    expect(typo.status).toBe(400);
+    expect(typo.body.error).toMatchObject({ path: 'descripton' });
+    expect(typo.body.error.message).toContain('descripton: not a field of a workflow');
+    const exported = await h.call('POST', '/api/workflows', { format: 'junction.workflow', formatVersion: 1, name: 'Exported', graph });
+    expect(exported.status).toBe(400);
+    expect(exported.body.error.message).toContain('import it with POST /api/workflows/import');
+
+    const created = await h.call('POST', '/api/workflows', { name: 'Kept', graph });
+    const put = await h.call('PUT', `/api/workflows/${created.body.id}`, { settings: { timeoutSeconds: 60 } });
+    expect(put.status).toBe(400);
+    expect(put.body.error).toMatchObject({ path: 'settings' });
+    expect((await h.call('GET', `/api/workflows/${created.body.id}`)).body.version).toBe(1);
+  });
+
   it('needs a name', async () => {
     for (const body of [{ graph: { nodes: [manual] } }, { name: '   ', graph: { nodes: [manual] } }]) {
       const response = await h.call('POST', '/api/workflows', body);

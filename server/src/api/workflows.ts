@@ -29,13 +29,34 @@ import { errorResponses, jsonResponse, GraphInput, IdParam, RunAccepted, WatchFl
 
 const json = jsonResponse;
 
-// Read-only fields a client sends back (id, ownerId, active, version, timestamps) are
-// ignored, not refused, so that an editor can PUT what it read; only these two change.
-export const WorkflowBody = z.object({
-  name: z.string().trim().min(1, 'Give the workflow a name').max(200, 'A name is at most 200 characters'),
-  graph: GraphInput,
-});
-const WorkflowPatch = z.object({ name: WorkflowBody.shape.name.optional(), graph: GraphInput.optional() });
+/**
+ * What the server answers a workflow with: a client may send these back (an editor PUTs
+ * what it read) and they are ignored; only name and graph change.
+ */
+const READ_ONLY_FIELDS = new Set(['id', 'ownerId', 'active', 'version', 'versionId', 'createdAt', 'updatedAt', 'lastRun']);
+const GRAPH_FIELDS = new Set(['nodes', 'edges', 'settings']);
+const EXPORT_FIELDS = new Set(['format', 'formatVersion', 'exportedAt']);
+
+/**
+ * Any other top-level field is refused, naming it: dropping it silently would save a
+ * workflow without what its author meant to set (settings sent beside the graph).
+ */
+function refuseUnknownFields(body: unknown, ctx: z.RefinementCtx): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  for (const key of Object.keys(body)) {
+    if (key === 'name' || key === 'graph' || READ_ONLY_FIELDS.has(key)) continue;
+    let message = 'not a field of a workflow, which has a name and a graph (id, owner, version and timestamps are the server\'s and ignored)';
+    if (GRAPH_FIELDS.has(key)) message = `${key} belongs in graph.${key}, not beside the graph`;
+    else if (EXPORT_FIELDS.has(key)) message = 'this looks like an export document: import it with POST /api/workflows/import';
+    ctx.addIssue({ code: 'custom', path: [key], message });
+  }
+  return body;
+}
+
+export const WorkflowName = z.string().trim().min(1, 'Give the workflow a name').max(200, 'A name is at most 200 characters');
+// Checked before the fields themselves: `nodes` sent beside a missing graph is the news.
+const WorkflowBody = z.preprocess(refuseUnknownFields, z.object({ name: WorkflowName, graph: GraphInput }));
+const WorkflowPatch = z.preprocess(refuseUnknownFields, z.object({ name: WorkflowName.optional(), graph: GraphInput.optional() }));
 
 /** Validates a posted graph: the graph, or a 400 naming every problem with its path. */
 export function parseGraph(graph: unknown): WorkflowGraph {

@@ -155,11 +155,25 @@ describe('runtime', () => {
     const detail = await run(id, {});
     expect(detail.status).toBe('failed');
     expect(detail.error).toMatchObject({ nodeId: 'http', retriable: false });
-    expect(detail.error.message).toContain('404');
+    expect(detail.error.message).toBe(`Node "Call": GET ${baseUrl}/gone answered 404 Not Found`);
     const step = detail.steps.find((s: any) => s.nodeId === 'http');
     expect(step.attempts).toHaveLength(1);
     expect(step.error.details.status).toBe(404);
     expect(detail.steps.find((s: any) => s.nodeId === 'after')).toBeUndefined();
+  });
+
+  it('names the node when its params are not valid once filled in', async () => {
+    const id = await h.createWorkflow({
+      nodes: [
+        manual,
+        { id: 'http', type: 'connector.http', name: 'Call ERP', params: { url: '{{ $json.address }}' } },
+      ],
+      edges: [edge('t', 'http')],
+    });
+    const detail = await run(id, { address: 'erp.example.com/orders' });
+    expect(detail.status).toBe('failed');
+    expect(detail.error.message).toBe('Node "Call ERP": the parameters are not valid when filled in: url: Give a full address starting with http:// or https://');
+    expect(detail.error.retriable).toBe(false);
   });
 
   it('continues after a failed step when the node says onError: continue', async () => {
@@ -251,6 +265,45 @@ describe('runtime', () => {
     expect(cpuMs() - before).toBeLessThan(300);
   });
 
+  it('cancels a run waiting for a step\'s retry: the step gets no next attempt', async () => {
+    script.set('/busy', [503]);
+    const id = await h.createWorkflow({
+      nodes: [manual, { id: 'http', type: 'connector.http', name: 'Busy', params: { url: `${baseUrl}/busy` }, retry: { maxAttempts: 3, backoffMs: 60_000, maxBackoffMs: 60_000 } }],
+      edges: [edge('t', 'http')],
+    });
+    const { body } = await h.call('POST', `/api/workflows/${id}/run`, {});
+    await expect.poll(async () => (await h.call('GET', `/api/runs/${body.runId}`)).body.status, { timeout: 15_000, interval: 20 }).toBe('waiting');
+    const waiting = (await h.call('GET', `/api/runs/${body.runId}`)).body.steps.find((s: any) => s.nodeId === 'http');
+    expect(waiting).toMatchObject({ status: 'retrying', attempt: 1 });
+    expect(waiting.nextAttemptAt).not.toBeNull();
+    expect((await h.call('POST', `/api/runs/${body.runId}/cancel`)).body).toEqual({ status: 'cancelled' });
+    const detail = await h.waitForRun(body.runId);
+    expect(detail.status).toBe('cancelled');
+    const step = detail.steps.find((s: any) => s.nodeId === 'http');
+    expect(step).toMatchObject({ status: 'failed', nextAttemptAt: null, error: { name: 'Cancelled', retriable: false } });
+    expect(step.attempts.map((a: any) => a.status)).toEqual(['failed']);
+  });
+
+  it('cancels a running run with another step waiting for its retry: neither is left unfinished', async () => {
+    script.set('/busy-branch', [503]);
+    const id = await h.createWorkflow({
+      nodes: [
+        manual,
+        { id: 'slow', type: 'connector.http', name: 'Slow call', params: { url: `${baseUrl}/hang` } },
+        { id: 'busy', type: 'connector.http', name: 'Busy', params: { url: `${baseUrl}/busy-branch` }, retry: { maxAttempts: 3, backoffMs: 60_000, maxBackoffMs: 60_000 } },
+      ],
+      edges: [edge('t', 'slow'), edge('t', 'busy')],
+    });
+    const { body } = await h.call('POST', `/api/workflows/${id}/run`, {});
+    await expect.poll(() => calls.filter((call) => call.idempotencyKey === `${body.runId}:busy`).length, { timeout: 15_000, interval: 20 }).toBe(1);
+    expect((await h.call('POST', `/api/runs/${body.runId}/cancel`)).body).toEqual({ status: 'cancelling' });
+    const detail = await h.waitForRun(body.runId, 20_000);
+    expect(detail.status).toBe('cancelled');
+    for (const nodeId of ['slow', 'busy']) {
+      expect(detail.steps.find((s: any) => s.nodeId === nodeId)).toMatchObject({ status: 'failed', nextAttemptAt: null, error: { name: 'Cancelled' } });
+    }
+  });
+
   it('retries a failed run from the failed step, keeping earlier results', async () => {
     script.set('/once', [500, 200]);
     const id = await h.createWorkflow({
@@ -275,6 +328,27 @@ describe('runtime', () => {
     // The retried call carries the key of the attempt that failed: a system that acted on it acts once.
     const keys = calls.filter((call) => call.path === '/once').map((call) => call.idempotencyKey);
     expect(keys).toEqual([`${failed.id}:http`, `${failed.id}:http`]);
+  });
+
+  it('refuses to retry a run whose workflow was deleted, without calling anything', async () => {
+    script.set('/deleted', [500]);
+    const id = await h.createWorkflow({
+      nodes: [manual, { id: 'http', type: 'connector.http', name: 'Call', params: { url: `${baseUrl}/deleted` }, retry: { maxAttempts: 1, backoffMs: 0, maxBackoffMs: 0 } }],
+      edges: [edge('t', 'http')],
+    });
+    const failed = await run(id, {});
+    expect(failed.status).toBe('failed');
+    expect((await h.call('DELETE', `/api/workflows/${id}`)).status).toBe(204);
+    const before = calls.length;
+    for (const version of ['original', 'latest']) {
+      const retry = await h.call('POST', `/api/runs/${failed.id}/retry?version=${version}`);
+      expect(retry.status).toBe(409);
+      expect(retry.body.error).toMatchObject({ code: 'workflow_deleted', message: 'The workflow of this run was deleted, so the run cannot be retried; its history stays readable' });
+    }
+    expect((await h.call('GET', `/api/runs?workflowId=${id}`)).body.runs.map((r: any) => r.id)).toEqual([failed.id]);
+    expect((await h.call('GET', `/api/runs/${failed.id}`)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(calls.length).toBe(before);
   });
 
   it('keeps the first run\'s idempotency keys through a chain of retries', async () => {

@@ -263,11 +263,11 @@ class RunExecution {
 
   async advance(): Promise<void> {
     try {
-      if (this.state.cancelRequested) return await this.finish('cancelled', null);
+      if (this.state.cancelRequested) return await this.finishCancelled();
       for (;;) {
         if (Date.now() >= this.state.deadlineAt.getTime()) return await this.finishTimedOut();
         const reason = this.stopReason;
-        if (reason === 'cancel') return await this.finish('cancelled', null);
+        if (reason === 'cancel') return await this.finishCancelled();
         if (reason === 'timeout') return await this.finishTimedOut();
         if (reason === 'shutdown') return await this.handBack(new Date());
 
@@ -541,13 +541,23 @@ class RunExecution {
     log.debug('run finished', { runId: this.state.id, status, processId: this.rt.processId });
   }
 
+  private async finishCancelled(): Promise<void> {
+    this.failUnfinishedSteps('cancel');
+    await this.finish('cancelled', null);
+  }
+
   private async finishTimedOut(): Promise<void> {
+    this.failUnfinishedSteps('timeout');
+    await this.finish('failed', stopError('timeout'));
+  }
+
+  /** A step still running or waiting for its next attempt when the run ends does not get one. */
+  private failUnfinishedSteps(reason: 'cancel' | 'timeout'): void {
     for (const [nodeId, state] of this.state.steps) {
       if (state.status === 'running' || state.status === 'retrying') {
-        this.record(nodeId, { status: 'failed', attempt: state.attempt, output: null, error: stopError('timeout'), finished_at: new Date().toISOString() });
+        this.record(nodeId, { status: 'failed', attempt: state.attempt, output: null, error: stopError(reason), finished_at: new Date().toISOString() });
       }
     }
-    await this.finish('failed', stopError('timeout'));
   }
 
   /** Gives the run back to the queue (this worker is stopping); another picks it up at `at`. */

@@ -254,11 +254,11 @@ function fill(value: unknown, path: PropertyKey[], values: Record<number, unknow
   return value;
 }
 
-function check(definition: NodeDefinition, params: unknown): unknown {
+function check(definition: NodeDefinition, node: Pick<GraphNode, 'name'>, params: unknown): unknown {
   const parsed = definition.params.safeParse(params);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${formatPath(issue.path) || 'params'}: ${issue.message}`);
-  throw new NonRetriableError(`The parameters are not valid when filled in: ${problems.join('; ')}`, {
+  throw new NonRetriableError(`Node "${node.name}": the parameters are not valid when filled in: ${problems.join('; ')}`, {
     details: { issues: parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })) },
   });
 }
@@ -277,12 +277,12 @@ export async function resolveParams(
 ): Promise<(index: number) => unknown> {
   const step = expressionsOf(scope.key, node.params, definition);
   if (step.templates.length === 0) {
-    const resolved = check(definition, node.params);
+    const resolved = check(definition, node, node.params);
     return () => resolved;
   }
   const values = await evaluate(node, step, items, 0, items.length, scope);
   const positions = new Map(step.paths.map((path, t) => [path, t]));
-  const perItem = values.map((row) => check(definition, fill(node.params, [], row, positions)));
+  const perItem = values.map((row) => check(definition, node, fill(node.params, [], row, positions)));
   return (index) => perItem[index];
 }
 
@@ -308,7 +308,7 @@ export async function resolveParamsForItem(
   scope: ParamsScope,
 ): Promise<unknown> {
   const step = expressionsOf(scope.key, node.params, definition);
-  if (step.templates.length === 0) return check(definition, node.params);
+  if (step.templates.length === 0) return check(definition, node, node.params);
   const [values] = await evaluate(node, step, items, index, index + 1, scope);
-  return check(definition, fill(node.params, [], values!, new Map(step.paths.map((path, t) => [path, t]))));
+  return check(definition, node, fill(node.params, [], values!, new Map(step.paths.map((path, t) => [path, t]))));
 }

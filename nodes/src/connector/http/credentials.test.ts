@@ -149,6 +149,19 @@ describe('connector.http with a credential', () => {
     expect(seen.some((request) => request.url === '/stolen')).toBe(false);
   });
 
+  it('fails for good, without calling, on a credential whose value HTTP headers cannot carry', async () => {
+    const before = seen.length;
+    const header = await call('/api/h', { id: 'c6', type: 'httpHeader', data: { name: 'X-Api-Key', value: 'key-5€', allowedHosts: [] } }).catch((e: unknown) => e);
+    expect(header).toBeInstanceOf(NonRetriableError);
+    expect((header as Error).message).toBe(
+      "The header X-Api-Key holds a character HTTP headers cannot carry (€); it comes from the credential's value, which can hold only printable Latin-1 characters (letters without accents, digits, punctuation)",
+    );
+    const bearer = await call('/api/h', { id: 'c7', type: 'httpBearer', data: { token: 'tök€n', allowedHosts: [] } }).catch((e: unknown) => e);
+    expect(bearer).toBeInstanceOf(NonRetriableError);
+    expect((bearer as Error).message).toMatch(/^The header Authorization holds a character HTTP headers cannot carry \(€\); it comes from the credential's token/);
+    expect(seen.length).toBe(before);
+  });
+
   it('fails when the credential it refers to was not provided', async () => {
     const error = await Promise.resolve().then(() => run(itemContext(definition, { url: `${base}/api/g`, credential: '00000000-0000-4000-8000-000000000001' }, { json: {} }))).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NodeError);

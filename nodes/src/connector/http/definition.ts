@@ -9,14 +9,25 @@ const NameValue = z
   })
   .strict();
 
+/** Why fetch could never call `value`, or undefined: caught when the node is saved, not at every attempt. */
+function addressProblem(value: string): string | undefined {
+  const port = /^https?:\/\/[^/?#]*:(\d+)(?:[/?#]|$)/i.exec(value)?.[1];
+  if (port !== undefined && (Number(port) === 0 || Number(port) > 65535)) return `The port ${port} does not exist: ports go from 1 to 65535`;
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) return 'Give a full address starting with http:// or https://';
+  const url = new URL(value);
+  if (url.username || url.password) return 'Put the user name and password in a Basic auth credential, not in the address (user:password@)';
+  return undefined;
+}
+
 export const Params = z
   .object({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('GET').describe('The HTTP method.'),
     url: z
       .string()
       .max(8192)
-      .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
-        message: 'Give a full address starting with http:// or https://',
+      .superRefine((value, ctx) => {
+        const problem = addressProblem(value);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
       })
       .describe('The address to call, e.g. https://erp.example.com/api/purchase-orders.'),
     credential: CredentialRef.optional().describe('Authenticate with a stored credential: header, bearer token, basic auth or OAuth2 client credentials.'),

@@ -184,9 +184,34 @@ describe('connector.http requests', () => {
     expect((error as Error).message).toContain('"Bad Header"');
   });
 
+  it('refuses a header value HTTP cannot carry, for good, naming the header and the character', async () => {
+    const error = await failure({ url: `${base}/echo`, headers: [{ name: 'X-Api-Key', value: 'key-5€' }] });
+    expect(error).toBeInstanceOf(NonRetriableError);
+    expect((error as Error).message).toMatch(/^The header X-Api-Key holds a character HTTP headers cannot carry \(€\); /);
+    const newline = await failure({ url: `${base}/echo`, headers: [{ name: 'X-Note', value: 'a\nb' }] });
+    expect(newline).toBeInstanceOf(NonRetriableError);
+    expect((newline as Error).message).toContain('(U+000A)');
+    // Latin-1 letters and a tab inside the value are what HTTP allows.
+    const echo = (await call({ url: `${base}/echo`, headers: [{ name: 'X-Note', value: 'café\tß' }] })).body as Echo;
+    expect(Buffer.from(echo.headers['x-note']!, 'latin1').toString('latin1')).toBe('café\tß');
+  });
+
   it('refuses a GET with a body and a non-http url in its params', () => {
     expect(Params.safeParse({ url: `${base}/echo`, body: { a: 1 } }).success).toBe(false);
     expect(Params.safeParse({ url: 'file:///etc/passwd' }).success).toBe(false);
+  });
+
+  it('refuses, with the reason, an address no attempt could call', () => {
+    const problem = (url: string) => {
+      const parsed = Params.safeParse({ url });
+      return parsed.success ? undefined : parsed.error.issues.map((issue) => issue.message).join('; ');
+    };
+    expect(problem('http://127.0.0.1:99999/x')).toBe('The port 99999 does not exist: ports go from 1 to 65535');
+    expect(problem('http://127.0.0.1:0/x')).toBe('The port 0 does not exist: ports go from 1 to 65535');
+    expect(problem('https://erp:s3cret@erp.example.com/api')).toBe('Put the user name and password in a Basic auth credential, not in the address (user:password@)');
+    expect(problem('http://exa mple.com/')).toBe('Give a full address starting with http:// or https://');
+    expect(problem('http://[::1]:8080/x')).toBeUndefined();
+    expect(problem('http://127.0.0.1:65535/x?a=1:2')).toBeUndefined();
   });
 
   it('follows redirects', async () => {
@@ -287,6 +312,12 @@ describe('connector.http failures', () => {
     expect(error).not.toBeInstanceOf(NonRetriableError);
     expect((error as Error).message).toBe(`Could not reach 127.0.0.1:${port}: ECONNREFUSED`);
     expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+
+  it('fails for good on a port HTTP requests are never sent to (fetch blocks it)', async () => {
+    const error = await failure({ url: 'http://127.0.0.1:1/down' });
+    expect(error).toBeInstanceOf(NonRetriableError);
+    expect((error as Error).message).toBe('Could not reach 127.0.0.1:1: port 1 belongs to another protocol, and HTTP requests are never sent to it');
   });
 
   it('stops when the run is cancelled while waiting for the answer, with the cancel reason', async () => {

@@ -1,5 +1,6 @@
 import { MAX_ITEM_DEPTH, NodeError, NonRetriableError, tooDeepAt, type PerItemRun } from '../../sdk/index.ts';
 import { applyHttpCredential, forgetOAuth2Token } from '../../credentials/http-auth.ts';
+import { unsendableInHeader } from '../../credentials/types.ts';
 import type { Params } from './definition.ts';
 
 /** Largest response body kept in an item; bigger answers fail the step rather than fill history. */
@@ -79,7 +80,11 @@ export const run: PerItemRun<Params> = async ({ params, idempotencyKey, signal, 
     try {
       headers.append(name, value);
     } catch (error) {
-      throw new NonRetriableError(`Header "${name}" is not a valid HTTP header`, { cause: error });
+      const char = unsendableInHeader(value.replaceAll('\t', ' '));
+      const message = char
+        ? `The header ${name} holds a character HTTP headers cannot carry (${char}); remove it, or send the value percent-encoded if the receiving system decodes it`
+        : `Header "${name}" is not a valid HTTP header`;
+      throw new NonRetriableError(message, { cause: error });
     }
   }
   if (params.sendIdempotencyKey && !headers.has('idempotency-key')) headers.set('Idempotency-Key', idempotencyKey);
@@ -104,6 +109,10 @@ export const run: PerItemRun<Params> = async ({ params, idempotencyKey, signal, 
     if (signal.aborted) throw signal.reason;
     if (timeout.aborted) throw new NodeError(`No answer from ${url.host} within ${params.timeoutSeconds} s`, { cause: error });
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    // fetch never calls the ports of other protocols (SMTP, IRC, X11 ...): no retry changes that.
+    if (cause?.message === 'bad port') {
+      throw new NonRetriableError(`Could not reach ${url.host}: port ${url.port} belongs to another protocol, and HTTP requests are never sent to it`, { cause: error });
+    }
     throw new NodeError(`Could not reach ${url.host}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, { cause: error });
   }
 

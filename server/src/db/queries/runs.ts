@@ -74,7 +74,10 @@ export interface RunListQuery {
   workflowId?: string;
   status?: RunStatus[];
   from?: Date;
+  /** Created at or before. */
   to?: Date;
+  /** Created strictly before (the end of a whole day). */
+  before?: Date;
   limit: number;
   /** `seq` of the last run of the previous page. */
   beforeSeq?: number;
@@ -90,6 +93,7 @@ export async function listRuns(db: Db, query: RunListQuery): Promise<RunSummary[
   if (query.status?.length) conditions.push(inArray(runs.status, query.status));
   if (query.from) conditions.push(gte(runs.createdAt, query.from));
   if (query.to) conditions.push(lte(runs.createdAt, query.to));
+  if (query.before) conditions.push(lt(runs.createdAt, query.before));
   if (query.beforeSeq !== undefined) conditions.push(lt(runs.seq, query.beforeSeq));
   if (query.visibleTo) {
     conditions.push(inArray(runs.workflowId, db.select({ id: workflows.id }).from(workflows).where(ownedOrSharedWith(query.visibleTo))));
@@ -124,9 +128,13 @@ export async function getRun(db: Db, id: string): Promise<{ run: RunRow; steps: 
   return { run, steps: stepRows };
 }
 
+/** What a step the run was cancelled under records; the executor writes the same (stopError). */
+const CANCELLED_STEP_ERROR = { name: 'Cancelled', message: 'The run was cancelled', retriable: false };
+
 /**
- * Cancels a run. One that no worker holds (queued, waiting) is cancelled at once; one
- * being executed is flagged, and its worker is told to abort the step in flight.
+ * Cancels a run. One that no worker holds (queued, waiting) is cancelled at once, with
+ * its unfinished steps; one being executed is flagged, and its worker is told to abort
+ * the step in flight.
  */
 export async function requestCancel(pool: pg.Pool, id: string): Promise<RunStatus | undefined> {
   const result = await pool.query<{ status: RunStatus }>(
@@ -139,6 +147,10 @@ export async function requestCancel(pool: pg.Pool, id: string): Promise<RunStatu
          version = case when t.lease_owner is null and t.status in ('queued', 'waiting') then r.version + 1 else r.version end
        from target t where r.id = t.id and t.status not in ('succeeded', 'failed', 'cancelled')
        returning r.id, r.status
+     ), stopped as (
+       -- Cancelled here, with no worker to do it: a step waiting for its retry gets none.
+       update steps s set status = 'failed', next_attempt_at = null, finished_at = now(), error = $2::jsonb
+       from updated u where s.run_id = u.id and u.status = 'cancelled' and s.status in ('running', 'retrying')
      ), notified as (
        select pg_notify('${RUN_CANCEL_CHANNEL}', u.id::text),
          pg_notify('${RUN_FINISHED_CHANNEL}', json_build_object('id', u.id, 'status', u.status)::text)
@@ -146,7 +158,7 @@ export async function requestCancel(pool: pg.Pool, id: string): Promise<RunStatu
      )
      select coalesce((select status from updated), (select status from target)) as status,
        (select count(*) from notified) as notified`,
-    [id],
+    [id, JSON.stringify(CANCELLED_STEP_ERROR)],
   );
   return result.rows[0]?.status ?? undefined;
 }
