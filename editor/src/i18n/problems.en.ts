@@ -115,6 +115,8 @@ export const problemsEn = {
     pairName: 'The name is empty',
     httpUrl: 'Give a full address starting with http:// or https://',
     bodyNotAllowed: 'A {{method}} request cannot have a body',
+    headerLatin1: 'Holds a character HTTP headers cannot carry ({{character}}); only printable Latin-1 characters (letters without accents, digits, punctuation) can be sent',
+    dateOrTime: 'Give a date (2026-11-25: the whole day, UTC) or a time with its offset (2026-11-25T08:00:00Z)',
     writeCode: 'Write some JavaScript',
     codeTooLong: 'The code is at most 100,000 characters',
     webhookPath: 'Give the webhook a path, e.g. "orders"',

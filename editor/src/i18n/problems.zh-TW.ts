@@ -107,6 +107,8 @@ export const problemsZhTW: Messages<typeof problemsEn> = {
     pairName: '名稱是空的',
     httpUrl: '請輸入以 http:// 或 https:// 開頭的完整網址',
     bodyNotAllowed: '{{method}} 請求不能有內容',
+    headerLatin1: '含有 HTTP 標頭無法傳送的字元（{{character}}）；只能使用可列印的 Latin-1 字元（不帶重音的字母、數字、標點符號）',
+    dateOrTime: '請輸入日期（2026-11-25：整天，UTC）或含時區偏移的時間（2026-11-25T08:00:00Z）',
     writeCode: '請寫一些 JavaScript',
     codeTooLong: '程式碼最多 100,000 個字元',
     webhookPath: '請設定 Webhook 的路徑，例如「orders」',
