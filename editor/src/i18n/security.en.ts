@@ -336,6 +336,7 @@ export const securityEn = {
     via: 'Through',
     ok: 'It worked',
     host: 'Host',
+    runsCancelled: 'Runs cancelled',
   },
   auditReasons: {
     'unknown e-mail': 'Unknown e-mail address',

@@ -338,6 +338,7 @@ export const securityZhTW: Messages<typeof securityEn> = {
     via: '方式',
     ok: '成功',
     host: '主機',
+    runsCancelled: '已取消的執行',
   },
   auditReasons: {
     'unknown e-mail': '不認得的電子郵件',

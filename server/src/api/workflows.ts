@@ -24,7 +24,7 @@ import type { ApiDeps } from './app.ts';
 import { Auditor } from './audit.ts';
 import { ApiError, fromValidationIssues, notFound } from './errors.ts';
 import { decodeCursor, encodeCursor, validationHook } from './request.ts';
-import { lastRunsOf } from '../db/queries/runs.ts';
+import { lastRunsOf, requestCancel } from '../db/queries/runs.ts';
 import { errorResponses, jsonResponse, GraphInput, IdParam, RunAccepted, WatchFlag, Workflow, WorkflowListEntry } from './schemas.ts';
 
 const json = jsonResponse;
@@ -244,7 +244,11 @@ export function workflowRoutes(deps: ApiDeps) {
       const { id } = c.req.valid('param');
       await workflowFor(db, principalOf(c), id, 'own');
       if (!(await deleteWorkflow(db, id))) throw notFound('Workflow', id);
-      await audit.record(c, { action: 'workflow.delete', resourceType: 'workflow', resourceId: id });
+      // The workflow stops at once: its runs not finished yet are cancelled (a queued one
+      // would otherwise still make its outside calls), their history kept.
+      const unfinished = await deps.pool.query<{ id: string }>(`select id from runs where workflow_id = $1 and status not in ('succeeded', 'failed', 'cancelled')`, [id]);
+      for (const run of unfinished.rows) await requestCancel(deps.pool, run.id);
+      await audit.record(c, { action: 'workflow.delete', resourceType: 'workflow', resourceId: id, details: { runsCancelled: unfinished.rows.length } });
       return c.body(null, 204);
     },
   );

@@ -284,6 +284,22 @@ describe('runtime', () => {
     expect(step.attempts.map((a: any) => a.status)).toEqual(['failed']);
   });
 
+  it('deleting a workflow cancels its runs not finished yet: a waiting one makes no further call', async () => {
+    script.set('/busy-deleted', [503]);
+    const id = await h.createWorkflow({
+      nodes: [manual, { id: 'http', type: 'connector.http', name: 'Busy', params: { url: `${baseUrl}/busy-deleted` }, retry: { maxAttempts: 3, backoffMs: 60_000, maxBackoffMs: 60_000 } }],
+      edges: [edge('t', 'http')],
+    });
+    const { body } = await h.call('POST', `/api/workflows/${id}/run`, {});
+    await expect.poll(async () => (await h.call('GET', `/api/runs/${body.runId}`)).body.status, { timeout: 15_000, interval: 20 }).toBe('waiting');
+    expect((await h.call('DELETE', `/api/workflows/${id}`)).status).toBe(204);
+    const detail = await h.waitForRun(body.runId);
+    expect(detail.status).toBe('cancelled');
+    expect(detail.steps.find((s: any) => s.nodeId === 'http')).toMatchObject({ status: 'failed', nextAttemptAt: null, error: { name: 'Cancelled' } });
+    const audit = (await h.call('GET', `/api/audit?action=workflow.delete&resourceId=${id}`)).body;
+    expect(JSON.stringify(audit)).toContain('"runsCancelled":1');
+  });
+
   it('cancels a running run with another step waiting for its retry: neither is left unfinished', async () => {
     script.set('/busy-branch', [503]);
     const id = await h.createWorkflow({

@@ -416,11 +416,11 @@ class RunExecution {
       const collect = (emitted: PortItems, pairedItem: number | undefined) => {
         for (const [port, items] of Object.entries(emitted)) {
           const target = ports[port];
-          if (!target) throw new NonRetriableError(`The node emitted items on "${port}", which is not one of its outputs`);
-          if (!Array.isArray(items)) throw new NonRetriableError(`The node's output "${port}" is not a list of items`);
+          if (!target) throw new NonRetriableError(`Node "${node.name}" emitted items on "${port}", which is not one of its outputs`);
+          if (!Array.isArray(items)) throw new NonRetriableError(`Node "${node.name}": its output "${port}" is not a list of items`);
           for (const item of items) {
             if (typeof item?.json !== 'object' || item.json === null || Array.isArray(item.json)) {
-              throw new NonRetriableError('The node emitted an item without a "json" object');
+              throw new NonRetriableError(`Node "${node.name}" emitted an item without a "json" object`);
             }
             if (pairedItem !== undefined) {
               target.push({ json: item.json, pairedItem });
@@ -428,7 +428,7 @@ class RunExecution {
             }
             // An all-items node pairs its own items (or leaves them unpaired); what it says is checked here, before lineage follows it.
             const problem = pairedItemProblem(item.pairedItem, step.items.length);
-            if (problem) throw new NonRetriableError(`The node emitted an item whose ${problem}`);
+            if (problem) throw new NonRetriableError(`Node "${node.name}" emitted an item whose ${problem}`);
             target.push(item);
           }
         }
