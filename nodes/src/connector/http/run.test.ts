@@ -310,8 +310,15 @@ describe('connector.http failures', () => {
     const error = await failure({ url: `http://127.0.0.1:${port}/x` });
     expect(error).toBeInstanceOf(NodeError);
     expect(error).not.toBeInstanceOf(NonRetriableError);
-    expect((error as Error).message).toBe(`Could not reach 127.0.0.1:${port}: ECONNREFUSED`);
+    expect((error as Error).message).toBe(`Could not reach 127.0.0.1:${port}: nothing answers on that port (is the system running, and is the address right?) (ECONNREFUSED)`);
+    expect((error as NodeError).details).toEqual({ code: 'ECONNREFUSED' });
     expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+
+  it('says a host name does not exist, in words', async () => {
+    const error = await failure({ url: 'http://no-such-host.invalid/x' });
+    expect(error).toBeInstanceOf(NodeError);
+    expect((error as Error).message).toMatch(/^Could not reach no-such-host\.invalid: (no such host name \(check the address for typos\) \(ENOTFOUND\)|the host name could not be looked up just now \(DNS\) \(EAI_AGAIN\))$/);
   });
 
   it('fails for good on a port HTTP requests are never sent to (fetch blocks it)', async () => {

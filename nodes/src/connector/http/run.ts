@@ -5,6 +5,22 @@ import type { Params } from './definition.ts';
 
 /** Largest response body kept in an item; bigger answers fail the step rather than fill history. */
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+/** What the system errors of a failed connection mean, for people (the code stays beside it). */
+const NETWORK_FAILURES: Partial<Record<string, string>> = {
+  ECONNREFUSED: 'nothing answers on that port (is the system running, and is the address right?)',
+  ENOTFOUND: 'no such host name (check the address for typos)',
+  EAI_AGAIN: 'the host name could not be looked up just now (DNS)',
+  ECONNRESET: 'the connection was cut off by the other side',
+  ETIMEDOUT: 'the connection timed out',
+  EHOSTUNREACH: 'the host cannot be reached from this server (network or firewall)',
+  ENETUNREACH: 'the network cannot be reached from this server',
+  CERT_HAS_EXPIRED: "the server's certificate has expired",
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'the server uses a self-signed certificate, which is not trusted',
+  SELF_SIGNED_CERT_IN_CHAIN: "the server's certificate chain holds a self-signed certificate, which is not trusted",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's certificate cannot be verified",
+  ERR_TLS_CERT_ALTNAME_INVALID: "the server's certificate is for another host name",
+};
 const EXCERPT_CHARS = 500;
 
 /** Statuses worth trying again: the server is busy or broken, not the request. */
@@ -113,7 +129,9 @@ export const run: PerItemRun<Params> = async ({ params, idempotencyKey, signal, 
     if (cause?.message === 'bad port') {
       throw new NonRetriableError(`Could not reach ${url.host}: port ${url.port} belongs to another protocol, and HTTP requests are never sent to it`, { cause: error });
     }
-    throw new NodeError(`Could not reach ${url.host}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, { cause: error });
+    const code = cause?.code;
+    const why = (code && NETWORK_FAILURES[code]) ?? cause?.message ?? (error as Error).message;
+    throw new NodeError(`Could not reach ${url.host}: ${why}${code && NETWORK_FAILURES[code] ? ` (${code})` : ''}`, { cause: error, details: code ? { code } : undefined });
   }
 
   let text: string;
