@@ -110,7 +110,261 @@
     }
     return out;
   }
-  for (const [name, value] of [['btoa', btoa], ['atob', atob], ['DOMException', DOMException]]) {
+  // `TextEncoder`/`TextDecoder` (UTF-8, which is what they are used for) and
+  // `URLSearchParams` (application/x-www-form-urlencoded), as browsers and Node have them:
+  // code pasted from the web builds query strings and form bodies with them.
+  const Uint8ArrayType = Uint8Array;
+  const ArrayBufferType = ArrayBuffer;
+  const isView = ArrayBuffer.isView;
+  const RangeErrorType = RangeError;
+  const iteratorSymbol = Symbol.iterator;
+  const parseIntOf = parseInt;
+  const numberToString = Number.prototype.toString;
+  const toLowerCase = String.prototype.toLowerCase;
+  const toUpperCase = String.prototype.toUpperCase;
+  const trim = String.prototype.trim;
+
+  function utf8Bytes(text) {
+    const bytes = [];
+    for (let i = 0; i < text.length; i++) {
+      let c = call(charCodeAt, text, i);
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const d = c <= 0xdbff && i + 1 < text.length ? call(charCodeAt, text, i + 1) : 0;
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          i++;
+        } else {
+          c = 0xfffd;
+        }
+      }
+      if (c < 0x80) call(arrayPush, bytes, c);
+      else if (c < 0x800) call(arrayPush, bytes, 0xc0 | (c >> 6), 0x80 | (c & 63));
+      else if (c < 0x10000) call(arrayPush, bytes, 0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+      else call(arrayPush, bytes, 0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    }
+    return bytes;
+  }
+
+  /** The WHATWG UTF-8 decoder: each maximal bad subpart becomes U+FFFD, or a TypeError when fatal. */
+  function utf8Text(bytes, fatal, ignoreBOM) {
+    let out = '';
+    let codePoint = 0;
+    let needed = 0;
+    let seen = 0;
+    let lower = 0x80;
+    let upper = 0xbf;
+    // A leading byte order mark is dropped (once), unless ignoreBOM.
+    let bomSeen = false;
+    const bad = () => {
+      if (fatal) throw new TypeErrorType('The encoded data was not valid for encoding utf-8');
+      out += '\ufffd';
+    };
+    const emit = (cp) => {
+      if (cp === 0xfeff && out.length === 0 && !ignoreBOM && !bomSeen) {
+        bomSeen = true;
+        return;
+      }
+      bomSeen = true;
+      out += cp > 0xffff ? fromCharCode(0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff)) : fromCharCode(cp);
+    };
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i];
+      if (needed === 0) {
+        if (b <= 0x7f) emit(b);
+        else if (b >= 0xc2 && b <= 0xdf) (needed = 1), (codePoint = b & 0x1f);
+        else if (b >= 0xe0 && b <= 0xef) {
+          if (b === 0xe0) lower = 0xa0;
+          if (b === 0xed) upper = 0x9f;
+          needed = 2;
+          codePoint = b & 0xf;
+        } else if (b >= 0xf0 && b <= 0xf4) {
+          if (b === 0xf0) lower = 0x90;
+          if (b === 0xf4) upper = 0x8f;
+          needed = 3;
+          codePoint = b & 0x7;
+        } else bad();
+        continue;
+      }
+      if (b < lower || b > upper) {
+        codePoint = needed = seen = 0;
+        lower = 0x80;
+        upper = 0xbf;
+        bad();
+        i--; // the byte starts over
+        continue;
+      }
+      lower = 0x80;
+      upper = 0xbf;
+      codePoint = (codePoint << 6) | (b & 0x3f);
+      if (++seen === needed) {
+        emit(codePoint);
+        codePoint = needed = seen = 0;
+      }
+    }
+    if (needed !== 0) bad();
+    return out;
+  }
+
+  class TextEncoder {
+    get encoding() {
+      return 'utf-8';
+    }
+    encode(input = '') {
+      return new Uint8ArrayType(utf8Bytes(StringOf(input)));
+    }
+  }
+
+  class TextDecoder {
+    #fatal;
+    #ignoreBOM;
+    constructor(label = 'utf-8', options = {}) {
+      const name = call(toLowerCase, call(trim, StringOf(label)));
+      if (name !== 'utf-8' && name !== 'utf8' && name !== 'unicode-1-1-utf-8') throw new RangeErrorType(`The "${StringOf(label)}" encoding is not supported here; only utf-8 is`);
+      this.#fatal = Boolean(options && options.fatal);
+      this.#ignoreBOM = Boolean(options && options.ignoreBOM);
+    }
+    get encoding() {
+      return 'utf-8';
+    }
+    get fatal() {
+      return this.#fatal;
+    }
+    get ignoreBOM() {
+      return this.#ignoreBOM;
+    }
+    decode(input) {
+      if (input === undefined) return '';
+      let bytes;
+      if (input instanceof ArrayBufferType) bytes = new Uint8ArrayType(input);
+      else if (isView(input)) bytes = new Uint8ArrayType(input.buffer, input.byteOffset, input.byteLength);
+      else throw new TypeErrorType('TextDecoder.decode takes an ArrayBuffer, a typed array or a DataView');
+      return utf8Text(bytes, this.#fatal, this.#ignoreBOM);
+    }
+  }
+
+  const hexDigit = (code) => (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x46) || (code >= 0x61 && code <= 0x66);
+  /** Form decoding: '+' is a space, %XX a byte (a malformed % stays as it is), the bytes UTF-8. */
+  function formDecode(text) {
+    const bytes = [];
+    for (let i = 0; i < text.length; i++) {
+      const c = call(charCodeAt, text, i);
+      if (c === 0x2b) call(arrayPush, bytes, 0x20);
+      else if (c === 0x25 && i + 2 < text.length && hexDigit(call(charCodeAt, text, i + 1)) && hexDigit(call(charCodeAt, text, i + 2))) {
+        call(arrayPush, bytes, parseIntOf(call(stringSlice, text, i + 1, i + 3), 16));
+        i += 2;
+      } else {
+        const one = utf8Bytes(text[i] + (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length ? text[i + 1] : ''));
+        if (one.length === 4) i++;
+        for (let k = 0; k < one.length; k++) call(arrayPush, bytes, one[k]);
+      }
+    }
+    return utf8Text(bytes, false, true);
+  }
+  /** Form encoding: letters, digits and *-._ as they are, a space as '+', any other byte as %XX. */
+  function formEncode(text) {
+    const bytes = utf8Bytes(text);
+    let out = '';
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i];
+      if ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x2a || b === 0x2d || b === 0x2e || b === 0x5f) out += fromCharCode(b);
+      else if (b === 0x20) out += '+';
+      else out += '%' + (b < 16 ? '0' : '') + call(toUpperCase, call(numberToString, b, 16));
+    }
+    return out;
+  }
+  class URLSearchParams {
+    #list = [];
+    constructor(init = '') {
+      if (init instanceof URLSearchParams) {
+        for (const [name, value] of init.#list) call(arrayPush, this.#list, [name, value]);
+      } else if (typeof init === 'object' && init !== null) {
+        if (typeof init[iteratorSymbol] === 'function') {
+          for (const pair of init) {
+            const entry = [...pair];
+            if (entry.length !== 2) throw new TypeErrorType('Each pair given to URLSearchParams must have exactly two items, a name and a value');
+            call(arrayPush, this.#list, [StringOf(entry[0]), StringOf(entry[1])]);
+          }
+        } else {
+          for (const name of objectKeys(init)) call(arrayPush, this.#list, [name, StringOf(init[name])]);
+        }
+      } else {
+        let text = StringOf(init);
+        if (text[0] === '?') text = call(stringSlice, text, 1);
+        for (const part of text.split('&')) {
+          if (part === '') continue;
+          const at = part.indexOf('=');
+          call(arrayPush, this.#list, at < 0 ? [formDecode(part), ''] : [formDecode(call(stringSlice, part, 0, at)), formDecode(call(stringSlice, part, at + 1))]);
+        }
+      }
+    }
+    get size() {
+      return this.#list.length;
+    }
+    append(name, value) {
+      call(arrayPush, this.#list, [StringOf(name), StringOf(value)]);
+    }
+    delete(name, value) {
+      const key = StringOf(name);
+      const only = value === undefined ? undefined : StringOf(value);
+      this.#list = this.#list.filter(([n, v]) => n !== key || (only !== undefined && v !== only));
+    }
+    get(name) {
+      const key = StringOf(name);
+      for (const [n, v] of this.#list) if (n === key) return v;
+      return null;
+    }
+    getAll(name) {
+      const key = StringOf(name);
+      return this.#list.filter(([n]) => n === key).map(([, v]) => v);
+    }
+    has(name, value) {
+      const key = StringOf(name);
+      const only = value === undefined ? undefined : StringOf(value);
+      return this.#list.some(([n, v]) => n === key && (only === undefined || v === only));
+    }
+    set(name, value) {
+      const key = StringOf(name);
+      const first = this.#list.findIndex(([n]) => n === key);
+      if (first < 0) return this.append(key, value);
+      this.#list[first] = [key, StringOf(value)];
+      this.#list = this.#list.filter(([n], i) => n !== key || i === first);
+    }
+    sort() {
+      // Stable, by UTF-16 code units of the names.
+      this.#list = this.#list
+        .map((entry, i) => [entry, i])
+        .sort(([a, i], [b, j]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : i - j))
+        .map(([entry]) => entry);
+    }
+    forEach(callback, thisArg) {
+      for (const [name, value] of [...this.#list]) call(callback, thisArg, value, name, this);
+    }
+    *entries() {
+      for (const [name, value] of [...this.#list]) yield [name, value];
+    }
+    *keys() {
+      for (const [name] of [...this.#list]) yield name;
+    }
+    *values() {
+      for (const [, value] of [...this.#list]) yield value;
+    }
+    [iteratorSymbol]() {
+      return this.entries();
+    }
+    toString() {
+      return this.#list.map(([name, value]) => `${formEncode(name)}=${formEncode(value)}`).join('&');
+    }
+  }
+
+  const globals = [
+    ['btoa', btoa],
+    ['atob', atob],
+    ['DOMException', DOMException],
+    ['TextEncoder', TextEncoder],
+    ['TextDecoder', TextDecoder],
+    ['URLSearchParams', URLSearchParams],
+  ];
+  for (const [name, value] of globals) {
     defineProperty(global, name, { value, writable: true, configurable: true, enumerable: false });
   }
 
