@@ -61,6 +61,13 @@ export const problemsEn = {
   },
   /** A translated sentence followed by the server's own, which names the field, node or value. */
   withDetail: '{{message}} ({{detail}})',
+  /** The problems a save was refused for, as one sentence: the first, where it is, and how many more. */
+  savedProblems: {
+    onField: '“{{node}}”, {{field}}: {{problem}}',
+    onNode: '“{{node}}”: {{problem}}',
+    more_one: '{{first}} (and {{count}} more problem)',
+    more_other: '{{first}} (and {{count}} more problems)',
+  },
   /** Plain words for a field that failed a check (zod's wording, as the server and the editor's own check write it). */
   fieldProblems: {
     required: 'Required',
@@ -73,6 +80,7 @@ export const problemsEn = {
     invalid: 'Not a valid value',
     mustBe: 'Must be {{value}}',
     oneOf: 'Must be one of: {{values}}',
+    choose: 'Choose one',
     minChars_one: 'At least {{count}} character',
     minChars_other: 'At least {{count}} characters',
     maxChars_one: 'At most {{count}} character',

@@ -76,8 +76,15 @@ const problem = (key: string, values: Record<string, unknown> = {}) => i18n.t(`f
 
 /** zod's `a|b` and `'a' | 'b'` lists of allowed values, as the reader sees them: `a, b`. */
 function valueList(text: string): string {
-  const values = [...text.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|([^|\s'"][^|]*)/g)].map((m) => (m[1] ?? m[2] ?? m[3] ?? '').trim());
-  return values.join(i18n.t('fieldProblems.listSeparator'));
+  return allowedValues(text).join(i18n.t('fieldProblems.listSeparator'));
+}
+
+const allowedValues = (text: string) => [...text.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|([^|\s'"][^|]*)/g)].map((m) => (m[1] ?? m[2] ?? m[3] ?? '').trim());
+
+/** The values a "one of" check allows (`Invalid option: expected one of "a"|"b"` → `['a', 'b']`); undefined for any other check. */
+export function choicesOf(message: string): string[] | undefined {
+  const m = /^Invalid option: expected one of (.+)$/.exec(message);
+  return m ? allowedValues(m[1]!) : undefined;
 }
 
 const SIZED = /^Too (small|big): expected (string|array|set|file|map) to have (>=|<=|>|<|exactly )(\d+) \w+$/;

@@ -59,6 +59,12 @@ export const problemsZhTW: Messages<typeof problemsEn> = {
     wrong_password: '目前的密碼不正確。',
   },
   withDetail: '{{message}}（{{detail}}）',
+  savedProblems: {
+    onField: '「{{node}}」的「{{field}}」：{{problem}}',
+    onNode: '「{{node}}」：{{problem}}',
+    more_one: '{{first}}（另有 {{count}} 個問題）',
+    more_other: '{{first}}（另有 {{count}} 個問題）',
+  },
   fieldProblems: {
     required: '必填',
     text: '請輸入文字',
@@ -70,6 +76,7 @@ export const problemsZhTW: Messages<typeof problemsEn> = {
     invalid: '值不正確',
     mustBe: '必須是 {{value}}',
     oneOf: '必須是下列其中之一：{{values}}',
+    choose: '請選擇一項',
     minChars_one: '至少 {{count}} 個字元',
     minChars_other: '至少 {{count}} 個字元',
     maxChars_one: '最多 {{count}} 個字元',
