@@ -81,6 +81,29 @@ describe('languages', () => {
     expect([...actions].filter((action) => !AUDIT_ACTIONS.includes(action as (typeof AUDIT_ACTIONS)[number]))).toEqual([]);
   });
 
+  it('labels every detail the server writes to the audit log, in both languages', () => {
+    const sources = Object.values(import.meta.glob(['../../../server/src/**/*.ts', '!**/*.test.ts'], { query: '?raw', import: 'default', eager: true }) as Record<string, string>).map((text) =>
+      text.replace(/\s+/g, ' '),
+    );
+    const keys = new Set<string>();
+    const add = (literal: string) => {
+      // `{ name: workflow.name, sharedWith, ...details }`: the keys, not what is spread in (that comes from the callers below)
+      for (const m of literal.matchAll(/(?:^|,) ?(\w+)(?=:| ?,| ?$)/g)) keys.add(m[1]!);
+    };
+    // A function that writes its caller's `details: Record<…>` into the log: the object literals its callers pass.
+    const passers = new Set<string>();
+    for (const text of sources) {
+      for (const m of text.matchAll(/(?:audit\.record|recordAudit)\([^;]*?details: \{ ?([^{}]*?) ?\}/g)) add(m[1]!);
+      for (const m of text.matchAll(/function (\w+)\([^)]*\bdetails: Record<string, unknown>/g)) passers.add(m[1]!);
+    }
+    for (const text of sources) for (const name of passers) for (const m of text.matchAll(new RegExp(`\\b${name}\\([^;]*?\\{ ?([^{}]*?) ?\\}\\)`, 'g'))) add(m[1]!);
+    expect(keys.size).toBeGreaterThan(15);
+    for (const key of ['imported', 'sharedWith', 'runsCancelled', 'reason', 'via']) expect(keys).toContain(key);
+    const unlabelled = (messages: object) => [...keys].filter((key) => !(key in (messages as { auditDetails: object }).auditDetails));
+    expect(unlabelled(en)).toEqual([]);
+    expect(unlabelled(zhTW)).toEqual([]);
+  });
+
   it('picks the saved language, else Traditional Chinese for zh-TW/zh-HK/zh-Hant browsers, else English', () => {
     expect(initialLanguage('zh-TW', ['en-US'])).toBe('zh-TW');
     expect(initialLanguage(null, ['zh-Hant-TW'])).toBe('zh-TW');
