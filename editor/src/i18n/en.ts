@@ -193,6 +193,25 @@ export const en = {
     StorageError: 'The step’s result could not be stored',
     Error: 'The step failed',
   },
+  /** The parts of a failed step's error the runtime composes (runs/step-error.ts); what the node or the code said stays as it is. */
+  stepErrors: {
+    node: 'Node “{{node}}”',
+    code: 'Code in “{{node}}”',
+    parameter: 'parameter {{parameter}}',
+    position: 'line {{line}}, column {{column}}',
+    item: 'item {{item}}',
+    placeSeparator: ', ',
+    said: '{{where}}: {{what}}',
+    syntaxError: '{{where}} has a syntax error: {{reason}}',
+    syntaxAtEnd: '{{where}} has a syntax error at its end: {{reason}} (a bracket or brace closed that was never opened, or one left open)',
+    expressionFailed: '{{expression}} failed: {{reason}}',
+    notAnExpression: '{{expression}} is not a valid expression: {{reason}}',
+    notData: 'the value cannot be used as data',
+    notJson: 'returned something that is not JSON data: {{reason}}',
+    paramsInvalid: 'the parameters are not valid when filled in: {{problems}}',
+    problemSeparator: '; ',
+    notJavaScript: 'its expressions are not valid JavaScript: {{reason}}',
+  },
   /** Ports by their id in node types' `inputs`/`outputs`; a port not listed shows its id. */
   ports: { main: 'main', true: 'true', false: 'false' },
   /** Port names as the canvas writes them inside a node, where room is short. */
