@@ -13,7 +13,7 @@ import { useCan } from '../session/session.ts';
 import { ConfirmDialog, Dialog } from '../ui/Dialog.tsx';
 import { ErrorBox, Loading, notifyError, StatusBadge } from '../ui/feedback.tsx';
 import { ActionsHeader } from '../ui/page.tsx';
-import { downloadJson, readImportFile } from './transfer.ts';
+import { downloadJson, importProblem, readImportFile } from './transfer.ts';
 
 export function WorkflowsPage() {
   const { t } = useTranslation();
@@ -70,7 +70,7 @@ export function WorkflowsPage() {
       toast.success(t('workflows.imported', { name: workflow.name }));
       void refresh();
     },
-    onError: (error) => notifyError(error, t('workflows.importFailed')),
+    onError: (error) => notifyError(importProblem(error), t('workflows.importFailed')),
   });
 
   const workflows = list.data?.pages.flatMap((p) => p.workflows) ?? [];
