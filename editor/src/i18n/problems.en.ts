@@ -174,5 +174,6 @@ export const problemsEn = {
     variableValueLong: 'A variable\'s value is at most {{count}} characters',
     notWorkflowFile: 'This is not a Junction workflow file (its "format" must be "{{format}}")',
     runStatuses: 'Use one or more of: {{values}}',
+    webhookTaken: '{{method}} /hooks/{{path}} is already used by another active workflow; change the path or deactivate that workflow first',
   },
 };

@@ -39,7 +39,12 @@ export function describeError(error: unknown): ErrorText {
 function describeCode(code: string | undefined, message: string): ErrorText {
   const key = `apiErrors.${code}`;
   if (!code || !i18n.exists(key)) return { message };
-  return SAYS_NO_MORE.has(code) ? { message: i18n.t(key) } : { message: i18n.t(key), detail: plainIssue(message) };
+  if (SAYS_NO_MORE.has(code)) return { message: i18n.t(key) };
+  // A sentence the server writes in words we have (`checks`: an address already in use) says it all, and names what the code's cannot.
+  const written = writtenCheck(message);
+  if (written !== undefined) return { message: written };
+  const detail = plainIssue(message);
+  return detail === i18n.t(key) ? { message: detail } : { message: i18n.t(key), detail };
 }
 
 const joined = ({ message, detail }: ErrorText) => (detail ? i18n.t('withDetail', { message, detail }) : message);

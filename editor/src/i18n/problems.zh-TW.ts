@@ -165,5 +165,6 @@ export const problemsZhTW: Messages<typeof problemsEn> = {
     variableValueLong: '變數的值最多 {{count}} 個字元',
     notWorkflowFile: '這不是 Junction 的工作流程檔案（它的「format」必須是「{{format}}」）',
     runStatuses: '請使用下列其中一個或多個：{{values}}',
+    webhookTaken: '{{method}} /hooks/{{path}} 已由另一個啟用中的工作流程使用；請變更路徑，或先停用那個工作流程',
   },
 };
