@@ -205,11 +205,13 @@ describe.skipIf(!chromium)('words and room for new users, in Chromium at 1280×8
     await page.goto(`${e2e.url}/runs?workflowId=${id}`);
     await expect.poll(() => page.locator('.error-cell').first().innerText()).toContain('節點「Ask ERP」，參數 url：');
 
-    // Importing a file that is not a workflow export, then one that is not JSON.
+    // Importing a file that is not a workflow export, one that is not JSON, one from a newer Junction.
     await page.goto(`${e2e.url}/workflows`);
     for (const [text, expected] of [
       ['{"orders": [1, 2]}', '這個檔案不是 Junction 的工作流程匯出檔'],
-      ['{\n  "format": "junction-workflow",\n  "name": "Orders",\n}', '這個檔案不是有效的 JSON（第 4 行）'],
+      ['{\n  "format": "junction.workflow",\n  "name": "Orders",\n}', '這個檔案不是有效的 JSON（第 4 行）'],
+      // The server's refusal, about the file.
+      [JSON.stringify({ format: 'junction.workflow', formatVersion: 2, name: 'Orders', graph: { nodes: [], edges: [] } }), '這個工作流程檔案含有 Junction 無法使用的內容：'],
     ] as const) {
       await clearToasts();
       await page.getByTestId('import-file').setInputFiles({ name: 'orders.json', mimeType: 'application/json', buffer: Buffer.from(text) });

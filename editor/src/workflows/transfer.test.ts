@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client.ts';
 import { i18n } from '../i18n/index.ts';
 import { errorSentence } from '../i18n/problems.ts';
-import { importProblem, readImportFile } from './transfer.ts';
+import { EXPORT_FORMAT, importProblem, readImportFile } from './transfer.ts';
 
 afterEach(async () => {
   await i18n.changeLanguage('en');
@@ -12,17 +12,22 @@ const fileOf = (text: string) => new File([text], 'orders.junction.json', { type
 const refusal = (file: File) => readImportFile(file).then(() => 'read', (error: Error) => error.message);
 
 describe('importing a workflow file', () => {
+  it('knows the format the server writes', () => {
+    const server = import.meta.glob('../../../server/src/api/workflow-transfer.ts', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+    expect(Object.values(server)[0]).toContain(`export const EXPORT_FORMAT = '${EXPORT_FORMAT}'`);
+  });
+
   it('reads an export document', async () => {
-    const document = { format: 'junction-workflow', formatVersion: 1, name: 'Orders', graph: { nodes: [], edges: [] } };
+    const document = { format: EXPORT_FORMAT, formatVersion: 1, name: 'Orders', graph: { nodes: [], edges: [] } };
     await expect(readImportFile(fileOf(JSON.stringify(document)))).resolves.toEqual(document);
   });
 
   it('says a broken JSON file is not valid JSON, and on which line, in plain words', async () => {
-    expect(await refusal(fileOf('{\n  "format": "junction-workflow",\n  "name": "Orders"\n  "graph": {}\n}'))).toBe(
+    expect(await refusal(fileOf('{\n  "format": "junction.workflow",\n  "name": "Orders"\n  "graph": {}\n}'))).toBe(
       'This file is not valid JSON (line 4): it may have been changed by hand or cut short. Choose the .junction.json file you exported from Junction.',
     );
     await i18n.changeLanguage('zh-TW');
-    expect(await refusal(fileOf('{\n  "format": "junction-workflow",\n  "graph": {'))).toBe(
+    expect(await refusal(fileOf('{\n  "format": "junction.workflow",\n  "graph": {'))).toBe(
       '這個檔案不是有效的 JSON（第 3 行）：可能被手動修改過或不完整。請選擇您從 Junction 匯出的 .junction.json 檔案。',
     );
   });
@@ -31,7 +36,7 @@ describe('importing a workflow file', () => {
     const notExport = 'This file is not a Junction workflow export. Use Export on a workflow in Junction to make one, then import that file.';
     expect(await refusal(fileOf('{"orders": [1, 2]}'))).toBe(notExport);
     expect(await refusal(fileOf('[1, 2]'))).toBe(notExport);
-    expect(await refusal(fileOf('"junction-workflow"'))).toBe(notExport);
+    expect(await refusal(fileOf('"junction.workflow"'))).toBe(notExport);
   });
 
   it('tells the server’s refusal as a problem of the file, without "entered here" or "request body"', async () => {

@@ -4,7 +4,7 @@ import { i18n } from '../i18n/index.ts';
 import { plainIssue } from '../i18n/problems.ts';
 
 /** The `format` of the server's export document (server/src/api/workflow-transfer.ts). */
-const EXPORT_FORMAT = 'junction-workflow';
+export const EXPORT_FORMAT = 'junction.workflow';
 
 export function downloadJson(fileName: string, value: unknown): void {
   const blob = new Blob([`${JSON.stringify(value, null, 2)}\n`], { type: 'application/json' });
