@@ -205,18 +205,33 @@ describe.skipIf(!chromium)('words and room for new users, in Chromium at 1280×8
     await page.goto(`${e2e.url}/runs?workflowId=${id}`);
     await expect.poll(() => page.locator('.error-cell').first().innerText()).toContain('節點「Ask ERP」，參數 url：');
 
-    // Importing a file that is not a workflow export, one that is not JSON, one from a newer Junction.
+    // Importing a file that is not a workflow export, one that is not JSON, one from a newer Junction, one with a node set wrong.
     await page.goto(`${e2e.url}/workflows`);
     for (const [text, expected] of [
       ['{"orders": [1, 2]}', '這個檔案不是 Junction 的工作流程匯出檔'],
       ['{\n  "format": "junction.workflow",\n  "name": "Orders",\n}', '這個檔案不是有效的 JSON（第 4 行）'],
       // The server's refusal, about the file.
       [JSON.stringify({ format: 'junction.workflow', formatVersion: 2, name: 'Orders', graph: { nodes: [], edges: [] } }), '這個工作流程檔案含有 Junction 無法使用的內容：'],
+      [
+        JSON.stringify({
+          format: 'junction.workflow',
+          formatVersion: 1,
+          name: 'Orders',
+          graph: {
+            schemaVersion: 1,
+            nodes: [node('start', 'trigger.manual', 'Start', {}, 0), node('erp', 'connector.http', '查詢 ERP', { method: 'GET', url: 'erp' }, 300)],
+            edges: [{ source: 'start', sourcePort: 'main', target: 'erp', targetPort: 'main' }],
+            stickyNotes: [],
+            settings: { timezone: 'Asia/Taipei', timeoutSeconds: 60 },
+          },
+        }),
+        '這個工作流程檔案含有 Junction 無法使用的內容：「查詢 ERP」的「網址」：',
+      ],
     ] as const) {
       await clearToasts();
       await page.getByTestId('import-file').setInputFiles({ name: 'orders.json', mimeType: 'application/json', buffer: Buffer.from(text) });
       await expect.poll(() => toasts().allInnerTexts(), { timeout: 5000 }).toEqual([expect.stringContaining(expected)]);
-      expect(await toasts().innerText()).not.toMatch(/request body|entered here|輸入的內容/);
+      expect(await toasts().innerText()).not.toMatch(/request body|entered here|輸入的內容|Node|field/);
     }
 
     // Activating a copy on a webhook address another active workflow listens on: the sentence once, with the address.

@@ -65,12 +65,15 @@ export function WorkflowsPage() {
     onError: (error) => notifyError(error),
   });
   const importFile = useMutation({
-    mutationFn: async (file: File) => api.importWorkflow(await readImportFile(file)),
+    mutationFn: async (file: File) => {
+      const document = await readImportFile(file);
+      return api.importWorkflow(document).catch((error: unknown) => Promise.reject(importProblem(error, document)));
+    },
     onSuccess: (workflow) => {
       toast.success(t('workflows.imported', { name: workflow.name }));
       void refresh();
     },
-    onError: (error) => notifyError(importProblem(error), t('workflows.importFailed')),
+    onError: (error) => notifyError(error, t('workflows.importFailed')),
   });
 
   const workflows = list.data?.pages.flatMap((p) => p.workflows) ?? [];

@@ -1,7 +1,9 @@
 /** Workflows as files: export downloads the server's export document; import reads one back. */
+import type { WorkflowGraph } from '@junction/nodes';
 import { ApiError } from '../api/client.ts';
 import { i18n } from '../i18n/index.ts';
 import { plainIssue } from '../i18n/problems.ts';
+import { savedProblems } from '../inspector/validation.ts';
 
 /** The `format` of the server's export document (server/src/api/workflow-transfer.ts). */
 export const EXPORT_FORMAT = 'junction.workflow';
@@ -48,12 +50,21 @@ export async function readImportFile(file: File): Promise<unknown> {
 
 /**
  * The server's refusal of an import file, about the file: the person typed nothing, so
- * "something entered here" and "the request body" would mislead. Other errors are kept.
+ * "something entered here" and "the request body" would mislead, and a graph's problems are
+ * told by node and field as a refused save's are. Other errors are kept.
  */
-export function importProblem(error: unknown): unknown {
-  if (!(error instanceof ApiError) || error.code !== 'invalid_request' || error.issues.length === 0) return error;
-  const { path, message } = error.issues[0]!;
-  // `format` and `formatVersion` have sentences of their own; elsewhere the path says where in the file.
-  const problem = path === 'format' || path === 'formatVersion' ? plainIssue(message.slice(`${path}: `.length)) : plainIssue(message);
+export function importProblem(error: unknown, document: unknown): unknown {
+  if (!(error instanceof ApiError) || error.issues.length === 0) return error;
+  const graph = (document as { graph?: Partial<WorkflowGraph> } | null)?.graph;
+  let problem: string;
+  if (error.code === 'invalid_request') {
+    const { path, message } = error.issues[0]!;
+    // `format` and `formatVersion` have sentences of their own; elsewhere the path says where in the file.
+    problem = path === 'format' || path === 'formatVersion' ? plainIssue(message.slice(`${path}: `.length)) : plainIssue(message);
+  } else if (Array.isArray(graph?.nodes) && Array.isArray(graph.edges)) {
+    problem = savedProblems(graph as WorkflowGraph, error.issues);
+  } else {
+    return error;
+  }
   return new Error(i18n.t('workflows.fileInvalid', { problem }), { cause: error });
 }
