@@ -215,7 +215,7 @@ describe.skipIf(!chromium)('the editor in Chromium', { timeout: 90_000 }, () => 
     expect(await node('If').locator('.problem-badge').count()).toBe(0);
     await expect.poll(() => inspector().locator('.field-error').allInnerTexts()).toContainEqual(expect.stringContaining('http:// or https://'));
     await page.getByTestId('save').click();
-    await expect.poll(toastText).toContainEqual(expect.stringContaining('Node "HTTP request", field url'));
+    await expect.poll(toastText).toContainEqual(expect.stringContaining('“HTTP request”, URL: Give a full address starting with http:// or https://'));
     await e2e.screenshot('editor-invalid');
   });
 

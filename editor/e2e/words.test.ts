@@ -143,6 +143,117 @@ describe.skipIf(!chromium)('words and room for new users, in Chromium at 1280×8
     await e2e.screenshot('zh-TW-server-error');
   });
 
+  it('tells a refused save, a failed step, a refused import and a taken webhook address in Chinese, each once', async () => {
+    const toasts = () => page.locator('[data-sonner-toast]');
+    const clearToasts = async () => {
+      for (const close of await page.locator('[data-sonner-toast] [data-close-button]').all()) await close.click().catch(() => undefined);
+      await expect.poll(() => toasts().count()).toBe(0);
+    };
+    const id = await createWorkflow('Big orders', {
+      schemaVersion: 1,
+      nodes: [
+        node('start', 'trigger.manual', 'Start', {}, 0),
+        // `$json.order` is not in the input: the expression fails when the step runs.
+        node('erp', 'connector.http', 'Ask ERP', { method: 'GET', url: 'https://erp.example.com/{{ $json.order.id }}' }, 300),
+        node('big', 'logic.if', '條件判斷', { conditions: [{ left: '{{ $json.total }}', op: 'gt', right: 100 }] }, 600),
+      ],
+      edges: [
+        { source: 'start', sourcePort: 'main', target: 'erp', targetPort: 'main' },
+        { source: 'erp', sourcePort: 'main', target: 'big', targetPort: 'main' },
+      ],
+      stickyNotes: [],
+      settings: { timezone: 'Asia/Taipei', timeoutSeconds: 60 },
+    });
+    await page.goto(`${e2e.url}/workflows/${id}`);
+    await page.getByTestId('canvas').waitFor();
+    if ((await page.getByLabel('Language').count()) > 0) await page.getByLabel('Language').first().selectOption('zh-TW');
+
+    // A new condition, no comparison chosen: the field asks for one, and the save is refused in words, not JSON paths.
+    await page.getByTestId('node-條件判斷').click();
+    await inspector().getByRole('button', { name: '新增' }).click();
+    const comparison = inspector().locator('[data-field="conditions[1].op"]');
+    await expect.poll(() => comparison.locator('.field-error').allInnerTexts()).toEqual(['請選擇比較方式']);
+    expect(await comparison.getByRole('combobox').locator('option').allInnerTexts()).toContain('不等於');
+    await page.getByTestId('save').click();
+    await expect.poll(() => toasts().allInnerTexts()).toEqual([expect.stringContaining('「條件判斷」的「比較方式」：請選擇比較方式')]);
+    expect((await toasts().innerText())).not.toMatch(/Node|field|more|conditions\[/);
+    await e2e.screenshot('zh-TW-save-refused');
+
+    // The server cannot be reached: one Save, one toast.
+    await page.getByTestId('node-條件判斷').click();
+    await inspector().getByRole('button', { name: '移除第 2 筆' }).click();
+    await page.route('**/api/**', (route) => route.abort('connectionrefused'));
+    await clearToasts();
+    await page.getByTestId('save').click();
+    await expect.poll(() => toasts().count()).toBe(1);
+    await page.waitForTimeout(1500);
+    expect(await toasts().allInnerTexts()).toEqual([expect.stringContaining('未儲存')]);
+    await page.unroute('**/api/**');
+    await page.getByTestId('save').click();
+    await expect.poll(() => page.getByText('有未儲存的變更').count()).toBe(0);
+
+    // A failed step: where it failed in Chinese, what JavaScript said as it is; in the inspector and in run history.
+    const run = await e2e.api(`/api/workflows/${id}/run`, { method: 'POST', body: { total: 5 } });
+    expect(run.status).toBe(202);
+    const { runId } = (await run.json()) as { runId: string };
+    await page.goto(`${e2e.url}/runs/${runId}`);
+    await page.getByTestId('canvas').waitFor();
+    await expect.poll(() => page.getByTestId('node-Ask ERP').getAttribute('data-status'), { timeout: 20_000 }).toBe('failed');
+    await page.getByTestId('node-Ask ERP').click();
+    const stepError = page.getByTestId('step-data').getByRole('alert');
+    await expect.poll(() => stepError.innerText()).toContain('節點「Ask ERP」，參數 url：{{ $json.order.id }} 執行失敗：TypeError');
+    await page.goto(`${e2e.url}/runs?workflowId=${id}`);
+    await expect.poll(() => page.locator('.error-cell').first().innerText()).toContain('節點「Ask ERP」，參數 url：');
+
+    // Importing a file that is not a workflow export, one that is not JSON, one from a newer Junction, one with a node set wrong.
+    await page.goto(`${e2e.url}/workflows`);
+    for (const [text, expected] of [
+      ['{"orders": [1, 2]}', '這個檔案不是 Junction 的工作流程匯出檔'],
+      ['{\n  "format": "junction.workflow",\n  "name": "Orders",\n}', '這個檔案不是有效的 JSON（第 4 行）'],
+      // The server's refusal, about the file.
+      [JSON.stringify({ format: 'junction.workflow', formatVersion: 2, name: 'Orders', graph: { nodes: [], edges: [] } }), '這個工作流程檔案含有 Junction 無法使用的內容：'],
+      [
+        JSON.stringify({
+          format: 'junction.workflow',
+          formatVersion: 1,
+          name: 'Orders',
+          graph: {
+            schemaVersion: 1,
+            nodes: [node('start', 'trigger.manual', 'Start', {}, 0), node('erp', 'connector.http', '查詢 ERP', { method: 'GET', url: 'erp' }, 300)],
+            edges: [{ source: 'start', sourcePort: 'main', target: 'erp', targetPort: 'main' }],
+            stickyNotes: [],
+            settings: { timezone: 'Asia/Taipei', timeoutSeconds: 60 },
+          },
+        }),
+        '這個工作流程檔案含有 Junction 無法使用的內容：「查詢 ERP」的「網址」：',
+      ],
+    ] as const) {
+      await clearToasts();
+      await page.getByTestId('import-file').setInputFiles({ name: 'orders.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+      await expect.poll(() => toasts().allInnerTexts(), { timeout: 5000 }).toEqual([expect.stringContaining(expected)]);
+      expect(await toasts().innerText()).not.toMatch(/request body|entered here|輸入的內容|Node|field/);
+    }
+
+    // Activating a copy on a webhook address another active workflow listens on: the sentence once, with the address.
+    const hook = () => ({
+      schemaVersion: 1,
+      nodes: [node('hook', 'trigger.webhook', 'Order received', { path: 'orders-zh' }, 0)],
+      edges: [],
+      stickyNotes: [],
+      settings: { timezone: 'Asia/Taipei', timeoutSeconds: 60 },
+    });
+    const first = await createWorkflow('Orders in', hook());
+    expect((await e2e.api(`/api/workflows/${first}/activate`, { method: 'POST' })).status).toBe(200);
+    const copy = await createWorkflow('Orders in (copy)', hook());
+    await page.goto(`${e2e.url}/workflows/${copy}`);
+    await clearToasts();
+    await page.getByTestId('active-switch').click();
+    await expect.poll(() => toasts().allInnerTexts()).toEqual([expect.stringContaining('/hooks/orders-zh 已由另一個啟用中的工作流程使用')]);
+    const said = await toasts().innerText();
+    expect(said.split('已由另一個啟用中的工作流程使用').length).toBe(2);
+    expect(said).not.toMatch(/already used/);
+  });
+
   it('shows a viewer the names of the credential types a node takes, not their ids', async () => {
     const viewer = { email: 'vera@e2e.test', password: 'a viewer passphrase', name: 'Vera', role: 'viewer' };
     expect((await e2e.api('/api/users', { method: 'POST', body: viewer })).status).toBe(201);

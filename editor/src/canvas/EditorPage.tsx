@@ -19,7 +19,7 @@ import { useNodeTypeText } from '../i18n/node-types.ts';
 import { initialParams } from '../inspector/defaults.ts';
 import { Inspector } from '../inspector/Inspector.tsx';
 import { preloadCodeEditor } from '../inspector/LazyCodeEditor.tsx';
-import { checkGraph, placeIssues } from '../inspector/validation.ts';
+import { checkGraph, placeIssues, savedProblems } from '../inspector/validation.ts';
 import { Palette } from '../palette/Palette.tsx';
 import { RunBanner } from '../runs/RunBanner.tsx';
 import { RunDialog } from '../runs/RunDialog.tsx';
@@ -120,6 +120,8 @@ function Workspace({ initial, types, catalogue }: { initial: Workflow; types: No
         store.getState().setServerIssues(placed.byNode);
         const first = Object.keys(placed.byNode)[0];
         if (first) store.getState().selectOnly(first);
+        toast.error(t('editor.saveFailed'), { description: savedProblems(graph, error.issues) });
+        return false;
       }
       notifyError(error, t('editor.saveFailed'));
       return false;

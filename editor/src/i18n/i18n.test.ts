@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AUDIT_ACTIONS } from '../api/security-types.ts';
+import type { JsonSchema } from '../api/types.ts';
+import { nodeTypes } from '../testing/fixtures.ts';
 import { en } from './en.ts';
 import { formattersFor } from './format.ts';
 import { i18n, initialLanguage } from './index.ts';
@@ -79,6 +81,53 @@ describe('languages', () => {
     expect(unnamed(en)).toEqual([]);
     expect(unnamed(zhTW)).toEqual([]);
     expect([...actions].filter((action) => !AUDIT_ACTIONS.includes(action as (typeof AUDIT_ACTIONS)[number]))).toEqual([]);
+  });
+
+  it('labels every detail the server writes to the audit log, in both languages', () => {
+    const sources = Object.values(import.meta.glob(['../../../server/src/**/*.ts', '!**/*.test.ts'], { query: '?raw', import: 'default', eager: true }) as Record<string, string>).map((text) =>
+      text.replace(/\s+/g, ' '),
+    );
+    const keys = new Set<string>();
+    const add = (literal: string) => {
+      // `{ name: workflow.name, sharedWith, ...details }`: the keys, not what is spread in (that comes from the callers below)
+      for (const m of literal.matchAll(/(?:^|,) ?(\w+)(?=:| ?,| ?$)/g)) keys.add(m[1]!);
+    };
+    // A function that writes its caller's `details: Record<…>` into the log: the object literals its callers pass.
+    const passers = new Set<string>();
+    for (const text of sources) {
+      for (const m of text.matchAll(/(?:audit\.record|recordAudit)\([^;]*?details: \{ ?([^{}]*?) ?\}/g)) add(m[1]!);
+      for (const m of text.matchAll(/function (\w+)\([^)]*\bdetails: Record<string, unknown>/g)) passers.add(m[1]!);
+    }
+    for (const text of sources) for (const name of passers) for (const m of text.matchAll(new RegExp(`\\b${name}\\([^;]*?\\{ ?([^{}]*?) ?\\}\\)`, 'g'))) add(m[1]!);
+    expect(keys.size).toBeGreaterThan(15);
+    for (const key of ['imported', 'sharedWith', 'runsCancelled', 'reason', 'via']) expect(keys).toContain(key);
+    const unlabelled = (messages: object) => [...keys].filter((key) => !(key in (messages as { auditDetails: object }).auditDetails));
+    expect(unlabelled(en)).toEqual([]);
+    expect(unlabelled(zhTW)).toEqual([]);
+  });
+
+  it('labels every choice a node type offers, so a select never shows a code (HTTP methods are their own names)', () => {
+    const choices: string[] = [];
+    const walk = (type: string, schema: JsonSchema | undefined, name = '') => {
+      if (!schema) return;
+      if (schema.enum && name !== 'method') for (const value of schema.enum) choices.push(`${type}.options.${name}.${String(value)}`);
+      const members = schema.oneOf ?? schema.anyOf ?? [];
+      for (const member of members) {
+        for (const [key, property] of Object.entries(member.properties ?? {})) if (property.const !== undefined) choices.push(`${type}.options.${key}.${String(property.const)}`);
+        walk(type, member);
+      }
+      for (const [key, property] of Object.entries(schema.properties ?? {})) walk(type, property, key);
+      walk(type, schema.items, name);
+    };
+    // The webhook's `auth` is drawn by inspector/webhook.tsx, in words of its own (webhookAuth).
+    const drawnApart = new Set(['trigger.webhook.auth']);
+    for (const type of nodeTypes) {
+      for (const [key, property] of Object.entries(type.params.properties ?? {})) if (!drawnApart.has(`${type.type}.${key}`)) walk(type.type, property, key);
+    }
+    expect(choices).toContain('logic.if.options.op.notEquals');
+    const unlabelled = (language: string) => choices.filter((key) => !i18n.exists(`nodeTypes.${key}`, { lng: language }));
+    expect(unlabelled('en')).toEqual([]);
+    expect(unlabelled('zh-TW')).toEqual([]);
   });
 
   it('picks the saved language, else Traditional Chinese for zh-TW/zh-HK/zh-Hant browsers, else English', () => {

@@ -47,7 +47,7 @@ export const nodeTypesEn = {
       fields: {
         conditions: { label: 'Conditions' },
         left: { label: 'Value', help: 'The value to test, usually a field of the item: {{ $json.total }}.' },
-        op: { label: 'Comparison', help: 'How the value is compared; “matches the pattern” takes a regular expression.' },
+        op: { label: 'Comparison', help: 'How the value is compared; “matches the pattern” takes a regular expression.', choose: 'Choose a comparison' },
         right: { label: 'Compare with', help: 'Not used by “exists” and “does not exist”.' },
         caseSensitive: { label: 'Case sensitive', help: 'For text: whether upper and lower case must match.' },
         combine: { label: 'Combine', help: 'Whether all conditions or any one must hold.' },

@@ -1,6 +1,6 @@
 /**
  * Words for node types: `nodeTypes.<category>.<name>.label|description`, field labels and
- * help under `.fields.<property>`, choices under `.options.<property>.<value>`. A type or
+ * help under `.fields.<property>` (and `choose`, what to say while a choice is not made), choices under `.options.<property>.<value>`. A type or
  * field without a translation shows the server's English, so a new node type needs no
  * editor change.
  */

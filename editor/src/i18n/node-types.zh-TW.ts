@@ -50,7 +50,7 @@ export const nodeTypesZhTW: Messages<typeof nodeTypesEn> = {
       fields: {
         conditions: { label: '條件' },
         left: { label: '值', help: '要檢查的值，通常是項目的欄位：{{ $json.total }}。' },
-        op: { label: '比較方式', help: '值的比較方式；「符合樣式」使用正規表示式。' },
+        op: { label: '比較方式', help: '值的比較方式；「符合樣式」使用正規表示式。', choose: '請選擇比較方式' },
         right: { label: '比較對象', help: '「存在」與「不存在」不需要。' },
         caseSensitive: { label: '區分大小寫', help: '比較文字時是否區分大小寫。' },
         combine: { label: '組合方式', help: '全部條件都要成立，或任一條件成立即可。' },

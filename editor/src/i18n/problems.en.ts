@@ -61,6 +61,13 @@ export const problemsEn = {
   },
   /** A translated sentence followed by the server's own, which names the field, node or value. */
   withDetail: '{{message}} ({{detail}})',
+  /** The problems a save was refused for, as one sentence: the first, where it is, and how many more. */
+  savedProblems: {
+    onField: '“{{node}}”, {{field}}: {{problem}}',
+    onNode: '“{{node}}”: {{problem}}',
+    more_one: '{{first}} (and {{count}} more problem)',
+    more_other: '{{first}} (and {{count}} more problems)',
+  },
   /** Plain words for a field that failed a check (zod's wording, as the server and the editor's own check write it). */
   fieldProblems: {
     required: 'Required',
@@ -73,6 +80,7 @@ export const problemsEn = {
     invalid: 'Not a valid value',
     mustBe: 'Must be {{value}}',
     oneOf: 'Must be one of: {{values}}',
+    choose: 'Choose one',
     minChars_one: 'At least {{count}} character',
     minChars_other: 'At least {{count}} characters',
     maxChars_one: 'At most {{count}} character',
@@ -113,6 +121,9 @@ export const problemsEn = {
     signingSecret: 'A signing secret needs at least 8 characters',
     credentialId: 'Choose a credential (its id)',
     pairName: 'The name is empty',
+    fieldName: 'Give the field a name',
+    fieldNameDots: '"{{path}}" has an empty part between dots; write it like "customer.tier"',
+    fieldNameReserved: '"{{name}}" cannot be used as a field name',
     httpUrl: 'Give a full address starting with http:// or https://',
     bodyNotAllowed: 'A {{method}} request cannot have a body',
     headerLatin1: 'Holds a character HTTP headers cannot carry ({{character}}); only printable Latin-1 characters (letters without accents, digits, punctuation) can be sent',
@@ -163,5 +174,6 @@ export const problemsEn = {
     variableValueLong: 'A variable\'s value is at most {{count}} characters',
     notWorkflowFile: 'This is not a Junction workflow file (its "format" must be "{{format}}")',
     runStatuses: 'Use one or more of: {{values}}',
+    webhookTaken: '{{method}} /hooks/{{path}} is already used by another active workflow; change the path or deactivate that workflow first',
   },
 };

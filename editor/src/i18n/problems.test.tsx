@@ -60,6 +60,8 @@ describe('field problems in plain words', () => {
     expect(plainIssue('A GET request cannot have a body')).toBe('GET 請求不能有內容');
     expect(plainIssue('Not a valid regular expression: Unterminated group')).toBe('不是有效的正規表示式：Unterminated group');
     expect(plainIssue('data.host: Give the server name or address')).toBe('data.host: 請填寫伺服器名稱或位址');
+    expect(plainIssue('Give the field a name')).toBe('請填寫欄位名稱');
+    expect(plainIssue('"a..b" has an empty part between dots; write it like "customer.tier"')).toBe('「a..b」的兩個點之間是空的；請寫成像「customer.tier」這樣');
     expect(plainIssue('The request body is not valid: format: This is not a Junction workflow file (its "format" must be "junction-workflow")')).toBe(
       'The request body is not valid: format: 這不是 Junction 的工作流程檔案（它的「format」必須是「junction-workflow」）',
     );
@@ -80,10 +82,13 @@ describe('field problems in plain words', () => {
       const varies = (message: string) => message.replace(/\$\{[^}]+\}/g, '12');
       for (const m of flat.matchAll(/(?:\{ ?|code: 'custom',[^}]*?)message: (?:'([^']+)'|`([^`]+)`)/g)) said.add(m[1] ?? varies(m[2]!));
       for (const m of flat.matchAll(/\.(?:min|max)\([\w.]+, ?`([^`]+)`\)/g)) said.add(varies(m[1]!));
+      // A check that explains itself (`{ ok: false, reason: … }`), which a refinement then reports.
+      for (const m of flat.matchAll(/ok: false, reason: (?:'([^']+)'|`([^`]+)`)/g)) said.add(m[1] ?? varies(m[2]!));
     }
     expect(said.size).toBeGreaterThan(30);
     expect(said).toContain('The path may contain letters, digits, "-", "_" and "/" between parts');
     expect(said).toContain('A password needs at least 12 characters');
+    expect(said).toContain('Give the field a name');
     await i18n.changeLanguage('zh-TW');
     expect([...said].filter((message) => plainIssue(message) === message)).toEqual([]);
   });

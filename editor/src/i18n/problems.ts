@@ -39,7 +39,12 @@ export function describeError(error: unknown): ErrorText {
 function describeCode(code: string | undefined, message: string): ErrorText {
   const key = `apiErrors.${code}`;
   if (!code || !i18n.exists(key)) return { message };
-  return SAYS_NO_MORE.has(code) ? { message: i18n.t(key) } : { message: i18n.t(key), detail: plainIssue(message) };
+  if (SAYS_NO_MORE.has(code)) return { message: i18n.t(key) };
+  // A sentence the server writes in words we have (`checks`: an address already in use) says it all, and names what the code's cannot.
+  const written = writtenCheck(message);
+  if (written !== undefined) return { message: written };
+  const detail = plainIssue(message);
+  return detail === i18n.t(key) ? { message: detail } : { message: i18n.t(key), detail };
 }
 
 const joined = ({ message, detail }: ErrorText) => (detail ? i18n.t('withDetail', { message, detail }) : message);
@@ -76,8 +81,15 @@ const problem = (key: string, values: Record<string, unknown> = {}) => i18n.t(`f
 
 /** zod's `a|b` and `'a' | 'b'` lists of allowed values, as the reader sees them: `a, b`. */
 function valueList(text: string): string {
-  const values = [...text.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|([^|\s'"][^|]*)/g)].map((m) => (m[1] ?? m[2] ?? m[3] ?? '').trim());
-  return values.join(i18n.t('fieldProblems.listSeparator'));
+  return allowedValues(text).join(i18n.t('fieldProblems.listSeparator'));
+}
+
+const allowedValues = (text: string) => [...text.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|([^|\s'"][^|]*)/g)].map((m) => (m[1] ?? m[2] ?? m[3] ?? '').trim());
+
+/** The values a "one of" check allows (`Invalid option: expected one of "a"|"b"` → `['a', 'b']`); undefined for any other check. */
+export function choicesOf(message: string): string[] | undefined {
+  const m = /^Invalid option: expected one of (.+)$/.exec(message);
+  return m ? allowedValues(m[1]!) : undefined;
 }
 
 const SIZED = /^Too (small|big): expected (string|array|set|file|map) to have (>=|<=|>|<|exactly )(\d+) \w+$/;

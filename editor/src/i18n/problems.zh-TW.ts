@@ -59,6 +59,12 @@ export const problemsZhTW: Messages<typeof problemsEn> = {
     wrong_password: '目前的密碼不正確。',
   },
   withDetail: '{{message}}（{{detail}}）',
+  savedProblems: {
+    onField: '「{{node}}」的「{{field}}」：{{problem}}',
+    onNode: '「{{node}}」：{{problem}}',
+    more_one: '{{first}}（另有 {{count}} 個問題）',
+    more_other: '{{first}}（另有 {{count}} 個問題）',
+  },
   fieldProblems: {
     required: '必填',
     text: '請輸入文字',
@@ -70,6 +76,7 @@ export const problemsZhTW: Messages<typeof problemsEn> = {
     invalid: '值不正確',
     mustBe: '必須是 {{value}}',
     oneOf: '必須是下列其中之一：{{values}}',
+    choose: '請選擇一項',
     minChars_one: '至少 {{count}} 個字元',
     minChars_other: '至少 {{count}} 個字元',
     maxChars_one: '最多 {{count}} 個字元',
@@ -105,6 +112,9 @@ export const problemsZhTW: Messages<typeof problemsEn> = {
     signingSecret: '簽章密鑰至少需要 8 個字元',
     credentialId: '請選擇一個憑證',
     pairName: '名稱是空的',
+    fieldName: '請填寫欄位名稱',
+    fieldNameDots: '「{{path}}」的兩個點之間是空的；請寫成像「customer.tier」這樣',
+    fieldNameReserved: '「{{name}}」不能當作欄位名稱',
     httpUrl: '請輸入以 http:// 或 https:// 開頭的完整網址',
     bodyNotAllowed: '{{method}} 請求不能有內容',
     headerLatin1: '含有 HTTP 標頭無法傳送的字元（{{character}}）；只能使用可列印的 Latin-1 字元（不帶重音的字母、數字、標點符號）',
@@ -155,5 +165,6 @@ export const problemsZhTW: Messages<typeof problemsEn> = {
     variableValueLong: '變數的值最多 {{count}} 個字元',
     notWorkflowFile: '這不是 Junction 的工作流程檔案（它的「format」必須是「{{format}}」）',
     runStatuses: '請使用下列其中一個或多個：{{values}}',
+    webhookTaken: '{{method}} /hooks/{{path}} 已由另一個啟用中的工作流程使用；請變更路徑，或先停用那個工作流程',
   },
 };

@@ -337,6 +337,8 @@ export const securityEn = {
     ok: 'It worked',
     host: 'Host',
     runsCancelled: 'Runs cancelled',
+    imported: 'Imported from a file',
+    duplicateOf: 'Copy of workflow',
   },
   auditReasons: {
     'unknown e-mail': 'Unknown e-mail address',

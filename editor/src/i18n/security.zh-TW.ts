@@ -339,6 +339,8 @@ export const securityZhTW: Messages<typeof securityEn> = {
     ok: '成功',
     host: '主機',
     runsCancelled: '已取消的執行',
+    imported: '由檔案匯入',
+    duplicateOf: '複製自工作流程',
   },
   auditReasons: {
     'unknown e-mail': '不認得的電子郵件',

@@ -2,7 +2,8 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { i18n } from '../i18n/index.ts';
 import { typeInfo } from '../testing/fixtures.ts';
 import { FORM_DEFAULTS, FormContext } from './form-context.ts';
 import { ObjectFields } from './SchemaForm.tsx';
@@ -26,6 +27,10 @@ function Form({ type, initial, issues = {}, onValue }: { type: string; initial: 
     </QueryClientProvider>
   );
 }
+
+afterEach(async () => {
+  await i18n.changeLanguage('en');
+});
 
 describe('forms generated from JSON Schema', () => {
   it('renders the HTTP node: labelled inputs, choices, help text, key-value pairs', async () => {
@@ -64,6 +69,17 @@ describe('forms generated from JSON Schema', () => {
     render(<Form type="connector.http" initial={{ url: 'erp' }} issues={{ url: ['Give a full address starting with http:// or https://'] }} />);
     expect(screen.getByRole('alert').textContent).toContain('http:// or https://');
     expect(screen.getByLabelText(/^URL/).getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('offers a new condition\'s comparisons by their labels in the reader\'s language, none chosen yet', async () => {
+    await i18n.changeLanguage('zh-TW');
+    render(<Form type="logic.if" initial={{ conditions: [] }} />);
+    await userEvent.click(screen.getByRole('button', { name: '新增' }));
+    const comparison = screen.getByLabelText(/^比較方式/) as HTMLSelectElement;
+    expect(comparison.value).toBe('');
+    const options = [...comparison.options].map((o) => o.textContent);
+    expect(options.slice(0, 4)).toEqual(['請選擇…', '等於', '不等於', '大於']);
+    expect(options.join(' ')).not.toMatch(/notEquals|gte|notExists/);
   });
 
   it('takes any kind of value where the schema allows any (If: compare with a number)', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { i18n } from '../i18n/index.ts';
 import type { WorkflowGraph } from '@junction/nodes';
-import { checkGraph, mergeIssues, placeIssues } from './validation.ts';
+import { checkGraph, mergeIssues, placeIssues, savedProblems } from './validation.ts';
 
 const graph = {
   schemaVersion: 1,
@@ -65,6 +65,35 @@ describe('problems on nodes and fields', () => {
     ]);
     expect(byNode.erp!.fields.url).toEqual(['至少 1 個字元']);
     expect(byNode.erp!.fields.$name).toEqual(['有兩個節點名稱相同，請為每個節點取不同的名稱。（Two nodes are named "Post to ERP"; give each node its own name）']);
+  });
+
+  it('asks for a choice not made yet instead of listing codes, and lists allowed choices by their labels', async () => {
+    const conditions = { ...graph, nodes: [graph.nodes[0]!, { ...graph.nodes[2]!, params: { conditions: [{ left: 1, right: '' }, { left: 1, op: 'near' }] } }], edges: [] } as WorkflowGraph;
+    let fields = checkGraph(conditions).byNode.if!.fields;
+    expect(fields['conditions[0].op']).toEqual(['Choose a comparison']);
+    expect(fields['conditions[1].op']![0]).toMatch(/^Must be one of: equals, does not equal, is greater than, .*matches the pattern$/);
+    await i18n.changeLanguage('zh-TW');
+    fields = checkGraph(conditions).byNode.if!.fields;
+    expect(fields['conditions[0].op']).toEqual(['請選擇比較方式']);
+    expect(fields['conditions[1].op']![0]).toMatch(/^必須是下列其中之一：等於、不等於、大於、/);
+  });
+
+  it('sums up a refused save in the reader\'s words: the node, the field\'s label, the problem, how many more', async () => {
+    const conditions = { ...graph, nodes: [graph.nodes[0]!, graph.nodes[1]!, { ...graph.nodes[2]!, name: '條件判斷', params: { conditions: [{ left: 1 }] } }] } as WorkflowGraph;
+    const issues = [
+      { code: 'invalid_params', path: 'graph.nodes[2].params.conditions[0].op', message: 'Node "條件判斷", field conditions[0].op: Invalid option: expected one of "equals"|"notEquals"|"gt"' },
+      { code: 'invalid_params', path: 'graph.nodes[1].params.url', message: 'Node "Post to ERP", field url: Invalid URL' },
+      { code: 'unknown_port', path: 'graph.edges[1].sourcePort', message: '"Order received" has no output "nope" (its outputs: main)' },
+    ];
+    expect(savedProblems(conditions, issues)).toBe('“條件判斷”, Comparison: Choose a comparison (and 2 more problems)');
+    expect(savedProblems(conditions, issues.slice(1, 2))).toBe('“Post to ERP”, URL: Enter a full web address, e.g. https://shop.example.com');
+    await i18n.changeLanguage('zh-TW');
+    const sentence = savedProblems(conditions, issues);
+    expect(sentence).toBe('「條件判斷」的「比較方式」：請選擇比較方式（另有 2 個問題）');
+    expect(sentence).not.toMatch(/Node|field|more/);
+    expect(savedProblems(conditions, [{ code: 'duplicate_node_name', path: 'graph.nodes[1].name', message: 'Two nodes are named "Post to ERP"; give each node its own name' }])).toMatch(
+      /^「Post to ERP」的「名稱」：有兩個節點名稱相同/,
+    );
   });
 });
 

@@ -6,7 +6,9 @@
  * language as they are placed (plain words for a field, the code's sentence otherwise).
  */
 import { catalogue, validateWorkflow, type WorkflowGraph } from '@junction/nodes';
-import { issueSentence } from '../i18n/problems.ts';
+import { i18n } from '../i18n/index.ts';
+import { humanize } from '../i18n/node-types.ts';
+import { choicesOf, issueSentence } from '../i18n/problems.ts';
 
 export interface NodeProblems {
   /** By field path inside params, e.g. `url`, `conditions[0].right`; '' for the node as a whole. */
@@ -41,6 +43,45 @@ function withoutPlace(message: string, nodeName: string, field: string): string 
   return place ? message.slice(place.length) : message;
 }
 
+type GraphNode = WorkflowGraph['nodes'][number];
+
+/** The property a field path ends with, as node types' words are keyed: `conditions[0].op` → `op`. */
+const propertyOf = (field: string) => /([\w$]+)(?:\[\d+\])*$/.exec(field)?.[1] ?? field;
+
+/** Words of a node type's field (`nodeTypes.logic.if.fields.op.label`), when there are any. */
+function fieldWords(node: GraphNode, field: string, part: 'label' | 'choose'): string | undefined {
+  const key = `nodeTypes.${node.type}.fields.${propertyOf(field)}.${part}`;
+  return i18n.exists(key) ? i18n.t(key) : undefined;
+}
+
+/** The value at a field path inside a node's params (`conditions[0].op`). */
+function valueAt(params: unknown, field: string): unknown {
+  let value = params;
+  for (const [, key, index] of field.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[key ?? index!];
+  }
+  return value;
+}
+
+/**
+ * An issue about one field of a node, in the reader's words. A choice not made yet says so
+ * ("Choose a comparison") instead of listing every allowed code; a choice that is not one
+ * of them lists them by their labels.
+ */
+function fieldSentence(node: GraphNode, field: string, issue: { code?: string; message: string }): string {
+  const choices = field ? choicesOf(issue.message) : undefined;
+  if (!choices) return issueSentence(issue);
+  const value = valueAt(node.params, field);
+  if (value === undefined || value === '') return fieldWords(node, field, 'choose') ?? i18n.t('fieldProblems.choose');
+  const property = propertyOf(field);
+  const label = (choice: string) => {
+    const key = `nodeTypes.${node.type}.options.${property}.${choice}`;
+    return i18n.exists(key) ? i18n.t(key) : choice;
+  };
+  return i18n.t('fieldProblems.oneOf', { values: choices.map(label).join(i18n.t('fieldProblems.listSeparator')) });
+}
+
 /** Places issues (paths into the graph as saved) on the graph's nodes. Edge problems go on the edge's target. */
 export function placeIssues(graph: Pick<WorkflowGraph, 'nodes' | 'edges'>, issues: readonly PathIssue[]): { byNode: NodeIssues; general: string[] } {
   const byNode: NodeIssues = {};
@@ -55,7 +96,7 @@ export function placeIssues(graph: Pick<WorkflowGraph, 'nodes' | 'edges'>, issue
     const node = nodeMatch ? graph.nodes[Number(nodeMatch[1])] : undefined;
     if (node && nodeMatch) {
       const field = fieldOf(nodeMatch[2]!);
-      add(node.id, field, issueSentence({ code: issue.code, message: withoutPlace(issue.message, node.name, field) }));
+      add(node.id, field, fieldSentence(node, field, { code: issue.code, message: withoutPlace(issue.message, node.name, field) }));
       continue;
     }
     const edgeMatch = EDGE_PATH.exec(issue.path);
@@ -69,6 +110,28 @@ export function placeIssues(graph: Pick<WorkflowGraph, 'nodes' | 'edges'>, issue
     add(WORKFLOW_PROBLEMS, '', sentence);
   }
   return { byNode, general };
+}
+
+/**
+ * What a save was refused for, as one sentence: the first problem with the node and field
+ * it is about, and how many more there are (each is shown on its node).
+ *
+ * @example savedProblems(graph, issues) // '“Big?”, Comparison: Choose a comparison (and 2 more problems)'
+ */
+export function savedProblems(graph: Pick<WorkflowGraph, 'nodes' | 'edges'>, issues: readonly PathIssue[]): string {
+  const first = issues[0]!;
+  const nodeMatch = NODE_PATH.exec(first.path);
+  const node = nodeMatch ? graph.nodes[Number(nodeMatch[1])] : undefined;
+  let sentence: string;
+  if (node && nodeMatch) {
+    const field = fieldOf(nodeMatch[2]!);
+    const problem = fieldSentence(node, field, { code: first.code, message: withoutPlace(first.message, node.name, field) });
+    const label = field === '$name' ? i18n.t('inspector.name') : field ? (fieldWords(node, field, 'label') ?? humanize(propertyOf(field))) : undefined;
+    sentence = label ? i18n.t('savedProblems.onField', { node: node.name, field: label, problem }) : i18n.t('savedProblems.onNode', { node: node.name, problem });
+  } else {
+    sentence = issueSentence(first);
+  }
+  return issues.length > 1 ? i18n.t('savedProblems.more', { first: sentence, count: issues.length - 1 }) : sentence;
 }
 
 /** The editor's own check of the graph: what saving it would be refused for. */

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from '../app/navigation.tsx';
 import { useEditor } from '../store/context.tsx';
 import { StatusBadge } from '../ui/feedback.tsx';
+import { stepErrorText } from './step-error.ts';
 
 export function RunBanner({ closable = true }: { closable?: boolean }) {
   const { t } = useTranslation();
@@ -14,7 +15,7 @@ export function RunBanner({ closable = true }: { closable?: boolean }) {
       <span>
         {t('run.banner')} <StatusBadge status={run.status} />
       </span>
-      {error ? <span className="run-error">{error.message}</span> : null}
+      {error ? <span className="run-error">{stepErrorText(error.message)}</span> : null}
       <span className="row">
         <Link to={`/runs/${run.id}`} className="button small">
           {t('run.openRun')}

@@ -10,6 +10,7 @@ import { Link } from '../app/navigation.tsx';
 import { useFormat } from '../i18n/format.ts';
 import { ErrorBox, Loading, StatusBadge } from '../ui/feedback.tsx';
 import { dayBoundary, DayRangeFields, useEndlessScroll } from '../ui/paging.tsx';
+import { stepErrorText } from './step-error.ts';
 
 const PAGE = 30;
 
@@ -100,7 +101,7 @@ export default function RunsPage() {
                 <td title={format.dateTime(run.createdAt)}>{format.dateTime(run.createdAt)}</td>
                 <td>{format.duration(run.startedAt, run.finishedAt)}</td>
                 <td>{t(`runs.modes.${run.mode}`, { defaultValue: run.mode })}</td>
-                <td className="error-cell">{run.error?.message ?? ''}</td>
+                <td className="error-cell">{run.error ? stepErrorText(run.error.message) : ''}</td>
               </tr>
             ))}
           </tbody>

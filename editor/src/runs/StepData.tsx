@@ -6,6 +6,7 @@ import type { Item, StepDetail } from '../api/types.ts';
 import { useFormat } from '../i18n/format.ts';
 import { useNodeTypeText } from '../i18n/node-types.ts';
 import { StatusBadge } from '../ui/feedback.tsx';
+import { stepErrorText } from './step-error.ts';
 
 const MAX_ROWS = 200;
 
@@ -81,7 +82,7 @@ export function StepData({ step }: { step: StepDetail }) {
       {step.error ? (
         <div className="error-box" role="alert">
           <strong>{t(`errorNames.${step.error.name}`, { defaultValue: step.error.name })}</strong>
-          <p>{step.error.message}</p>
+          <p>{stepErrorText(step.error.message)}</p>
         </div>
       ) : null}
       <Tabs.Root defaultValue={ports.length ? 'output' : 'input'}>
@@ -121,7 +122,7 @@ export function StepData({ step }: { step: StepDetail }) {
                 <span className="muted small">
                   {format.time(a.startedAt)} · {format.duration(a.startedAt, a.finishedAt ?? null)}
                 </span>
-                {a.error ? <p className="field-error">{a.error.message}</p> : null}
+                {a.error ? <p className="field-error">{stepErrorText(a.error.message)}</p> : null}
               </li>
             ))}
           </ol>

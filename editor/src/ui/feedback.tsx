@@ -1,6 +1,7 @@
 /** How the editor tells people things: toasts for outcomes, inline boxes for errors, status badges. */
 import { toast } from 'sonner';
 import { useTranslation } from 'react-i18next';
+import { ApiError } from '../api/client.ts';
 import type { RunStatus, StepStatus } from '../api/types.ts';
 import { describeError, errorSentence } from '../i18n/problems.ts';
 
@@ -9,13 +10,21 @@ export function messageOf(error: unknown): string {
   return errorSentence(error);
 }
 
+/** The one toast that says the server cannot be reached. */
+const UNREACHABLE = 'server-unreachable';
+
 export function notifyError(error: unknown, title?: string): void {
+  // While the server cannot be reached every call fails alike (a save, the refetches around it): one toast says so,
+  // the one that says what was not done when there is one.
+  const unreachable = error instanceof ApiError && error.code === 'network';
+  if (unreachable && !title && toast.getToasts().some((shown) => shown.id === UNREACHABLE)) return;
+  const id = unreachable ? UNREACHABLE : undefined;
   if (title) {
-    toast.error(title, { description: errorSentence(error) });
+    toast.error(title, { id, description: errorSentence(error) });
     return;
   }
   const { message, detail } = describeError(error);
-  toast.error(message, detail ? { description: detail } : undefined);
+  toast.error(message, { id, description: detail });
 }
 
 export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {

@@ -13,7 +13,7 @@ import { useCan } from '../session/session.ts';
 import { ConfirmDialog, Dialog } from '../ui/Dialog.tsx';
 import { ErrorBox, Loading, notifyError, StatusBadge } from '../ui/feedback.tsx';
 import { ActionsHeader } from '../ui/page.tsx';
-import { downloadJson, readImportFile } from './transfer.ts';
+import { downloadJson, importProblem, readImportFile } from './transfer.ts';
 
 export function WorkflowsPage() {
   const { t } = useTranslation();
@@ -65,7 +65,10 @@ export function WorkflowsPage() {
     onError: (error) => notifyError(error),
   });
   const importFile = useMutation({
-    mutationFn: async (file: File) => api.importWorkflow(await readImportFile(file)),
+    mutationFn: async (file: File) => {
+      const document = await readImportFile(file);
+      return api.importWorkflow(document).catch((error: unknown) => Promise.reject(importProblem(error, document)));
+    },
     onSuccess: (workflow) => {
       toast.success(t('workflows.imported', { name: workflow.name }));
       void refresh();

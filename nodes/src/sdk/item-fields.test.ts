@@ -15,8 +15,8 @@ describe('parseFieldPath', () => {
   });
 
   it.each([
-    ['', 'the field name is empty'],
-    ['   ', 'the field name is empty'],
+    ['', 'Give the field a name'],
+    ['   ', 'Give the field a name'],
     ['a..b', 'empty part between dots'],
     ['.a', 'empty part between dots'],
     ['a.', 'empty part between dots'],

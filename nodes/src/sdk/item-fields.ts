@@ -10,9 +10,9 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
 
 /** Splits a dot path, or explains why it cannot be used. */
 export function parseFieldPath(path: string): { ok: true; keys: string[] } | { ok: false; reason: string } {
-  if (path.trim() === '') return { ok: false, reason: 'the field name is empty' };
+  if (path.trim() === '') return { ok: false, reason: 'Give the field a name' };
   const keys = path.split('.');
-  if (keys.some((k) => k === '')) return { ok: false, reason: `"${path}" has an empty part between dots` };
+  if (keys.some((k) => k === '')) return { ok: false, reason: `"${path}" has an empty part between dots; write it like "customer.tier"` };
   const bad = keys.find((k) => FORBIDDEN_KEYS.has(k));
   if (bad) return { ok: false, reason: `"${bad}" cannot be used as a field name` };
   return { ok: true, keys };

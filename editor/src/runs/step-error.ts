@@ -1,0 +1,47 @@
+/**
+ * A failed step's error in the reader's language. The runtime writes English sentences
+ * that say where the failure is (`Node "Call ERP", parameter url, item 2: …`,
+ * `Code in "Score", line 3, column 7: …`) around what the node, the remote system or the
+ * JavaScript engine said; the parts the runtime composes are translated here, the rest is
+ * kept as written (it is the evidence someone may search for or send to support).
+ */
+import { i18n } from '../i18n/index.ts';
+import { plainIssue } from '../i18n/problems.ts';
+
+// The name is taken up to the last `"` that a place or the sentence follows, so a name holding `"` stays whole.
+const PLACED = /^(Node|Code in) "([\s\S]+?)"((?:, (?:parameter [^\s,]+|line \d+, column \d+|item \d+))*)(: | has a syntax error: | has a syntax error at its end: )([\s\S]*)$/;
+const AT_END_HINT = ' (a bracket or brace closed that was never opened, or one left open)';
+
+const phrase = (key: string, values: Record<string, unknown> = {}) => i18n.t(`stepErrors.${key}`, values);
+
+/**
+ * @example stepErrorText('Node "Fetch", parameter url: {{ $json.x.y }} failed: TypeError: …') // zh-TW: '節點「Fetch」，參數 url：{{ $json.x.y }} 執行失敗：TypeError: …'
+ */
+export function stepErrorText(message: string): string {
+  const m = PLACED.exec(message);
+  if (!m) return message;
+  const [, kind, node, places, joint, rest] = m;
+  const where = [phrase(kind === 'Node' ? 'node' : 'code', { node })];
+  for (const [, parameter, line, column, item] of places!.matchAll(/parameter ([^\s,]+)|line (\d+), column (\d+)|item (\d+)/g)) {
+    if (parameter) where.push(phrase('parameter', { parameter }));
+    else if (line) where.push(phrase('position', { line, column }));
+    else where.push(phrase('item', { item }));
+  }
+  const place = where.join(phrase('placeSeparator'));
+  if (joint === ' has a syntax error: ') return phrase('syntaxError', { where: place, reason: rest });
+  if (joint === ' has a syntax error at its end: ') return phrase('syntaxAtEnd', { where: place, reason: rest!.endsWith(AT_END_HINT) ? rest!.slice(0, -AT_END_HINT.length) : rest });
+  return phrase('said', { where: place, what: whatFailed(rest!) });
+}
+
+function whatFailed(text: string): string {
+  let m: RegExpExecArray | null;
+  if ((m = /^(\{\{ [\s\S]*? \}\}) failed: ([\s\S]*)$/.exec(text))) return phrase('expressionFailed', { expression: m[1], reason: whatFailed(m[2]!) });
+  if ((m = /^(\{\{ [\s\S]*? \}\}) is not a valid expression: ([\s\S]*)$/.exec(text))) return phrase('notAnExpression', { expression: m[1], reason: m[2] });
+  if (text === 'the value cannot be used as data') return phrase('notData');
+  if ((m = /^returned something that is not JSON data: ([\s\S]*)$/.exec(text))) return phrase('notJson', { reason: m[1] });
+  if ((m = /^its expressions are not valid JavaScript: ([\s\S]*)$/.exec(text))) return phrase('notJavaScript', { reason: m[1] });
+  if ((m = /^the parameters are not valid when filled in: ([\s\S]*)$/.exec(text))) {
+    return phrase('paramsInvalid', { problems: m[1]!.split('; ').map(plainIssue).join(phrase('problemSeparator')) });
+  }
+  return text;
+}
