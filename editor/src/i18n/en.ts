@@ -31,6 +31,9 @@ export const en = {
     notFound: 'There is nothing at this address',
     notAllowed: 'Your role does not open this screen',
     notAllowedHint: 'Ask an admin if you need it.',
+    updatedTitle: 'Junction was updated',
+    updatedHint: 'Reload the page to use the new version. Your saved work is safe.',
+    reload: 'Reload',
   },
   status: {
     queued: 'Queued',

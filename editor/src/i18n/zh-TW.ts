@@ -36,6 +36,9 @@ export const zhTW: Messages = {
     notFound: '這個網址沒有內容',
     notAllowed: '您的角色無法開啟這個畫面',
     notAllowedHint: '如果需要，請洽管理員。',
+    updatedTitle: 'Junction 已更新',
+    updatedHint: '請重新載入頁面以使用新版本。已儲存的內容不受影響。',
+    reload: '重新載入',
   },
   status: {
     queued: '排隊中',
