@@ -49,4 +49,18 @@ describe.skipIf(!chromium)('a new user in the editor', { timeout: 90_000 }, () =
     await page.keyboard.press('Control+v');
     await expect.poll(() => steps().count()).toBe(3);
   });
+
+  it('shows a workflow renamed on the list under its new name when it is opened again', async () => {
+    const id = await createWorkflow('Nightly stock sync');
+    await page.goto(`${e2e.url}/workflows/${id}`);
+    await expect.poll(() => page.locator('.workflow-name').innerText()).toBe('Nightly stock sync');
+    // Back to the list and in again without loading the page: the editor's cached copy is what goes stale.
+    await page.locator('.toolbar-title').getByRole('link', { name: 'Workflows' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'Nightly stock sync' });
+    await row.getByRole('button', { name: 'Rename' }).click();
+    await page.getByRole('dialog').getByLabel('Name').fill('Stock sync at 02:00');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('link', { name: 'Stock sync at 02:00' }).click();
+    await expect.poll(() => page.locator('.workflow-name').innerText()).toBe('Stock sync at 02:00');
+  });
 });
