@@ -63,4 +63,41 @@ describe.skipIf(!chromium)('a new user in the editor', { timeout: 90_000 }, () =
     await page.getByRole('link', { name: 'Stock sync at 02:00' }).click();
     await expect.poll(() => page.locator('.workflow-name').innerText()).toBe('Stock sync at 02:00');
   });
+
+  it('names connections by their nodes, labels the canvas controls and toasts in the chosen language, and shows where the focus is', async () => {
+    const id = await createWorkflow('Announced', {
+      nodes: [
+        { id: 't', type: 'trigger.manual', name: 'Start', position: [0, 0] },
+        { id: 'i', type: 'logic.if', name: 'Big order?', params: { conditions: [{ left: '{{ $json.total }}', op: 'equals', right: 1000 }] }, position: [280, 0] },
+        { id: 'n', type: 'logic.noop', name: 'Done', position: [560, 0] },
+      ],
+      edges: [
+        { source: 't', target: 'i' },
+        { source: 'i', sourcePort: 'true', target: 'n' },
+      ],
+    });
+    await page.goto(`${e2e.url}/workflows/${id}`);
+    await steps().first().waitFor();
+    const labels = () => page.locator('.react-flow__edge').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')).sort());
+    await expect.poll(labels).toEqual(['Connection from Big order? (true) to Done', 'Connection from Start to Big order?']);
+    expect(await page.locator('.react-flow__controls button').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))).toEqual(['Zoom in', 'Zoom out', 'Zoom to fit']);
+
+    // The focus ring: a node reached with Tab draws an outline; a connection draws its line in the focus colour.
+    await steps().first().focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Shift+Tab');
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    expect(outline).toBe('solid');
+    await page.locator('.react-flow__edge').first().focus();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    const stroke = await page.evaluate(() => getComputedStyle(document.activeElement!.querySelector('.react-flow__edge-path')!).strokeWidth);
+    expect(stroke).toBe('3px');
+
+    await page.getByLabel('Language').selectOption('zh-TW');
+    await expect.poll(labels).toEqual(['從「Big order?」（成立）到「Done」的連線', '從「Start」到「Big order?」的連線'].sort());
+    expect(await page.locator('.react-flow__controls button').first().getAttribute('aria-label')).toBe('放大');
+    expect(await page.locator('section[aria-label^="通知"]').count()).toBe(1);
+    await page.getByLabel('語言').selectOption('en');
+  });
 });

@@ -60,12 +60,13 @@ function Header() {
 }
 
 export function App() {
+  const { t } = useTranslation();
   return (
     <Router hook={useGuardedLocation}>
       <SessionGate>
         <Shell />
       </SessionGate>
-      <Toaster position="bottom-right" richColors closeButton />
+      <Toaster position="bottom-right" richColors closeButton containerAriaLabel={t('common.notifications')} />
     </Router>
   );
 }

@@ -23,7 +23,7 @@ import { useEditor, useEditorStore } from '../store/context.tsx';
 import { useCatalogue } from './catalogue-context.tsx';
 import { copySelection, parseFragment } from './clipboard.ts';
 import { connectionProblem } from './connection.ts';
-import type { CanvasEdge, CanvasNode } from './graph.ts';
+import { isStep, type CanvasEdge, type CanvasNode } from './graph.ts';
 import { matchShortcut, type ShortcutAction } from './shortcuts.ts';
 
 const nodeTypes = { step: StepNode, sticky: StickyNote };
@@ -92,7 +92,29 @@ export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
   // nodes dropped on it land where they were dropped.
   const [opening] = useState(() => openingView(nodes));
   const compact = useFlowStore((s) => s.transform[2] < COMPACT_BELOW);
-  const ariaLabelConfig = useMemo(() => ({ 'node.a11yDescription.default': t('canvas.a11yNodes'), 'controls.ariaLabel': t('canvas.controls') }), [t]);
+  const ariaLabelConfig = useMemo(
+    () => ({
+      'node.a11yDescription.default': t('canvas.a11yNodes'),
+      'edge.a11yDescription.default': t('canvas.a11yEdges'),
+      'controls.ariaLabel': t('canvas.controls'),
+      'controls.zoomIn.ariaLabel': t('canvas.zoomIn'),
+      'controls.zoomOut.ariaLabel': t('canvas.zoomOut'),
+      'controls.fitView.ariaLabel': t('canvas.fitView'),
+    }),
+    [t],
+  );
+  // React Flow announces an edge by its node ids; people know the nodes by name. The names
+  // are read as one string so that moving a node (a new nodes array per frame) does not
+  // make new edge objects, which would have every edge re-render during a drag.
+  const stepNames = useEditor((s) => s.nodes.map((n) => (isStep(n) ? `${n.id}\u0000${n.data.name}` : '')).join('\u0001'));
+  const namedEdges = useMemo(() => {
+    const names = new Map(stepNames.split('\u0001').map((entry) => entry.split('\u0000') as [string, string]));
+    return edges.map((edge) => {
+      const values = { source: names.get(edge.source) ?? edge.source, target: names.get(edge.target) ?? edge.target };
+      const port = edge.sourceHandle && edge.sourceHandle !== 'main' ? t(`portLabels.${edge.sourceHandle}`, { defaultValue: edge.sourceHandle }) : null;
+      return { ...edge, ariaLabel: port ? t('canvas.edgePort', { ...values, port }) : t('canvas.edge', values) };
+    });
+  }, [edges, stepNames, t]);
 
   const isValidConnection: IsValidConnection<CanvasEdge> = useCallback(
     (c) => {
@@ -206,7 +228,7 @@ export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
     <div className={compact ? 'canvas compact' : 'canvas'} ref={wrapper} onDragOver={(e) => e.preventDefault()} onDrop={onDrop} data-testid="canvas">
       <ReactFlow<CanvasNode, CanvasEdge>
         nodes={nodes}
-        edges={edges}
+        edges={namedEdges}
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}

@@ -12,6 +12,7 @@ export const en = {
     loading: 'Loading…',
     tryAgain: 'Try again',
     loadMore: 'Load more',
+    notifications: 'Notifications',
   },
   nav: {
     label: 'Main',
@@ -107,6 +108,12 @@ export const en = {
     stickyText: 'Sticky note text',
     stickyPlaceholder: 'Double-click to write a note',
     arranged: 'The nodes lay on top of each other, so they have been arranged. Saving keeps this layout.',
+    edge: 'Connection from {{source}} to {{target}}',
+    edgePort: 'Connection from {{source}} ({{port}}) to {{target}}',
+    a11yEdges: 'Press Enter or Space to select a connection, then Delete to remove it or Escape to cancel.',
+    zoomIn: 'Zoom in',
+    zoomOut: 'Zoom out',
+    fitView: 'Zoom to fit',
   },
   connection: {
     self: 'A node cannot connect to itself.',
