@@ -100,4 +100,49 @@ describe.skipIf(!chromium)('a new user in the editor', { timeout: 90_000 }, () =
     expect(await page.locator('section[aria-label^="通知"]').count()).toBe(1);
     await page.getByLabel('語言').selectOption('en');
   });
+
+  it('fits 1280×800 with an HTTP node selected, and keeps the run data table\'s column names whole', async () => {
+    const order = { order: 'SO-1042', customer: 'Lin', status: 'shipped', qty: 3, sku: 'TEA-250', warehouse: 'Taoyuan', carrier: 'HCT', tracking: '8123' };
+    const id = await createWorkflow('Fits the screen', {
+      nodes: [
+        { id: 't', type: 'trigger.manual', name: 'Start', position: [0, 0] },
+        {
+          id: 'f',
+          type: 'transform.fields',
+          name: 'Order lines',
+          params: { operations: Object.entries(order).map(([field, value]) => ({ op: 'set', field, value })) },
+          position: [280, 0],
+        },
+        {
+          id: 'h',
+          type: 'connector.http',
+          name: 'Post to ERP',
+          params: { url: 'https://erp.example.com/po', method: 'POST', headers: [{ name: 'Accept', value: 'application/json' }, { name: 'X-Shop', value: 'taipei' }] },
+          position: [560, 0],
+        },
+      ],
+      edges: [{ source: 't', target: 'f' }],
+    });
+    await page.goto(`${e2e.url}/workflows/${id}`);
+    await page.getByTestId('node-Post to ERP').click();
+    await page.locator('.inspector input').first().waitFor();
+    const overflow = () => page.evaluate(() => document.scrollingElement!.scrollHeight - window.innerHeight);
+    expect(await overflow()).toBe(0);
+
+    await page.getByRole('button', { name: 'Run workflow' }).click();
+    await page.getByTestId('run-now').click();
+    await page.getByTestId('node-Order lines').click();
+    const headers = page.locator('.inspector .data-table th');
+    await expect.poll(() => headers.count()).toBe(9);
+    // One line of text each: a header broken mid-word ("ST/AT/US") has a line box per piece.
+    const lines = await headers.evaluateAll((ths) =>
+      ths.map((th) => {
+        const range = document.createRange();
+        range.selectNodeContents(th);
+        return [th.textContent, range.getClientRects().length];
+      }),
+    );
+    expect(lines).toEqual(lines.map(([text]) => [text, 1]));
+    expect(await overflow()).toBe(0);
+  });
 });
