@@ -145,4 +145,36 @@ describe.skipIf(!chromium)('a new user in the editor', { timeout: 90_000 }, () =
     expect(lines).toEqual(lines.map(([text]) => [text, 1]));
     expect(await overflow()).toBe(0);
   });
+
+  it('leaves nothing of the last person on the sign-in screen, and takes the next one where their role may go', async () => {
+    const vera = { name: 'Vera Viewer', email: 'vera@e2e.test', password: 'vera viewer passphrase' };
+    await page.goto(`${e2e.url}/users`);
+    await page.getByRole('button', { name: 'New user' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New user' });
+    await dialog.getByLabel(/^Name/).fill(vera.name);
+    await dialog.getByLabel(/^E-mail/).fill(vera.email);
+    await dialog.getByTestId('new-user-role').selectOption('viewer');
+    await dialog.getByLabel(/^First password/).fill(vera.password);
+    await dialog.getByRole('button', { name: 'Create user' }).click();
+    const toasts = page.locator('[data-sonner-toast]');
+    await expect.poll(() => toasts.filter({ hasText: 'Created Vera Viewer' }).count()).toBe(1);
+
+    await page.getByTestId('user-menu').click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.locator('form[aria-labelledby="sign-in-title"]').waitFor();
+    await expect.poll(() => toasts.count()).toBe(0);
+
+    // Still at /users, the owner's last page, which a viewer's role does not open.
+    expect(new URL(page.url()).pathname).toBe('/users');
+    await e2e.signIn(vera);
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/workflows');
+    expect(await page.getByRole('heading', { name: 'Your role does not open this screen' }).count()).toBe(0);
+
+    // A page the next person may open is kept.
+    await page.goto(`${e2e.url}/runs`);
+    await page.getByTestId('user-menu').click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await e2e.signIn();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/runs');
+  });
 });
