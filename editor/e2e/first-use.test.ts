@@ -178,4 +178,20 @@ describe.skipIf(!chromium)('a new user in the editor', { timeout: 90_000 }, () =
     await e2e.signIn();
     await expect.poll(() => new URL(page.url()).pathname).toBe('/runs');
   });
+
+  it('brings a node added from the palette into view', async () => {
+    const id = await createWorkflow('Grows to the right', { nodes: [{ id: 't', type: 'trigger.manual', name: 'Start', position: [0, 0] }], edges: [] });
+    await page.goto(`${e2e.url}/workflows/${id}`);
+    await steps().first().click();
+    // Added after the selected node, 280 px to its right: past the canvas's edge at the opening zoom.
+    await page.getByTestId('palette-logic.noop').click();
+    await expect.poll(() => steps().count()).toBe(2);
+    const canvas = (await page.locator('.react-flow').boundingBox())!;
+    await expect
+      .poll(async () => {
+        const node = (await page.getByTestId('node-No operation').boundingBox())!;
+        return node.x >= canvas.x && node.y >= canvas.y && node.x + node.width <= canvas.x + canvas.width && node.y + node.height <= canvas.y + canvas.height;
+      })
+      .toBe(true);
+  });
 });

@@ -38,7 +38,11 @@ const COMPACT_BELOW = 0.45;
  * buttons at the bottom left and the minimap (110 px high, 15 px from the bottom) at the
  * bottom right — so no node is hidden under them.
  */
-export const FIT_VIEW = { maxZoom: 1.2, padding: { top: '64px', right: '32px', bottom: '140px', left: '56px' } } as const;
+export const CANVAS_MARGINS = { top: 64, right: 32, bottom: 140, left: 56 } as const;
+export const FIT_VIEW = {
+  maxZoom: 1.2,
+  padding: { top: `${CANVAS_MARGINS.top}px`, right: `${CANVAS_MARGINS.right}px`, bottom: `${CANVAS_MARGINS.bottom}px`, left: `${CANVAS_MARGINS.left}px` },
+} as const;
 const FIT_VIEW_ANIMATED = { ...FIT_VIEW, duration: 200 };
 // Objects handed to React Flow are made once: it copies each prop that changed into its
 // store, and every store change asks every node, edge and minimap node whether it is
