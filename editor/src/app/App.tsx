@@ -1,10 +1,10 @@
-import { lazy, Suspense, type ComponentType } from 'react';
+import { lazy, Suspense, useEffect, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Toaster } from 'sonner';
 import { Redirect, Route, Router, Switch, useLocation } from 'wouter';
 import type { Capability } from '../api/security-types.ts';
 import { LanguageSelect } from '../i18n/LanguageSelect.tsx';
-import { useCan } from '../session/session.ts';
+import { takeSignedInHere, useCan } from '../session/session.ts';
 import { SessionGate } from '../session/SessionGate.tsx';
 import { UserMenu } from '../session/UserMenu.tsx';
 import { Loading } from '../ui/feedback.tsx';
@@ -60,19 +60,27 @@ function Header() {
 }
 
 export function App() {
+  const { t } = useTranslation();
   return (
     <Router hook={useGuardedLocation}>
       <SessionGate>
         <Shell />
       </SessionGate>
-      <Toaster position="bottom-right" richColors closeButton />
+      <Toaster position="bottom-right" richColors closeButton containerAriaLabel={t('common.notifications')} />
     </Router>
   );
 }
 
 function Shell() {
-  const [location] = useLocation();
+  const [location, setLocation] = useLocation();
   const can = useCan();
+  // Just signed in here: the address is where the last person left off (or a link followed
+  // while signed out). Keep it only if this person's role opens it, else the workflows.
+  useEffect(() => {
+    if (!takeSignedInHere()) return;
+    const section = SECTIONS.find((s) => location === s.path || location.startsWith(`${s.path}/`));
+    if (section && !can(section.needs)) setLocation('/workflows', { replace: true });
+  }, []); // Only as the person's screens first appear.
   return (
     <div className="app">
       <Header />

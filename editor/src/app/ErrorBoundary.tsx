@@ -1,6 +1,7 @@
 /** A screen that throws shows what went wrong and a way on — never a blank page. */
 import { Component, type ErrorInfo, type ReactNode } from 'react';
 import { i18n } from '../i18n/index.ts';
+import { isChunkLoadError, reloadOnce } from './stale-build.ts';
 
 export class ErrorBoundary extends Component<{ children: ReactNode; resetKey?: string }, { error: Error | null }> {
   override state: { error: Error | null } = { error: null };
@@ -14,11 +15,26 @@ export class ErrorBoundary extends Component<{ children: ReactNode; resetKey?: s
   }
 
   override componentDidCatch(error: Error, info: ErrorInfo) {
+    if (isChunkLoadError(error) && reloadOnce()) return;
     console.error('The editor failed to show this screen', error, info.componentStack);
   }
 
   override render() {
     if (!this.state.error) return this.props.children;
+    // "Try again" cannot help here: React.lazy remembers the failed import until the page loads again.
+    if (isChunkLoadError(this.state.error)) {
+      return (
+        <div role="alert" className="error-page">
+          <h1>{i18n.t('errors.updatedTitle')}</h1>
+          <p className="muted">{i18n.t('errors.updatedHint')}</p>
+          <div className="row">
+            <button type="button" className="button primary" onClick={() => window.location.reload()}>
+              {i18n.t('errors.reload')}
+            </button>
+          </div>
+        </div>
+      );
+    }
     return (
       <div role="alert" className="error-page">
         <h1>{i18n.t('errors.screenTitle')}</h1>

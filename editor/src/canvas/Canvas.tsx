@@ -23,7 +23,7 @@ import { useEditor, useEditorStore } from '../store/context.tsx';
 import { useCatalogue } from './catalogue-context.tsx';
 import { copySelection, parseFragment } from './clipboard.ts';
 import { connectionProblem } from './connection.ts';
-import type { CanvasEdge, CanvasNode } from './graph.ts';
+import { isStep, type CanvasEdge, type CanvasNode } from './graph.ts';
 import { matchShortcut, type ShortcutAction } from './shortcuts.ts';
 
 const nodeTypes = { step: StepNode, sticky: StickyNote };
@@ -38,7 +38,11 @@ const COMPACT_BELOW = 0.45;
  * buttons at the bottom left and the minimap (110 px high, 15 px from the bottom) at the
  * bottom right — so no node is hidden under them.
  */
-export const FIT_VIEW = { maxZoom: 1.2, padding: { top: '64px', right: '32px', bottom: '140px', left: '56px' } } as const;
+export const CANVAS_MARGINS = { top: 64, right: 32, bottom: 140, left: 56 } as const;
+export const FIT_VIEW = {
+  maxZoom: 1.2,
+  padding: { top: `${CANVAS_MARGINS.top}px`, right: `${CANVAS_MARGINS.right}px`, bottom: `${CANVAS_MARGINS.bottom}px`, left: `${CANVAS_MARGINS.left}px` },
+} as const;
 const FIT_VIEW_ANIMATED = { ...FIT_VIEW, duration: 200 };
 // Objects handed to React Flow are made once: it copies each prop that changed into its
 // store, and every store change asks every node, edge and minimap node whether it is
@@ -75,6 +79,8 @@ export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
   const catalogue = useCatalogue();
   const flow = useReactFlow<CanvasNode, CanvasEdge>();
   const wrapper = useRef<HTMLDivElement>(null);
+  // Kept outside the key handlers' effect, which is set up again whenever the page's callbacks change.
+  const clickedCanvas = useRef(false);
   const { nodes, edges, onNodesChange, onEdgesChange, connect, beginMove, readOnly } = useEditor((s) => ({
     nodes: s.nodes,
     edges: s.edges,
@@ -90,7 +96,29 @@ export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
   // nodes dropped on it land where they were dropped.
   const [opening] = useState(() => openingView(nodes));
   const compact = useFlowStore((s) => s.transform[2] < COMPACT_BELOW);
-  const ariaLabelConfig = useMemo(() => ({ 'node.a11yDescription.default': t('canvas.a11yNodes'), 'controls.ariaLabel': t('canvas.controls') }), [t]);
+  const ariaLabelConfig = useMemo(
+    () => ({
+      'node.a11yDescription.default': t('canvas.a11yNodes'),
+      'edge.a11yDescription.default': t('canvas.a11yEdges'),
+      'controls.ariaLabel': t('canvas.controls'),
+      'controls.zoomIn.ariaLabel': t('canvas.zoomIn'),
+      'controls.zoomOut.ariaLabel': t('canvas.zoomOut'),
+      'controls.fitView.ariaLabel': t('canvas.fitView'),
+    }),
+    [t],
+  );
+  // React Flow announces an edge by its node ids; people know the nodes by name. The names
+  // are read as one string so that moving a node (a new nodes array per frame) does not
+  // make new edge objects, which would have every edge re-render during a drag.
+  const stepNames = useEditor((s) => s.nodes.map((n) => (isStep(n) ? `${n.id}\u0000${n.data.name}` : '')).join('\u0001'));
+  const namedEdges = useMemo(() => {
+    const names = new Map(stepNames.split('\u0001').map((entry) => entry.split('\u0000') as [string, string]));
+    return edges.map((edge) => {
+      const values = { source: names.get(edge.source) ?? edge.source, target: names.get(edge.target) ?? edge.target };
+      const port = edge.sourceHandle && edge.sourceHandle !== 'main' ? t(`portLabels.${edge.sourceHandle}`, { defaultValue: edge.sourceHandle }) : null;
+      return { ...edge, ariaLabel: port ? t('canvas.edgePort', { ...values, port }) : t('canvas.edge', values) };
+    });
+  }, [edges, stepNames, t]);
 
   const isValidConnection: IsValidConnection<CanvasEdge> = useCallback(
     (c) => {
@@ -124,15 +152,22 @@ export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
     [flow, onDropType, readOnly],
   );
 
-  // Shortcuts, copy and paste work while the canvas (or nothing editable) has the focus.
+  // Shortcuts, copy and paste work while the canvas (or nothing editable) has the focus, or the canvas was the last thing clicked.
   useEffect(() => {
+    // Where the focus lands after a click on empty canvas is the browser's choice (<main>, or
+    // wherever it was before), so the click itself is remembered too.
+    const onPointerDown = (event: PointerEvent) => {
+      clickedCanvas.current = event.target instanceof Node && Boolean(wrapper.current?.contains(event.target));
+    };
     // On the canvas, or on nothing more specific: the page, or a container of the canvas (a click on it focuses <main>).
     const inScope = (target: EventTarget | null) => {
       const canvas = wrapper.current;
       if (!canvas || isEditable(target) || !(target instanceof Node)) return false;
-      return canvas.contains(target) || target.contains(canvas);
+      return clickedCanvas.current || canvas.contains(target) || target.contains(canvas);
     };
     const onKeyDown = (event: KeyboardEvent) => {
+      // Moving on with Tab leaves the canvas: Delete on a button reached that way must not delete nodes.
+      if (event.key === 'Tab') clickedCanvas.current = false;
       const action = matchShortcut(event);
       if (!action) return;
       // Save and run work from anywhere; the rest not while typing, and delete only on the canvas.
@@ -179,11 +214,13 @@ export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
       event.preventDefault();
       store.getState().paste(fragment);
     };
+    document.addEventListener('pointerdown', onPointerDown, true);
     document.addEventListener('keydown', onKeyDown);
     document.addEventListener('copy', onCopy);
     document.addEventListener('cut', onCut);
     document.addEventListener('paste', onPaste);
     return () => {
+      document.removeEventListener('pointerdown', onPointerDown, true);
       document.removeEventListener('keydown', onKeyDown);
       document.removeEventListener('copy', onCopy);
       document.removeEventListener('cut', onCut);
@@ -195,7 +232,7 @@ export function Canvas({ onDropType, onShortcut, tools }: CanvasProps) {
     <div className={compact ? 'canvas compact' : 'canvas'} ref={wrapper} onDragOver={(e) => e.preventDefault()} onDrop={onDrop} data-testid="canvas">
       <ReactFlow<CanvasNode, CanvasEdge>
         nodes={nodes}
-        edges={edges}
+        edges={namedEdges}
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}

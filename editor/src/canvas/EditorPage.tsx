@@ -3,7 +3,7 @@
  * version; runs started here are followed live on the canvas.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ReactFlowProvider, useReactFlow, type XYPosition } from '@xyflow/react';
+import { ReactFlowProvider, useReactFlow, useStoreApi, type XYPosition } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -29,7 +29,7 @@ import { EditorStoreProvider } from '../store/context.tsx';
 import { createEditorStore, type EditorStore } from '../store/editor-store.ts';
 import { ErrorBox, Loading, notifyError } from '../ui/feedback.tsx';
 import { ShareDialog } from '../workflows/ShareDialog.tsx';
-import { Canvas, FIT_VIEW } from './Canvas.tsx';
+import { Canvas, CANVAS_MARGINS, FIT_VIEW } from './Canvas.tsx';
 import { CatalogueContext } from './catalogue-context.tsx';
 import { isStep } from './graph.ts';
 import { layoutPositions } from './layout.ts';
@@ -71,6 +71,7 @@ function Workspace({ initial, types, catalogue }: { initial: Workflow; types: No
   const text = useNodeTypeText();
   const queryClient = useQueryClient();
   const flow = useReactFlow();
+  const flowStore = useStoreApi();
   const can = useCan();
   const me = useMe();
   // A viewer sees the workflow as it is: nothing on the canvas or in the forms changes.
@@ -168,6 +169,27 @@ function Workspace({ initial, types, catalogue }: { initial: Workflow; types: No
     onError: (error) => notifyError(error),
   });
 
+  // A node added from the palette (a click, not a drop) may land outside the view — after
+  // a node near the edge, say. The view then pans to it at the same zoom: people must see
+  // what their click did. React Flow measures the node a frame or two after it is added.
+  const reveal = useCallback(
+    (id: string, framesLeft = 10) =>
+      void requestAnimationFrame(() => {
+        const node = flow.getNode(id);
+        const w = node?.measured?.width;
+        const h = node?.measured?.height;
+        if (!node || !w || !h) return framesLeft > 0 && reveal(id, framesLeft - 1);
+        const { width, height } = flowStore.getState();
+        const { x, y, zoom } = flow.getViewport();
+        const left = node.position.x * zoom + x;
+        const top = node.position.y * zoom + y;
+        const room = CANVAS_MARGINS;
+        const inView = left >= room.left && top >= room.top && left + w * zoom <= width - room.right && top + h * zoom <= height - room.bottom;
+        if (!inView) void flow.setCenter(node.position.x + w / 2, node.position.y + h / 2, { zoom, duration: 200 });
+      }),
+    [flow, flowStore],
+  );
+
   const addNode = useCallback(
     (type: NodeTypeInfo, at?: XYPosition) => {
       const state = store.getState();
@@ -188,9 +210,10 @@ function Workspace({ initial, types, catalogue }: { initial: Workflow; types: No
         chain && anchor ? { nodeId: anchor.id, port: anchorType!.outputs[0]!, inputPort: type.inputs[0]! } : undefined,
         initialParams(type.params),
       );
+      if (!at) reveal(id);
       return id;
     },
-    [store, catalogue, flow, text],
+    [store, catalogue, flow, text, reveal],
   );
 
   const layout = useCallback(async () => {

@@ -12,6 +12,7 @@ export const en = {
     loading: 'Loading…',
     tryAgain: 'Try again',
     loadMore: 'Load more',
+    notifications: 'Notifications',
   },
   nav: {
     label: 'Main',
@@ -31,6 +32,9 @@ export const en = {
     notFound: 'There is nothing at this address',
     notAllowed: 'Your role does not open this screen',
     notAllowedHint: 'Ask an admin if you need it.',
+    updatedTitle: 'Junction was updated',
+    updatedHint: 'Reload the page to use the new version. Your saved work is safe.',
+    reload: 'Reload',
   },
   status: {
     queued: 'Queued',
@@ -108,6 +112,12 @@ export const en = {
     stickyText: 'Sticky note text',
     stickyPlaceholder: 'Double-click to write a note',
     arranged: 'The nodes lay on top of each other, so they have been arranged. Saving keeps this layout.',
+    edge: 'Connection from {{source}} to {{target}}',
+    edgePort: 'Connection from {{source}} ({{port}}) to {{target}}',
+    a11yEdges: 'Press Enter or Space to select a connection, then Delete to remove it or Escape to cancel.',
+    zoomIn: 'Zoom in',
+    zoomOut: 'Zoom out',
+    fitView: 'Zoom to fit',
   },
   connection: {
     self: 'A node cannot connect to itself.',

@@ -17,6 +17,7 @@ export const zhTW: Messages = {
     loading: '載入中…',
     tryAgain: '再試一次',
     loadMore: '載入更多',
+    notifications: '通知',
   },
   nav: {
     label: '主選單',
@@ -36,6 +37,9 @@ export const zhTW: Messages = {
     notFound: '這個網址沒有內容',
     notAllowed: '您的角色無法開啟這個畫面',
     notAllowedHint: '如果需要，請洽管理員。',
+    updatedTitle: 'Junction 已更新',
+    updatedHint: '請重新載入頁面以使用新版本。已儲存的內容不受影響。',
+    reload: '重新載入',
   },
   status: {
     queued: '排隊中',
@@ -113,6 +117,12 @@ export const zhTW: Messages = {
     stickyText: '便利貼內容',
     stickyPlaceholder: '按兩下即可寫下備註',
     arranged: '節點原本疊在一起，已自動排列。儲存後即保留此排列。',
+    edge: '從「{{source}}」到「{{target}}」的連線',
+    edgePort: '從「{{source}}」（{{port}}）到「{{target}}」的連線',
+    a11yEdges: '按 Enter 或空白鍵選取連線，再按 Delete 鍵刪除，或按 Esc 鍵取消。',
+    zoomIn: '放大',
+    zoomOut: '縮小',
+    fitView: '縮放至全部顯示',
   },
   connection: {
     self: '節點不能連到自己。',

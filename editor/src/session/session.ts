@@ -5,6 +5,7 @@
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext } from 'react';
+import { toast } from 'sonner';
 import { create } from 'zustand';
 import { ApiError } from '../api/client.ts';
 import { keys } from '../api/queries.ts';
@@ -49,11 +50,25 @@ export async function whoAmI(): Promise<Me | null> {
   }
 }
 
+let signedInHere = false;
+
+/**
+ * True once after a sign-in in this page: the address may then be the last person's page
+ * rather than one this person asked for (see Shell). Reading it clears it.
+ */
+export function takeSignedInHere(): boolean {
+  const was = signedInHere;
+  signedInHere = false;
+  return was;
+}
+
 /** After a sign-in (or the owner's creation): the new session's token, the person, and every screen's data again. */
 export function useSignedIn(): (result: SignedIn) => Promise<void> {
   const queryClient = useQueryClient();
   return async (result) => {
     rememberCsrfToken(result.csrfToken);
+    // Set before the person is known: their screens mount as soon as the query has them.
+    signedInHere = true;
     const me = await queryClient.fetchQuery({ queryKey: keys.me, queryFn: whoAmI, staleTime: 0 });
     useSessionExpired.setState({ expired: false });
     // What failed while signed out is asked again (a different person gets every screen afresh: SessionGate).
@@ -70,6 +85,8 @@ export function useSignOut(): () => Promise<void> {
       if (!(error instanceof ApiError && error.status === 401)) throw error;
     });
     rememberCsrfToken(null);
+    // What was said to this person ("Created Vera Viewer") is not for whoever signs in next.
+    toast.dismiss();
     // The person first (the session gate watches that query), then everything they could see.
     queryClient.setQueryData(keys.me, null);
     queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'me' });

@@ -117,6 +117,31 @@ describe('the editor store', () => {
     expect(nodes[2]!.position).toEqual([40, 40]);
   });
 
+  it('is clean again when undo goes back to the saved graph, and changed when redo leaves it', () => {
+    const store = createEditorStore({ graph });
+    const dirty = () => store.getState().revision !== store.getState().savedRevision;
+    store.getState().updateNode('t', { name: 'Order in' });
+    store.getState().markSaved();
+    store.getState().onNodesChange([{ type: 'select', id: 't', selected: true }]);
+    store.getState().paste(copySelection(store.getState().nodes, store.getState().edges)!);
+    expect(dirty()).toBe(true);
+    store.getState().undo();
+    expect(dirty()).toBe(false);
+    store.getState().redo();
+    expect(dirty()).toBe(true);
+    // Undo past the save: the graph before it is not what the server has.
+    store.getState().undo();
+    store.getState().undo();
+    expect(dirty()).toBe(true);
+    // A new change after undoing is a graph never saved, even where the step count matches.
+    store.getState().redo();
+    expect(dirty()).toBe(false);
+    store.getState().updateNode('t', { name: 'Something else' });
+    store.getState().undo();
+    store.getState().addNode('logic.noop', 'No operation', { x: 0, y: 0 });
+    expect(dirty()).toBe(true);
+  });
+
   it('changes nothing in a read-only view (a run on the version that ran, a viewer’s canvas)', () => {
     const store = createEditorStore({ graph, readOnly: true });
     store.getState().updateNode('t', { name: 'Changed' });

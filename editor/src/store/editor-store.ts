@@ -22,6 +22,8 @@ const COALESCE_MS = 1000;
 interface Snapshot {
   nodes: CanvasNode[];
   edges: CanvasEdge[];
+  /** The revision this graph had: undo and redo bring it back, so undoing to the saved graph is no unsaved change. */
+  revision: number;
   settings: Settings;
 }
 
@@ -31,7 +33,10 @@ export interface EditorState {
   settings: Settings;
   past: Snapshot[];
   future: Snapshot[];
-  /** Bumped by every change to the graph (not by selection or measuring). */
+  /**
+   * Names the graph as it is: every change to it (not selection or measuring) gets a number
+   * never used before, and undo/redo restore the number of the graph they restore.
+   */
   revision: number;
   savedRevision: number;
   /** Problems per node id, from the editor's own check and from the server's last 400. */
@@ -125,13 +130,14 @@ function createGraphStore(initial: { graph?: Partial<WorkflowGraph>; readOnly?: 
         return;
       }
       set({
-        past: [...state.past.slice(-(HISTORY_LIMIT - 1)), { nodes: state.nodes, edges: state.edges, settings: state.settings }],
+        past: [...state.past.slice(-(HISTORY_LIMIT - 1)), { nodes: state.nodes, edges: state.edges, settings: state.settings, revision: state.revision }],
         future: [],
         lastChangeKey: key ?? null,
         lastChangeAt: now,
       });
     };
-    const changed = (patch: Partial<EditorState>) => set((s) => ({ ...patch, revision: s.revision + 1 }));
+    let lastRevision = 0;
+    const changed = (patch: Partial<EditorState>) => set({ ...patch, revision: ++lastRevision });
 
     return {
       nodes: flow.nodes,
@@ -156,16 +162,17 @@ function createGraphStore(initial: { graph?: Partial<WorkflowGraph>; readOnly?: 
           changed({ nodes: next.nodes, edges: next.edges, settings: { ...DEFAULT_SETTINGS, ...graph.settings } });
           return;
         }
-        set((s) => ({
+        const revision = ++lastRevision;
+        set({
           nodes: next.nodes,
           edges: next.edges,
           settings: { ...DEFAULT_SETTINGS, ...graph.settings },
           past: [],
           future: [],
-          revision: s.revision + 1,
-          savedRevision: s.revision + 1,
+          revision,
+          savedRevision: revision,
           serverIssues: {},
-        }));
+        });
       },
 
       onNodesChange(changes) {
@@ -223,8 +230,8 @@ function createGraphStore(initial: { graph?: Partial<WorkflowGraph>; readOnly?: 
       },
 
       beginMove() {
-        const { nodes, edges, settings, readOnly } = get();
-        if (!readOnly) set({ moveStart: { nodes, edges, settings } });
+        const { nodes, edges, settings, revision, readOnly } = get();
+        if (!readOnly) set({ moveStart: { nodes, edges, settings, revision } });
       },
 
       addNode(nodeType, label, position, after, params = {}) {
@@ -309,18 +316,18 @@ function createGraphStore(initial: { graph?: Partial<WorkflowGraph>; readOnly?: 
       },
 
       undo() {
-        const { past, future, nodes, edges, settings } = get();
+        const { past, future, nodes, edges, settings, revision } = get();
         const previous = past.at(-1);
         if (!previous) return;
         // The server's last verdict was about another graph: the editor's own check takes over.
-        changed({ ...previous, past: past.slice(0, -1), future: [{ nodes, edges, settings }, ...future], lastChangeKey: null, serverIssues: {} });
+        set({ ...previous, past: past.slice(0, -1), future: [{ nodes, edges, settings, revision }, ...future], lastChangeKey: null, serverIssues: {} });
       },
 
       redo() {
-        const { past, future, nodes, edges, settings } = get();
+        const { past, future, nodes, edges, settings, revision } = get();
         const next = future[0];
         if (!next) return;
-        changed({ ...next, past: [...past, { nodes, edges, settings }], future: future.slice(1), lastChangeKey: null, serverIssues: {} });
+        set({ ...next, past: [...past, { nodes, edges, settings, revision }], future: future.slice(1), lastChangeKey: null, serverIssues: {} });
       },
 
       markSaved(revision) {

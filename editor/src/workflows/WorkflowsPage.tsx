@@ -43,7 +43,9 @@ export function WorkflowsPage() {
   });
   const rename = useMutation({
     mutationFn: ({ id, name }: { id: string; name: string }) => api.updateWorkflow(id, { name }),
-    onSuccess: () => {
+    onSuccess: (updated) => {
+      // The editor opens on the cached workflow: it must show the new name, not the one it last saw.
+      queryClient.setQueryData(keys.workflow(updated.id), updated);
       setRenaming(null);
       void refresh();
     },
@@ -54,7 +56,7 @@ export function WorkflowsPage() {
       const { workflow } = action;
       if (action.kind === 'duplicate') return void (await api.duplicateWorkflow(workflow.id));
       if (action.kind === 'delete') return void (await api.deleteWorkflow(workflow.id));
-      if (action.kind === 'active') return void (await api.setActive(workflow.id, action.active));
+      if (action.kind === 'active') return void queryClient.setQueryData(keys.workflow(workflow.id), await api.setActive(workflow.id, action.active));
       downloadJson(`${workflow.name}.junction.json`, await api.exportWorkflow(workflow.id));
     },
     onSuccess: (_, action) => {
