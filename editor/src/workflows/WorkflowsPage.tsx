@@ -69,7 +69,7 @@ export function WorkflowsPage() {
   const importFile = useMutation({
     mutationFn: async (file: File) => {
       const document = await readImportFile(file);
-      return api.importWorkflow(document).catch((error: unknown) => Promise.reject(importProblem(error, document)));
+      return api.importWorkflow(document).catch(async (error: unknown) => Promise.reject(await importProblem(error, document)));
     },
     onSuccess: (workflow) => {
       toast.success(t('workflows.imported', { name: workflow.name }));

@@ -46,11 +46,11 @@ describe('importing a workflow file', () => {
       issues: [{ code: 'invalid_request', path: 'formatVersion', message: 'formatVersion: This workflow file was made by a newer Junction (formatVersion must be 1)' }],
     });
     await i18n.changeLanguage('zh-TW');
-    const sentence = errorSentence(importProblem(newer, {}));
+    const sentence = errorSentence(await importProblem(newer, {}));
     expect(sentence).toMatch(/^這個工作流程檔案含有 Junction 無法使用的內容：這個工作流程檔案/);
     expect(sentence).not.toMatch(/request|body|formatVersion:|輸入/);
     const other = new ApiError(403, 'forbidden', 'Your role cannot create workflows');
-    expect(importProblem(other, {})).toBe(other);
+    expect(await importProblem(other, {})).toBe(other);
     // A graph the server's check refused: by node and field, as a refused save.
     const graph = { nodes: [{ id: 'erp', type: 'connector.http', name: '查詢 ERP', params: { url: 'erp' }, position: [0, 0], onError: 'stop' }], edges: [] };
     const refused = new ApiError(400, 'invalid_params', 'Node "查詢 ERP", field url: Invalid URL (and 1 more problem)', {
@@ -60,6 +60,6 @@ describe('importing a workflow file', () => {
         { code: 'no_trigger', path: 'graph', message: 'The workflow has no trigger' },
       ],
     });
-    expect(errorSentence(importProblem(refused, { graph }))).toBe('這個工作流程檔案含有 Junction 無法使用的內容：「查詢 ERP」的「網址」：請輸入完整的網址，例如 https://shop.example.com（另有 1 個問題）');
+    expect(errorSentence(await importProblem(refused, { graph }))).toBe('這個工作流程檔案含有 Junction 無法使用的內容：「查詢 ERP」的「網址」：請輸入完整的網址，例如 https://shop.example.com（另有 1 個問題）');
   });
 });

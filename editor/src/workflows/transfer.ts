@@ -3,7 +3,6 @@ import type { WorkflowGraph } from '@junction/nodes';
 import { ApiError } from '../api/client.ts';
 import { i18n } from '../i18n/index.ts';
 import { plainIssue } from '../i18n/problems.ts';
-import { savedProblems } from '../inspector/validation.ts';
 
 /** The `format` of the server's export document (server/src/api/workflow-transfer.ts). */
 export const EXPORT_FORMAT = 'junction.workflow';
@@ -51,9 +50,10 @@ export async function readImportFile(file: File): Promise<unknown> {
 /**
  * The server's refusal of an import file, about the file: the person typed nothing, so
  * "something entered here" and "the request body" would mislead, and a graph's problems are
- * told by node and field as a refused save's are. Other errors are kept.
+ * told by node and field as a refused save's are. Other errors are kept. The graph's words
+ * come with the node catalogue, which only the canvas loads up front: fetched here on need.
  */
-export function importProblem(error: unknown, document: unknown): unknown {
+export async function importProblem(error: unknown, document: unknown): Promise<unknown> {
   if (!(error instanceof ApiError) || error.issues.length === 0) return error;
   const graph = (document as { graph?: Partial<WorkflowGraph> } | null)?.graph;
   let problem: string;
@@ -62,6 +62,7 @@ export function importProblem(error: unknown, document: unknown): unknown {
     // `format` and `formatVersion` have sentences of their own; elsewhere the path says where in the file.
     problem = path === 'format' || path === 'formatVersion' ? plainIssue(message.slice(`${path}: `.length)) : plainIssue(message);
   } else if (Array.isArray(graph?.nodes) && Array.isArray(graph.edges)) {
+    const { savedProblems } = await import('../inspector/validation.ts');
     problem = savedProblems(graph as WorkflowGraph, error.issues);
   } else {
     return error;
