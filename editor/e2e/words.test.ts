@@ -26,6 +26,22 @@ async function createWorkflow(name: string, graph: unknown): Promise<string> {
 
 const node = (id: string, type: string, name: string, params: Record<string, unknown>, x: number) => ({ id, type, name, params, position: [x, 0], onError: 'stop' });
 
+/** Start → an HTTP call to `url` → an If on the order's total: the shop's flow in Taipei. */
+const orderFlow = (httpName: string, url: string, ifName: string) => ({
+  schemaVersion: 1,
+  nodes: [
+    node('start', 'trigger.manual', 'Start', {}, 0),
+    node('erp', 'connector.http', httpName, { method: 'GET', url }, 300),
+    node('big', 'logic.if', ifName, { conditions: [{ left: '{{ $json.total }}', op: 'gt', right: 100 }] }, 600),
+  ],
+  edges: [
+    { source: 'start', sourcePort: 'main', target: 'erp', targetPort: 'main' },
+    { source: 'erp', sourcePort: 'main', target: 'big', targetPort: 'main' },
+  ],
+  stickyNotes: [],
+  settings: { timezone: 'Asia/Taipei', timeoutSeconds: 60 },
+});
+
 /**
  * How far the inspector's content reaches past its right edge (0 when it fits), and the
  * elements that do — leaving out those inside a box that scrolls or clips on its own.
@@ -99,20 +115,7 @@ describe.skipIf(!chromium)('words and room for new users, in Chromium at 1280×8
   });
 
   it('tells a shop owner in Traditional Chinese what a field needs and why the server refused', async () => {
-    const id = await createWorkflow('Orders to ERP', {
-      schemaVersion: 1,
-      nodes: [
-        node('start', 'trigger.manual', 'Start', {}, 0),
-        node('erp', 'connector.http', 'Post to ERP', { method: 'GET', url: 'https://erp.example.com/api' }, 300),
-        node('big', 'logic.if', 'Big order?', { conditions: [{ left: '{{ $json.total }}', op: 'gt', right: 100 }] }, 600),
-      ],
-      edges: [
-        { source: 'start', sourcePort: 'main', target: 'erp', targetPort: 'main' },
-        { source: 'erp', sourcePort: 'main', target: 'big', targetPort: 'main' },
-      ],
-      stickyNotes: [],
-      settings: { timezone: 'Asia/Taipei', timeoutSeconds: 60 },
-    });
+    const id = await createWorkflow('Orders to ERP', orderFlow('Post to ERP', 'https://erp.example.com/api', 'Big order?'));
     await page.goto(`${e2e.url}/workflows/${id}`);
     await page.getByLabel('Language').first().selectOption('zh-TW');
     // The If node's ports are named on the canvas in the reader's words.
@@ -149,21 +152,8 @@ describe.skipIf(!chromium)('words and room for new users, in Chromium at 1280×8
       for (const close of await page.locator('[data-sonner-toast] [data-close-button]').all()) await close.click().catch(() => undefined);
       await expect.poll(() => toasts().count()).toBe(0);
     };
-    const id = await createWorkflow('Big orders', {
-      schemaVersion: 1,
-      nodes: [
-        node('start', 'trigger.manual', 'Start', {}, 0),
-        // `$json.order` is not in the input: the expression fails when the step runs.
-        node('erp', 'connector.http', 'Ask ERP', { method: 'GET', url: 'https://erp.example.com/{{ $json.order.id }}' }, 300),
-        node('big', 'logic.if', '條件判斷', { conditions: [{ left: '{{ $json.total }}', op: 'gt', right: 100 }] }, 600),
-      ],
-      edges: [
-        { source: 'start', sourcePort: 'main', target: 'erp', targetPort: 'main' },
-        { source: 'erp', sourcePort: 'main', target: 'big', targetPort: 'main' },
-      ],
-      stickyNotes: [],
-      settings: { timezone: 'Asia/Taipei', timeoutSeconds: 60 },
-    });
+    // `$json.order` is not in the input: the expression fails when the step runs.
+    const id = await createWorkflow('Big orders', orderFlow('Ask ERP', 'https://erp.example.com/{{ $json.order.id }}', '條件判斷'));
     await page.goto(`${e2e.url}/workflows/${id}`);
     await page.getByTestId('canvas').waitFor();
     if ((await page.getByLabel('Language').count()) > 0) await page.getByLabel('Language').first().selectOption('zh-TW');
