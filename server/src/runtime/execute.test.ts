@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../testing/harness.ts';
 import { listen, type LocalServer } from '../testing/http.ts';
+import { cpuMs } from '../sandbox/testing.ts';
 
 let h: Harness;
 /** 15 MB: under the HTTP node's 16 MB limit per answer; two of them are more than the 20 MB a step may keep here. */
@@ -256,13 +256,10 @@ describe('runtime', () => {
     expect((await run(quick, {})).status).toBe('succeeded');
     expect(Date.now() - after).toBeLessThan(1000);
     // And no sandbox process burns a core any more.
-    const cpuMs = () => h.sandbox!.pids().reduce((sum, pid) => {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return sum + (Number(fields[11]) + Number(fields[12])) * 10;
-    }, 0);
-    const before = cpuMs();
+    const sandboxCpuMs = () => h.sandbox!.pids().reduce((sum, pid) => sum + cpuMs(pid), 0);
+    const before = sandboxCpuMs();
     await new Promise((r) => setTimeout(r, 1000));
-    expect(cpuMs() - before).toBeLessThan(300);
+    expect(sandboxCpuMs() - before).toBeLessThan(300);
   });
 
   it('cancels a run waiting for a step\'s retry: the step gets no next attempt', async () => {

@@ -4,10 +4,10 @@
  * at once and frees its CPU; a time limit says whether the code was computing or
  * waiting on a promise. Real sandbox processes throughout.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Sandbox, SandboxFailure } from './index.ts';
-import { testScope } from './testing.ts';
+import { cpuMs, testScope } from './testing.ts';
 
 const started: Sandbox[] = [];
 afterAll(async () => {
@@ -26,12 +26,6 @@ const light = (sandbox: Sandbox, runId: string) =>
 const loop = (sandbox: Sandbox, runId: string, codeTimeoutMs: number, signal?: AbortSignal) =>
   sandbox.code(testScope(runId, { limits: { codeTimeoutMs }, signal }), { key: 'loop', step: 'code', code: 'while (true) {}', mode: 'allItems', items: [] });
 
-/** CPU time (user + system) a process has used so far, in ms. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second).
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -2,6 +2,7 @@
  * Run scopes for tests that call the sandbox directly (no database, no worker): what the
  * runtime would pass for a run of a workflow named "Test".
  */
+import { readFileSync } from 'node:fs';
 import type { Item } from '@junction/nodes';
 import { positionalPairing, type RunScope, type SandboxLimits } from './index.ts';
 import { DEFAULT_ADMIN_LIMITS, limitsFor } from './limits.ts';
@@ -23,4 +24,11 @@ export function testScope(runId: string, options: { limits?: Partial<SandboxLimi
       vars: {},
     }),
   };
+}
+
+/** CPU time (user + system) a process has used so far, in ms: does a sandbox process still burn a core? */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
