@@ -7,6 +7,7 @@ FROM node:24-bookworm-slim AS editor
 WORKDIR /app
 RUN npm install -g pnpm@10.34.9
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
+COPY patches/ patches/
 COPY server/package.json server/
 COPY nodes/package.json nodes/
 COPY editor/package.json editor/
@@ -28,6 +29,7 @@ RUN npm install -g pnpm@10.34.9
 
 # Dependencies first, so that a code change does not reinstall them.
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
+COPY patches/ patches/
 COPY server/package.json server/
 COPY nodes/package.json nodes/
 COPY editor/package.json editor/

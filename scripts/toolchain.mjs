@@ -80,7 +80,8 @@ function nodeBinary() {
 
 function installFingerprint() {
   const hash = createHash('sha256');
-  for (const file of ['pnpm-lock.yaml', 'package.json', 'pnpm-workspace.yaml', 'server/package.json', 'nodes/package.json', 'editor/package.json', 'bench/package.json']) {
+  const patches = existsSync(join(root, 'patches')) ? readdirSync(join(root, 'patches')).sort().map((f) => `patches/${f}`) : [];
+  for (const file of ['pnpm-lock.yaml', 'package.json', 'pnpm-workspace.yaml', 'server/package.json', 'nodes/package.json', 'editor/package.json', 'bench/package.json', ...patches]) {
     const path = join(root, file);
     hash.update(file).update(existsSync(path) ? readFileSync(path) : '');
   }

@@ -20,8 +20,8 @@ export const ConfigSchema = z.object({
   /** Runs a worker process executes at once. */
   JUNCTION_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
   /** How often a worker process proves it is alive, and after how long without it the others take its runs over. */
-  JUNCTION_HEARTBEAT_MS: z.coerce.number().int().min(100).default(2000),
-  JUNCTION_DEAD_AFTER_MS: z.coerce.number().int().min(500).default(10_000),
+  JUNCTION_HEARTBEAT_MS: z.coerce.number().int().min(100).default(1000),
+  JUNCTION_DEAD_AFTER_MS: z.coerce.number().int().min(500).default(5000),
   JUNCTION_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Sandbox processes a worker runs (each a child process holding isolates), and isolates in each. */
   JUNCTION_SANDBOX_PROCESSES: z.coerce.number().int().min(1).max(64).default(2),
@@ -61,6 +61,9 @@ export const ConfigSchema = z.object({
   JUNCTION_STEP_DATA_LIMIT: Bytes.max(200 * 1024 * 1024).default(64 * 1024 * 1024),
   /** The built editor served at `/` (default: editor/dist of this checkout). */
   JUNCTION_EDITOR_DIR: z.string().optional(),
+}).refine((config) => config.JUNCTION_DEAD_AFTER_MS >= 3 * config.JUNCTION_HEARTBEAT_MS, {
+  message: 'must be at least three heartbeats (3 × JUNCTION_HEARTBEAT_MS), or live workers would be taken for dead',
+  path: ['JUNCTION_DEAD_AFTER_MS'],
 });
 
 export type Config = z.infer<typeof ConfigSchema> & { dataDir: string; editorDir: string };

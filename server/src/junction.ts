@@ -34,7 +34,12 @@ export interface Junction {
   stop(): Promise<void>;
 }
 
-export async function startJunction(config: Config, role: Role): Promise<Junction> {
+export interface StartOptions {
+  /** This process can no longer execute runs (see WorkerOptions.onFatal); main.ts exits. */
+  onFatal?(error: Error): void;
+}
+
+export async function startJunction(config: Config, role: Role, start: StartOptions = {}): Promise<Junction> {
   let embedded: EmbeddedDatabase | null = null;
   let url = config.DATABASE_URL;
   if (!url) {
@@ -100,6 +105,7 @@ export async function startJunction(config: Config, role: Role): Promise<Junctio
         stepDataLimit: config.JUNCTION_STEP_DATA_LIMIT,
         localWaiters: finished ?? undefined,
         keyring,
+        onFatal: start.onFatal,
       });
     }
     let address: string | null = null;
@@ -117,6 +123,7 @@ export async function startJunction(config: Config, role: Role): Promise<Junctio
         editorDir: config.editorDir,
         sandbox: sandboxRuntime,
         sandboxLimits: sandboxAdminLimits(config),
+        workerHealth: worker ? () => worker!.health() : undefined,
       });
       server = createServer(requestListener(app));
       server.keepAliveTimeout = 65_000;

@@ -50,9 +50,17 @@ async function main(): Promise<void> {
   if (!ROLES.includes(role)) throw new Error(`--role must be one of ${ROLES.join(', ')}, not "${values.role}"`);
   const config = loadConfig();
   setLogLevel(config.JUNCTION_LOG_LEVEL);
-  const junction = await startJunction(config, role);
-
   let stopping = false;
+  const junction = await startJunction(config, role, {
+    onFatal(error) {
+      // Runs this process holds are taken over by the other workers once it is gone.
+      log.error(`${error.message}; exiting so that another worker takes over`);
+      if (stopping) return;
+      stopping = true;
+      junction.stop().finally(() => process.exit(1));
+    },
+  });
+
   const shutdown = (signal: string) => {
     if (stopping) {
       log.warn(`second ${signal}: exiting without waiting`);

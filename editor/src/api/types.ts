@@ -99,7 +99,8 @@ export interface Attempt {
   attempt: number;
   startedAt: string;
   finishedAt?: string;
-  status: 'succeeded' | 'failed' | 'running';
+  /** `interrupted`: the worker stopped during this attempt; the next one ran the step again. */
+  status: 'succeeded' | 'failed' | 'running' | 'interrupted';
   error?: StepError;
   /** What a Code step wrote with console.log/info/warn/error. */
   logs?: LogLine[];

@@ -45,6 +45,7 @@ export const en = {
     failed: 'Failed',
     cancelled: 'Cancelled',
     skipped: 'Skipped',
+    interrupted: 'Interrupted',
   },
   workflows: {
     title: 'Workflows',

@@ -50,6 +50,7 @@ export const zhTW: Messages = {
     failed: '失敗',
     cancelled: '已取消',
     skipped: '已略過',
+    interrupted: '已中斷',
   },
   workflows: {
     title: '工作流程',

@@ -118,7 +118,7 @@ export function StepData({ step }: { step: StepDetail }) {
           <ol className="attempts">
             {step.attempts.map((a) => (
               <li key={a.attempt}>
-                <strong>{t('run.attempt', { attempt: a.attempt })}</strong> <StatusBadge status={a.status === 'running' ? 'running' : a.status} />{' '}
+                <strong>{t('run.attempt', { attempt: a.attempt })}</strong> <StatusBadge status={a.status} />{' '}
                 <span className="muted small">
                   {format.time(a.startedAt)} · {format.duration(a.startedAt, a.finishedAt ?? null)}
                 </span>

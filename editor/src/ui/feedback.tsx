@@ -44,7 +44,7 @@ export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => v
   );
 }
 
-export function StatusBadge({ status }: { status: RunStatus | StepStatus }) {
+export function StatusBadge({ status }: { status: RunStatus | StepStatus | 'interrupted' }) {
   const { t } = useTranslation();
   return <span className={`badge status-${status}`}>{t(`status.${status}`)}</span>;
 }

@@ -17,11 +17,22 @@ export class NonRetriableError extends NodeError {
   override name = 'NonRetriableError';
 }
 
+/**
+ * A failure of the machine, not of the step (the sandbox was starved of CPU by a busy
+ * host, the worker stopped): the runtime runs the step again a few times even when the
+ * node has no retry policy.
+ */
+export class TransientError extends NodeError {
+  override name = 'TransientError';
+}
+
 /** The serialisable form of a step error, as stored in run history. */
 export interface StepErrorRecord {
   name: string;
   message: string;
   retriable: boolean;
+  /** The machine's fault, not the step's (TransientError): retried even without a retry policy. */
+  transient?: boolean;
   details?: Record<string, unknown>;
 }
 
@@ -32,6 +43,7 @@ export function coerceStepError(error: unknown): StepErrorRecord {
       name: error.name,
       message: error.message,
       retriable: !(error instanceof NonRetriableError),
+      ...(error instanceof TransientError ? { transient: true } : {}),
       ...(error.details ? { details: error.details } : {}),
     };
   }
@@ -49,7 +61,7 @@ export function coerceStepError(error: unknown): StepErrorRecord {
  */
 export function withNodeName(error: unknown, nodeName: string): unknown {
   if (!(error instanceof Error) || error.message.includes(`"${nodeName}"`)) return error;
-  const ErrorClass = error instanceof NonRetriableError ? NonRetriableError : NodeError;
+  const ErrorClass = error instanceof NonRetriableError ? NonRetriableError : error instanceof TransientError ? TransientError : NodeError;
   const named = new ErrorClass(`Node "${nodeName}": ${error.message}`, { cause: error, details: error instanceof NodeError ? error.details : undefined });
   named.name = error.name;
   return named;

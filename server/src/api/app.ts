@@ -13,10 +13,11 @@ import { RULES } from '../auth/rules.ts';
 import type { Keyring } from '../vault/keyring.ts';
 import type { Config } from '../config.ts';
 import type pg from 'pg';
-import type { Db } from '../db/client.ts';
+import { describeUnavailable, isDatabaseUnavailable, type Db } from '../db/client.ts';
 import { describeError, log } from '../log.ts';
 import type { RunEnqueuer } from '../runtime/enqueue.ts';
 import type { FinishedRuns } from '../runtime/finished.ts';
+import type { WorkerHealth } from '../runtime/worker.ts';
 import { apiKeyRoutes } from './api-keys.ts';
 import { auditRoutes } from './audit.ts';
 import { authRoutes } from './auth.ts';
@@ -54,6 +55,30 @@ export interface ApiDeps {
   sandbox: () => Promise<SandboxRuntime>;
   /** The administrator's sandbox limits: a workflow asking for more is refused when saved. */
   sandboxLimits: SandboxAdminLimits;
+  /** The worker's state, in a process that runs one (health reports it). */
+  workerHealth?: () => WorkerHealth;
+}
+
+/** How long a client should wait before trying again while the database is away. */
+const RETRY_AFTER_SECONDS = 5;
+const HEALTH_TIMEOUT_MS = 3000;
+
+/** The database's state for a health check: answered within the timeout, or what is wrong. */
+async function databaseHealth(pool: pg.Pool): Promise<{ ok: true; latencyMs: number } | { ok: false; problem: string }> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${HEALTH_TIMEOUT_MS} ms`)), HEALTH_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([pool.query('select 1'), timeout]);
+    return { ok: true, latencyMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    const problem = isDatabaseUnavailable(error) ? describeUnavailable(error) : /no answer within/.test((error as Error).message) ? 'PostgreSQL did not answer in time' : 'PostgreSQL refused the health query';
+    return { ok: false, problem };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface SecurityOptions {
@@ -119,9 +144,18 @@ export function createApp(deps: ApiDeps) {
   // matched route that is not a catch-all as the one that answers.
   app.use('*', refuseUnstorableText());
 
+  // 200 when this process can do its work; 503 saying what is wrong when it cannot.
   app.get('/api/health', async (c) => {
-    await deps.pool.query('select 1');
-    return c.json({ status: 'ok' });
+    const database = await databaseHealth(deps.pool);
+    const worker = deps.workerHealth?.();
+    const problems = [
+      ...(database.ok ? [] : [database.problem]),
+      ...(worker && worker.state !== 'running' ? [`the worker's job runner is ${worker.state} (${worker.lastError ?? 'no reason given'})`] : []),
+    ];
+    const body = { status: problems.length === 0 ? 'ok' : 'unavailable', ...(problems.length > 0 ? { problems } : {}), database, ...(worker ? { worker } : {}) };
+    if (problems.length === 0) return c.json(body, 200);
+    c.header('Retry-After', String(RETRY_AFTER_SECONDS));
+    return c.json(body, 503);
   });
   app.route('/api', authRoutes(deps));
   app.route('/api/users', userRoutes(deps));
@@ -176,6 +210,12 @@ export function createApp(deps: ApiDeps) {
       }
       const code = error.status === 400 && /json/i.test(error.message) ? 'invalid_json' : 'http_error';
       return c.json(new ApiError(error.status as 400, code, error.message || 'Bad request').toJSON(), error.status);
+    }
+    if (isDatabaseUnavailable(error)) {
+      // Nothing was done: the caller may send the same request again in a moment.
+      log.warn('request refused: the database is unavailable', { method: c.req.method, path: c.req.path, error: describeError(error) });
+      c.header('Retry-After', String(RETRY_AFTER_SECONDS));
+      return c.json(new ApiError(503, 'database_unavailable', `Junction cannot reach its database right now (${describeUnavailable(error)}); try again in a few seconds`).toJSON(), 503);
     }
     log.error('request failed', { method: c.req.method, path: c.req.path, error: describeError(error) });
     return c.json(new ApiError(500, 'internal_error', 'Something went wrong on the server; the details are in its log').toJSON(), 500);

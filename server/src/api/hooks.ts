@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { catalogue, normalizeWebhookPath, type Item, type WebhookParams } from '@junction/nodes';
+import { isDatabaseUnavailable } from '../db/client.ts';
 import { findWebhook, getVersionGraph } from '../db/queries/workflows.ts';
 import { FINISHED_RUN_STATUSES, runs, type RunStatus } from '../db/schema.ts';
 import type { ApiDeps } from './app.ts';
@@ -119,9 +120,16 @@ export function hookRoutes(deps: ApiDeps) {
     const notice = await ended;
     // The notification usually carries the answer; when it did not (output too large, or
     // missed during a reconnect) the run row has it.
-    const run: { status: string; output: Item[] | null; error: { message?: string } | null } | undefined = notice?.complete
-      ? { status: notice.status, output: (notice.output as Item[] | undefined) ?? null, error: (notice.error as { message?: string } | undefined) ?? null }
-      : (await deps.db.select({ status: runs.status, output: runs.output, error: runs.error }).from(runs).where(eq(runs.id, runId)))[0];
+    let run: { status: string; output: Item[] | null; error: { message?: string } | null } | undefined;
+    try {
+      run = notice?.complete
+        ? { status: notice.status, output: (notice.output as Item[] | undefined) ?? null, error: (notice.error as { message?: string } | undefined) ?? null }
+        : (await deps.db.select({ status: runs.status, output: runs.output, error: runs.error }).from(runs).where(eq(runs.id, runId)))[0];
+    } catch (error) {
+      // The run is committed: the caller must not send it again, whatever the database does now.
+      if (!isDatabaseUnavailable(error)) throw error;
+      return c.json({ runId, status: 'running' }, 202);
+    }
     if (run?.status === 'succeeded') return c.json(answerOf(run.output) as Record<string, unknown>, 200);
     if (!run || !FINISHED_RUN_STATUSES.includes(run.status as RunStatus)) return c.json({ runId, status: 'running' }, 202);
     // The caller is whoever reached the address: the step's error (a host name inside the

@@ -255,6 +255,8 @@ export const runs = pgTable(
     index('runs_workflow_seq_idx').on(t.workflowId, t.seq.desc()),
     index('runs_status_seq_idx').on(t.status, t.seq.desc()),
     index('runs_created_idx').on(t.createdAt),
+    // The sweeper checks every unfinished run has a job: few rows, however long the history.
+    index('runs_unfinished_idx').on(t.seq).where(sql`${t.status} in ('queued', 'running', 'waiting')`),
   ],
 );
 export type RunRow = typeof runs.$inferSelect;
@@ -266,7 +268,8 @@ export interface AttemptRecord {
   attempt: number;
   startedAt: string;
   finishedAt?: string;
-  status: 'succeeded' | 'failed' | 'running';
+  /** `interrupted`: the worker stopped during this attempt (killed, or shut down); the next attempt ran the step again. */
+  status: 'succeeded' | 'failed' | 'running' | 'interrupted';
   error?: StepErrorRecord;
   /** Console output of user code in this attempt (bounded by JUNCTION_SANDBOX_LOG_LIMIT). */
   logs?: { level: string; message: string }[];
@@ -303,6 +306,12 @@ export const workerProcesses = pgTable('worker_processes', {
   lockIds: text('lock_ids').array().notNull().default(sql`'{}'::text[]`),
   hostname: text('hostname').notNull(),
   pid: integer('pid').notNull(),
+  /**
+   * Boot id and PID namespace, and the process's start time (see process-identity.ts): a
+   * worker on the same machine knows for certain when this one is gone. Null elsewhere.
+   */
+  machine: text('machine'),
+  processStart: text('process_start'),
   startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
   heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -100,7 +100,7 @@ with claimed as (
   returning 1
 ), scheduled as (
   select graphile_worker.add_job('${RUN_TASK}', json_build_object('runId', c.id), run_at => $10::timestamptz,
-    job_key => 'run:' || c.id, max_attempts => 25)
+    job_key => '${RUN_TASK}:' || c.id, max_attempts => 25)
   from claimed c where $10::timestamptz is not null
 ), notified as (
   select pg_notify('${RUN_FINISHED_CHANNEL}', json_build_object(

@@ -11,7 +11,6 @@
  */
 import type pg from 'pg';
 import {
-  backoffDelay,
   coerceStepError,
   NonRetriableError,
   pairedItemProblem,
@@ -27,6 +26,7 @@ import { FINISHED_RUN_STATUSES } from '../db/schema.ts';
 import { log } from '../log.ts';
 import type { CredentialResolver } from '../vault/resolve.ts';
 import { Redactor } from '../vault/redact.ts';
+import { interruptions, markInterrupted, MAX_INTERRUPTIONS, nextAttemptDelay, tooManyInterruptions } from './attempts.ts';
 import { checkpoint, StepDataTooLarge, type CheckpointRequest, type RunFinishedNotice, type StepRecord } from './checkpoint.ts';
 import type { LogLine, RunScope } from '../sandbox/index.ts';
 import { ProgressPublisher, stepEvent } from './progress.ts';
@@ -282,13 +282,16 @@ class RunExecution {
           const wakeAt = next.wakeAt && next.wakeAt < this.state.deadlineAt ? next.wakeAt : this.state.deadlineAt;
           return await this.commit({ status: 'waiting', release: true, finished: false, scheduleAt: wakeAt });
         }
+        const ready = next.ready.filter((step) => !step.resumed || this.resume(step));
+        // A step failed for stopping its worker too often: the next plan ends the run.
+        if (ready.length === 0) continue;
 
-        const effectful = next.ready.filter((step) => this.typeOf(step.nodeId)?.definition.sideEffects);
+        const effectful = ready.filter((step) => this.typeOf(step.nodeId)?.definition.sideEffects);
         if (effectful.length > 0) {
           for (const step of effectful) this.markRunning(step);
           await this.commit({ status: 'running', release: false, finished: false });
         }
-        const results = await this.runSteps(next.ready, effectful.length > 0);
+        const results = await this.runSteps(ready, effectful.length > 0);
         const stopped = this.stopReason;
         for (const result of results) {
           // A step cut short by shutdown did not finish: it is run again after hand-back.
@@ -372,6 +375,24 @@ class RunExecution {
       startedAt: record.started_at,
     });
     this.progress?.publish(stepEvent(nodeId, record.status, record.attempt, record.output, record.error));
+  }
+
+  /**
+   * A step whose last attempt a stopped worker left running: that attempt is recorded as
+   * interrupted (it may have reached outside systems), and the step runs again — unless it
+   * has stopped its worker too often, then it fails. False when it failed.
+   */
+  private resume(step: ReadyStep): boolean {
+    const state = this.state.steps.get(step.nodeId)!;
+    const attempts = markInterrupted(state.attempts);
+    const count = interruptions(attempts);
+    if (count >= MAX_INTERRUPTIONS) {
+      this.record(step.nodeId, { status: 'failed', attempt: state.attempt, output: null, error: tooManyInterruptions(count), attempts, finished_at: new Date().toISOString() });
+      return false;
+    }
+    // Kept in memory: written with the step's next record (running, or its result).
+    state.attempts = attempts;
+    return true;
   }
 
   private markRunning(step: ReadyStep): void {
@@ -471,8 +492,9 @@ class RunExecution {
     const error = result.error!;
     attempts.push({ attempt: step.attempt, startedAt: times.started_at, finishedAt: times.finished_at, status: 'failed', error, ...logs });
     const policy = node.retry ?? this.typeOf(step.nodeId)?.definition.retry;
-    if (error.retriable && !result.interrupted && policy && step.attempt < policy.maxAttempts) {
-      const nextAttemptAt = new Date(Date.now() + backoffDelay(policy, step.attempt + 1)).toISOString();
+    const delay = result.interrupted ? null : nextAttemptDelay(attempts, error, policy);
+    if (delay !== null) {
+      const nextAttemptAt = new Date(Date.now() + delay).toISOString();
       this.record(step.nodeId, { status: 'retrying', attempt: step.attempt, output: null, error, attempts, ...times, next_attempt_at: nextAttemptAt });
       return;
     }

@@ -26,6 +26,8 @@ export interface ReadyStep {
   items: Item[];
   /** The attempt about to be made. */
   attempt: number;
+  /** The previous attempt was cut short: a worker stopped while it ran (its record says `running`). */
+  resumed?: boolean;
 }
 
 export interface Plan {
@@ -81,9 +83,11 @@ export function plan(shape: GraphShape, steps: ReadonlyMap<string, StepState>, t
       } else if (state.status === 'retrying' && state.nextAttemptAt && state.nextAttemptAt > now) {
         if (!result.wakeAt || state.nextAttemptAt < result.wakeAt) result.wakeAt = state.nextAttemptAt;
       } else {
-        // `retrying` whose time has come, or `running` left by a worker that died mid-step.
-        const attempt = state.status === 'retrying' ? state.attempt + 1 : state.attempt;
-        result.ready.push({ nodeId, items: inputOf(shape, steps, nodeId, triggerNodeId, input), attempt });
+        // `retrying` whose time has come, or `running` left by a worker that stopped mid-step:
+        // either way the next attempt, so history shows both (two calls may have been made).
+        const ready: ReadyStep = { nodeId, items: inputOf(shape, steps, nodeId, triggerNodeId, input), attempt: state.attempt + 1 };
+        if (state.status === 'running') ready.resumed = true;
+        result.ready.push(ready);
       }
       continue;
     }

@@ -2,21 +2,38 @@
  * A worker process: executes runs from the graphile-worker queue, proves it is alive
  * with a heartbeat, and takes over the runs of worker processes that stopped proving it.
  *
- * graphile-worker on its own keeps a dead worker's job locks for four hours. Here every
- * worker process registers in `worker_processes` with the ids its job locks carry; a
- * process whose heartbeat is older than `deadAfterMs` is removed by whichever live
- * process sweeps first, its job locks are released (`force_unlock_workers`) and its runs'
- * leases become free, so another process resumes them from their last checkpoint.
+ * - graphile-worker on its own keeps a dead worker's job locks for four hours. Here every
+ *   worker process registers in `worker_processes` with the pool ids its job locks carry;
+ *   one whose heartbeat is older than `deadAfterMs` — or that is certainly gone, its pid no
+ *   longer running on this machine — is removed by whichever live process sweeps first,
+ *   its job locks are released, and its runs' leases become free, so another process
+ *   resumes them from their last checkpoint.
+ * - The job runner can stop on its own (a database restart under load used to do that);
+ *   then a new one is started, and the old one's jobs are released once it has let go.
+ * - Every unfinished run has a job, or a live process holding it: each sweep gives a job
+ *   to a run that has neither (its job was lost, or used up its attempts).
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { run as runGraphileWorker, type Runner, type WorkerEvents } from 'graphile-worker';
 import type { ServerNode } from '@junction/nodes';
 import { graphileLogger, log } from '../log.ts';
+import {
+  forceUnlock,
+  giveJobsToUnfinishedRuns,
+  heartbeat,
+  registerWorker,
+  releaseLeases,
+  sweepDeadWorkers,
+  unregisterWorker,
+  workersOnMachine,
+} from '../db/queries/workers.ts';
 import { RUN_CANCEL_CHANNEL, RUN_TASK } from './checkpoint.ts';
 import { executeRun, type RuntimeContext } from './execute.ts';
+import { isGone, ownIdentity } from './process-identity.ts';
 import type { SandboxRuntime } from './sandbox-scope.ts';
 import type { Listener } from './listener.ts';
 import type { Keyring } from '../vault/keyring.ts';
@@ -35,11 +52,38 @@ export interface WorkerOptions {
   localWaiters?: RuntimeContext['localWaiters'];
   /** Opens credentials for the steps that use them. */
   keyring: Keyring;
+  /**
+   * The job runner cannot be started again although the database answers: this process
+   * can execute nothing, and must go (main.ts exits) so that others take its runs over.
+   */
+  onFatal?(error: Error): void;
+  /** Observers of the job runner's events (graphile-worker's `pool:create`, `job:start`, ...): metrics, tests. */
+  events?: WorkerEvents;
+}
+
+/** What `/api/health` tells of a worker. */
+export interface WorkerHealth {
+  /** `restarting`: the job runner stopped and a new one is being started. */
+  state: 'running' | 'restarting' | 'stopping';
+  since: string;
+  /** Times the job runner had to be started again since the process started. */
+  restarts: number;
+  /** Why it last stopped, when it did. */
+  lastError?: string;
+  runsInFlight: number;
 }
 
 export interface WorkerHandle {
   processId: string;
+  health(): WorkerHealth;
   stop(): Promise<void>;
+}
+
+interface RunnerHandle {
+  runner: Runner;
+  poolId: string;
+  /** It stopped on its own and a new one was asked for. */
+  down: boolean;
 }
 
 const RunPayload = (payload: unknown): string => {
@@ -48,18 +92,27 @@ const RunPayload = (payload: unknown): string => {
   return runId;
 };
 
+/** Starting the job runner again failing this many times in a row while the database answers is fatal. */
+const MAX_FAILED_STARTS = 5;
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 export async function startWorker(options: WorkerOptions): Promise<WorkerHandle> {
   const { pool } = options;
   const processId = randomUUID();
+  const identity = ownIdentity();
+  /** The job-runner pools whose locks this process holds (jobs are locked by pool id). */
   const lockIds = new Set<string>();
   const shutdown = new AbortController();
 
   const register = () =>
-    pool.query(
-      `insert into worker_processes (id, lock_ids, hostname, pid) values ($1, $2, $3, $4)
-       on conflict (id) do update set heartbeat_at = now(), lock_ids = excluded.lock_ids`,
-      [processId, [...lockIds], hostname(), process.pid],
-    );
+    registerWorker(pool, {
+      id: processId,
+      lockIds: [...lockIds],
+      hostname: hostname(),
+      pid: process.pid,
+      machine: identity?.machine ?? null,
+      processStart: identity?.start ?? null,
+    });
   await register();
 
   const cancelHandlers = new Map<string, Set<() => void>>();
@@ -85,91 +138,206 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     },
   };
 
-  const events: WorkerEvents = new EventEmitter();
-  const addLockId = (id: string) => {
-    lockIds.add(id);
-    register().catch((error: Error) => log.warn('could not record a worker lock id', { error: error.message }));
+  // One execution of a run at a time in this process: a second job of the same run (left
+  // by a job runner that was replaced, or added by the sweep) waits for the first to end.
+  const executions = new Map<string, Promise<void>>();
+  // Runs whose execution failed (the database went away mid-way) may still name this
+  // process as their lease owner: given up as soon as the database answers, so that the
+  // run's job, or the sweep, brings it back to whichever process is free.
+  const leasesToRelease = new Set<string>();
+  const executeJob = async (payload: unknown) => {
+    const runId = RunPayload(payload);
+    for (let running = executions.get(runId); running; running = executions.get(runId)) await running.catch(() => undefined);
+    const execution = executeRun(runtime, runId, shutdown.signal);
+    executions.set(runId, execution);
+    leasesToRelease.delete(runId);
+    try {
+      await execution;
+    } catch (error) {
+      leasesToRelease.add(runId);
+      throw error;
+    } finally {
+      executions.delete(runId);
+    }
   };
-  events.on('pool:create', ({ workerPool }) => addLockId(workerPool.id));
-  events.on('worker:create', ({ worker }) => addLockId(worker.workerId));
+  const releaseFailedLeases = async () => {
+    const idle = [...leasesToRelease].filter((runId) => !executions.has(runId));
+    if (idle.length === 0) return;
+    await releaseLeases(pool, idle, processId);
+    for (const runId of idle) leasesToRelease.delete(runId);
+  };
 
-  const runner: Runner = await runGraphileWorker({
-    pgPool: pool,
-    concurrency: options.concurrency,
-    noHandleSignals: true,
-    pollInterval: 1000,
-    logger: graphileLogger,
-    events,
-    taskList: {
-      [RUN_TASK]: (payload) => executeRun(runtime, RunPayload(payload), shutdown.signal),
-    },
-    preset: {
-      worker: {
-        localQueue: { size: options.concurrency },
-        completeJobBatchDelay: 2,
-        failJobBatchDelay: 2,
-      },
-    },
+  const events: WorkerEvents = new EventEmitter();
+  if (options.events) {
+    // Observers hear everything; this worker's own listeners stay on its own emitter.
+    const observer = options.events as EventEmitter;
+    const emit = events.emit.bind(events) as EventEmitter['emit'];
+    (events as EventEmitter).emit = (name, ...args) => {
+      observer.emit(name, ...args);
+      return emit(name, ...args);
+    };
+  }
+  let createdPool: string | null = null;
+  events.on('pool:create', ({ workerPool }) => {
+    createdPool = workerPool.id;
+    lockIds.add(workerPool.id);
+    register().catch((error: Error) => log.warn('could not record a worker lock id', { error: error.message }));
   });
 
-  const heartbeat = setInterval(() => {
-    pool
-      .query('update worker_processes set heartbeat_at = now() where id = $1', [processId])
-      .then(async (result) => {
-        if (result.rowCount === 0 && !shutdown.signal.aborted) {
-          // We were presumed dead (a long pause?): our runs may have moved on; come back.
-          log.warn('this worker was presumed dead by another; registering again', { processId });
-          await register();
-        }
-      })
-      .catch((error: Error) => log.warn('heartbeat failed', { error: error.message }));
-  }, options.heartbeatMs);
+  let current: RunnerHandle | null = null;
+  let health: Omit<WorkerHealth, 'runsInFlight'> = { state: 'running', since: new Date().toISOString(), restarts: 0 };
 
-  const sweep = setInterval(() => {
-    sweepDeadWorkers(pool, options.deadAfterMs).catch((error: Error) => log.warn('sweep for dead workers failed', { error: error.message }));
-  }, Math.max(250, Math.floor(options.deadAfterMs / 3)));
+  const startRunner = async (): Promise<RunnerHandle> => {
+    createdPool = null;
+    const runner = await runGraphileWorker({
+      pgPool: pool,
+      concurrency: options.concurrency,
+      noHandleSignals: true,
+      pollInterval: 1000,
+      logger: graphileLogger,
+      events,
+      taskList: { [RUN_TASK]: executeJob },
+      preset: {
+        worker: {
+          localQueue: { size: options.concurrency },
+          completeJobBatchDelay: 2,
+          failJobBatchDelay: 2,
+        },
+      },
+    });
+    const handle: RunnerHandle = { runner, poolId: createdPool ?? '', down: false };
+    // Since graphile-worker 0.17 the promise resolves, not rejects, when the pool stops on
+    // an error: any end that this process did not ask for is a runner gone down.
+    runner.promise.then(
+      () => void replaceRunner(handle, 'the job runner stopped'),
+      (error: unknown) => void replaceRunner(handle, message(error)),
+    );
+    return handle;
+  };
+
+  // The pool announces that it is stopping before its jobs in flight have ended (which
+  // may take a while): a new runner starts at once rather than after them.
+  events.on('pool:gracefulShutdown', ({ workerPool, message: reason }) => {
+    if (current && workerPool.id === current.poolId) void replaceRunner(current, reason);
+  });
+
+  const replaceRunner = async (dead: RunnerHandle, reason: string) => {
+    if (dead.down || shutdown.signal.aborted || dead !== current) return;
+    dead.down = true;
+    health = { state: 'restarting', since: new Date().toISOString(), restarts: health.restarts + 1, lastError: reason };
+    log.error('the job runner stopped; starting a new one', { reason });
+    // What the old runner still holds once it has let go (jobs it could not complete or
+    // return while the database was away) is released for any process to take.
+    void dead.runner.promise.catch(() => undefined).then(() => releaseLocksOf(dead.poolId));
+    let failedStarts = 0;
+    for (let attempt = 0; !shutdown.signal.aborted; attempt++) {
+      if (attempt > 0) await sleep(Math.min(10_000, 250 * 2 ** Math.min(attempt, 6)), undefined, { signal: shutdown.signal }).catch(() => undefined);
+      if (shutdown.signal.aborted) return;
+      try {
+        current = await startRunner();
+        health = { ...health, state: 'running', since: new Date().toISOString() };
+        log.warn('the job runner is running again', { restarts: health.restarts });
+        return;
+      } catch (error) {
+        // A database that does not answer is an outage to ride out; one that answers
+        // while the runner still cannot start will not get better by waiting.
+        const databaseAnswers = await pool.query('select 1').then(() => true, () => false);
+        failedStarts = databaseAnswers ? failedStarts + 1 : 0;
+        log.warn('could not start the job runner; trying again', { error: message(error), databaseAnswers });
+        if (failedStarts >= MAX_FAILED_STARTS) {
+          const fatal = new Error(`the job runner could not be started ${failedStarts} times in a row: ${message(error)}`, { cause: error });
+          if (options.onFatal) options.onFatal(fatal);
+          else log.error(fatal.message);
+          return;
+        }
+      }
+    }
+  };
+
+  const releaseLocksOf = async (poolId: string) => {
+    for (let attempt = 0; !shutdown.signal.aborted; attempt++) {
+      try {
+        await forceUnlock(pool, [poolId]);
+        lockIds.delete(poolId);
+        await register();
+        return;
+      } catch (error) {
+        log.debug('could not release a stopped job runner\'s jobs yet', { error: message(error) });
+        await sleep(Math.min(5000, 250 * 2 ** Math.min(attempt, 5)));
+      }
+    }
+  };
+
+  current = await startRunner();
+
+  // Heartbeats measure how long this process has been in touch with the database: one
+  // just back from an outage does not take the others' runs before they can be back too.
+  let inTouchSince: number | null = Date.now();
+  const beat = async () => {
+    try {
+      if (!(await heartbeat(pool, processId)) && !shutdown.signal.aborted) {
+        // We were presumed dead (a long pause?): our runs may have moved on; come back.
+        log.warn('this worker was presumed dead by another; registering again', { processId });
+        await register();
+      }
+      inTouchSince ??= Date.now();
+      await releaseFailedLeases();
+    } catch (error) {
+      inTouchSince = null;
+      log.warn('heartbeat failed', { error: message(error) });
+    }
+  };
+  const heartbeats = setInterval(() => void beat(), options.heartbeatMs);
+
+  const sweep = async () => {
+    const gone = identity
+      ? (await workersOnMachine(pool, identity.machine, processId)).filter((other) => isGone(other, identity)).map((other) => other.id)
+      : [];
+    const byHeartbeat = inTouchSince !== null && Date.now() - inTouchSince >= options.deadAfterMs;
+    const { dead, unlocked } = await sweepDeadWorkers(pool, { self: processId, gone, deadAfterMs: byHeartbeat ? options.deadAfterMs : null });
+    if (dead.length > 0 || unlocked.length > 0) log.warn('took over from dead workers', { dead, unlocked, certain: gone });
+    const stranded = await giveJobsToUnfinishedRuns(pool);
+    if (stranded.length > 0) log.warn('gave a job to unfinished runs that had none', { runs: stranded.length, first: stranded[0] });
+  };
+  let sweeping: Promise<void> | null = null;
+  const sweepOnce = () => {
+    sweeping ??= sweep()
+      .catch((error: unknown) => log.warn('sweep for dead workers failed', { error: message(error) }))
+      .finally(() => (sweeping = null));
+    return sweeping;
+  };
+  // At once: a worker started in place of one that was killed takes its runs over now.
+  void sweepOnce();
+  const sweeps = setInterval(() => void sweepOnce(), Math.max(250, Math.min(1000, Math.floor(options.deadAfterMs / 3))));
 
   log.info('worker started', { processId, concurrency: options.concurrency });
 
   return {
     processId,
+    health: () => ({ ...health, runsInFlight: executions.size }),
     async stop() {
-      clearInterval(heartbeat);
-      clearInterval(sweep);
+      clearInterval(heartbeats);
+      clearInterval(sweeps);
+      health = { ...health, state: 'stopping', since: new Date().toISOString() };
       shutdown.abort();
-      await runner.stop();
+      const runner = current;
+      current = null;
+      // A runner that stopped on its own has nothing left to stop.
+      if (runner && !runner.down) await runner.runner.stop().catch((error: unknown) => log.warn('stopping the job runner failed', { error: message(error) }));
+      // Runs in flight hand themselves back on the shutdown signal.
+      await Promise.allSettled([...executions.values()]);
+      await sweeping;
       unlistenCancel();
-      // Our runs were handed back; our locks go with us.
-      await pool.query('delete from worker_processes where id = $1', [processId]);
-      if (lockIds.size > 0) await pool.query('select graphile_worker.force_unlock_workers($1::text[])', [[...lockIds]]);
+      try {
+        await releaseFailedLeases();
+        // Our runs were handed back; our locks go with us.
+        await unregisterWorker(pool, processId);
+        await forceUnlock(pool, [...lockIds]);
+      } catch (error) {
+        log.warn(`could not hand back this worker's runs; other workers take them over within ${options.deadAfterMs} ms`, { error: message(error) });
+        return;
+      }
       log.info('worker stopped', { processId });
     },
   };
-}
-
-/**
- * Removes worker processes whose heartbeat is older than `deadAfterMs` and releases the
- * job locks no live process owns (also covers a process that died before registering
- * its lock ids). Safe to run from many processes at once.
- */
-export async function sweepDeadWorkers(pool: pg.Pool, deadAfterMs: number): Promise<{ dead: string[]; unlocked: string[] }> {
-  const result = await pool.query<{ dead: string[] | null; orphans: string[] | null }>(
-    `with dead as (
-       delete from worker_processes where heartbeat_at < now() - make_interval(secs => $1::float8 / 1000)
-       returning id
-     ), orphans as (
-       select distinct j.locked_by from graphile_worker.jobs j
-       where j.locked_by is not null and j.locked_at < now() - make_interval(secs => $1::float8 / 1000)
-         and not exists (
-           select 1 from worker_processes w
-           where j.locked_by = any(w.lock_ids) and w.id not in (select id from dead))
-     )
-     select (select array_agg(id) from dead) as dead, (select array_agg(locked_by) from orphans) as orphans`,
-    [deadAfterMs],
-  );
-  const dead = result.rows[0]?.dead ?? [];
-  const unlocked = result.rows[0]?.orphans ?? [];
-  if (unlocked.length > 0) await pool.query('select graphile_worker.force_unlock_workers($1::text[])', [unlocked]);
-  if (dead.length > 0 || unlocked.length > 0) log.warn('took over from dead workers', { dead, unlocked });
-  return { dead, unlocked };
 }

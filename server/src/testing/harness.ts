@@ -25,7 +25,7 @@ import { RunEnqueuer } from '../runtime/enqueue.ts';
 import { FinishedRuns } from '../runtime/finished.ts';
 import { Listener } from '../runtime/listener.ts';
 import { RUN_PROGRESS_CHANNEL, RunProgress } from '../runtime/progress.ts';
-import { startWorker, type WorkerHandle } from '../runtime/worker.ts';
+import { startWorker, type WorkerHandle, type WorkerOptions } from '../runtime/worker.ts';
 import { FINISHED_RUN_STATUSES } from '../db/schema.ts';
 import { setLogLevel } from '../log.ts';
 import { variableValues } from '../db/queries/variables.ts';
@@ -82,6 +82,8 @@ export interface HarnessOptions {
   webhookRateLimit?: number;
   /** Largest JSON one step's record may be (default: the shipped 64 MiB). */
   stepDataLimit?: number;
+  /** Receives the worker's job-runner events (to reach its pool). */
+  workerEvents?: WorkerOptions['events'];
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -138,6 +140,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       stepDataLimit: options.stepDataLimit ?? 64 * 1024 * 1024,
       localWaiters: finished,
       keyring: security.keyring,
+      events: options.workerEvents,
     });
     workers.push(worker);
     return worker;

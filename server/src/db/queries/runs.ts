@@ -58,7 +58,7 @@ export async function insertRuns(pool: pg.Pool | pg.PoolClient, newRuns: NewRun[
         returning id
       )
       select count(*) from graphile_worker.add_jobs(array(
-        select row('${RUN_TASK}', json_build_object('runId', id), null, null, 25, null, null, null)::graphile_worker.job_spec
+        select row('${RUN_TASK}', json_build_object('runId', id), null, null, 25, '${RUN_TASK}:' || id, null, null)::graphile_worker.job_spec
         from inserted))`,
     values: [toJsonb(rows)],
   });
@@ -132,19 +132,22 @@ export async function getRun(db: Db, id: string): Promise<{ run: RunRow; steps: 
 const CANCELLED_STEP_ERROR = { name: 'Cancelled', message: 'The run was cancelled', retriable: false };
 
 /**
- * Cancels a run. One that no worker holds (queued, waiting) is cancelled at once, with
- * its unfinished steps; one being executed is flagged, and its worker is told to abort
- * the step in flight.
+ * Cancels a run. One that no live worker holds (queued, waiting, or left by a worker that
+ * died) is cancelled at once, with its unfinished steps; one being executed is flagged,
+ * and its worker is told to abort the step in flight.
  */
 export async function requestCancel(pool: pg.Pool, id: string): Promise<RunStatus | undefined> {
   const result = await pool.query<{ status: RunStatus }>(
-    `with target as (select id, status, lease_owner from runs where id = $1 for update),
+    `with target as (
+       select id, status, (lease_owner is null or not exists (select 1 from worker_processes w where w.id = runs.lease_owner)) as free
+       from runs where id = $1 for update),
      updated as (
        update runs r set
          cancel_requested = true,
-         status = case when t.lease_owner is null and t.status in ('queued', 'waiting') then 'cancelled' else r.status end,
-         finished_at = case when t.lease_owner is null and t.status in ('queued', 'waiting') then now() else r.finished_at end,
-         version = case when t.lease_owner is null and t.status in ('queued', 'waiting') then r.version + 1 else r.version end
+         status = case when t.free then 'cancelled' else r.status end,
+         finished_at = case when t.free then now() else r.finished_at end,
+         lease_owner = case when t.free then null else r.lease_owner end,
+         version = case when t.free then r.version + 1 else r.version end
        from target t where r.id = t.id and t.status not in ('succeeded', 'failed', 'cancelled')
        returning r.id, r.status
      ), stopped as (
