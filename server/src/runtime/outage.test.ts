@@ -111,3 +111,38 @@ describe('a database that goes away under load', () => {
     for (const w of workers) expect(w.child.exitCode).toBeNull();
   });
 });
+
+describe('an API process while the database is away', () => {
+  it('answers webhooks 503 with Retry-After, says what is wrong in health, and takes them again once it is back', { timeout: 60_000 }, async () => {
+    const workflowId = await h.createWorkflow({
+      nodes: [{ id: 'hook', type: 'trigger.webhook', name: 'Order', params: { path: 'outage-orders' } }],
+      edges: [],
+    });
+    expect((await h.call('POST', `/api/workflows/${workflowId}/activate`)).status).toBe(200);
+    const api = spawn('api', { PORT: '0' });
+    await api.waitFor(/serving on (http:\/\/\S+)/);
+    const base = /serving on (http:\/\/\S+)/.exec(api.output())![1]!;
+    const post = () => fetch(`${base}/hooks/outage-orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"n":1}' });
+
+    expect((await post()).status).toBe(202);
+    expect(await (await fetch(`${base}/api/health`)).json()).toMatchObject({ status: 'ok', database: { ok: true } });
+
+    proxy.down();
+    const refused = await post();
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect((await refused.json()).error).toMatchObject({ code: 'database_unavailable' });
+    const health = await fetch(`${base}/api/health`);
+    expect(health.status).toBe(503);
+    const body = await health.json();
+    expect(body).toMatchObject({ status: 'unavailable', database: { ok: false } });
+    expect(body.problems.join(' ')).toMatch(/PostgreSQL/);
+    // No address or credentials of the database in a public answer.
+    expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|postgres:\/\//);
+
+    proxy.restore();
+    await expect.poll(async () => (await post()).status, { timeout: 15_000 }).toBe(202);
+    expect((await fetch(`${base}/api/health`)).status).toBe(200);
+  });
+});
+

@@ -15,6 +15,8 @@ let baseUrl: string;
 const calls: { path: string; key: string | undefined; at: number }[] = [];
 /** Requests to /hold are left hanging until released (the worker gets killed meanwhile). */
 let holdFirst = true;
+/** Requests to /slow are answered after this long. */
+let slowMs = 0;
 const processes: JunctionProcess[] = [];
 
 function record(req: IncomingMessage) {
@@ -31,8 +33,13 @@ beforeAll(async () => {
         holdFirst = false;
         return; // never answered: the worker dies waiting
       }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"ok":true}');
+      setTimeout(
+        () => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end('{"ok":true}');
+        },
+        req.url?.startsWith('/slow') ? slowMs : 0,
+      );
     });
   });
   baseUrl = server.url;
@@ -85,7 +92,8 @@ describe('crash recovery', () => {
     const recoveredIn = Date.now() - killedAt;
 
     expect(detail.status).toBe('succeeded');
-    expect(recoveredIn).toBeLessThan(30_000);
+    // The new worker finds at once that the killed one is gone (its pid no longer runs).
+    expect(recoveredIn).toBeLessThan(10_000);
     const byPath = (path: string) => calls.filter((c) => c.path === path);
     expect(byPath('/first')).toHaveLength(1);
     expect(byPath('/last')).toHaveLength(1);
@@ -98,6 +106,13 @@ describe('crash recovery', () => {
       ['prep', 'succeeded'],
       ['held', 'succeeded'],
       ['last', 'succeeded'],
+    ]);
+    // History shows both calls: the one cut short, and the one that finished it.
+    const held = detail.steps.find((s: { nodeId: string }) => s.nodeId === 'held');
+    expect(held.attempt).toBe(2);
+    expect(held.attempts.map((a: { attempt: number; status: string }) => [a.attempt, a.status])).toEqual([
+      [1, 'interrupted'],
+      [2, 'succeeded'],
     ]);
     expect(b.output()).toMatch(/took over from dead workers/);
   });
@@ -163,6 +178,43 @@ describe('several workers', () => {
     expect(finishedBy(one) + finishedBy(two)).toBe(500);
     expect(finishedBy(one)).toBeGreaterThan(0);
     expect(finishedBy(two)).toBeGreaterThan(0);
+  });
+});
+
+describe('a worker that pauses past the dead-worker threshold', () => {
+  it('cannot strand runs: paused, resumed, then the worker that took over is killed — every run finishes', { timeout: 120_000 }, async () => {
+    const workflowId = await h.createWorkflow({
+      nodes: [{ id: 'start', type: 'trigger.manual', name: 'Start' }, http('slow', '/slow'), { id: 'end', type: 'logic.noop', name: 'End' }],
+      edges: [edge('start', 'slow'), edge('slow', 'end')],
+    });
+    const { versionId } = (await h.call('GET', `/api/workflows/${workflowId}`)).body;
+    slowMs = 3000;
+    const env = { JUNCTION_HEARTBEAT_MS: '300', JUNCTION_DEAD_AFTER_MS: '1500', JUNCTION_WORKER_CONCURRENCY: '8' };
+    const [one, two] = [worker(env), worker(env)];
+    await Promise.all([one.waitFor(/worker started/), two.waitFor(/worker started/)]);
+    const runIds: string[] = [];
+    for (let i = 0; i < 16; i++) {
+      runIds.push(await enqueueRun(h.database.pool, { workflowId, versionId, triggerNodeId: 'start', mode: 'manual', input: [{ json: { i } }], timeoutSeconds: 600 }));
+    }
+    const deadline = Date.now() + 15_000;
+    while (calls.filter((c) => c.path === '/slow').length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+
+    // Paused well past the threshold: the other worker takes its runs over meanwhile.
+    one.child.kill('SIGSTOP');
+    await two.waitFor(/took over from dead workers/, 15_000);
+    await new Promise((r) => setTimeout(r, 2000));
+    one.child.kill('SIGCONT');
+    await new Promise((r) => setTimeout(r, 2000));
+    await two.kill('SIGKILL');
+    const three = worker(env);
+    await three.waitFor(/worker started/);
+
+    for (const runId of runIds) expect((await h.waitForRun(runId, 60_000)).status).toBe('succeeded');
+    const unfinished = await h.database.pool.query("select count(*)::int as n from runs where status not in ('succeeded','failed','cancelled')");
+    expect(unfinished.rows[0].n).toBe(0);
+    const keys = new Set(calls.filter((c) => c.path === '/slow').map((c) => c.key));
+    expect(keys).toEqual(new Set(runIds.map((id) => `${id}:slow`)));
+    slowMs = 0;
   });
 });
 

@@ -246,6 +246,11 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
         log.warn('could not start the job runner; trying again', { error: message(error), databaseAnswers });
         if (failedStarts >= MAX_FAILED_STARTS) {
           const fatal = new Error(`the job runner could not be started ${failedStarts} times in a row: ${message(error)}`, { cause: error });
+          // This process executes nothing any more: it stops claiming to be alive, so the
+          // others take its runs over, and is told to go.
+          clearInterval(heartbeats);
+          clearInterval(sweeps);
+          await unregisterWorker(pool, processId).catch(() => undefined /* others find it silent instead */);
           if (options.onFatal) options.onFatal(fatal);
           else log.error(fatal.message);
           return;
