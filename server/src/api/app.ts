@@ -56,7 +56,7 @@ export interface ApiDeps {
   /** The administrator's sandbox limits: a workflow asking for more is refused when saved. */
   sandboxLimits: SandboxAdminLimits;
   /** The worker's state, in a process that runs one (health reports it). */
-  workerHealth?: () => WorkerHealth;
+  workerHealth?: () => WorkerHealth | undefined;
 }
 
 /** How long a client should wait before trying again while the database is away. */

@@ -90,6 +90,7 @@ describe('a job runner that stops on its own', () => {
     for (const runId of runIds) expect((await h.waitForRun(runId, 30_000)).status).toBe('succeeded');
     expect(pools).toHaveLength(2);
     expect(h.worker!.health()).toMatchObject({ state: 'running', restarts: 1, lastError: 'a failure the pool could not survive' });
+    expect((await h.call('GET', '/api/health')).body).toMatchObject({ status: 'ok', worker: { state: 'running', restarts: 1 } });
     // No job is left behind, locked by the pool that stopped or otherwise.
     await expect.poll(async () => (await h.database.pool.query('select count(*)::int as n from graphile_worker.jobs')).rows[0].n).toBe(0);
   });

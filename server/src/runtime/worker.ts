@@ -25,9 +25,11 @@ import {
   forceUnlock,
   giveJobsToUnfinishedRuns,
   heartbeat,
+  jobsLockedBy,
   registerWorker,
   releaseLeases,
   sweepDeadWorkers,
+  unlockJobs,
   unregisterWorker,
   workersOnMachine,
 } from '../db/queries/workers.ts';
@@ -92,6 +94,8 @@ const RunPayload = (payload: unknown): string => {
   return runId;
 };
 
+/** How often (and after how long) jobs locked for this process that never reached it are looked for. */
+const LOST_LOCK_CHECK_MS = 10_000;
 /** Starting the job runner again failing this many times in a row while the database answers is fatal. */
 const MAX_FAILED_STARTS = 5;
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -183,6 +187,29 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     lockIds.add(workerPool.id);
     register().catch((error: Error) => log.warn('could not record a worker lock id', { error: error.message }));
   });
+
+  // Jobs this process's runners received. A job locked by one of our pools that never
+  // arrived is one whose fetch committed while its answer was lost (the connection cut
+  // between PostgreSQL's commit and our reading it): nobody would run it for four hours.
+  const received = new Map<string, number>();
+  events.on('localQueue:getJobs:complete', ({ jobs }) => {
+    for (const job of jobs) received.set(job.id, Date.now());
+  });
+  events.on('job:complete', ({ job }) => received.delete(job.id));
+  events.on('localQueue:returnJobs', ({ jobs }) => {
+    for (const job of jobs) received.delete(job.id);
+  });
+  let lostLocksCheckedAt = 0;
+  const releaseLostLocks = async () => {
+    if (Date.now() - lostLocksCheckedAt < LOST_LOCK_CHECK_MS) return;
+    lostLocksCheckedAt = Date.now();
+    for (const [id, at] of received) if (at < Date.now() - 3_600_000) received.delete(id);
+    const locks = [...lockIds];
+    const lost = (await jobsLockedBy(pool, locks, LOST_LOCK_CHECK_MS)).filter((id) => !received.has(id));
+    if (lost.length === 0) return;
+    await unlockJobs(pool, lost, locks);
+    log.warn('released jobs locked for this worker whose fetch never reached it (connection cut)', { jobs: lost.length });
+  };
 
   let current: RunnerHandle | null = null;
   let health: Omit<WorkerHealth, 'runsInFlight'> = { state: 'running', since: new Date().toISOString(), restarts: 0 };
@@ -301,6 +328,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     const byHeartbeat = inTouchSince !== null && Date.now() - inTouchSince >= options.deadAfterMs;
     const { dead, unlocked } = await sweepDeadWorkers(pool, { self: processId, gone, deadAfterMs: byHeartbeat ? options.deadAfterMs : null });
     if (dead.length > 0 || unlocked.length > 0) log.warn('took over from dead workers', { dead, unlocked, certain: gone });
+    await releaseLostLocks();
     const stranded = await giveJobsToUnfinishedRuns(pool);
     if (stranded.length > 0) log.warn('gave a job to unfinished runs that had none', { runs: stranded.length, first: stranded[0] });
   };

@@ -114,6 +114,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     sandbox: () => sandboxRuntime(),
     sandboxLimits: { ...DEFAULT_ADMIN_LIMITS, ...options.sandboxLimits },
     editorDir,
+    workerHealth: () => workers[0]?.health(),
   });
   const ownerPassword = `owner-${randomUUID()}`;
   const ownerRow = (await createOwner(database.db, { email: 'owner@junction.test', password: ownerPassword, name: 'Owner', via: 'test harness' }))!;

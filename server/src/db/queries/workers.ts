@@ -39,6 +39,28 @@ export async function forceUnlock(pool: pg.Pool, lockIds: string[]): Promise<voi
   if (lockIds.length > 0) await pool.query('select graphile_worker.force_unlock_workers($1::text[])', [lockIds]);
 }
 
+/** Jobs locked by these pools for longer than `olderThanMs`. */
+export async function jobsLockedBy(pool: pg.Pool, lockIds: string[], olderThanMs: number): Promise<string[]> {
+  if (lockIds.length === 0) return [];
+  const result = await pool.query<{ id: string }>(
+    `select id::text from graphile_worker.jobs where locked_by = any($1::text[]) and locked_at < now() - make_interval(secs => $2::float8 / 1000)`,
+    [lockIds, olderThanMs],
+  );
+  return result.rows.map((row) => row.id);
+}
+
+/**
+ * Unlocks these jobs if these pools still hold them. graphile-worker offers this only for
+ * whole pools (force_unlock_workers), which would take the pool's running jobs too.
+ */
+export async function unlockJobs(pool: pg.Pool, jobIds: string[], lockIds: string[]): Promise<void> {
+  await pool.query(
+    `update graphile_worker._private_jobs set locked_by = null, locked_at = null
+     where id = any($1::bigint[]) and locked_by = any($2::text[])`,
+    [jobIds, lockIds],
+  );
+}
+
 export interface SameMachineWorker {
   id: string;
   pid: number;
