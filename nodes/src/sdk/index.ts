@@ -4,3 +4,4 @@ export * from './errors.ts';
 export * from './item-fields.ts';
 export * from './item-limits.ts';
 export * from './pairing.ts';
+export * from './run-records.ts';

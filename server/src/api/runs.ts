@@ -3,7 +3,7 @@ import { adjacencyOf, descendantsOf, type WorkflowGraph } from '@junction/nodes'
 import { enqueueRetry, getRun, listRuns, requestCancel, type RunSummary as RunSummaryRow } from '../db/queries/runs.ts';
 import { getRunWorkflow, getVersionGraph, getWorkflow } from '../db/queries/workflows.ts';
 import { FINISHED_RUN_STATUSES, RUN_STATUSES } from '../db/schema.ts';
-import { inputOf } from '../runtime/plan.ts';
+import { inputOf } from '../runtime/core/plan.ts';
 import { demandRunAccess, workflowScope } from '../auth/access.ts';
 import { principalOf } from '../auth/middleware.ts';
 import type { ApiDeps } from './app.ts';

@@ -16,7 +16,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { Item, PortItems, StepErrorRecord, WorkflowGraph } from '@junction/nodes';
+import type { AttemptRecord, Item, PortItems, RunStatus, StepErrorRecord, StepStatus, WorkflowGraph } from '@junction/nodes';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const at = (name: string) => timestamp(name, { withTimezone: true });
@@ -203,9 +203,7 @@ export const webhooks = pgTable(
 );
 export type WebhookRow = typeof webhooks.$inferSelect;
 
-export const RUN_STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled'] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
-export const FINISHED_RUN_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
+export { RUN_STATUSES, FINISHED_RUN_STATUSES, type RunStatus } from '@junction/nodes';
 
 export const runs = pgTable(
   'runs',
@@ -261,19 +259,7 @@ export const runs = pgTable(
 );
 export type RunRow = typeof runs.$inferSelect;
 
-export const STEP_STATUSES = ['running', 'retrying', 'succeeded', 'failed', 'skipped'] as const;
-export type StepStatus = (typeof STEP_STATUSES)[number];
-
-export interface AttemptRecord {
-  attempt: number;
-  startedAt: string;
-  finishedAt?: string;
-  /** `interrupted`: the worker stopped during this attempt (killed, or shut down); the next attempt ran the step again. */
-  status: 'succeeded' | 'failed' | 'running' | 'interrupted';
-  error?: StepErrorRecord;
-  /** Console output of user code in this attempt (bounded by JUNCTION_SANDBOX_LOG_LIMIT). */
-  logs?: { level: string; message: string }[];
-}
+export { STEP_STATUSES, type StepStatus, type AttemptRecord } from '@junction/nodes';
 
 export const steps = pgTable(
   'steps',

@@ -12,7 +12,8 @@
  */
 import type pg from 'pg';
 import type { Item, PortItems, StepErrorRecord } from '@junction/nodes';
-import type { AttemptRecord, RunStatus, StepStatus } from '../db/schema.ts';
+import type { RunStatus } from '../db/schema.ts';
+import type { StepRecord } from './core/outcome.ts';
 import { toJsonb } from '../db/storable-text.ts';
 
 export const RUN_FINISHED_CHANNEL = 'junction_run_finished';
@@ -29,19 +30,6 @@ export interface RunFinishedNotice {
   error?: unknown;
   /** output and error are both included (they were small enough). */
   complete?: boolean;
-}
-
-export interface StepRecord {
-  node_id: string;
-  status: StepStatus;
-  attempt: number;
-  output: PortItems | null;
-  error: StepErrorRecord | null;
-  attempts: AttemptRecord[];
-  position: number;
-  started_at: string | null;
-  finished_at: string | null;
-  next_attempt_at: string | null;
 }
 
 export interface CheckpointRequest {

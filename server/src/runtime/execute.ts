@@ -26,13 +26,14 @@ import { FINISHED_RUN_STATUSES } from '../db/schema.ts';
 import { log } from '../log.ts';
 import type { CredentialResolver } from '../vault/resolve.ts';
 import { Redactor } from '../vault/redact.ts';
-import { interruptions, markInterrupted, MAX_INTERRUPTIONS, nextAttemptDelay, tooManyInterruptions } from './attempts.ts';
-import { checkpoint, StepDataTooLarge, type CheckpointRequest, type RunFinishedNotice, type StepRecord } from './checkpoint.ts';
+import { interruptions, markInterrupted, MAX_INTERRUPTIONS, tooManyInterruptions } from './core/attempts.ts';
+import { lastOutput, stepOutcome, stopError, unfinishedSteps, unstorable, type AttemptResult, type StepRecord, type StopReason } from './core/outcome.ts';
+import { checkpoint, StepDataTooLarge, type CheckpointRequest, type RunFinishedNotice } from './checkpoint.ts';
 import type { LogLine, RunScope } from '../sandbox/index.ts';
 import { ProgressPublisher, stepEvent } from './progress.ts';
 import { flattenOutput, pairedItemsOf, type RunOutputs, type StepOutput } from './lineage.ts';
 import { resolveParams, resolveParamsOnce } from './params.ts';
-import { plan, shapeOf, type GraphShape, type ReadyStep, type StepState } from './plan.ts';
+import { plan, shapeOf, type GraphShape, type ReadyStep, type StepState } from './core/plan.ts';
 import { paramsScope, runScope, stepSandbox, type SandboxRuntime } from './sandbox-scope.ts';
 
 export interface RuntimeContext {
@@ -64,8 +65,6 @@ const MAX_PENDING_STEPS = 100;
  */
 const SHOW_RUNNING_AFTER_MS = 500;
 const MAX_TIMER_MS = 2 ** 31 - 1;
-
-type StopReason = 'cancel' | 'timeout' | 'shutdown';
 
 class LeaseLost extends Error {
   override name = 'LeaseLost';
@@ -311,7 +310,7 @@ class RunExecution {
   }
 
   /** Runs the steps; pure ones still running SHOW_RUNNING_AFTER_MS after the last checkpoint are checkpointed as running. */
-  private async runSteps(ready: ReadyStep[], shownRunning: boolean): Promise<StepResult[]> {
+  private async runSteps(ready: ReadyStep[], shownRunning: boolean): Promise<AttemptResult[]> {
     const running = Promise.all(ready.map((step) => this.runStep(step)));
     if (shownRunning) return running;
     let shown: Promise<void> | undefined;
@@ -402,7 +401,7 @@ class RunExecution {
     this.record(step.nodeId, { status: 'running', attempt: step.attempt, output: null, error: null, attempts, started_at: startedAt });
   }
 
-  private async runStep(step: ReadyStep): Promise<StepResult> {
+  private async runStep(step: ReadyStep): Promise<AttemptResult> {
     const startedAt = new Date();
     const node = this.graphNodes.get(step.nodeId)!;
     const type = this.typeOf(step.nodeId);
@@ -477,33 +476,18 @@ class RunExecution {
     }
   }
 
-  private applyResult(result: StepResult): void {
-    const { step } = result;
-    const node = this.graphNodes.get(step.nodeId)!;
-    const attempts = (this.state.steps.get(step.nodeId)?.attempts ?? []).filter((a) => a.attempt !== step.attempt);
-    const times = { started_at: result.startedAt.toISOString(), finished_at: result.finishedAt.toISOString() };
-    // Console output of user code, kept with the attempt that printed it.
-    const logs = result.logs.length > 0 ? { logs: result.logs } : {};
-    if (result.output) {
-      attempts.push({ attempt: step.attempt, startedAt: times.started_at, finishedAt: times.finished_at, status: 'succeeded', ...logs });
-      this.record(step.nodeId, { status: 'succeeded', attempt: step.attempt, output: result.output, error: null, attempts, ...times });
-      return;
-    }
-    const error = result.error!;
-    attempts.push({ attempt: step.attempt, startedAt: times.started_at, finishedAt: times.finished_at, status: 'failed', error, ...logs });
-    const policy = node.retry ?? this.typeOf(step.nodeId)?.definition.retry;
-    const delay = result.interrupted ? null : nextAttemptDelay(attempts, error, policy);
-    if (delay !== null) {
-      const nextAttemptAt = new Date(Date.now() + delay).toISOString();
-      this.record(step.nodeId, { status: 'retrying', attempt: step.attempt, output: null, error, attempts, ...times, next_attempt_at: nextAttemptAt });
-      return;
-    }
-    const firstPort = this.typeOf(step.nodeId)?.definition.outputs[0];
-    const output: PortItems | null =
-      node.onError === 'continue' && firstPort
-        ? { [firstPort]: step.items.map((item, i) => ({ json: { ...item.json, error: { name: error.name, message: error.message } }, pairedItem: i })) }
-        : null;
-    this.record(step.nodeId, { status: 'failed', attempt: step.attempt, output, error, attempts, ...times });
+  private applyResult(result: AttemptResult): void {
+    const { nodeId } = result.step;
+    const node = this.graphNodes.get(nodeId)!;
+    const definition = this.typeOf(nodeId)?.definition;
+    const outcome = stepOutcome(result, {
+      attempts: this.state.steps.get(nodeId)?.attempts ?? [],
+      policy: node.retry ?? definition?.retry,
+      continueOnError: node.onError === 'continue',
+      firstPort: definition?.outputs[0],
+      now: new Date(),
+    });
+    this.record(nodeId, outcome);
   }
 
   private async commit(request: Pick<CheckpointRequest, 'status' | 'release' | 'finished' | 'scheduleAt' | 'output' | 'error' | 'notify'>): Promise<void> {
@@ -535,28 +519,16 @@ class RunExecution {
 
   /** Fails the steps whose results are waiting to be stored, and the run, saying why. */
   private async failUnstorable(cause: Error): Promise<void> {
-    // Which step it was, when known; otherwise any of those waiting may be the one.
-    const culprit = cause instanceof StepDataTooLarge ? cause.nodeId : undefined;
     this.failingUnstorable = true;
-    const error: StepErrorRecord = {
-      name: 'StorageError',
-      message: `The step's result could not be stored: ${cause.message.slice(0, 300)}`,
-      retriable: false,
-    };
+    // Which step it was, when known; otherwise any of those waiting may be the one.
+    const { error, failed } = unstorable([...this.pending.values()], cause instanceof StepDataTooLarge ? cause.nodeId : undefined, cause.message);
     log.warn('a step result could not be stored; failing the run', { runId: this.state.id, error: cause.message });
-    let failed: string | undefined;
-    for (const record of [...this.pending.values()]) {
-      if ((record.output === null && record.error === null) || (culprit && record.node_id !== culprit)) continue;
-      failed ??= record.node_id;
-      // Attempts lose their logs and errors too: any of them may be what could not be stored.
-      const attempts = record.attempts.map(({ attempt, startedAt, finishedAt }) => ({ attempt, startedAt, finishedAt, status: 'failed' as const, error }));
-      this.record(record.node_id, { ...record, status: 'failed', output: null, error, attempts });
-    }
-    await this.finish('failed', { ...error, nodeId: failed });
+    for (const record of failed) this.record(record.node_id, record);
+    await this.finish('failed', { ...error, nodeId: failed[0]?.node_id });
   }
 
   private async finish(status: 'succeeded' | 'failed' | 'cancelled', error: (StepErrorRecord & { nodeId?: string }) | null): Promise<void> {
-    const output = this.lastOutput();
+    const output = lastOutput(this.state.steps.values());
     const local = this.rt.localWaiters?.isWaiting(this.state.id) ?? false;
     await this.commit({ status, release: true, finished: true, output, error, notify: this.state.notifyFinish && !local });
     if (local) this.rt.localWaiters!.deliver({ id: this.state.id, status, output, error, complete: true });
@@ -573,51 +545,15 @@ class RunExecution {
     await this.finish('failed', stopError('timeout'));
   }
 
-  /** A step still running or waiting for its next attempt when the run ends does not get one. */
   private failUnfinishedSteps(reason: 'cancel' | 'timeout'): void {
-    for (const [nodeId, state] of this.state.steps) {
-      if (state.status === 'running' || state.status === 'retrying') {
-        this.record(nodeId, { status: 'failed', attempt: state.attempt, output: null, error: stopError(reason), finished_at: new Date().toISOString() });
-      }
+    for (const { nodeId, attempt } of unfinishedSteps(this.state.steps)) {
+      this.record(nodeId, { status: 'failed', attempt, output: null, error: stopError(reason), finished_at: new Date().toISOString() });
     }
   }
 
   /** Gives the run back to the queue (this worker is stopping); another picks it up at `at`. */
   private async handBack(at: Date): Promise<void> {
     await this.commit({ status: 'running', release: true, finished: false, scheduleAt: at });
-  }
-
-  /** What a waiting webhook answers with: the items of the last step that emitted any. */
-  private lastOutput(): Item[] | null {
-    let best: { position: number; items: Item[] } | null = null;
-    for (const state of this.state.steps.values()) {
-      if (state.status !== 'succeeded' || !state.output) continue;
-      const items = Object.values(state.output).flat();
-      if (items.length > 0 && (!best || state.position > best.position)) best = { position: state.position, items };
-    }
-    return best?.items ?? null;
-  }
-}
-
-interface StepResult {
-  step: ReadyStep;
-  startedAt: Date;
-  logs: LogLine[];
-  finishedAt: Date;
-  output?: PortItems;
-  error?: StepErrorRecord;
-  /** The step was cut short by cancel, timeout or shutdown. */
-  interrupted: boolean;
-}
-
-function stopError(reason: StopReason): StepErrorRecord {
-  switch (reason) {
-    case 'cancel':
-      return { name: 'Cancelled', message: 'The run was cancelled', retriable: false };
-    case 'timeout':
-      return { name: 'Timeout', message: "The run took longer than the workflow's time limit", retriable: false };
-    case 'shutdown':
-      return { name: 'Interrupted', message: 'The worker stopped during this step; it runs again', retriable: true };
   }
 }
 

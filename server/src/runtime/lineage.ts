@@ -19,7 +19,7 @@
  */
 import { pairedIndexes, type Item, type PortItems } from '@junction/nodes';
 import type { Paired } from '../sandbox/index.ts';
-import type { GraphShape } from './plan.ts';
+import type { GraphShape } from './core/plan.ts';
 
 /** A step's output as `$node("Name")` reads it: ports in a fixed order, flattened. */
 export interface StepOutput {

@@ -11,7 +11,7 @@
  * - only the trigger that started the run runs; other triggers of the graph are skipped.
  */
 import { adjacencyOf, topologicalOrder, type Item, type PortItems, type WorkflowGraph } from '@junction/nodes';
-import type { StepStatus } from '../db/schema.ts';
+import type { StepStatus } from '@junction/nodes';
 
 export interface StepState {
   status: StepStatus;

@@ -2,8 +2,7 @@
  * Pure decisions about a step's attempts: what an attempt cut short by a stopped worker
  * leaves in history, and whether a failed attempt gets another. No I/O here.
  */
-import { backoffDelay, type RetryPolicy, type StepErrorRecord } from '@junction/nodes';
-import type { AttemptRecord } from '../db/schema.ts';
+import { backoffDelay, type AttemptRecord, type RetryPolicy, type StepErrorRecord } from '@junction/nodes';
 
 /** What an attempt the worker never finished records: it may have reached outside systems. */
 export const INTERRUPTED: StepErrorRecord = {

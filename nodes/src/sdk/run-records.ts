@@ -1,0 +1,24 @@
+/**
+ * What a run and its steps record, as the runtime writes them and every reader (API,
+ * editor, the runtime's own pure core) reads them.
+ */
+import type { StepErrorRecord } from './errors.ts';
+
+export const RUN_STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const FINISHED_RUN_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
+
+export const STEP_STATUSES = ['running', 'retrying', 'succeeded', 'failed', 'skipped'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+/** One attempt of a step, in its history. */
+export interface AttemptRecord {
+  attempt: number;
+  startedAt: string;
+  finishedAt?: string;
+  /** `interrupted`: the worker stopped during this attempt (killed, or shut down); the next attempt ran the step again. */
+  status: 'succeeded' | 'failed' | 'running' | 'interrupted';
+  error?: StepErrorRecord;
+  /** Console output of user code in this attempt (bounded by JUNCTION_SANDBOX_LOG_LIMIT). */
+  logs?: { level: string; message: string }[];
+}
