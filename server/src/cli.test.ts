@@ -11,10 +11,11 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { createApp } from './api/app.ts';
 import { createTestDatabase, type TestDatabase } from './db/testing/database.ts';
 import { RunEnqueuer } from './runtime/enqueue.ts';
-import { RUN_FINISHED_CHANNEL } from './runtime/checkpoint.ts';
+import { RUN_FINISHED_CHANNEL } from './db/queries/notifications.ts';
 import { FinishedRuns } from './runtime/finished.ts';
-import { RUN_PROGRESS_CHANNEL, RunProgress } from './runtime/progress.ts';
-import { Listener } from './runtime/listener.ts';
+import { RunProgress } from './runtime/progress.ts';
+import { RUN_PROGRESS_CHANNEL } from './db/queries/notifications.ts';
+import { Listener } from './db/listener.ts';
 import { Keyring } from './vault/keyring.ts';
 import { DEFAULT_ADMIN_LIMITS } from './sandbox/limits.ts';
 

@@ -3,6 +3,7 @@
  * editor, the runtime's own pure core) reads them.
  */
 import type { StepErrorRecord } from './errors.ts';
+import type { PortItems } from './types.ts';
 
 export const RUN_STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -21,4 +22,18 @@ export interface AttemptRecord {
   error?: StepErrorRecord;
   /** Console output of user code in this attempt (bounded by JUNCTION_SANDBOX_LOG_LIMIT). */
   logs?: { level: string; message: string }[];
+}
+
+/** A step's row as the runtime writes it (snake_case: it goes to SQL as JSON, column for column). */
+export interface StepRecord {
+  node_id: string;
+  status: StepStatus;
+  attempt: number;
+  output: PortItems | null;
+  error: StepErrorRecord | null;
+  attempts: AttemptRecord[];
+  position: number;
+  started_at: string | null;
+  finished_at: string | null;
+  next_attempt_at: string | null;
 }

@@ -13,7 +13,7 @@ import { RULES } from '../auth/rules.ts';
 import type { Keyring } from '../vault/keyring.ts';
 import type { Config } from '../config.ts';
 import type pg from 'pg';
-import { describeUnavailable, isDatabaseUnavailable, type Db } from '../db/client.ts';
+import { describeUnavailable, isDatabaseUnavailable, ping, type Db } from '../db/client.ts';
 import { describeError, log } from '../log.ts';
 import type { RunEnqueuer } from '../runtime/enqueue.ts';
 import type { FinishedRuns } from '../runtime/finished.ts';
@@ -71,7 +71,7 @@ async function databaseHealth(pool: pg.Pool): Promise<{ ok: true; latencyMs: num
     timer = setTimeout(() => reject(new Error(`no answer within ${HEALTH_TIMEOUT_MS} ms`)), HEALTH_TIMEOUT_MS);
   });
   try {
-    await Promise.race([pool.query('select 1'), timeout]);
+    await Promise.race([ping(pool), timeout]);
     return { ok: true, latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
     const problem = isDatabaseUnavailable(error) ? describeUnavailable(error) : /no answer within/.test((error as Error).message) ? 'PostgreSQL did not answer in time' : 'PostgreSQL refused the health query';

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RUN_PROGRESS_CHANNEL } from '../runtime/progress.ts';
+import { RUN_PROGRESS_CHANNEL } from '../db/queries/notifications.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
 import { listen, type LocalServer } from '../testing/http.ts';
 import { spawnJunction } from '../testing/processes.ts';

@@ -35,6 +35,11 @@ export function openDatabase(url: string, options: { max?: number; applicationNa
   };
 }
 
+/** Resolves when the database answers a trivial query. */
+export async function ping(pool: pg.Pool): Promise<void> {
+  await pool.query('select 1');
+}
+
 /** PostgreSQL's codes for "cannot serve you now": connection exceptions, shutting down or starting up, full. */
 const UNAVAILABLE_CODES = /^(08...|57P0[123]|53300)$/;
 const UNAVAILABLE_SYSTEM_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);

@@ -21,14 +21,15 @@ import {
   type StepErrorRecord,
   type WorkflowGraph,
 } from '@junction/nodes';
-import type { AttemptRecord, RunStatus } from '../db/schema.ts';
-import { FINISHED_RUN_STATUSES } from '../db/schema.ts';
+import { FINISHED_RUN_STATUSES, type AttemptRecord, type RunStatus, type StepRecord } from '@junction/nodes';
+import { loadRunForExecution } from '../db/queries/runs.ts';
 import { log } from '../log.ts';
 import type { CredentialResolver } from '../vault/resolve.ts';
 import { Redactor } from '../vault/redact.ts';
 import { interruptions, markInterrupted, MAX_INTERRUPTIONS, tooManyInterruptions } from './core/attempts.ts';
-import { lastOutput, stepOutcome, stopError, unfinishedSteps, unstorable, type AttemptResult, type StepRecord, type StopReason } from './core/outcome.ts';
-import { checkpoint, StepDataTooLarge, type CheckpointRequest, type RunFinishedNotice } from './checkpoint.ts';
+import { lastOutput, stepOutcome, stopError, unfinishedSteps, unstorable, type AttemptResult, type StopReason } from './core/outcome.ts';
+import { checkpoint, StepDataTooLarge, type CheckpointRequest } from '../db/queries/checkpoint.ts';
+import type { RunFinishedNotice } from '../db/queries/notifications.ts';
 import type { LogLine, RunScope } from '../sandbox/index.ts';
 import { ProgressPublisher, stepEvent } from './progress.ts';
 import { flattenOutput, pairedItemsOf, type RunOutputs, type StepOutput } from './lineage.ts';
@@ -92,9 +93,6 @@ interface LoadedStep extends StepState {
   startedAt: string | null;
 }
 
-/** A step row as the load query returns it (JSON: timestamps are strings). */
-type StepRow = Omit<StepRecord, 'finished_at'>;
-
 interface RunState {
   id: string;
   workflowId: string;
@@ -131,24 +129,10 @@ function shapeFor(versionId: string, graph: WorkflowGraph, nodes: RuntimeContext
 }
 
 async function load(rt: RuntimeContext, runId: string): Promise<RunState | null> {
-  // One round trip: the run, its version's graph and its steps.
-  const runResult = await rt.pool.query({
-    name: 'junction_load_run',
-    text: `select r.id, r.workflow_id, r.version_id, r.status, r.trigger_node_id, r.input, r.deadline_at,
-        r.cancel_requested, r.notify_finish, r.watched, r.version, r.idempotency_base, v.graph, r.created_at, v.version as version_number, w.name as workflow_name,
-        (r.lease_owner is not null and r.lease_owner <> $2
-          and exists (select 1 from worker_processes w where w.id = r.lease_owner)) as owned_by_other,
-        coalesce((select json_agg(json_build_object(
-            'node_id', s.node_id, 'status', s.status, 'attempt', s.attempt, 'output', s.output, 'error', s.error,
-            'attempts', s.attempts, 'position', s.position, 'started_at', s.started_at, 'next_attempt_at', s.next_attempt_at))
-          from steps s where s.run_id = r.id), '[]') as steps
-      from runs r join workflow_versions v on v.id = r.version_id join workflows w on w.id = r.workflow_id where r.id = $1`,
-    values: [runId, rt.processId],
-  });
-  const row = runResult.rows[0];
+  const row = await loadRunForExecution(rt.pool, runId, rt.processId);
   if (!row) return null;
   const steps = new Map<string, LoadedStep>();
-  for (const step of row.steps as StepRow[]) {
+  for (const step of row.steps) {
     steps.set(step.node_id, {
       status: step.status,
       attempt: step.attempt,

@@ -7,8 +7,8 @@
  */
 import { FINISHED_RUN_STATUSES, type RunStatus } from '../db/schema.ts';
 import { log } from '../log.ts';
-import { RUN_FINISHED_CHANNEL, type RunFinishedNotice } from './checkpoint.ts';
-import type { Listener } from './listener.ts';
+import { RUN_FINISHED_CHANNEL, type RunFinishedNotice } from '../db/queries/notifications.ts';
+import type { Listener } from '../db/listener.ts';
 
 
 export class FinishedRuns {

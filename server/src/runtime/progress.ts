@@ -15,11 +15,11 @@
  */
 import type pg from 'pg';
 import type { PortItems, StepErrorRecord } from '@junction/nodes';
-import type { RunStatus, StepStatus } from '../db/schema.ts';
+import type { RunStatus, StepStatus } from '@junction/nodes';
+import { notify, RUN_PROGRESS_CHANNEL } from '../db/queries/notifications.ts';
 import { log } from '../log.ts';
-import type { Listener } from './listener.ts';
+import type { Listener } from '../db/listener.ts';
 
-export const RUN_PROGRESS_CHANNEL = 'junction_run_progress';
 /** NOTIFY payloads must stay under 8000 bytes. */
 const PAYLOAD_LIMIT = 7000;
 const MESSAGE_LIMIT = 500;
@@ -93,7 +93,7 @@ export class ProgressPublisher {
       }
       const notice: Notice = { runId: this.runId, events: batch };
       try {
-        await this.pool.query('select pg_notify($1, $2)', [RUN_PROGRESS_CHANNEL, JSON.stringify(notice)]);
+        await notify(this.pool, RUN_PROGRESS_CHANNEL, JSON.stringify(notice));
       } catch (error) {
         // Progress is a courtesy to a watcher, who also reads the run row: never fail the run for it.
         log.warn('could not publish run progress', { runId: this.runId, error: (error as Error).message });

@@ -21,6 +21,7 @@ import type pg from 'pg';
 import { run as runGraphileWorker, type Runner, type WorkerEvents } from 'graphile-worker';
 import type { ServerNode } from '@junction/nodes';
 import { graphileLogger, log } from '../log.ts';
+import { ping } from '../db/client.ts';
 import {
   forceUnlock,
   giveJobsToUnfinishedRuns,
@@ -33,11 +34,12 @@ import {
   unregisterWorker,
   workersOnMachine,
 } from '../db/queries/workers.ts';
-import { RUN_CANCEL_CHANNEL, RUN_TASK } from './checkpoint.ts';
+import { RUN_TASK } from '../db/queries/jobs.ts';
+import { RUN_CANCEL_CHANNEL } from '../db/queries/notifications.ts';
 import { executeRun, type RuntimeContext } from './execute.ts';
 import { isGone, ownIdentity } from './process-identity.ts';
 import type { SandboxRuntime } from './sandbox-scope.ts';
-import type { Listener } from './listener.ts';
+import type { Listener } from '../db/listener.ts';
 import type { Keyring } from '../vault/keyring.ts';
 import { CredentialResolver } from '../vault/resolve.ts';
 
@@ -268,7 +270,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       } catch (error) {
         // A database that does not answer is an outage to ride out; one that answers
         // while the runner still cannot start will not get better by waiting.
-        const databaseAnswers = await pool.query('select 1').then(() => true, () => false);
+        const databaseAnswers = await ping(pool).then(() => true, () => false);
         failedStarts = databaseAnswers ? failedStarts + 1 : 0;
         log.warn('could not start the job runner; trying again', { error: message(error), databaseAnswers });
         if (failedStarts >= MAX_FAILED_STARTS) {

@@ -11,7 +11,7 @@ import { loadConfig } from '../config.ts';
 import { createCredential, openCredential } from '../db/queries/credentials.ts';
 import { createTestDatabase, type TestDatabase } from '../db/testing/database.ts';
 import { createUser } from '../db/queries/users.ts';
-import { Listener } from '../runtime/listener.ts';
+import { Listener } from '../db/listener.ts';
 import { generateKey, Keyring, KEY_FILE, loadKeyring, parseKey } from './keyring.ts';
 import { Redactor } from './redact.ts';
 

@@ -1,8 +1,9 @@
 import { and, desc, eq, gte, inArray, lt, lte, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { Item } from '@junction/nodes';
-import { RUN_CANCEL_CHANNEL, RUN_FINISHED_CHANNEL, RUN_TASK } from '../../runtime/checkpoint.ts';
+import type { Item, StepRecord, WorkflowGraph } from '@junction/nodes';
+import { RUN_TASK } from './jobs.ts';
+import { RUN_CANCEL_CHANNEL, RUN_FINISHED_CHANNEL } from './notifications.ts';
 import { toJsonb } from '../storable-text.ts';
 import type { Db } from '../client.ts';
 import { runs, steps, workflows, type RunRow, type RunStatus, type StepRow, type StepStatus } from '../schema.ts';
@@ -267,6 +268,47 @@ export async function runVersion(pool: pg.Pool, runId: string): Promise<{ status
     name: 'junction_run_version',
     text: 'select status, version from runs where id = $1',
     values: [runId],
+  });
+  return result.rows[0];
+}
+
+/** A run as a worker loads it to execute it: its row, its version's graph, its steps (timestamps as text). */
+export interface RunForExecution {
+  id: string;
+  workflow_id: string;
+  workflow_name: string;
+  version_id: string;
+  version_number: number;
+  created_at: Date;
+  status: RunStatus;
+  trigger_node_id: string;
+  idempotency_base: string | null;
+  input: Item[];
+  deadline_at: Date;
+  cancel_requested: boolean;
+  notify_finish: boolean;
+  watched: boolean;
+  version: number;
+  graph: WorkflowGraph;
+  /** Another live worker process holds its lease. */
+  owned_by_other: boolean;
+  steps: Omit<StepRecord, 'finished_at'>[];
+}
+
+/** One round trip: the run, its version's graph and its steps. */
+export async function loadRunForExecution(pool: pg.Pool, runId: string, processId: string): Promise<RunForExecution | undefined> {
+  const result = await pool.query<RunForExecution>({
+    name: 'junction_load_run',
+    text: `select r.id, r.workflow_id, r.version_id, r.status, r.trigger_node_id, r.input, r.deadline_at,
+        r.cancel_requested, r.notify_finish, r.watched, r.version, r.idempotency_base, v.graph, r.created_at, v.version as version_number, w.name as workflow_name,
+        (r.lease_owner is not null and r.lease_owner <> $2
+          and exists (select 1 from worker_processes w where w.id = r.lease_owner)) as owned_by_other,
+        coalesce((select json_agg(json_build_object(
+            'node_id', s.node_id, 'status', s.status, 'attempt', s.attempt, 'output', s.output, 'error', s.error,
+            'attempts', s.attempts, 'position', s.position, 'started_at', s.started_at, 'next_attempt_at', s.next_attempt_at))
+          from steps s where s.run_id = r.id), '[]') as steps
+      from runs r join workflow_versions v on v.id = r.version_id join workflows w on w.id = r.workflow_id where r.id = $1`,
+    values: [runId, processId],
   });
   return result.rows[0];
 }

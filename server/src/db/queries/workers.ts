@@ -4,7 +4,7 @@
  * invariant that every unfinished run has a job to bring it back.
  */
 import type pg from 'pg';
-import { RUN_TASK } from '../../runtime/checkpoint.ts';
+import { RUN_TASK } from './jobs.ts';
 
 export interface WorkerRegistration {
   id: string;

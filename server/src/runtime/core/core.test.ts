@@ -5,9 +5,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { WorkflowGraph, type AttemptRecord, type Item, type RetryPolicy, type StepErrorRecord } from '@junction/nodes';
+import { WorkflowGraph, type AttemptRecord, type Item, type RetryPolicy, type StepErrorRecord, type StepRecord } from '@junction/nodes';
 import { INTERRUPTED, markInterrupted, nextAttemptDelay, TRANSIENT_RETRIES } from './attempts.ts';
-import { lastOutput, stepOutcome, unfinishedSteps, unstorable, type AttemptResult, type StepRecord } from './outcome.ts';
+import { lastOutput, stepOutcome, unfinishedSteps, unstorable, type AttemptResult } from './outcome.ts';
 import { plan, shapeOf, type StepState } from './plan.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));

@@ -4,23 +4,9 @@
  * error), what a run that stops records for its unfinished steps, and what a run
  * answers with. No I/O here; `execute.ts` does that.
  */
-import type { AttemptRecord, Item, PortItems, RetryPolicy, StepErrorRecord, StepStatus } from '@junction/nodes';
+import type { AttemptRecord, Item, PortItems, RetryPolicy, StepErrorRecord, StepRecord, StepStatus } from '@junction/nodes';
 import { nextAttemptDelay } from './attempts.ts';
 import type { ReadyStep } from './plan.ts';
-
-/** A step's row as the checkpoint writes it (snake_case: it goes to SQL as JSON). */
-export interface StepRecord {
-  node_id: string;
-  status: StepStatus;
-  attempt: number;
-  output: PortItems | null;
-  error: StepErrorRecord | null;
-  attempts: AttemptRecord[];
-  position: number;
-  started_at: string | null;
-  finished_at: string | null;
-  next_attempt_at: string | null;
-}
 
 export type StopReason = 'cancel' | 'timeout' | 'shutdown';
 

@@ -11,26 +11,13 @@
  * stop: that is what makes checkpoints exactly-once.
  */
 import type pg from 'pg';
-import type { Item, PortItems, StepErrorRecord } from '@junction/nodes';
-import type { RunStatus } from '../db/schema.ts';
-import type { StepRecord } from './core/outcome.ts';
-import { toJsonb } from '../db/storable-text.ts';
+import type { Item, RunStatus, StepErrorRecord, StepRecord } from '@junction/nodes';
+import { toJsonb } from '../storable-text.ts';
+import { RUN_TASK } from './jobs.ts';
+import { RUN_FINISHED_CHANNEL } from './notifications.ts';
 
-export const RUN_FINISHED_CHANNEL = 'junction_run_finished';
-export const RUN_CANCEL_CHANNEL = 'junction_run_cancel';
-export const RUN_TASK = 'run';
 /** NOTIFY payloads must stay under 8000 bytes; bigger outputs are read from the run row. */
 const NOTIFY_OUTPUT_LIMIT = 3500;
-
-/** What `junction_run_finished` carries. */
-export interface RunFinishedNotice {
-  id: string;
-  status: string;
-  output?: unknown;
-  error?: unknown;
-  /** output and error are both included (they were small enough). */
-  complete?: boolean;
-}
 
 export interface CheckpointRequest {
   runId: string;
