@@ -4,3 +4,5 @@ export * from './errors.ts';
 export * from './item-fields.ts';
 export * from './item-limits.ts';
 export * from './pairing.ts';
+export * from './words.ts';
+export * from './messages.ts';
