@@ -19,8 +19,8 @@ const repo = join(nodesDir, '..');
 let scratch: string;
 let copy: string;
 
-/** Runs `command` (a file under the copy, or a tool of the workspace) with this test's Node, in the copy. */
-function run(args: string[], timeout = 120_000) {
+/** Runs a script (the copy's CLI, or a tool of the workspace) with this test's Node, in the copy. */
+function run(args: string[], timeout = 200_000) {
   // The child is a run of its own, not a worker of this one.
   const env = { ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(VITEST|TEST$|NODE_OPTIONS$|FORCE_COLOR$)/.test(key))), NO_COLOR: '1' };
   const result = spawnSync(process.execPath, args, { cwd: copy, env, encoding: 'utf8', timeout });
@@ -52,7 +52,8 @@ afterAll(() => {
 });
 
 describe('npm run new-node', () => {
-  it('writes a node folder that typechecks, joins both catalogues and passes its own test and the catalogue checks', () => {
+  // A typecheck and a test run of their own: minutes on a loaded machine.
+  it('writes a node folder that typechecks, joins both catalogues and passes its own test and the catalogue checks', { timeout: 240_000 }, () => {
     const made = cli('new-node', 'transform.example');
     expect(made.output).toContain('added transform.example to the catalogues');
     expect(made.status).toBe(0);
@@ -82,7 +83,7 @@ describe('npm run new-node', () => {
     expect(tests.status).toBe(0);
   });
 
-  it('writes a trigger that has no inputs and says how it starts', () => {
+  it('writes a trigger that has no inputs and says how it starts', { timeout: 240_000 }, () => {
     expect(cli('new-node', 'trigger.example').status).toBe(0);
     const definition = readFileSync(join(copy, 'src', 'trigger', 'example', 'definition.ts'), 'utf8');
     expect(definition).toContain('inputs: [],');
