@@ -119,19 +119,23 @@ export function renderIndex(folders: readonly NodeFolder[]): Record<GeneratedFil
   return { 'definitions.generated.ts': definitions, 'runs.generated.ts': runs, 'words.generated.ts': words };
 }
 
-/** The generated modules that differ from what the folders under `srcDir` give (missing ones included). */
-export function staleIndexFiles(srcDir: string): GeneratedFile[] {
+function compare(srcDir: string) {
   const rendered = renderIndex(findNodeFolders(srcDir));
-  return GENERATED_FILES.filter((file) => {
+  const stale = GENERATED_FILES.filter((file) => {
     const path = join(srcDir, file);
     return !existsSync(path) || readFileSync(path, 'utf8') !== rendered[file];
   });
+  return { rendered, stale };
+}
+
+/** The generated modules that differ from what the folders under `srcDir` give (missing ones included). */
+export function staleIndexFiles(srcDir: string): GeneratedFile[] {
+  return compare(srcDir).stale;
 }
 
 /** Writes the generated modules under `srcDir`; returns those that changed. */
 export function writeIndex(srcDir: string): GeneratedFile[] {
-  const stale = staleIndexFiles(srcDir);
-  const rendered = renderIndex(findNodeFolders(srcDir));
+  const { rendered, stale } = compare(srcDir);
   for (const file of stale) writeFileSync(join(srcDir, file), rendered[file]);
   return stale;
 }
