@@ -30,7 +30,7 @@ try {
     console.log(`Wrote ${where}/ and added ${type} to the catalogues. Next:
   - change definition.ts (params, ports, mode, sideEffects, retry) and run.ts to do the real work
   - write its words in words.en.ts, and translate the other words.*.ts files
-  - npm test -- ${where} nodes/src editor/src/i18n
+  - npm test -- nodes/src editor/src/i18n
 See docs/nodes.md.`);
   } else {
     fail(`unknown command "${command ?? ''}": expected "new-node <category>.<name>" or "index"`);
