@@ -30,6 +30,8 @@ const commands = {
     args: ['node_modules/typescript/bin/tsc', '-p', 'editor/tsconfig.json', '--noEmit'],
   },
   'db:generate': { args: ['server/node_modules/drizzle-kit/bin.cjs', 'generate', '--config', 'server/drizzle.config.ts'] },
+  'new-node': { args: ['nodes/src/catalogue/cli.ts', 'new-node'] },
+  'nodes:index': { args: ['nodes/src/catalogue/cli.ts', 'index'] },
 };
 
 function fail(message) {

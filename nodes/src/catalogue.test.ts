@@ -3,8 +3,10 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { findNodeFolders } from './catalogue/generate.ts';
 import { catalogue, catalogueOf, definitions } from './index.ts';
 import { serverCatalogue, serverNodes } from './server.ts';
+import { NODE_LANGUAGES } from './words.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -34,8 +36,10 @@ describe('the node catalogues', () => {
     const browserTypes = definitions.map((d) => d.type).sort();
     const serverTypes = serverNodes.map((n) => n.definition.type).sort();
     expect(serverTypes).toEqual(browserTypes);
+    // Every node folder, and nothing else: a type's id is its folder's place.
+    expect(browserTypes).toEqual(findNodeFolders(here).map((folder) => folder.type));
     expect(browserTypes).toEqual(
-      ['code.javascript', 'connector.http', 'logic.if', 'logic.noop', 'transform.fields', 'trigger.manual', 'trigger.webhook'].sort(),
+      expect.arrayContaining(['code.javascript', 'connector.http', 'logic.if', 'logic.noop', 'transform.fields', 'trigger.manual', 'trigger.webhook']),
     );
   });
 
@@ -116,6 +120,19 @@ describe('the node catalogues', () => {
     expect(closure.filter((file) => /[\\/]run\.ts$/.test(file) || file.endsWith('server.ts'))).toEqual([]);
     for (const file of closure) {
       expect(readFileSync(file, 'utf8'), file).not.toMatch(/from\s+['"]node:/);
+    }
+  });
+
+  it('gives the editor every node type\'s words without definitions, runs, zod or node built-ins', () => {
+    const closure = [...importClosure(resolve(here, 'words.ts'))];
+    const words = closure.filter((file) => /[\\/]words\.[a-z]{2,3}(-[A-Za-z0-9]+)*\.ts$/.test(file));
+    expect(words.length).toBe(definitions.length * NODE_LANGUAGES.length); // the scan really follows imports
+    expect(closure.filter((file) => /[\\/](definition|run)\.ts$/.test(file) || file.endsWith('server.ts') || file.endsWith('index.ts'))).toEqual([]);
+    for (const file of closure) {
+      const text = readFileSync(file, 'utf8');
+      expect(text, file).not.toMatch(/from\s+['"]node:/);
+      // Types from zod cost nothing; a value import would put zod into the editor's first load.
+      expect(text, file).not.toMatch(/^import (?!type )[^;]*from\s+['"]zod['"]/m);
     }
   });
 

@@ -1,17 +1,12 @@
 /**
- * The browser-safe catalogue: every node type's definition, and the workflow graph
- * schema. Nothing here may import a `run.ts`.
+ * The browser-safe catalogue: every node type's definition (assembled from the node
+ * folders, see catalogue/generate.ts), and the workflow graph schema. Nothing here may
+ * import a `run.ts`.
  */
 import type { NodeDefinition } from './sdk/index.ts';
-import { definition as manualTrigger } from './trigger/manual/definition.ts';
-import { definition as webhookTrigger } from './trigger/webhook/definition.ts';
-import { definition as fields } from './transform/fields/definition.ts';
-import { definition as ifNode } from './logic/if/definition.ts';
-import { definition as noop } from './logic/noop/definition.ts';
-import { definition as http } from './connector/http/definition.ts';
-import { definition as code } from './code/javascript/definition.ts';
+import { definitions } from './definitions.generated.ts';
 
-export const definitions: readonly NodeDefinition[] = [manualTrigger, webhookTrigger, fields, ifNode, noop, http, code];
+export { definitions };
 
 /** Looks up node type definitions by type id. */
 export type Catalogue = ReadonlyMap<string, NodeDefinition>;

@@ -4,11 +4,14 @@
  * onUnauthorized })` adds the session's CSRF header to every request and shows the
  * sign-in screen when the server answers 401.
  */
+import type { NodeMessage } from '@junction/nodes/words';
 
 export interface ApiIssue {
   code: string;
   message: string;
   path: string;
+  /** A node type's own check, by key and values (`{ key: 'connector.http.bodyNotAllowed', params: { method: 'GET' } }`). */
+  i18n?: NodeMessage;
 }
 
 /** An error the server answered with (`{ error: { code, message, path?, issues? } }`), or a network failure (status 0). */

@@ -1,5 +1,5 @@
 /** English: the reference language. Every other language is typed against this object. */
-import { nodeTypesEn } from './node-types.en.ts';
+import { nodeTypeResources } from './node-words.ts';
 import { problemsEn } from './problems.en.ts';
 import { securityEn } from './security.en.ts';
 
@@ -329,7 +329,9 @@ export const en = {
     multiSelect: 'Select several',
     move: 'Move selected nodes',
   },
-  nodeTypes: nodeTypesEn,
+  /** The words of each node type, from its folder in nodes/src (see node-words.ts). */
+  nodeTypes: nodeTypeResources('en'),
+  nodeCategories: { trigger: 'Triggers', logic: 'Logic', transform: 'Transform', code: 'Code', connector: 'Connectors' },
   ...problemsEn,
   ...securityEn,
 };

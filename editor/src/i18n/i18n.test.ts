@@ -1,10 +1,11 @@
+import { NODE_LANGUAGES } from '@junction/nodes/words';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_ACTIONS } from '../api/security-types.ts';
 import type { JsonSchema } from '../api/types.ts';
 import { nodeTypes } from '../testing/fixtures.ts';
 import { en } from './en.ts';
 import { formattersFor } from './format.ts';
-import { i18n, initialLanguage } from './index.ts';
+import { i18n, initialLanguage, LANGUAGES } from './index.ts';
 import { humanize } from './node-types.ts';
 import { zhTW } from './zh-TW.ts';
 
@@ -106,6 +107,15 @@ describe('languages', () => {
     expect(unlabelled(zhTW)).toEqual([]);
   });
 
+  it('has every node type\'s words, from its folder, in exactly the languages the editor speaks', () => {
+    expect([...NODE_LANGUAGES].sort()).toEqual(LANGUAGES.map((language) => language.code).sort());
+    for (const { code } of LANGUAGES) {
+      for (const type of nodeTypes) expect(i18n.exists(`nodeTypes.${type.type}.label`, { lng: code }), `${code} ${type.type}`).toBe(true);
+    }
+    expect(i18n.t('nodeTypes.connector.http.params.url.label', { lng: 'zh-TW' })).toBe('網址');
+    expect(i18n.t('nodeCategories.connector', { lng: 'zh-TW' })).toBe('串接');
+  });
+
   it('labels every choice a node type offers, so a select never shows a code (HTTP methods are their own names)', () => {
     const choices: string[] = [];
     const walk = (type: string, schema: JsonSchema | undefined, name = '') => {
@@ -139,7 +149,7 @@ describe('languages', () => {
   });
 
   it('keeps {{ $json… }} in help texts as written, and counts in plurals', async () => {
-    expect(i18n.t('nodeTypes.logic.if.fields.left.help')).toContain('{{ $json.total }}');
+    expect(i18n.t('nodeTypes.logic.if.params.left.help')).toContain('{{ $json.total }}');
     expect(i18n.t('run.items', { count: 1 })).toBe('1 item');
     expect(i18n.t('run.items', { count: 3 })).toBe('3 items');
     await i18n.changeLanguage('zh-TW');

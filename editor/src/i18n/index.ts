@@ -1,8 +1,10 @@
 /**
  * Every string the editor shows goes through i18next. English and Traditional Chinese
  * ship complete (zh-TW is typed against en, so a missing key fails the typecheck); node
- * types' labels, descriptions and field help are translated under `nodeTypes.<type>`,
- * falling back to the server's English for types the editor has no words for yet.
+ * types' words come from their folders in nodes/src (node-words.ts) under
+ * `nodeTypes.<type>`, falling back to the server's English for a type the editor's bundle
+ * does not know. A language added here needs its words in every node folder too (a test
+ * checks they match).
  */
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';

@@ -107,9 +107,10 @@ export const problemsEn = {
     listSeparator: ', ',
   },
   /**
-   * Checks that node types, the workflow, credential types and the API's requests write in
-   * their own words (nodes/src, server/src), exactly as they write them: a message matching one, `{{…}}` standing for
-   * what varies, is shown in the reader's language.
+   * Checks that the workflow, the SDK's field paths, credential types and the API's requests
+   * write in their own words (nodes/src, server/src), exactly as they write them: a message
+   * matching one, `{{…}}` standing for what varies, is shown in the reader's language. A node
+   * type's own messages are in its folder's words and arrive by key, not here.
    */
   checks: {
     fillIn: 'Fill this in',
@@ -120,20 +121,11 @@ export const problemsEn = {
     tokenUrl: 'Give the full address of the token endpoint, starting with https://',
     signingSecret: 'A signing secret needs at least 8 characters',
     credentialId: 'Choose a credential (its id)',
-    pairName: 'The name is empty',
     fieldName: 'Give the field a name',
     fieldNameDots: '"{{path}}" has an empty part between dots; write it like "customer.tier"',
     fieldNameReserved: '"{{name}}" cannot be used as a field name',
-    httpUrl: 'Give a full address starting with http:// or https://',
-    bodyNotAllowed: 'A {{method}} request cannot have a body',
     headerLatin1: 'Holds a character HTTP headers cannot carry ({{character}}); only printable Latin-1 characters (letters without accents, digits, punctuation) can be sent',
     dateOrTime: 'Give a date (2026-11-25: the whole day, UTC) or a time with its offset (2026-11-25T08:00:00Z)',
-    writeCode: 'Write some JavaScript',
-    codeTooLong: 'The code is at most 100,000 characters',
-    webhookPath: 'Give the webhook a path, e.g. "orders"',
-    webhookPathLong: 'The path is longer than 200 characters',
-    webhookPathChars: 'The path may contain letters, digits, "-", "_" and "/" between parts',
-    webhookCredential: 'Choose the credential that {{kind}} authentication checks against',
     nodeIdEmpty: 'A node id cannot be empty',
     nodeIdLong: 'A node id is at most 64 characters',
     nodeIdChars: 'A node id may contain only letters, digits, "-" and "_"',
@@ -154,8 +146,6 @@ export const problemsEn = {
     memoryMin: 'The memory limit is at least 16 MB',
     memoryMax: 'The memory limit is at most 8192 MB',
     stickyNotes: 'A workflow may have at most 500 sticky notes',
-    regex: 'Not a valid regular expression: {{reason}}',
-    oneCondition: 'Add at least one condition',
     workflowName: 'Give the workflow a name',
     workflowNameLong: 'A name is at most 200 characters',
     versionNumber: 'There is no version with so large a number',

@@ -2,6 +2,7 @@ import { render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ApiError } from '../api/client.ts';
+import { catalogue, validateWorkflow } from '@junction/nodes';
 import { ErrorBox, messageOf } from '../ui/feedback.tsx';
 import { i18n } from './index.ts';
 import { describeError, fieldError, issueSentence, plainIssue } from './problems.ts';
@@ -54,12 +55,10 @@ describe('field problems in plain words', () => {
     expect(plainIssue('The ERP says no')).toBe('The ERP says no');
   });
 
-  it('translates the checks node types, the workflow and credential types write in their own words, what varies kept', async () => {
+  it('translates the checks the workflow, field paths and credential types write in their own words, what varies kept', async () => {
     await i18n.changeLanguage('zh-TW');
-    expect(plainIssue('Give a full address starting with http:// or https://')).toBe('請輸入以 http:// 或 https:// 開頭的完整網址');
-    expect(plainIssue('A GET request cannot have a body')).toBe('GET 請求不能有內容');
-    expect(plainIssue('Not a valid regular expression: Unterminated group')).toBe('不是有效的正規表示式：Unterminated group');
     expect(plainIssue('data.host: Give the server name or address')).toBe('data.host: 請填寫伺服器名稱或位址');
+    expect(plainIssue('data.name: Not a valid header name')).toBe('data.name: 不是有效的標頭名稱');
     expect(plainIssue('Give the field a name')).toBe('請填寫欄位名稱');
     expect(plainIssue('"a..b" has an empty part between dots; write it like "customer.tier"')).toBe('「a..b」的兩個點之間是空的；請寫成像「customer.tier」這樣');
     expect(plainIssue('The request body is not valid: format: This is not a Junction workflow file (its "format" must be "junction-workflow")')).toBe(
@@ -67,7 +66,55 @@ describe('field problems in plain words', () => {
     );
   });
 
-  it('has words for every check message the node catalogue and the API\'s requests write', async () => {
+  it('tells a node type\'s own check in its words, by key and values, never by its English sentence', async () => {
+    const http = (key: string, params: Record<string, string | number> = {}) => ({ code: 'invalid_params', message: 'The node\'s English', i18n: { key: `connector.http.${key}`, params } });
+    expect(issueSentence(http('bodyNotAllowed', { method: 'GET' }))).toBe('A GET request cannot have a body');
+    await i18n.changeLanguage('zh-TW');
+    expect(issueSentence(http('fullAddress'))).toBe('請輸入以 http:// 或 https:// 開頭的完整網址');
+    expect(issueSentence(http('bodyNotAllowed', { method: 'HEAD' }))).toBe('HEAD 請求不能有內容');
+    expect(issueSentence(http('noSuchPort', { port: '70000' }))).toBe('連接埠 70000 不存在：連接埠的範圍是 1 到 65535');
+    expect(issueSentence({ code: 'invalid_params', message: 'x', i18n: { key: 'logic.if.notARegex', params: { reason: 'Unterminated group' } } })).toBe('不是有效的正規表示式：Unterminated group');
+    // A node type this editor has no words for: the server's sentence.
+    expect(issueSentence({ code: 'invalid_params', message: 'Give the SKU', i18n: { key: 'connector.erp.sku', params: {} } })).toBe('Give the SKU');
+    // The English sentence alone is not recognised: a node's message is told by its key.
+    expect(plainIssue('A GET request cannot have a body')).toBe('A GET request cannot have a body');
+    // …except where the key was lost on the way: a failed step's record of params filled in at run time.
+    expect(plainIssue('url: Give a full address starting with http:// or https://', { nodeMessages: true })).toBe('url: 請輸入以 http:// 或 https:// 開頭的完整網址');
+  });
+
+  it('tells the checks of every node type in the catalogue by key, as the validator reports them', async () => {
+    const graph = {
+      nodes: [
+        { id: 't', type: 'trigger.webhook', name: 'Order', params: { path: 'a b', auth: { kind: 'hmac' } }, position: [0, 0] },
+        { id: 'c', type: 'code.javascript', name: 'Score', params: { code: '' }, position: [1, 0] },
+        { id: 'i', type: 'logic.if', name: 'Big?', params: { conditions: [] }, position: [2, 0] },
+        { id: 'h', type: 'connector.http', name: 'ERP', params: { url: 'https://u:p@erp.example', headers: [{ name: '', value: 'x' }] }, position: [3, 0] },
+      ],
+      edges: [],
+    };
+    const result = validateWorkflow(graph, catalogue);
+    expect(result.ok).toBe(false);
+    const issues = result.ok ? [] : result.issues;
+    expect(issues.map((issue) => issue.i18n?.key)).toEqual([
+      'trigger.webhook.pathCharacters',
+      'trigger.webhook.chooseCredential',
+      'code.javascript.writeCode',
+      'logic.if.oneCondition',
+      'connector.http.passwordInAddress',
+      'connector.http.nameEmpty',
+    ]);
+    await i18n.changeLanguage('zh-TW');
+    expect(issues.map(issueSentence)).toEqual([
+      '路徑只能包含英文字母、數字、「-」、「_」，以及分隔各段的「/」',
+      '請選擇 hmac 驗證要用來檢查的憑證',
+      '請寫一些 JavaScript',
+      '請至少新增一個條件',
+      '請把使用者名稱和密碼放在 Basic 驗證憑證裡，不要寫在網址中（user:password@）',
+      '名稱是空的',
+    ]);
+  });
+
+  it('has words for every check message the workflow, credential types and the API\'s requests write', async () => {
     const sources = import.meta.glob(
       ['../../../nodes/src/**/*.ts', '../../../server/src/api/*.ts', '../../../server/src/auth/*.ts', '!**/*.test.ts', '!**/workflow/validate.ts', '!**/api/errors.ts'],
       { query: '?raw', import: 'default', eager: true },
@@ -86,7 +133,7 @@ describe('field problems in plain words', () => {
       for (const m of flat.matchAll(/ok: false, reason: (?:'([^']+)'|`([^`]+)`)/g)) said.add(m[1] ?? varies(m[2]!));
     }
     expect(said.size).toBeGreaterThan(30);
-    expect(said).toContain('The path may contain letters, digits, "-", "_" and "/" between parts');
+    expect(said).toContain('Not a valid header name');
     expect(said).toContain('A password needs at least 12 characters');
     expect(said).toContain('Give the field a name');
     await i18n.changeLanguage('zh-TW');

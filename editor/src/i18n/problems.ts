@@ -3,9 +3,12 @@
  * error is shown as the translation of its `code`, with the server's sentence kept as
  * detail when it names what went wrong (a field, a node, a host); a field problem in
  * zod's wording ("Too small: expected string to have >=1 characters") becomes plain
- * words ("At least 1 character"), and a node type's own check is translated by its
- * English sentence (`checks`); other sentences are shown as they are.
+ * words ("At least 1 character"); a node type's own check comes with its key and values
+ * (`i18n`) and is told in the node's words; the checks of the workflow, credential types
+ * and the API's requests are translated by their English sentence (`checks`); other
+ * sentences are shown as they are.
  */
+import { splitMessageKey, type NodeMessage } from '@junction/nodes/words';
 import { ApiError } from '../api/client.ts';
 import { i18n } from './index.ts';
 
@@ -58,11 +61,25 @@ export function errorSentence(error: unknown): string {
 const FIELD_CHECKS = new Set(['invalid_request', 'invalid_params', 'invalid_value']);
 
 /**
- * One problem of those the server or the editor's check listed (`{ code, message }`), shown
- * where it is about (on a field, a node): a field's check in plain words (zod's wording
- * translated), anything else as its code's sentence with the server's words.
+ * A node type's own message (an issue's `i18n`: `{ key: 'connector.http.bodyNotAllowed',
+ * params: { method: 'GET' } }`) in the reader's language, from the node's words; undefined
+ * for a node type this editor has no words for.
  */
-export function issueSentence(issue: { code?: string; message: string }): string {
+export function nodeMessageText(message: NodeMessage): string | undefined {
+  const parts = splitMessageKey(message.key);
+  const key = parts && `nodeTypes.${parts.type}.messages.${parts.message}`;
+  return key && i18n.exists(key) ? i18n.t(key, message.params) : undefined;
+}
+
+/**
+ * One problem of those the server or the editor's check listed (`{ code, message, i18n? }`),
+ * shown where it is about (on a field, a node): a node type's own message in its words, a
+ * field's check in plain words (zod's wording translated), anything else as its code's
+ * sentence with the server's words.
+ */
+export function issueSentence(issue: { code?: string; message: string; i18n?: NodeMessage }): string {
+  const said = issue.i18n && nodeMessageText(issue.i18n);
+  if (said !== undefined) return said;
   const plain = plainIssue(issue.message);
   if (plain !== issue.message || FIELD_CHECKS.has(issue.code ?? '')) return plain;
   return joined(describeCode(issue.code, issue.message));
@@ -97,35 +114,66 @@ const LIMITED = /^Too (small|big): expected (\w+) to be (>=|<=|>|<|exactly )(\S+
 
 /**
  * A failed check in plain words of the reader's language: zod's English wording, or a
- * sentence node types and the API write themselves (`checks`); any other sentence
- * unchanged. What the server puts before it (`field: `) is kept.
+ * sentence the workflow, credential types and the API write themselves (`checks`); any
+ * other sentence unchanged. What the server puts before it (`field: `) is kept.
+ * `nodeMessages`: node types' messages too, recognised by their English (see
+ * `nodeMessageByEnglish`: only for text that lost its key).
  *
  * @example plainIssue('Invalid input: expected string, received undefined') // 'Required'
  */
-export function plainIssue(message: string): string {
+export function plainIssue(message: string, options: { nodeMessages?: boolean } = {}): string {
   // "url: Invalid URL", "The request body is not valid: name: Too small: …", "data.host: Give the server name or address"
   for (let at = 0; at >= 0; at = message.indexOf(': ', at + 1)) {
     const start = at === 0 ? 0 : at + 2;
-    const plain = plainCheck(message.slice(start)) ?? writtenCheck(message.slice(start));
+    const rest = message.slice(start);
+    const plain = plainCheck(rest) ?? writtenCheck(rest) ?? (options.nodeMessages ? nodeMessageByEnglish(rest) : undefined);
     if (plain !== undefined) return `${message.slice(0, start)}${plain}`;
   }
   return message;
 }
 
-let writtenChecks: [key: string, pattern: RegExp][] | undefined;
+type Sentences = [key: string, pattern: RegExp][];
 
-/** A check written in a node type's own words (`checks` in problems.en.ts), in the reader's language. */
-function writtenCheck(message: string): string | undefined {
-  writtenChecks ??= Object.entries(i18n.getResource('en', 'translation', 'checks') as Record<string, string>).map(([key, english]) => {
-    // `A {{method}} request cannot have a body` → /^A (?<method>.+?) request cannot have a body$/
-    const parts = english.split(/\{\{(\w+)\}\}/).map((part, i) => (i % 2 ? `(?<${part}>.+?)` : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-    return [key, new RegExp(`^${parts.join('')}$`, 's')];
+/** A pattern for each English sentence, by its key: `A {{method}} request cannot have a body` → /^A (?<method>.+?) request cannot have a body$/. */
+function sentencePatterns(english: Record<string, string>, prefix: string): Sentences {
+  return Object.entries(english).map(([key, text]) => {
+    const parts = text.split(/\{\{(\w+)\}\}/).map((part, i) => (i % 2 ? `(?<${part}>.+?)` : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    return [`${prefix}${key}`, new RegExp(`^${parts.join('')}$`, 's')];
   });
-  for (const [key, pattern] of writtenChecks) {
+}
+
+function translated(sentences: Sentences, message: string): string | undefined {
+  for (const [key, pattern] of sentences) {
     const match = pattern.exec(message);
-    if (match) return i18n.t(`checks.${key}`, { ...match.groups });
+    if (match) return i18n.t(key, { ...match.groups });
   }
   return undefined;
+}
+
+let writtenChecks: Sentences | undefined;
+
+/** A check written in the words of the workflow, a credential type or the API (`checks` in problems.en.ts), in the reader's language. */
+function writtenCheck(message: string): string | undefined {
+  writtenChecks ??= sentencePatterns(i18n.getResource('en', 'translation', 'checks') as Record<string, string>, 'checks.');
+  return translated(writtenChecks, message);
+}
+
+let nodeSentences: Sentences | undefined;
+
+/**
+ * A node type's message recognised by its English sentence. Everywhere a node's message
+ * is an issue it carries its key (`nodeMessageText`); the runtime, though, records the
+ * problems of params filled in at run time as English text alone ("the parameters are not
+ * valid when filled in: url: …"), so a failed step's error can only be read this way.
+ */
+function nodeMessageByEnglish(message: string): string | undefined {
+  if (!nodeSentences) {
+    const byCategory = i18n.getResource('en', 'translation', 'nodeTypes') as Record<string, Record<string, { messages?: Record<string, string> }>>;
+    nodeSentences = Object.entries(byCategory).flatMap(([category, types]) =>
+      Object.entries(types).flatMap(([name, words]) => sentencePatterns(words.messages ?? {}, `nodeTypes.${category}.${name}.messages.`)),
+    );
+  }
+  return translated(nodeSentences, message);
 }
 
 function plainCheck(message: string): string | undefined {

@@ -4,7 +4,7 @@
  * systems (工作流程, 節點, 觸發, 執行紀錄, 串接, 訂單, 庫存).
  */
 import type { Messages } from './en.ts';
-import { nodeTypesZhTW } from './node-types.zh-TW.ts';
+import { nodeTypeResources } from './node-words.ts';
 import { problemsZhTW } from './problems.zh-TW.ts';
 import { securityZhTW } from './security.zh-TW.ts';
 
@@ -330,7 +330,8 @@ export const zhTW: Messages = {
     multiSelect: '選取多個',
     move: '移動已選取的節點',
   },
-  nodeTypes: nodeTypesZhTW,
+  nodeTypes: nodeTypeResources('zh-TW'),
+  nodeCategories: { trigger: '觸發', logic: '邏輯', transform: '資料轉換', code: '程式碼', connector: '串接' },
   ...problemsZhTW,
   ...securityZhTW,
 };

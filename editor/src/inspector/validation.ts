@@ -5,7 +5,7 @@
  * way, so both kinds of error appear in the same places. Messages are put in the reader's
  * language as they are placed (plain words for a field, the code's sentence otherwise).
  */
-import { catalogue, validateWorkflow, type WorkflowGraph } from '@junction/nodes';
+import { catalogue, validateWorkflow, type NodeMessage, type WorkflowGraph } from '@junction/nodes';
 import { i18n } from '../i18n/index.ts';
 import { humanize } from '../i18n/node-types.ts';
 import { choicesOf, issueSentence } from '../i18n/problems.ts';
@@ -25,6 +25,8 @@ export interface PathIssue {
   code?: string;
   message: string;
   path: string;
+  /** A node type's own message, by key: told in the node's words. */
+  i18n?: NodeMessage;
 }
 
 const NODE_PATH = /^(?:graph\.)?nodes\[(\d+)\](.*)$/;
@@ -48,9 +50,9 @@ type GraphNode = WorkflowGraph['nodes'][number];
 /** The property a field path ends with, as node types' words are keyed: `conditions[0].op` → `op`. */
 const propertyOf = (field: string) => /([\w$]+)(?:\[\d+\])*$/.exec(field)?.[1] ?? field;
 
-/** Words of a node type's field (`nodeTypes.logic.if.fields.op.label`), when there are any. */
+/** Words of a node type's param (`nodeTypes.logic.if.params.op.label`), when there are any. */
 function fieldWords(node: GraphNode, field: string, part: 'label' | 'choose'): string | undefined {
-  const key = `nodeTypes.${node.type}.fields.${propertyOf(field)}.${part}`;
+  const key = `nodeTypes.${node.type}.params.${propertyOf(field)}.${part}`;
   return i18n.exists(key) ? i18n.t(key) : undefined;
 }
 
@@ -69,7 +71,7 @@ function valueAt(params: unknown, field: string): unknown {
  * ("Choose a comparison") instead of listing every allowed code; a choice that is not one
  * of them lists them by their labels.
  */
-function fieldSentence(node: GraphNode, field: string, issue: { code?: string; message: string }): string {
+function fieldSentence(node: GraphNode, field: string, issue: { code?: string; message: string; i18n?: NodeMessage }): string {
   const choices = field ? choicesOf(issue.message) : undefined;
   if (!choices) return issueSentence(issue);
   const value = valueAt(node.params, field);
@@ -96,7 +98,7 @@ export function placeIssues(graph: Pick<WorkflowGraph, 'nodes' | 'edges'>, issue
     const node = nodeMatch ? graph.nodes[Number(nodeMatch[1])] : undefined;
     if (node && nodeMatch) {
       const field = fieldOf(nodeMatch[2]!);
-      add(node.id, field, fieldSentence(node, field, { code: issue.code, message: withoutPlace(issue.message, node.name, field) }));
+      add(node.id, field, fieldSentence(node, field, { code: issue.code, message: withoutPlace(issue.message, node.name, field), i18n: issue.i18n }));
       continue;
     }
     const edgeMatch = EDGE_PATH.exec(issue.path);
@@ -125,7 +127,7 @@ export function savedProblems(graph: Pick<WorkflowGraph, 'nodes' | 'edges'>, iss
   let sentence: string;
   if (node && nodeMatch) {
     const field = fieldOf(nodeMatch[2]!);
-    const problem = fieldSentence(node, field, { code: first.code, message: withoutPlace(first.message, node.name, field) });
+    const problem = fieldSentence(node, field, { code: first.code, message: withoutPlace(first.message, node.name, field), i18n: first.i18n });
     const label = field === '$name' ? i18n.t('inspector.name') : field ? (fieldWords(node, field, 'label') ?? humanize(propertyOf(field))) : undefined;
     sentence = label ? i18n.t('savedProblems.onField', { node: node.name, field: label, problem }) : i18n.t('savedProblems.onNode', { node: node.name, problem });
   } else {

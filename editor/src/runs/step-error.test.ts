@@ -28,6 +28,10 @@ describe('a failed step’s error in the reader’s language', () => {
     expect(stepErrorText('Node "Post": the parameters are not valid when filled in: url: Invalid URL; timeoutSeconds: Too small: expected number to be >=1')).toBe(
       '節點「Post」：填入後的參數無效：url: 請輸入完整的網址，例如 https://shop.example.com；timeoutSeconds: 至少 1',
     );
+    // A node type's own message, which the runtime records as English alone, in that node's words.
+    expect(stepErrorText('Node "Post": the parameters are not valid when filled in: url: Give a full address starting with http:// or https://; body: A GET request cannot have a body')).toBe(
+      '節點「Post」：填入後的參數無效：url: 請輸入以 http:// 或 https:// 開頭的完整網址；body: GET 請求不能有內容',
+    );
   });
 
   it('reads the same in English, and leaves a sentence it does not know as it is', () => {

@@ -41,7 +41,8 @@ function whatFailed(text: string): string {
   if ((m = /^returned something that is not JSON data: ([\s\S]*)$/.exec(text))) return phrase('notJson', { reason: m[1] });
   if ((m = /^its expressions are not valid JavaScript: ([\s\S]*)$/.exec(text))) return phrase('notJavaScript', { reason: m[1] });
   if ((m = /^the parameters are not valid when filled in: ([\s\S]*)$/.exec(text))) {
-    return phrase('paramsInvalid', { problems: m[1]!.split('; ').map(plainIssue).join(phrase('problemSeparator')) });
+    // These problems reach the run's record as English text only, without their keys: node types' messages are recognised by it.
+    return phrase('paramsInvalid', { problems: m[1]!.split('; ').map((problem) => plainIssue(problem, { nodeMessages: true })).join(phrase('problemSeparator')) });
   }
   return text;
 }

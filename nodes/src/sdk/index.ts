@@ -5,3 +5,5 @@ export * from './item-fields.ts';
 export * from './item-limits.ts';
 export * from './pairing.ts';
 export * from './run-records.ts';
+export * from './words.ts';
+export * from './messages.ts';

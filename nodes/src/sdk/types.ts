@@ -33,7 +33,9 @@ export type PairedItem = number | number[];
 /** Items emitted by a step, keyed by output port. */
 export type PortItems = Record<string, Item[]>;
 
-export type NodeCategory = 'trigger' | 'logic' | 'transform' | 'code' | 'connector';
+/** The categories of node types: the first part of a type id, and a folder under nodes/src. */
+export const NODE_CATEGORIES = ['trigger', 'logic', 'transform', 'code', 'connector'] as const;
+export type NodeCategory = (typeof NODE_CATEGORIES)[number];
 
 /**
  * How a failed attempt is retried. Waiting between attempts holds no worker: the run

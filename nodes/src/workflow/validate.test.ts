@@ -243,7 +243,36 @@ describe('validateWorkflow: params', () => {
 
   it.each(['ftp://erp.example.com/x', 'erp.example.com/x', 'javascript:alert(1)'])('refuses the url %s', (url) => {
     const issues = issuesOf(inWorkflow(httpNode('h', 'Call ERP', { url })));
-    expect(issues).toEqual([{ code: 'invalid_params', path: 'nodes[1].params.url', message: expect.stringContaining('http:// or https://') }]);
+    expect(issues).toEqual([
+      {
+        code: 'invalid_params',
+        path: 'nodes[1].params.url',
+        message: 'Node "Call ERP", field url: Give a full address starting with http:// or https://',
+        i18n: { key: 'connector.http.fullAddress', params: {} },
+      },
+    ]);
+  });
+
+  it('carries the values of a node message with its key, and none on zod\'s own checks', () => {
+    const bad = issuesOf(inWorkflow(httpNode('h', 'Call ERP', { url: 'https://erp.example:70000/x', method: 'GET', timeoutSeconds: 0 })));
+    expect(bad).toEqual([
+      {
+        code: 'invalid_params',
+        path: 'nodes[1].params.url',
+        message: 'Node "Call ERP", field url: The port 70000 does not exist: ports go from 1 to 65535',
+        i18n: { key: 'connector.http.noSuchPort', params: { port: '70000' } },
+      },
+      { code: 'invalid_params', path: 'nodes[1].params.timeoutSeconds', message: expect.stringContaining('Too small') },
+    ]);
+    const body = issuesOf(inWorkflow(httpNode('h', 'Call ERP', { url: 'https://erp.example/x', method: 'HEAD', body: 'x' })));
+    expect(body).toEqual([
+      {
+        code: 'invalid_params',
+        path: 'nodes[1].params.body',
+        message: 'Node "Call ERP", field body: A HEAD request cannot have a body',
+        i18n: { key: 'connector.http.bodyNotAllowed', params: { method: 'HEAD' } },
+      },
+    ]);
   });
 
   it('collects every bad field of a node', () => {
@@ -257,14 +286,26 @@ describe('validateWorkflow: params', () => {
 
   it('refuses "if" without conditions', () => {
     const issues = issuesOf(inWorkflow({ id: 'i', type: 'logic.if', name: 'Big order?', params: { conditions: [] } }));
-    expect(issues).toEqual([{ code: 'invalid_params', path: 'nodes[1].params.conditions', message: expect.stringContaining('Node "Big order?"') }]);
+    expect(issues).toEqual([
+      {
+        code: 'invalid_params',
+        path: 'nodes[1].params.conditions',
+        message: 'Node "Big order?", field conditions: Add at least one condition',
+        i18n: { key: 'logic.if.oneCondition', params: {} },
+      },
+    ]);
   });
 
   it('refuses an invalid regular expression but accepts one computed by an expression', () => {
     const node = (right: string): NodeInput => ({ id: 'i', type: 'logic.if', name: 'Sku?', params: { conditions: [{ left: 'a', op: 'exists' }, { left: 'a', op: 'matches', right }] } });
     const issues = issuesOf(inWorkflow(node('([a-z]')));
     expect(issues).toEqual([
-      { code: 'invalid_params', path: 'nodes[1].params.conditions[1].right', message: expect.stringContaining('Not a valid regular expression') },
+      {
+        code: 'invalid_params',
+        path: 'nodes[1].params.conditions[1].right',
+        message: expect.stringContaining('Not a valid regular expression: '),
+        i18n: { key: 'logic.if.notARegex', params: { reason: expect.stringMatching(/./) } },
+      },
     ]);
     expect(validateWorkflow(inWorkflow(node('{{ $vars.pattern }}')), catalogue).ok).toBe(true);
   });

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import type { NodeDefinition } from '../sdk/index.ts';
+import { nodeMessageOf } from '../sdk/messages.ts';
+import type { NodeMessage } from '../sdk/words.ts';
 import { containsExpression } from './expressions.ts';
 import { topologicalOrder } from './graph.ts';
 import { LIMITS, WorkflowGraph } from './schema.ts';
@@ -10,6 +12,11 @@ export interface ValidationIssue {
   message: string;
   /** JSON path into the document, e.g. `nodes[2].params.url`. */
   path: string;
+  /**
+   * A node type's own check, by key (`connector.http.bodyNotAllowed`) with the values of
+   * its placeholders: the node's words hold the message in every language the editor speaks.
+   */
+  i18n?: NodeMessage;
 }
 
 export type ValidationResult = { ok: true; graph: WorkflowGraph } | { ok: false; issues: ValidationIssue[] };
@@ -165,10 +172,12 @@ export function validateWorkflow(
     }
     for (const issue of paramIssues(definition.params, node.params)) {
       const fieldPath = formatPath(issue.path);
+      const i18n = nodeMessageOf(issue);
       issues.push({
         code: 'invalid_params',
         message: `Node "${node.name}"${fieldPath ? `, field ${fieldPath}` : ''}: ${issue.message}`,
         path: `${path}.params${fieldPath ? (fieldPath.startsWith('[') ? fieldPath : `.${fieldPath}`) : ''}`,
+        ...(i18n ? { i18n } : {}),
       });
     }
   });

@@ -12,7 +12,22 @@ export const ErrorResponse = z
       code: z.string().openapi({ example: 'invalid_params' }),
       message: z.string().openapi({ example: 'Node "Post to ERP", field url: Give a full address starting with http:// or https://' }),
       path: z.string().optional().openapi({ example: 'graph.nodes[2].params.url' }),
-      issues: z.array(z.object({ code: z.string(), message: z.string(), path: z.string() })).optional(),
+      issues: z
+        .array(
+          z.object({
+            code: z.string(),
+            message: z.string(),
+            path: z.string(),
+            i18n: z
+              .object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) })
+              .optional()
+              .openapi({
+                description: "A node type's own check, by key (`<node type>.<message>`) and the values of its placeholders: the message in other languages comes from the node's words",
+                example: { key: 'connector.http.bodyNotAllowed', params: { method: 'GET' } },
+              }),
+          }),
+        )
+        .optional(),
     }),
   })
   .openapi('Error');

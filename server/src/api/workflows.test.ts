@@ -106,6 +106,10 @@ describe('POST /api/workflows', () => {
     const error = await rejected({ nodes: [manual, { id: 'h', type: 'connector.http', name: 'Call', params: { url: 'ftp://x' } }], edges: [edge('t', 'h')] });
     expect(error).toMatchObject({ code: 'invalid_params', path: 'graph.nodes[1].params.url' });
     expect(error.message).toBe('Node "Call", field url: Give a full address starting with http:// or https://');
+    // The node's own message, by key, for a reader in another language.
+    expect(error.issues).toEqual([
+      { code: 'invalid_params', path: 'graph.nodes[1].params.url', message: error.message, i18n: { key: 'connector.http.fullAddress', params: {} } },
+    ]);
   });
 
   it('lists every problem in issues, the first one in code/message/path', async () => {

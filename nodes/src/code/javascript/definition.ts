@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { defineNode } from '../../sdk/index.ts';
+import { defineNode, nodeMessages } from '../../sdk/index.ts';
+import { words } from './words.en.ts';
+
+const say = nodeMessages('code.javascript', words.messages);
 
 export const EXAMPLE_CODE = `// $input.all() is every item; return the items this step emits.
 return $input.all().map((item) => ({ json: { ...item.json, checkedAt: $now.toISO() } }));`;
@@ -14,8 +17,8 @@ export const Params = z
       ),
     code: z
       .string()
-      .min(1, 'Write some JavaScript')
-      .max(100_000, 'The code is at most 100,000 characters')
+      .min(1, say.check('writeCode'))
+      .max(100_000, say.check('codeTooLong'))
       .default(EXAMPLE_CODE)
       .describe(
         'JavaScript (await works). Available: $input, $json, $node("Name"), $run, $workflow, $vars, $now, $today, DateTime (Luxon), console.log (kept in the step record). No network, files or timers.',
@@ -29,8 +32,8 @@ export type Params = z.infer<typeof Params>;
 export const definition = defineNode({
   type: 'code.javascript',
   version: 1,
-  label: 'Code',
-  description: 'Runs your JavaScript on the items, in the sandbox.',
+  label: words.label,
+  description: words.description,
   icon: 'code',
   category: 'code',
   inputs: ['main'],

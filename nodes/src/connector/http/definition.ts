@@ -1,21 +1,24 @@
 import { z } from 'zod';
-import { defineNode } from '../../sdk/index.ts';
+import { defineNode, nodeMessages } from '../../sdk/index.ts';
 import { CredentialRef, HTTP_CREDENTIAL_TYPES } from '../../credentials/types.ts';
+import { words } from './words.en.ts';
+
+const say = nodeMessages('connector.http', words.messages);
 
 const NameValue = z
   .object({
-    name: z.string().min(1, 'The name is empty').max(256),
+    name: z.string().min(1, say.check('nameEmpty')).max(256),
     value: z.string().max(8192),
   })
   .strict();
 
 /** Why fetch could never call `value`, or undefined: caught when the node is saved, not at every attempt. */
-function addressProblem(value: string): string | undefined {
+function addressProblem(value: string) {
   const port = /^https?:\/\/[^/?#]*:(\d+)(?:[/?#]|$)/i.exec(value)?.[1];
-  if (port !== undefined && (Number(port) === 0 || Number(port) > 65535)) return `The port ${port} does not exist: ports go from 1 to 65535`;
-  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) return 'Give a full address starting with http:// or https://';
+  if (port !== undefined && (Number(port) === 0 || Number(port) > 65535)) return say.issue('noSuchPort', { port });
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) return say.issue('fullAddress');
   const url = new URL(value);
-  if (url.username || url.password) return 'Put the user name and password in a Basic auth credential, not in the address (user:password@)';
+  if (url.username || url.password) return say.issue('passwordInAddress');
   return undefined;
 }
 
@@ -27,7 +30,7 @@ export const Params = z
       .max(8192)
       .superRefine((value, ctx) => {
         const problem = addressProblem(value);
-        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        if (problem) ctx.addIssue(problem);
       })
       .describe('The address to call, e.g. https://erp.example.com/api/purchase-orders.'),
     credential: CredentialRef.optional().describe('Authenticate with a stored credential: header, bearer token, basic auth or OAuth2 client credentials.'),
@@ -47,7 +50,7 @@ export const Params = z
   .strict()
   .superRefine((params, ctx) => {
     if ((params.method === 'GET' || params.method === 'HEAD') && params.body !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['body'], message: `A ${params.method} request cannot have a body` });
+      ctx.addIssue({ ...say.issue('bodyNotAllowed', { method: params.method }), path: ['body'] });
     }
   });
 export type Params = z.infer<typeof Params>;
@@ -55,8 +58,8 @@ export type Params = z.infer<typeof Params>;
 export const definition = defineNode({
   type: 'connector.http',
   version: 1,
-  label: 'HTTP request',
-  description: 'Calls any HTTP API; the answer (status, headers, body) becomes the item.',
+  label: words.label,
+  description: words.description,
   icon: 'globe',
   category: 'connector',
   inputs: ['main'],

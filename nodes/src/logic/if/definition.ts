@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { defineNode } from '../../sdk/index.ts';
+import { defineNode, nodeMessages } from '../../sdk/index.ts';
+import { words } from './words.en.ts';
+
+const say = nodeMessages('logic.if', words.messages);
 
 export const OPERATORS = ['equals', 'notEquals', 'gt', 'gte', 'lt', 'lte', 'contains', 'exists', 'notExists', 'matches'] as const;
 
@@ -20,7 +23,7 @@ export const Condition = z
       try {
         new RegExp(condition.right);
       } catch (error) {
-        ctx.addIssue({ code: 'custom', path: ['right'], message: `Not a valid regular expression: ${(error as Error).message}` });
+        ctx.addIssue({ ...say.issue('notARegex', { reason: (error as Error).message }), path: ['right'] });
       }
     }
   });
@@ -28,7 +31,7 @@ export type Condition = z.infer<typeof Condition>;
 
 export const Params = z
   .object({
-    conditions: z.array(Condition).min(1, 'Add at least one condition').max(100),
+    conditions: z.array(Condition).min(1, say.check('oneCondition')).max(100),
     combine: z.enum(['and', 'or']).default('and').describe('Whether all conditions (and) or any one (or) must hold.'),
   })
   .strict();
@@ -37,8 +40,8 @@ export type Params = z.infer<typeof Params>;
 export const definition = defineNode({
   type: 'logic.if',
   version: 1,
-  label: 'If',
-  description: 'Sends each item to "true" or "false" depending on conditions.',
+  label: words.label,
+  description: words.description,
   icon: 'split',
   category: 'logic',
   inputs: ['main'],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../sdk/index.ts';
+import { words } from './words.en.ts';
 
 export const Params = z.object({}).strict();
 export type Params = z.infer<typeof Params>;
@@ -7,8 +8,8 @@ export type Params = z.infer<typeof Params>;
 export const definition = defineNode({
   type: 'logic.noop',
   version: 1,
-  label: 'No operation',
-  description: 'Passes its items on unchanged. Useful as a marker or a meeting point of branches.',
+  label: words.label,
+  description: words.description,
   icon: 'arrow-right',
   category: 'logic',
   inputs: ['main'],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode, FieldPath } from '../../sdk/index.ts';
+import { words } from './words.en.ts';
 
 export const Operation = z.discriminatedUnion('op', [
   z
@@ -34,8 +35,8 @@ export type Params = z.infer<typeof Params>;
 export const definition = defineNode({
   type: 'transform.fields',
   version: 1,
-  label: 'Edit fields',
-  description: 'Sets, renames or removes fields of each item.',
+  label: words.label,
+  description: words.description,
   icon: 'pencil',
   category: 'transform',
   inputs: ['main'],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../sdk/index.ts';
+import { words } from './words.en.ts';
 
 export const Params = z.object({}).strict();
 export type Params = z.infer<typeof Params>;
@@ -7,8 +8,8 @@ export type Params = z.infer<typeof Params>;
 export const definition = defineNode({
   type: 'trigger.manual',
   version: 1,
-  label: 'Manual trigger',
-  description: 'Starts the workflow when you click "Run" or call the run API, with the sample data you give.',
+  label: words.label,
+  description: words.description,
   icon: 'play',
   category: 'trigger',
   inputs: [],

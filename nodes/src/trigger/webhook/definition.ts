@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { defineNode } from '../../sdk/index.ts';
+import { defineNode, nodeMessages } from '../../sdk/index.ts';
 import { CredentialRef } from '../../credentials/types.ts';
+import { words } from './words.en.ts';
+
+const say = nodeMessages('trigger.webhook', words.messages);
 
 export const WEBHOOK_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
@@ -9,7 +12,7 @@ export function normalizeWebhookPath(path: string): string {
   return path.trim().replace(/^\/+|\/+$/g, '');
 }
 
-const HeaderName = z.string().trim().min(1).max(256).regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'Not a valid header name');
+const HeaderName = z.string().trim().min(1).max(256).regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, say.check('headerName'));
 
 /**
  * Signature conventions of common senders. `custom` signs the raw body (or
@@ -57,12 +60,9 @@ export const Params = z
       .pipe(
         z
           .string()
-          .min(1, 'Give the webhook a path, e.g. "orders"')
-          .max(200, 'The path is longer than 200 characters')
-          .regex(
-            /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/,
-            'The path may contain letters, digits, "-", "_" and "/" between parts',
-          ),
+          .min(1, say.check('pathMissing'))
+          .max(200, say.check('pathTooLong'))
+          .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, say.check('pathCharacters')),
       )
       .describe('The address the sending system calls: /hooks/<path>.'),
     method: z.enum(WEBHOOK_METHODS).default('POST').describe('The HTTP method the sending system uses.'),
@@ -91,7 +91,7 @@ export const Params = z
   .strict()
   .superRefine((params, ctx) => {
     if (params.auth.kind !== 'none' && !params.credential) {
-      ctx.addIssue({ code: 'custom', path: ['credential'], message: `Choose the credential that ${params.auth.kind} authentication checks against` });
+      ctx.addIssue({ ...say.issue('chooseCredential', { kind: params.auth.kind }), path: ['credential'] });
     }
   });
 export type Params = z.infer<typeof Params>;
@@ -99,8 +99,8 @@ export type Params = z.infer<typeof Params>;
 export const definition = defineNode({
   type: 'trigger.webhook',
   version: 1,
-  label: 'Webhook',
-  description: 'Starts the workflow when another system sends an HTTP request to /hooks/<path>.',
+  label: words.label,
+  description: words.description,
   icon: 'webhook',
   category: 'trigger',
   inputs: [],

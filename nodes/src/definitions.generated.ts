@@ -1,0 +1,21 @@
+// Generated from the node folders (nodes/src/<category>/<name>/) by `npm run nodes:index`;
+// do not edit. nodes/src/catalogue/generate.test.ts fails when it is out of date.
+import type { NodeDefinition } from './sdk/types.ts';
+import { definition as codeJavascript } from './code/javascript/definition.ts';
+import { definition as connectorHttp } from './connector/http/definition.ts';
+import { definition as logicIf } from './logic/if/definition.ts';
+import { definition as logicNoop } from './logic/noop/definition.ts';
+import { definition as transformFields } from './transform/fields/definition.ts';
+import { definition as triggerManual } from './trigger/manual/definition.ts';
+import { definition as triggerWebhook } from './trigger/webhook/definition.ts';
+
+/** Every node type's definition, by type id. */
+export const definitions: readonly NodeDefinition[] = [
+  codeJavascript,
+  connectorHttp,
+  logicIf,
+  logicNoop,
+  transformFields,
+  triggerManual,
+  triggerWebhook,
+];

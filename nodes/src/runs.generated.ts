@@ -1,0 +1,28 @@
+// Generated from the node folders (nodes/src/<category>/<name>/) by `npm run nodes:index`;
+// do not edit. nodes/src/catalogue/generate.test.ts fails when it is out of date.
+import { serverNode, type ServerNode } from './sdk/define.ts';
+import { definition as codeJavascript } from './code/javascript/definition.ts';
+import { definition as connectorHttp } from './connector/http/definition.ts';
+import { definition as logicIf } from './logic/if/definition.ts';
+import { definition as logicNoop } from './logic/noop/definition.ts';
+import { definition as transformFields } from './transform/fields/definition.ts';
+import { definition as triggerManual } from './trigger/manual/definition.ts';
+import { definition as triggerWebhook } from './trigger/webhook/definition.ts';
+import { run as codeJavascriptRun } from './code/javascript/run.ts';
+import { run as connectorHttpRun } from './connector/http/run.ts';
+import { run as logicIfRun } from './logic/if/run.ts';
+import { run as logicNoopRun } from './logic/noop/run.ts';
+import { run as transformFieldsRun } from './transform/fields/run.ts';
+import { run as triggerManualRun } from './trigger/manual/run.ts';
+import { run as triggerWebhookRun } from './trigger/webhook/run.ts';
+
+/** Every node type's definition paired with its run, by type id. */
+export const serverNodes: readonly ServerNode[] = [
+  serverNode(codeJavascript, codeJavascriptRun),
+  serverNode(connectorHttp, connectorHttpRun),
+  serverNode(logicIf, logicIfRun),
+  serverNode(logicNoop, logicNoopRun),
+  serverNode(transformFields, transformFieldsRun),
+  serverNode(triggerManual, triggerManualRun),
+  serverNode(triggerWebhook, triggerWebhookRun),
+];

@@ -1,0 +1,42 @@
+// Generated from the node folders (nodes/src/<category>/<name>/) by `npm run nodes:index`;
+// do not edit. nodes/src/catalogue/generate.test.ts fails when it is out of date.
+import type { NodeWords } from './sdk/words.ts';
+import { words as codeJavascript_en } from './code/javascript/words.en.ts';
+import { words as codeJavascript_zhTW } from './code/javascript/words.zh-TW.ts';
+import { words as connectorHttp_en } from './connector/http/words.en.ts';
+import { words as connectorHttp_zhTW } from './connector/http/words.zh-TW.ts';
+import { words as logicIf_en } from './logic/if/words.en.ts';
+import { words as logicIf_zhTW } from './logic/if/words.zh-TW.ts';
+import { words as logicNoop_en } from './logic/noop/words.en.ts';
+import { words as logicNoop_zhTW } from './logic/noop/words.zh-TW.ts';
+import { words as transformFields_en } from './transform/fields/words.en.ts';
+import { words as transformFields_zhTW } from './transform/fields/words.zh-TW.ts';
+import { words as triggerManual_en } from './trigger/manual/words.en.ts';
+import { words as triggerManual_zhTW } from './trigger/manual/words.zh-TW.ts';
+import { words as triggerWebhook_en } from './trigger/webhook/words.en.ts';
+import { words as triggerWebhook_zhTW } from './trigger/webhook/words.zh-TW.ts';
+
+/** The languages node types have words in. */
+export const NODE_LANGUAGES = ['en', 'zh-TW'] as const;
+
+/** Every node type's words: by language, then by type id. */
+export const nodeWords: Readonly<Record<string, Readonly<Record<string, NodeWords>>>> = {
+  'en': {
+    'code.javascript': codeJavascript_en,
+    'connector.http': connectorHttp_en,
+    'logic.if': logicIf_en,
+    'logic.noop': logicNoop_en,
+    'transform.fields': transformFields_en,
+    'trigger.manual': triggerManual_en,
+    'trigger.webhook': triggerWebhook_en,
+  },
+  'zh-TW': {
+    'code.javascript': codeJavascript_zhTW,
+    'connector.http': connectorHttp_zhTW,
+    'logic.if': logicIf_zhTW,
+    'logic.noop': logicNoop_zhTW,
+    'transform.fields': transformFields_zhTW,
+    'trigger.manual': triggerManual_zhTW,
+    'trigger.webhook': triggerWebhook_zhTW,
+  },
+};

@@ -1,0 +1,9 @@
+/**
+ * Every node type's words, for the editor (`@junction/nodes/words`): labels, descriptions,
+ * param labels and help, choices and check messages, by language then type id. Apart from
+ * the catalogue so the editor's first load carries the words without the definitions, zod
+ * or any `run.ts` (catalogue.test.ts checks what it imports).
+ */
+export { NODE_LANGUAGES, nodeWords } from './words.generated.ts';
+export { fillMessage, splitMessageKey } from './sdk/words.ts';
+export type { MessageParams, NodeMessage, NodeWords, ParamWords } from './sdk/words.ts';
