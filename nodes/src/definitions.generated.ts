@@ -5,6 +5,7 @@ import { definition as codeJavascript } from './code/javascript/definition.ts';
 import { definition as connectorHttp } from './connector/http/definition.ts';
 import { definition as logicIf } from './logic/if/definition.ts';
 import { definition as logicNoop } from './logic/noop/definition.ts';
+import { definition as logicWait } from './logic/wait/definition.ts';
 import { definition as transformFields } from './transform/fields/definition.ts';
 import { definition as triggerManual } from './trigger/manual/definition.ts';
 import { definition as triggerWebhook } from './trigger/webhook/definition.ts';
@@ -15,6 +16,7 @@ export const definitions: readonly NodeDefinition[] = [
   connectorHttp,
   logicIf,
   logicNoop,
+  logicWait,
   transformFields,
   triggerManual,
   triggerWebhook,

@@ -5,6 +5,7 @@ import { definition as codeJavascript } from './code/javascript/definition.ts';
 import { definition as connectorHttp } from './connector/http/definition.ts';
 import { definition as logicIf } from './logic/if/definition.ts';
 import { definition as logicNoop } from './logic/noop/definition.ts';
+import { definition as logicWait } from './logic/wait/definition.ts';
 import { definition as transformFields } from './transform/fields/definition.ts';
 import { definition as triggerManual } from './trigger/manual/definition.ts';
 import { definition as triggerWebhook } from './trigger/webhook/definition.ts';
@@ -12,6 +13,7 @@ import { run as codeJavascriptRun } from './code/javascript/run.ts';
 import { run as connectorHttpRun } from './connector/http/run.ts';
 import { run as logicIfRun } from './logic/if/run.ts';
 import { run as logicNoopRun } from './logic/noop/run.ts';
+import { run as logicWaitRun } from './logic/wait/run.ts';
 import { run as transformFieldsRun } from './transform/fields/run.ts';
 import { run as triggerManualRun } from './trigger/manual/run.ts';
 import { run as triggerWebhookRun } from './trigger/webhook/run.ts';
@@ -22,6 +24,7 @@ export const serverNodes: readonly ServerNode[] = [
   serverNode(connectorHttp, connectorHttpRun),
   serverNode(logicIf, logicIfRun),
   serverNode(logicNoop, logicNoopRun),
+  serverNode(logicWait, logicWaitRun),
   serverNode(transformFields, transformFieldsRun),
   serverNode(triggerManual, triggerManualRun),
   serverNode(triggerWebhook, triggerWebhookRun),

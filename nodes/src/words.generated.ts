@@ -9,6 +9,8 @@ import { words as logicIf_en } from './logic/if/words.en.ts';
 import { words as logicIf_zhTW } from './logic/if/words.zh-TW.ts';
 import { words as logicNoop_en } from './logic/noop/words.en.ts';
 import { words as logicNoop_zhTW } from './logic/noop/words.zh-TW.ts';
+import { words as logicWait_en } from './logic/wait/words.en.ts';
+import { words as logicWait_zhTW } from './logic/wait/words.zh-TW.ts';
 import { words as transformFields_en } from './transform/fields/words.en.ts';
 import { words as transformFields_zhTW } from './transform/fields/words.zh-TW.ts';
 import { words as triggerManual_en } from './trigger/manual/words.en.ts';
@@ -26,6 +28,7 @@ export const nodeWords: Readonly<Record<string, Readonly<Record<string, NodeWord
     'connector.http': connectorHttp_en,
     'logic.if': logicIf_en,
     'logic.noop': logicNoop_en,
+    'logic.wait': logicWait_en,
     'transform.fields': transformFields_en,
     'trigger.manual': triggerManual_en,
     'trigger.webhook': triggerWebhook_en,
@@ -35,6 +38,7 @@ export const nodeWords: Readonly<Record<string, Readonly<Record<string, NodeWord
     'connector.http': connectorHttp_zhTW,
     'logic.if': logicIf_zhTW,
     'logic.noop': logicNoop_zhTW,
+    'logic.wait': logicWait_zhTW,
     'transform.fields': transformFields_zhTW,
     'trigger.manual': triggerManual_zhTW,
     'trigger.webhook': triggerWebhook_zhTW,

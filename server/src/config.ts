@@ -59,6 +59,11 @@ export const ConfigSchema = z.object({
    * fails with a StorageError (PostgreSQL's own ceiling for one document is 255 MB).
    */
   JUNCTION_STEP_DATA_LIMIT: Bytes.max(200 * 1024 * 1024).default(64 * 1024 * 1024),
+  /**
+   * Junction's address as people and systems reach it (behind a proxy: the proxy's), for
+   * links Junction hands out: the resume URLs of waiting steps. Default: http://localhost:PORT.
+   */
+  JUNCTION_PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'An http:// or https:// address, e.g. https://junction.shop.example' }).optional(),
   /** The built editor served at `/` (default: editor/dist of this checkout). */
   JUNCTION_EDITOR_DIR: z.string().optional(),
 }).refine((config) => config.JUNCTION_DEAD_AFTER_MS >= 3 * config.JUNCTION_HEARTBEAT_MS, {
@@ -66,7 +71,7 @@ export const ConfigSchema = z.object({
   path: ['JUNCTION_DEAD_AFTER_MS'],
 });
 
-export type Config = z.infer<typeof ConfigSchema> & { dataDir: string; editorDir: string };
+export type Config = z.infer<typeof ConfigSchema> & { dataDir: string; editorDir: string; publicUrl: string };
 
 const BUILT_EDITOR = fileURLToPath(new URL('../../editor/dist', import.meta.url));
 
@@ -96,6 +101,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     ...parsed.data,
     dataDir: resolve(parsed.data.JUNCTION_DATA_DIR),
+    publicUrl: (parsed.data.JUNCTION_PUBLIC_URL ?? `http://localhost:${parsed.data.PORT || 3000}`).replace(/\/+$/, ''),
     editorDir: parsed.data.JUNCTION_EDITOR_DIR ? resolve(parsed.data.JUNCTION_EDITOR_DIR) : BUILT_EDITOR,
   };
 }

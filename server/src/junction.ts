@@ -12,6 +12,8 @@ import { sandboxAdminLimits, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
+import { instanceSecret } from './db/queries/instance-secrets.ts';
+import { RESUME_SECRET } from './runtime/resume.ts';
 import { log } from './log.ts';
 import { RUN_CANCEL_CHANNEL, RUN_FINISHED_CHANNEL } from './db/queries/notifications.ts';
 import { RunEnqueuer } from './runtime/enqueue.ts';
@@ -89,6 +91,7 @@ export async function startJunction(config: Config, role: Role, start: StartOpti
   try {
     await migrate(database);
     const keyring = await loadKeyring(config);
+    const resume = { secret: await instanceSecret(database.pool, RESUME_SECRET), publicUrl: config.publicUrl };
     await listener.start([RUN_FINISHED_CHANNEL, RUN_CANCEL_CHANNEL, ...(role === 'worker' ? [] : [RUN_PROGRESS_CHANNEL])]);
     if (role !== 'worker') {
       finished = new FinishedRuns(listener);
@@ -106,6 +109,7 @@ export async function startJunction(config: Config, role: Role, start: StartOpti
         stepDataLimit: config.JUNCTION_STEP_DATA_LIMIT,
         localWaiters: finished ?? undefined,
         keyring,
+        resume,
         onFatal: start.onFatal,
       });
     }
@@ -125,6 +129,7 @@ export async function startJunction(config: Config, role: Role, start: StartOpti
         sandbox: sandboxRuntime,
         sandboxLimits: sandboxAdminLimits(config),
         workerHealth: worker ? () => worker!.health() : undefined,
+        resume,
       });
       server = createServer(requestListener(app));
       server.keepAliveTimeout = 65_000;

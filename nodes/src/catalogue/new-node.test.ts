@@ -36,8 +36,12 @@ beforeAll(() => {
   cpSync(join(nodesDir, 'src'), join(copy, 'src'), { recursive: true });
   cpSync(join(nodesDir, 'package.json'), join(copy, 'package.json'));
   // The copy resolves its packages where the workspace has them.
+  // Every package the nodes package depends on, as the workspace installed it (scoped ones by scope).
   mkdirSync(join(copy, 'node_modules'));
-  symlinkSync(realpathSync(join(nodesDir, 'node_modules', 'zod')), join(copy, 'node_modules', 'zod'), 'dir');
+  for (const entry of readdirSync(join(nodesDir, 'node_modules'))) {
+    if (entry.startsWith('.')) continue;
+    symlinkSync(realpathSync(join(nodesDir, 'node_modules', entry)), join(copy, 'node_modules', entry), 'dir');
+  }
   mkdirSync(join(scratch, 'node_modules'));
   for (const name of ['vitest', '@types']) symlinkSync(realpathSync(join(repo, 'node_modules', name)), join(scratch, 'node_modules', name), 'dir');
   writeFileSync(

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { withNodeName } from './errors.ts';
-import { NO_RETRY, type AllItemsRun, type NodeDefinition, type PerItemRun, type RetryPolicy } from './types.ts';
+import { NO_RETRY, type AllItemsRun, type NodeDefinition, type PerItemRun, type RetryPolicy, type WaitingRun } from './types.ts';
 
 type DefinitionInput<P extends z.ZodType> = Omit<NodeDefinition<P>, 'retry'> & { retry?: Partial<RetryPolicy> };
 
@@ -29,7 +29,7 @@ export function defineNode<P extends z.ZodType, M extends NodeDefinition['mode']
 /** A node type as the server runs it: its definition plus its `run`. */
 export type ServerNode =
   | { mode: 'perItem'; definition: NodeDefinition; run: PerItemRun<unknown> }
-  | { mode: 'allItems'; definition: NodeDefinition; run: AllItemsRun<unknown> };
+  | { mode: 'allItems'; definition: NodeDefinition; run: WaitingRun<unknown> };
 
 /** Pairs a definition with its run function, checking at compile time that they agree. */
 export function serverNode<P extends z.ZodType>(
@@ -38,9 +38,9 @@ export function serverNode<P extends z.ZodType>(
 ): ServerNode;
 export function serverNode<P extends z.ZodType>(
   definition: NodeDefinition<P> & { mode: 'allItems' },
-  run: AllItemsRun<z.infer<P>>,
+  run: AllItemsRun<z.infer<P>> | WaitingRun<z.infer<P>>,
 ): ServerNode;
-export function serverNode(definition: NodeDefinition, run: PerItemRun<unknown> | AllItemsRun<unknown>): ServerNode {
+export function serverNode(definition: NodeDefinition, run: PerItemRun<unknown> | WaitingRun<unknown>): ServerNode {
   const named = async (ctx: Parameters<PerItemRun<unknown>>[0] & Parameters<AllItemsRun<unknown>>[0]) => {
     try {
       return await run(ctx);

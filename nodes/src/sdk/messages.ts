@@ -5,6 +5,7 @@
  * reader's language from the node's words instead of recognising an English sentence.
  */
 import type { z } from 'zod';
+import { NonRetriableError } from './errors.ts';
 import { fillMessage, type MessageParams, type NodeMessage } from './words.ts';
 
 /** The names of the `{{placeholders}}` of a message whose text is known at compile time (words declared `as const`). */
@@ -22,6 +23,11 @@ export interface NodeMessages<M extends Readonly<Record<string, string>>> {
   check<K extends keyof M & string>(key: K, ...params: ParamsOf<M[K]>): { error: (issue: RawIssue) => string };
   /** An issue for a refinement: `ctx.addIssue({ ...say.issue('bodyNotAllowed', { method }), path: ['body'] })`. */
   issue<K extends keyof M & string>(key: K, ...params: ParamsOf<M[K]>): { code: 'custom'; message: string; params: { i18n: NodeMessage } };
+  /**
+   * A failure at run time that retrying cannot fix, with the English sentence as its
+   * message and the key in `details.i18n`: `throw say.fail('expired', { until })`.
+   */
+  fail<K extends keyof M & string>(key: K, ...params: ParamsOf<M[K]>): NonRetriableError;
 }
 
 /**
@@ -52,6 +58,10 @@ export function nodeMessages<M extends Readonly<Record<string, string>>>(type: s
     issue(key, ...[params]) {
       const { i18n, text } = message(key, params);
       return { code: 'custom', message: text, params: { i18n } };
+    },
+    fail(key, ...[params]) {
+      const { i18n, text } = message(key, params);
+      return new NonRetriableError(text, { details: { i18n } });
     },
   };
 }

@@ -13,6 +13,11 @@ export interface TestContextOptions {
   credentials?: Record<string, CredentialValue>;
   /** Receives what the node asks to redact. */
   redacted?: string[];
+  /** The workflow's time zone (default UTC). */
+  timezone?: string;
+  /** For a step that waited: why it wakes. */
+  resumed?: AllItemsContext<unknown>['resumed'];
+  now?: Date;
 }
 
 function baseContext<P extends z.ZodType>(definition: NodeDefinition<P>, params: unknown, options: TestContextOptions): BaseContext<z.infer<P>> {
@@ -21,6 +26,7 @@ function baseContext<P extends z.ZodType>(definition: NodeDefinition<P>, params:
     params: definition.params.parse(params),
     node: { id: nodeId, name: options.nodeName ?? definition.label, type: definition.type },
     run: { id: 'run-1', workflowId: 'wf-1' },
+    timezone: options.timezone ?? 'UTC',
     attempt: 1,
     idempotencyKey: options.idempotencyKey ?? `run-1:${nodeId}`,
     signal: options.signal ?? new AbortController().signal,
@@ -45,5 +51,5 @@ export function allItemsContext<P extends z.ZodType>(
   items: Item[],
   options: TestContextOptions = {},
 ): AllItemsContext<z.infer<P>> {
-  return { ...baseContext(definition, params, options), items };
+  return { ...baseContext(definition, params, options), items, resumed: options.resumed, resumeUrl: 'http://junction.test/api/resume/token' };
 }

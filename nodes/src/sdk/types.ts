@@ -76,6 +76,11 @@ export interface NodeDefinition<P extends z.ZodType = z.ZodType> {
    * with the next step; a step with side effects is checkpointed before and after.
    */
   sideEffects: boolean;
+  /**
+   * The node's run may return `{ wait }` (an all-items node): its steps can wait, and each
+   * gets a resume URL (`$run.resumeUrls["Node name"]` in expressions of the run's steps).
+   */
+  waits?: boolean;
   /** Top-level params taken exactly as written: `{{ }}` in them is not an expression (the Code node's code). */
   literalParams?: readonly string[];
   retry: RetryPolicy;
@@ -119,6 +124,8 @@ export interface BaseContext<P> {
   params: P;
   node: { id: string; name: string; type: string };
   run: { id: string; workflowId: string };
+  /** The workflow's time zone (IANA, e.g. Asia/Taipei): dates without an offset are read in it. */
+  timezone: string;
   /** Which attempt this is, starting at 1. */
   attempt: number;
   /**
@@ -149,8 +156,69 @@ export interface ItemContext<P> extends BaseContext<P> {
 
 export interface AllItemsContext<P> extends BaseContext<P> {
   items: Item[];
+  /**
+   * Present when the step waited (its run returned `{ wait }`) and now wakes: why, with
+   * what a caller sent, and the state the step kept. The run then returns items as usual,
+   * or waits again.
+   */
+  resumed?: Resumption;
+  /**
+   * The address that resumes this step while it waits (see `WaitRequest.resumable`), and
+   * the public address of Junction, for links in what the step shows.
+   */
+  resumeUrl?: string;
+}
+
+/**
+ * A step that waits — for a time, an approval, a callback — holds no worker and no
+ * memory while it does: its run is a row, brought back by a job at `until` or by a call
+ * to the step's resume URL. Waits only in all-items nodes.
+ */
+export interface WaitRequest {
+  /** Wake at this time (ISO) even if nobody resumes: a delay's end, an approval's expiry. Null: only a resume wakes it. */
+  until: string | null;
+  /** A call to the step's resume URL wakes it (with what the caller sent). */
+  resumable: boolean;
+  /** What it waits for, in a person's words: shown in run history and on the resume page. */
+  reason: string;
+  /** What the resume page offers: approve/reject buttons, a form's fields, or nothing (a callback for systems). */
+  page?: { kind: 'approval' } | { kind: 'form'; fields: ResumeFormField[] } | { kind: 'callback' };
+  /** Kept with the waiting step and handed back when it wakes. */
+  state?: JsonObject;
+}
+
+export interface ResumeFormField {
+  name: string;
+  label: string;
+  type: 'text' | 'number' | 'date' | 'choice' | 'textarea';
+  required: boolean;
+  choices?: string[];
+}
+
+export interface StepWait {
+  wait: WaitRequest;
+}
+
+/** Why a waiting step woke. */
+export interface Resumption {
+  /** `time`: its `until` came; `call`: its resume URL was called. */
+  by: 'time' | 'call';
+  at: string;
+  /** What the caller sent: `{ decision: 'approve' | 'reject', comment? }` from an approval page, a form's fields, a callback's JSON body. */
+  data?: JsonObject;
+  /** Who called, as far as is known (the address and browser of a link's caller). */
+  caller?: string;
+  state?: JsonObject;
+}
+
+/** True when a run's result is a wait rather than items (a port named "wait" holds a list). */
+export function isStepWait(result: unknown): result is StepWait {
+  const wait = (result as { wait?: unknown } | null)?.wait;
+  return typeof wait === 'object' && wait !== null && !Array.isArray(wait);
 }
 
 /** What a per-item run returns: items per port (without `pairedItem`; the runtime pairs each to the run's item). */
 export type PerItemRun<P> = (ctx: ItemContext<P>) => Promise<PortItems> | PortItems;
 export type AllItemsRun<P> = (ctx: AllItemsContext<P>) => Promise<PortItems> | PortItems;
+/** The run of an all-items node that may wait (logic.wait, a sub-workflow call): items, or `{ wait }`. */
+export type WaitingRun<P> = (ctx: AllItemsContext<P>) => Promise<PortItems | StepWait> | PortItems | StepWait;

@@ -18,6 +18,8 @@ import { describeError, log } from '../log.ts';
 import type { RunEnqueuer } from '../runtime/enqueue.ts';
 import type { FinishedRuns } from '../runtime/finished.ts';
 import type { WorkerHealth } from '../runtime/worker.ts';
+import type { ResumeLinks } from '../runtime/resume.ts';
+import { resumeRoutes } from './resume.ts';
 import { apiKeyRoutes } from './api-keys.ts';
 import { auditRoutes } from './audit.ts';
 import { authRoutes } from './auth.ts';
@@ -55,6 +57,8 @@ export interface ApiDeps {
   sandbox: () => Promise<SandboxRuntime>;
   /** The administrator's sandbox limits: a workflow asking for more is refused when saved. */
   sandboxLimits: SandboxAdminLimits;
+  /** Checks the tokens of resume URLs (waiting steps). */
+  resume?: ResumeLinks;
   /** The worker's state, in a process that runs one (health reports it). */
   workerHealth?: () => WorkerHealth | undefined;
 }
@@ -171,6 +175,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/api/node-types', nodeTypeRoutes());
   app.route('/api/variables', variableRoutes(deps));
   app.route('/hooks', hookRoutes(deps));
+  app.route('/api/resume', resumeRoutes(deps));
   app.route('/api/docs', docsRoutes());
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',

@@ -140,6 +140,7 @@ export function runRoutes(deps: ApiDeps) {
             startedAt: iso(step.startedAt),
             finishedAt: iso(step.finishedAt),
             nextAttemptAt: iso(step.nextAttemptAt),
+            wait: step.wait ?? null,
           })),
         },
         200,

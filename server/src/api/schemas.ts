@@ -128,6 +128,8 @@ export const Step = z
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
     nextAttemptAt: z.string().nullable(),
+    /** A step that waits or waited: what for, until when, and how it woke (who answered). */
+    wait: z.unknown().nullable(),
   })
   .openapi('Step');
 

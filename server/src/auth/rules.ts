@@ -24,6 +24,9 @@ export const RULES: Readonly<Record<string, Rule>> = {
   'GET /api/docs/init.js': { public: true },
   'GET /api/docs/assets/:file': { public: true },
   'ALL /hooks/*': { public: true },
+  // The token in the address is the authority (runtime/resume.ts).
+  'GET /api/resume/:token': { public: true },
+  'POST /api/resume/:token': { public: true },
 
   'GET /api/setup': { public: true },
   'POST /api/setup': { public: true },

@@ -16,7 +16,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { AttemptRecord, Item, PortItems, RunStatus, StepErrorRecord, StepStatus, WorkflowGraph } from '@junction/nodes';
+import type { AttemptRecord, Item, PortItems, RunStatus, StepErrorRecord, StepStatus, StepWaitRecord, WorkflowGraph } from '@junction/nodes';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const at = (name: string) => timestamp(name, { withTimezone: true });
@@ -280,6 +280,8 @@ export const steps = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true }),
     /** When a step is retrying: the time of its next attempt. */
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
+    /** A step that waits (logic.wait, a sub-workflow): what for, until when, how it woke. */
+    wait: jsonb('wait').$type<StepWaitRecord>(),
   },
   (t) => [primaryKey({ columns: [t.runId, t.nodeId] })],
 );
@@ -351,6 +353,13 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [primaryKey({ columns: [t.scope, t.deliveryId] }), index('webhook_deliveries_received_idx').on(t.receivedAt)],
 );
+
+/** Secrets of this Junction generated once at first use (the key that signs resume URLs). */
+export const instanceSecrets = pgTable('instance_secrets', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: createdAt(),
+});
 
 /** Failed sign-ins by account (`email:...`) and by address (`ip:...`), for the lockout. */
 export const signInFailures = pgTable(

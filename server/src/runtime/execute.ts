@@ -12,6 +12,7 @@
 import type pg from 'pg';
 import {
   coerceStepError,
+  isStepWait,
   NonRetriableError,
   pairedItemProblem,
   type CredentialValue,
@@ -36,6 +37,7 @@ import { flattenOutput, pairedItemsOf, type RunOutputs, type StepOutput } from '
 import { resolveParams, resolveParamsOnce } from './params.ts';
 import { plan, shapeOf, type GraphShape, type ReadyStep, type StepState } from './core/plan.ts';
 import { paramsScope, runScope, stepSandbox, type SandboxRuntime } from './sandbox-scope.ts';
+import { resumeUrl, type ResumeLinks } from './resume.ts';
 
 export interface RuntimeContext {
   pool: pg.Pool;
@@ -48,6 +50,8 @@ export interface RuntimeContext {
   credentials: CredentialResolver;
   /** Largest JSON one step's record may be; a bigger one fails the step (StorageError). */
   stepDataLimit: number;
+  /** Signs the resume URLs of waiting steps; absent: steps cannot be resumed by a call. */
+  resume?: ResumeLinks;
   /** Lets a cancel request reach the run's abort controller. */
   onCancel(runId: string, abort: () => void): () => void;
   /**
@@ -66,6 +70,8 @@ const MAX_PENDING_STEPS = 100;
  */
 const SHOW_RUNNING_AFTER_MS = 500;
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** When the job of a run waiting only for a resume call is due: never, in practice (the call brings it forward). */
+const NEVER = new Date('9999-01-01T00:00:00Z');
 
 class LeaseLost extends Error {
   override name = 'LeaseLost';
@@ -142,6 +148,7 @@ async function load(rt: RuntimeContext, runId: string): Promise<RunState | null>
       position: step.position,
       attempts: step.attempts,
       startedAt: step.started_at ? new Date(step.started_at).toISOString() : null,
+      wait: step.wait,
     });
   }
   return {
@@ -214,7 +221,11 @@ class RunExecution {
       output: (nodeId) => this.stepOutput(nodeId),
       nameOf: (nodeId) => this.graphNodes.get(nodeId)?.name ?? nodeId,
     };
-    this.scope = runScope(rt.sandbox, { ...state, graph: state.shape.graph }, {
+    const resumeUrls: Record<string, string> = {};
+    for (const node of state.shape.graph.nodes) {
+      if (rt.resume && rt.nodes.get(node.type)?.definition.waits) resumeUrls[node.name] = resumeUrl(rt.resume, state.id, node.id);
+    }
+    this.scope = runScope(rt.sandbox, { ...state, graph: state.shape.graph, resumeUrls }, {
       outputOf: (name) => this.outputOf(name),
       pairedOf: (name, step, first, count) => pairedItemsOf(this.lineage, step, this.nodesByName.get(name)!, first, count),
     }, this.controller.signal);
@@ -232,6 +243,12 @@ class RunExecution {
       shutdown.removeEventListener('abort', onShutdown);
       unsubscribeCancel();
     };
+    // A run's time limit counts the time it works, not the time it waits: a run waking from
+    // a wait (a step resumed, or its time come) gets the whole limit again.
+    if ([...state.steps.values()].some((step) => step.status === 'waiting' && (step.wait?.resumed || (step.wait?.until && new Date(step.wait.until) <= new Date())))) {
+      state.deadlineAt = new Date(Date.now() + state.shape.graph.settings.timeoutSeconds * 1000);
+      this.newDeadline = state.deadlineAt;
+    }
     const untilDeadline = state.deadlineAt.getTime() - Date.now();
     this.deadlineTimer = setTimeout(() => stop('timeout'), Math.max(0, Math.min(untilDeadline, MAX_TIMER_MS)));
     if (untilDeadline > MAX_TIMER_MS) this.deadlineTimer.unref();
@@ -239,6 +256,8 @@ class RunExecution {
 
   private readonly detach: () => void;
   private readonly deadlineTimer: NodeJS.Timeout;
+  /** A deadline the next checkpoint writes (the run woke from a wait). */
+  private newDeadline: Date | null = null;
 
   private get stopReason(): StopReason | null {
     return this.controller.signal.aborted ? (this.controller.signal.reason as StopReason) : null;
@@ -262,7 +281,13 @@ class RunExecution {
         }
         if (next.finished) return await this.finish('succeeded', null);
         if (next.ready.length === 0) {
-          const wakeAt = next.wakeAt && next.wakeAt < this.state.deadlineAt ? next.wakeAt : this.state.deadlineAt;
+          // A waiting step pauses the time limit: the run's job comes back when the wait
+          // ends by itself, or never (a resume call brings it back).
+          const wakeAt = next.waiting
+            ? (next.wakeAt ?? NEVER)
+            : next.wakeAt && next.wakeAt < this.state.deadlineAt
+              ? next.wakeAt
+              : this.state.deadlineAt;
           return await this.commit({ status: 'waiting', release: true, finished: false, scheduleAt: wakeAt });
         }
         const ready = next.ready.filter((step) => !step.resumed || this.resume(step));
@@ -344,6 +369,8 @@ class RunExecution {
       started_at: previous?.startedAt ?? null,
       finished_at: null,
       next_attempt_at: null,
+      // A step that woke from a wait keeps how it waited and woke, for history.
+      wait: previous?.wait ?? null,
       ...fields,
     };
     this.pending.set(nodeId, record);
@@ -356,6 +383,7 @@ class RunExecution {
       position,
       attempts: record.attempts,
       startedAt: record.started_at,
+      wait: record.wait,
     });
     this.progress?.publish(stepEvent(nodeId, record.status, record.attempt, record.output, record.error));
   }
@@ -402,6 +430,7 @@ class RunExecution {
     const context = {
       node: { id: node.id, name: node.name, type: node.type },
       run: { id: this.state.id, workflowId: this.state.workflowId },
+      timezone: this.state.shape.graph.settings.timezone,
       attempt: step.attempt,
       idempotencyKey: `${this.state.idempotencyBase}:${node.id}`,
       signal,
@@ -450,7 +479,13 @@ class RunExecution {
         }
       } else {
         const resolved = await resolveParamsOnce(type.definition, node, step.items, params);
-        collect(await type.run({ ...context, params: resolved, items: step.items }), undefined);
+        const url = type.definition.waits && this.rt.resume ? resumeUrl(this.rt.resume, this.state.id, node.id) : undefined;
+        const returned = await type.run({ ...context, params: resolved, items: step.items, resumed: step.resumption, resumeUrl: url });
+        if (isStepWait(returned)) {
+          if (!type.definition.waits) throw new NonRetriableError(`Node "${node.name}" asked to wait, which its type does not declare`);
+          return { ...base, logs: redactor.scrub(logs), finishedAt: new Date(), wait: redactor.scrub(returned.wait), interrupted: false };
+        }
+        collect(returned, undefined);
       }
       return { ...base, logs: redactor.scrub(logs), finishedAt: new Date(), output: redactor.scrub(ports), interrupted: false };
     } catch (thrown) {
@@ -483,6 +518,7 @@ class RunExecution {
         expectedVersion: this.state.version,
         steps: [...this.pending.values()],
         stepDataLimit: this.rt.stepDataLimit,
+        deadlineAt: this.newDeadline,
         ...request,
       });
     } catch (error) {
@@ -492,6 +528,7 @@ class RunExecution {
     }
     if (!result.committed) throw new LeaseLost(`run ${this.state.id} was taken over or changed`);
     this.lastCommitAt = Date.now();
+    this.newDeadline = null;
     this.state.version = result.version;
     if (result.watched) this.progress ??= new ProgressPublisher(this.rt.pool, this.state.id);
     this.progress?.publish({ type: 'run', status: request.status });

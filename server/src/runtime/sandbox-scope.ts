@@ -24,6 +24,8 @@ export interface RunFacts {
   versionId: string;
   versionNumber: number;
   graph: WorkflowGraph;
+  /** The resume URLs of the run's steps that can wait, by node name. */
+  resumeUrls?: Record<string, string>;
 }
 
 /**
@@ -40,7 +42,7 @@ export function runScope(rt: SandboxRuntime, facts: RunFacts, nodes: Pick<RunSco
     signal,
     info: () =>
       (info ??= rt.variables().then((vars) => ({
-        run: { id: facts.id, startedAt: facts.createdAt.toISOString() },
+        run: { id: facts.id, startedAt: facts.createdAt.toISOString(), resumeUrls: facts.resumeUrls ?? {} },
         workflow: { id: facts.workflowId, name: facts.workflowName, version: facts.versionNumber },
         timezone: facts.graph.settings.timezone,
         vars,

@@ -39,6 +39,7 @@ import { RUN_CANCEL_CHANNEL } from '../db/queries/notifications.ts';
 import { executeRun, type RuntimeContext } from './execute.ts';
 import { isGone, ownIdentity } from './process-identity.ts';
 import type { SandboxRuntime } from './sandbox-scope.ts';
+import type { ResumeLinks } from './resume.ts';
 import type { Listener } from '../db/listener.ts';
 import type { Keyring } from '../vault/keyring.ts';
 import { CredentialResolver } from '../vault/resolve.ts';
@@ -56,6 +57,8 @@ export interface WorkerOptions {
   localWaiters?: RuntimeContext['localWaiters'];
   /** Opens credentials for the steps that use them. */
   keyring: Keyring;
+  /** Signs waiting steps' resume URLs. */
+  resume?: ResumeLinks;
   /**
    * The job runner cannot be started again although the database answers: this process
    * can execute nothing, and must go (main.ts exits) so that others take its runs over.
@@ -133,6 +136,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     credentials: new CredentialResolver(pool, options.keyring),
     localWaiters: options.localWaiters,
     stepDataLimit: options.stepDataLimit,
+    resume: options.resume,
     onCancel(runId, abort) {
       let handlers = cancelHandlers.get(runId);
       if (!handlers) cancelHandlers.set(runId, (handlers = new Set()));

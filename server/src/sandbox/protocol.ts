@@ -15,7 +15,7 @@
 
 /** What a run's context knows about its run: `$run`, `$workflow`, `$vars`, the time zone. */
 export interface RunInfo {
-  run: { id: string; startedAt: string };
+  run: { id: string; startedAt: string; resumeUrls?: Record<string, string> };
   workflow: { id: string; name: string; version: number };
   timezone: string;
   vars: Record<string, string>;

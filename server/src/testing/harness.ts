@@ -32,6 +32,8 @@ import { setLogLevel } from '../log.ts';
 import { variableValues } from '../db/queries/variables.ts';
 import { VariableCache } from '../runtime/variables.ts';
 import { Sandbox } from '../sandbox/index.ts';
+import { instanceSecret } from '../db/queries/instance-secrets.ts';
+import { RESUME_SECRET, type ResumeLinks } from '../runtime/resume.ts';
 import { DEFAULT_ADMIN_LIMITS, type SandboxAdminLimits } from '../sandbox/limits.ts';
 
 setLogLevel('warn');
@@ -49,6 +51,8 @@ export type CallResult = { status: number; body: any; headers: Headers };
 
 export interface Harness {
   database: TestDatabase;
+  /** Signs resume URLs: what a test uses to call a waiting step (runtime/resume.ts). */
+  resume: ResumeLinks;
   app: ReturnType<typeof createApp>;
   worker: WorkerHandle | null;
   sandbox: Sandbox | null;
@@ -92,6 +96,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const listener = new Listener(database.url);
   await listener.start([RUN_FINISHED_CHANNEL, RUN_CANCEL_CHANNEL, RUN_PROGRESS_CHANNEL]);
   const finished = new FinishedRuns(listener);
+  const resume: ResumeLinks = { secret: await instanceSecret(database.pool, RESUME_SECRET), publicUrl: 'http://junction.test' };
   const security: SecurityOptions = {
     keyring: Keyring.generate(),
     sessionTtlMs: 7 * 24 * 3_600_000,
@@ -116,6 +121,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     sandboxLimits: { ...DEFAULT_ADMIN_LIMITS, ...options.sandboxLimits },
     editorDir,
     workerHealth: () => workers[0]?.health(),
+    resume,
   });
   const ownerPassword = `owner-${randomUUID()}`;
   const ownerRow = (await createOwner(database.db, { email: 'owner@junction.test', password: ownerPassword, name: 'Owner', via: 'test harness' }))!;
@@ -143,6 +149,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       localWaiters: finished,
       keyring: security.keyring,
       events: options.workerEvents,
+      resume,
     });
     workers.push(worker);
     return worker;
@@ -170,6 +177,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   return {
     database,
+    resume,
     app,
     worker,
     get sandbox() {

@@ -36,6 +36,8 @@ export interface CheckpointRequest {
   stepDataLimit: number;
   /** Announce the end with NOTIFY (only when someone in another process waits for it). */
   notify?: boolean;
+  /** A new time limit for the run (its clock starts again when it wakes from a wait). */
+  deadlineAt?: Date | null;
 }
 
 export interface CheckpointResult {
@@ -57,21 +59,22 @@ with claimed as (
       (select min((s->>'started_at')::timestamptz) from jsonb_array_elements($9::jsonb) s), now()),
     finished_at = case when $6::boolean then now() else finished_at end,
     output = coalesce($7::jsonb, output),
-    error = coalesce($8::jsonb, error)
+    error = coalesce($8::jsonb, error),
+    deadline_at = coalesce($12::timestamptz, deadline_at)
   where id = $1 and version = $3
     and (lease_owner is null or lease_owner = $2
       or not exists (select 1 from worker_processes w where w.id = runs.lease_owner))
   returning id, version, cancel_requested, watched
 ), written as (
-  insert into steps (run_id, node_id, status, attempt, output, error, attempts, position, started_at, finished_at, next_attempt_at)
-  select c.id, s.node_id, s.status, s.attempt, s.output, s.error, s.attempts, s.position, s.started_at, s.finished_at, s.next_attempt_at
+  insert into steps (run_id, node_id, status, attempt, output, error, attempts, position, started_at, finished_at, next_attempt_at, wait)
+  select c.id, s.node_id, s.status, s.attempt, s.output, s.error, s.attempts, s.position, s.started_at, s.finished_at, s.next_attempt_at, s.wait
   from claimed c, jsonb_to_recordset($9::jsonb) as s(
     node_id text, status text, attempt int, output jsonb, error jsonb, attempts jsonb, position int,
-    started_at timestamptz, finished_at timestamptz, next_attempt_at timestamptz)
+    started_at timestamptz, finished_at timestamptz, next_attempt_at timestamptz, wait jsonb)
   on conflict (run_id, node_id) do update set
     status = excluded.status, attempt = excluded.attempt, output = excluded.output, error = excluded.error,
     attempts = excluded.attempts, position = excluded.position, started_at = excluded.started_at,
-    finished_at = excluded.finished_at, next_attempt_at = excluded.next_attempt_at
+    finished_at = excluded.finished_at, next_attempt_at = excluded.next_attempt_at, wait = excluded.wait
   returning 1
 ), scheduled as (
   select graphile_worker.add_job('${RUN_TASK}', json_build_object('runId', c.id), run_at => $10::timestamptz,
@@ -138,6 +141,7 @@ export async function checkpoint(pool: pg.Pool, request: CheckpointRequest): Pro
       stepsJson(request.steps, request.stepDataLimit),
       request.scheduleAt ?? null,
       Boolean(request.finished && request.notify),
+      request.deadlineAt ?? null,
     ],
   });
   const row = result.rows[0];

@@ -154,7 +154,7 @@ export async function requestCancel(pool: pg.Pool, id: string): Promise<RunStatu
      ), stopped as (
        -- Cancelled here, with no worker to do it: a step waiting for its retry gets none.
        update steps s set status = 'failed', next_attempt_at = null, finished_at = now(), error = $2::jsonb
-       from updated u where s.run_id = u.id and u.status = 'cancelled' and s.status in ('running', 'retrying')
+       from updated u where s.run_id = u.id and u.status = 'cancelled' and s.status in ('running', 'retrying', 'waiting')
      ), notified as (
        select pg_notify('${RUN_CANCEL_CHANNEL}', u.id::text),
          pg_notify('${RUN_FINISHED_CHANNEL}', json_build_object('id', u.id, 'status', u.status)::text)
@@ -305,7 +305,7 @@ export async function loadRunForExecution(pool: pg.Pool, runId: string, processI
           and exists (select 1 from worker_processes w where w.id = r.lease_owner)) as owned_by_other,
         coalesce((select json_agg(json_build_object(
             'node_id', s.node_id, 'status', s.status, 'attempt', s.attempt, 'output', s.output, 'error', s.error,
-            'attempts', s.attempts, 'position', s.position, 'started_at', s.started_at, 'next_attempt_at', s.next_attempt_at))
+            'attempts', s.attempts, 'position', s.position, 'started_at', s.started_at, 'next_attempt_at', s.next_attempt_at, 'wait', s.wait))
           from steps s where s.run_id = r.id), '[]') as steps
       from runs r join workflow_versions v on v.id = r.version_id join workflows w on w.id = r.workflow_id where r.id = $1`,
     values: [runId, processId],

@@ -202,7 +202,7 @@ describe('the end of a run', () => {
 
   it('fails the step whose result could not be stored, or every waiting one when it is not known which', () => {
     const record = (nodeId: string, output: StepRecord['output']): StepRecord => ({
-      node_id: nodeId, status: 'succeeded', attempt: 1, output, error: null, position: 1, started_at: null, finished_at: null, next_attempt_at: null,
+      node_id: nodeId, status: 'succeeded', attempt: 1, output, error: null, position: 1, started_at: null, finished_at: null, next_attempt_at: null, wait: null,
       attempts: [{ attempt: 1, startedAt: now.toISOString(), status: 'succeeded', logs: [{ level: 'info', message: 'big' }] }],
     });
     const pending = [record('a', { main: [] }), record('b', { main: [] }), record('c', null)];

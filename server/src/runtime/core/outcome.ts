@@ -4,7 +4,7 @@
  * error), what a run that stops records for its unfinished steps, and what a run
  * answers with. No I/O here; `execute.ts` does that.
  */
-import type { AttemptRecord, Item, PortItems, RetryPolicy, StepErrorRecord, StepRecord, StepStatus } from '@junction/nodes';
+import type { AttemptRecord, Item, PortItems, RetryPolicy, StepErrorRecord, StepRecord, StepStatus, StepWaitRecord, WaitRequest } from '@junction/nodes';
 import { nextAttemptDelay } from './attempts.ts';
 import type { ReadyStep } from './plan.ts';
 
@@ -19,6 +19,8 @@ export interface AttemptResult {
   logs: NonNullable<AttemptRecord['logs']>;
   output?: PortItems;
   error?: StepErrorRecord;
+  /** The step asked to wait. */
+  wait?: WaitRequest;
   /** Cut short by cancel, timeout or shutdown. */
   interrupted: boolean;
 }
@@ -36,13 +38,19 @@ export interface OutcomeContext {
 }
 
 /** The fields of a step's record after an attempt. */
-export type StepOutcome = Pick<StepRecord, 'status' | 'attempt' | 'output' | 'error' | 'attempts' | 'started_at' | 'finished_at' | 'next_attempt_at'>;
+export type StepOutcome = Pick<StepRecord, 'status' | 'attempt' | 'output' | 'error' | 'attempts' | 'started_at' | 'finished_at' | 'next_attempt_at'> & { wait?: StepWaitRecord | null };
 
 export function stepOutcome(result: AttemptResult, context: OutcomeContext): StepOutcome {
   const { step } = result;
   const attempts = context.attempts.filter((a) => a.attempt !== step.attempt);
   const times = { started_at: result.startedAt.toISOString(), finished_at: result.finishedAt.toISOString() };
   const logs = result.logs.length > 0 ? { logs: result.logs } : {};
+  if (result.wait) {
+    // The attempt goes on when the step wakes; the wait keeps its request, since when, and the step's state.
+    attempts.push({ attempt: step.attempt, startedAt: times.started_at, status: 'waiting', ...logs });
+    const wait: StepWaitRecord = { ...result.wait, since: times.finished_at };
+    return { status: 'waiting', attempt: step.attempt, output: null, error: null, attempts, started_at: times.started_at, finished_at: null, next_attempt_at: null, wait };
+  }
   if (result.output) {
     attempts.push({ attempt: step.attempt, startedAt: times.started_at, finishedAt: times.finished_at, status: 'succeeded', ...logs });
     return { status: 'succeeded', attempt: step.attempt, output: result.output, error: null, attempts, ...times, next_attempt_at: null };
@@ -72,9 +80,11 @@ export function stopError(reason: StopReason): StepErrorRecord {
   }
 }
 
-/** A step still running or waiting for its next attempt when the run ends does not get one: these fail. */
+/** A step still running, waiting, or waiting for its next attempt when the run ends does not get one: these fail. */
 export function unfinishedSteps(steps: ReadonlyMap<string, { status: StepStatus; attempt: number }>): { nodeId: string; attempt: number }[] {
-  return [...steps].filter(([, state]) => state.status === 'running' || state.status === 'retrying').map(([nodeId, state]) => ({ nodeId, attempt: state.attempt }));
+  return [...steps]
+    .filter(([, state]) => state.status === 'running' || state.status === 'retrying' || state.status === 'waiting')
+    .map(([nodeId, state]) => ({ nodeId, attempt: state.attempt }));
 }
 
 /** What a waiting webhook answers with: the items of the last step (by position) that emitted any. */

@@ -11,7 +11,7 @@
  * - only the trigger that started the run runs; other triggers of the graph are skipped.
  */
 import { adjacencyOf, topologicalOrder, type Item, type PortItems, type WorkflowGraph } from '@junction/nodes';
-import type { StepStatus } from '@junction/nodes';
+import type { Resumption, StepStatus, StepWaitRecord } from '@junction/nodes';
 
 export interface StepState {
   status: StepStatus;
@@ -19,6 +19,8 @@ export interface StepState {
   output: PortItems | null;
   nextAttemptAt: Date | null;
   onErrorContinue?: boolean;
+  /** A waiting step's wait (see StepWaitRecord). */
+  wait?: StepWaitRecord | null;
 }
 
 export interface ReadyStep {
@@ -28,14 +30,18 @@ export interface ReadyStep {
   attempt: number;
   /** The previous attempt was cut short: a worker stopped while it ran (its record says `running`). */
   resumed?: boolean;
+  /** A waiting step that wakes: why. */
+  resumption?: Resumption;
 }
 
 export interface Plan {
   ready: ReadyStep[];
   /** Nodes to record as skipped now. */
   skip: string[];
-  /** Earliest time a retrying step may go again, when nothing is ready before it. */
+  /** Earliest time a retrying or waiting step may go again, when nothing is ready before it. */
   wakeAt: Date | null;
+  /** A step waits (for a time, a resume call, a sub-workflow): the run's time limit pauses meanwhile. */
+  waiting: boolean;
   /** A step failed and the run must stop. */
   failedNodeId: string | null;
   /** Every node is resolved. */
@@ -68,7 +74,10 @@ export function isResolved(state: StepState | undefined, continueOnError: boolea
 }
 
 export function plan(shape: GraphShape, steps: ReadonlyMap<string, StepState>, triggerNodeId: string, input: Item[], now: Date): Plan {
-  const result: Plan = { ready: [], skip: [], wakeAt: null, failedNodeId: null, finished: false };
+  const result: Plan = { ready: [], skip: [], wakeAt: null, waiting: false, failedNodeId: null, finished: false };
+  const wakeAt = (at: Date) => {
+    if (!result.wakeAt || at < result.wakeAt) result.wakeAt = at;
+  };
   const skipped = new Set<string>();
   const resolved = (id: string) => skipped.has(id) || isResolved(steps.get(id), shape.continueOnError.has(id));
   let unresolved = 0;
@@ -81,7 +90,21 @@ export function plan(shape: GraphShape, steps: ReadonlyMap<string, StepState>, t
       if (state.status === 'failed') {
         result.failedNodeId ??= nodeId;
       } else if (state.status === 'retrying' && state.nextAttemptAt && state.nextAttemptAt > now) {
-        if (!result.wakeAt || state.nextAttemptAt < result.wakeAt) result.wakeAt = state.nextAttemptAt;
+        wakeAt(state.nextAttemptAt);
+      } else if (state.status === 'waiting') {
+        const until = state.wait?.until ? new Date(state.wait.until) : null;
+        const resumed = state.wait?.resumed;
+        const resumption = resumed
+          ? { ...resumed, state: state.wait?.state }
+          : until && until <= now
+            ? { by: 'time' as const, at: until.toISOString(), state: state.wait?.state }
+            : null;
+        if (resumption) {
+          result.ready.push({ nodeId, items: inputOf(shape, steps, nodeId, triggerNodeId, input), attempt: state.attempt, resumption });
+        } else {
+          result.waiting = true;
+          if (until) wakeAt(until);
+        }
       } else {
         // `retrying` whose time has come, or `running` left by a worker that stopped mid-step:
         // either way the next attempt, so history shows both (two calls may have been made).

@@ -374,7 +374,13 @@
     luxon.Settings.defaultZone = info.timezone;
     run = {
       timezone: info.timezone,
-      $run: freeze({ id: info.run.id, startedAt: info.run.startedAt }),
+      $run: freeze({
+        id: info.run.id,
+        startedAt: info.run.startedAt,
+        // The addresses that wake the run's waiting steps, by node name; `resumeUrl` when there is one such step.
+        resumeUrls: freeze({ ...info.run.resumeUrls }),
+        resumeUrl: Object.values(info.run.resumeUrls ?? {}).length === 1 ? Object.values(info.run.resumeUrls)[0] : undefined,
+      }),
       $workflow: freeze({ id: info.workflow.id, name: info.workflow.name, version: info.workflow.version }),
       $vars: freeze(info.vars),
     };

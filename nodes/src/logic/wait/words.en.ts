@@ -1,0 +1,46 @@
+import type { NodeWords } from '../../sdk/words.ts';
+
+export const words = {
+  label: 'Wait',
+  description: 'Pauses the run for a while, until a time, or until someone approves, fills in a form or another system calls back — holding nothing while it waits.',
+  params: {
+    waitFor: { label: 'Wait for', help: 'What the run waits for before it goes on. A waiting run survives restarts.' },
+    mode: { label: 'Wait for' },
+    amount: { label: 'How long' },
+    unit: { label: 'Unit' },
+    time: { label: 'Until', help: 'A date and time (in the workflow’s time zone unless it says otherwise), e.g. 2026-12-24T09:00, or an expression.' },
+    message: { label: 'Message', help: 'Shown on the page the link opens.' },
+    fields: { label: 'Form fields' },
+    name: { label: 'Field name', help: 'Where the answer goes in the output, e.g. “quantity”.' },
+    label: { label: 'Label' },
+    type: { label: 'Kind of answer' },
+    required: { label: 'Required' },
+    choices: { label: 'Choices' },
+    expiresIn: { label: 'Link open for', help: '0: until the run is cancelled.' },
+    expiresUnit: { label: 'Unit' },
+    onExpiry: { label: 'When nobody answers in time' },
+  },
+  options: {
+    mode: {
+      duration: 'A while',
+      until: 'A date and time',
+      approval: 'Someone’s approval',
+      form: 'A form to be filled in',
+      callback: 'A call from another system',
+    },
+    unit: { seconds: 'Seconds', minutes: 'Minutes', hours: 'Hours', days: 'Days' },
+    expiresUnit: { hours: 'Hours', days: 'Days' },
+    onExpiry: { reject: 'Count it as rejected', approve: 'Count it as approved', fail: 'Fail the run', continue: 'Go on without it' },
+    type: { text: 'Text', textarea: 'Longer text', number: 'Number', date: 'Date', choice: 'One of a list' },
+  },
+  messages: {
+    positive: 'Give a duration above zero',
+    timeMissing: 'Give the date and time to wait until',
+    fieldName: 'Letters, digits and _ only, starting with a letter',
+    oneField: 'Add at least one field',
+    badTime: '“{{value}}” is not a date and time (e.g. 2026-12-24T09:00)',
+    tooLong: 'The wait ends more than a year from now ({{until}})',
+    expired: 'Nobody answered before the link expired ({{until}})',
+    choiceNeeded: 'A choice field needs its choices: {{field}}',
+  },
+} as const satisfies NodeWords;
