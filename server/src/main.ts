@@ -23,7 +23,7 @@ ${COMMANDS.map((command) => `    ${USAGE[command].synopsis}\n        ${USAGE[com
     help                this text; <command> --help: what that command does
 
 Passwords come from JUNCTION_OWNER_PASSWORD or, with --password-stdin, standard input.
-Configuration is read from the environment: see the README's Configuration section.`;
+Configuration is read from the environment: see docs/configuration.md.`;
 
 async function main(): Promise<void> {
   const command = process.argv[2];

@@ -51,7 +51,7 @@ export const IdParam = z.object({
 export const GraphInput = z
   .record(z.string(), z.unknown())
   .openapi('WorkflowGraph', {
-    description: 'nodes[] and edges[] keyed by node id, plus settings. See README "The workflow graph".',
+    description: 'nodes[] and edges[] keyed by node id, plus settings. See docs/api.md, "The workflow graph".',
     example: {
       nodes: [
         { id: 'n1', type: 'trigger.webhook', name: 'Order received', params: { path: 'orders', method: 'POST' }, position: [0, 0] },

@@ -4,7 +4,7 @@
  *
  * Each route needs an entry in CASES below — how to call it, and what each role gets —
  * and a rule in `rules.ts`; a route added without them fails this test. The expected
- * statuses are written out here, by hand, from the role table in the README, so the
+ * statuses are written out here, by hand, from the role table in docs/security.md, so the
  * test checks the rules rather than repeating them.
  */
 import { randomUUID } from 'node:crypto';
