@@ -8,6 +8,7 @@ import { definition as logicNoop } from './logic/noop/definition.ts';
 import { definition as logicWait } from './logic/wait/definition.ts';
 import { definition as transformFields } from './transform/fields/definition.ts';
 import { definition as triggerManual } from './trigger/manual/definition.ts';
+import { definition as triggerSchedule } from './trigger/schedule/definition.ts';
 import { definition as triggerWebhook } from './trigger/webhook/definition.ts';
 
 /** Every node type's definition, by type id. */
@@ -19,5 +20,6 @@ export const definitions: readonly NodeDefinition[] = [
   logicWait,
   transformFields,
   triggerManual,
+  triggerSchedule,
   triggerWebhook,
 ];

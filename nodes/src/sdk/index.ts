@@ -7,3 +7,4 @@ export * from './pairing.ts';
 export * from './run-records.ts';
 export * from './words.ts';
 export * from './messages.ts';
+export * from './schedule.ts';

@@ -85,7 +85,7 @@ export interface NodeDefinition<P extends z.ZodType = z.ZodType> {
   literalParams?: readonly string[];
   retry: RetryPolicy;
   /** For trigger nodes: how runs of this trigger start. */
-  trigger?: { kind: 'manual' | 'webhook' };
+  trigger?: { kind: 'manual' | 'webhook' | 'schedule' | 'poll' };
   /**
    * The credentials the node takes: each a param holding a credential's id, and the
    * credential types it accepts. The runtime checks the reference, decrypts the

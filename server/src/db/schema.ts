@@ -247,6 +247,16 @@ export const runs = pgTable(
     leaseOwner: text('lease_owner'),
     /** Bumped by every checkpoint: a writer whose view is stale cannot commit. */
     version: integer('version').notNull().default(0),
+    /** The instant a schedule or poll fired for (one run per trigger and instant). */
+    firedFor: timestamp('fired_for', { withTimezone: true }),
+    /** A run queued behind another of its workflow (a schedule's overlap policy "queue"): it starts once that one has finished. */
+    waitsFor: uuid('waits_for'),
+    /** A sub-workflow's run: the run and step that called it, and which of its calls (an item's index). */
+    parentRunId: uuid('parent_run_id'),
+    parentNodeId: text('parent_node_id'),
+    parentIndex: integer('parent_index'),
+    /** How deep in sub-workflow calls (0: started by a trigger). */
+    depth: integer('depth').notNull().default(0),
   },
   (t) => [
     index('runs_seq_idx').on(t.seq.desc()),
@@ -255,6 +265,8 @@ export const runs = pgTable(
     index('runs_created_idx').on(t.createdAt),
     // The sweeper checks every unfinished run has a job: few rows, however long the history.
     index('runs_unfinished_idx').on(t.seq).where(sql`${t.status} in ('queued', 'running', 'waiting')`),
+    uniqueIndex('runs_fired_uq').on(t.workflowId, t.triggerNodeId, t.firedFor).where(sql`${t.firedFor} is not null`),
+    uniqueIndex('runs_parent_uq').on(t.parentRunId, t.parentNodeId, t.parentIndex).where(sql`${t.parentRunId} is not null`),
   ],
 );
 export type RunRow = typeof runs.$inferSelect;
@@ -286,6 +298,69 @@ export const steps = pgTable(
   (t) => [primaryKey({ columns: [t.runId, t.nodeId] })],
 );
 export type StepRow = typeof steps.$inferSelect;
+
+/**
+ * Timed triggers (schedules, polls) of active workflows: filled on activate, emptied on
+ * deactivate; each has one graphile-worker job (`trigger:<workflow>:<node>`) due at its next firing.
+ */
+export const triggerTimers = pgTable(
+  'trigger_timers',
+  {
+    workflowId: uuid('workflow_id')
+      .notNull()
+      .references(() => workflows.id),
+    nodeId: text('node_id').notNull(),
+    versionId: uuid('version_id')
+      .notNull()
+      .references(() => workflowVersions.id),
+    kind: text('kind').$type<'schedule' | 'poll'>().notNull(),
+    /** When it fires next. */
+    nextAt: timestamp('next_at', { withTimezone: true }).notNull(),
+    lastFiredAt: timestamp('last_fired_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.nodeId] })],
+);
+
+/** What a poll trigger has seen, by key: what is new, changed, or starting to match again is what fires. */
+export const pollKeys = pgTable(
+  'poll_keys',
+  {
+    workflowId: uuid('workflow_id').notNull(),
+    nodeId: text('node_id').notNull(),
+    key: text('key').notNull(),
+    /** A hash of the row (mode "new or changed"). */
+    hash: text('hash'),
+    seenAt: at('seen_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.nodeId, t.key] })],
+);
+
+/** A poll trigger's state beside its keys: whether it polled before, and the watermark (mode "new by a column"). */
+export const pollState = pgTable(
+  'poll_state',
+  {
+    workflowId: uuid('workflow_id').notNull(),
+    nodeId: text('node_id').notNull(),
+    watermark: jsonb('watermark'),
+    polledAt: at('polled_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.nodeId] })],
+);
+
+/** Keys a dedupe step has seen, per workflow and node, kept for its time to remember. */
+export const dedupeKeys = pgTable(
+  'dedupe_keys',
+  {
+    workflowId: uuid('workflow_id').notNull(),
+    nodeId: text('node_id').notNull(),
+    key: text('key').notNull(),
+    /** The run (its idempotency base) that saw it first: the same run running the step again still finds it new. */
+    firstRunId: uuid('first_run_id').notNull(),
+    seenAt: at('seen_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.nodeId, t.key] }), index('dedupe_keys_seen_idx').on(t.workflowId, t.nodeId, t.seenAt)],
+);
 
 /** Live worker processes. A process missing its heartbeat is dead; its runs are taken over. */
 export const workerProcesses = pgTable('worker_processes', {

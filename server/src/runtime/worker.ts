@@ -35,6 +35,8 @@ import {
   workersOnMachine,
 } from '../db/queries/workers.ts';
 import { RUN_TASK } from '../db/queries/jobs.ts';
+import { TRIGGER_TASK, type TriggerJob } from '../db/queries/triggers.ts';
+import { fireTimer } from './timers.ts';
 import { RUN_CANCEL_CHANNEL } from '../db/queries/notifications.ts';
 import { executeRun, type RuntimeContext } from './execute.ts';
 import { isGone, ownIdentity } from './process-identity.ts';
@@ -229,7 +231,10 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       pollInterval: 1000,
       logger: graphileLogger,
       events,
-      taskList: { [RUN_TASK]: executeJob },
+      taskList: {
+        [RUN_TASK]: executeJob,
+        [TRIGGER_TASK]: (payload) => fireTimer(runtime, payload as TriggerJob),
+      },
       preset: {
         worker: {
           localQueue: { size: options.concurrency },

@@ -86,7 +86,10 @@ export interface RunListQuery {
   visibleTo?: string;
 }
 
-export type RunSummary = Omit<RunRow, 'input' | 'output' | 'leaseOwner' | 'version' | 'notifyFinish' | 'watched' | 'idempotencyBase'>;
+export type RunSummary = Omit<
+  RunRow,
+  'input' | 'output' | 'leaseOwner' | 'version' | 'notifyFinish' | 'watched' | 'idempotencyBase' | 'firedFor' | 'waitsFor' | 'parentNodeId' | 'parentIndex' | 'depth'
+>;
 
 export async function listRuns(db: Db, query: RunListQuery): Promise<RunSummary[]> {
   const conditions: SQL[] = [];
@@ -110,6 +113,7 @@ export async function listRuns(db: Db, query: RunListQuery): Promise<RunSummary[
       triggerNodeId: runs.triggerNodeId,
       error: runs.error,
       retryOf: runs.retryOf,
+      parentRunId: runs.parentRunId,
       createdAt: runs.createdAt,
       startedAt: runs.startedAt,
       finishedAt: runs.finishedAt,

@@ -2,6 +2,7 @@ import { and, desc, eq, ilike, isNull, lt, or, sql } from 'drizzle-orm';
 import type { WebhookParams, WorkflowGraph } from '@junction/nodes';
 import type pg from 'pg';
 import type { Db } from '../client.ts';
+import { registerTimers, type TimerRegistration } from './triggers.ts';
 import { runs, users, webhooks, workflows, workflowShares, workflowVersions, type WebhookRow, type WorkflowRow, type WorkflowVersionRow } from '../schema.ts';
 
 export type WorkflowWithGraph = WorkflowRow & { graph: WorkflowGraph; versionId: string };
@@ -112,6 +113,8 @@ export interface WorkflowUpdate {
   name?: string;
   graph?: WorkflowGraph;
   registrations?: WebhookRegistration[];
+  /** The new version's schedules and polls, started at once when the workflow is active. */
+  timers?: TimerRegistration[];
 }
 
 /** Renames and/or saves a new version; an active workflow's webhooks move to the new version. */
@@ -127,7 +130,10 @@ export async function updateWorkflow(db: Db, id: string, update: WorkflowUpdate)
     if (update.graph) {
       versionNumber += 1;
       const [version] = await tx.insert(workflowVersions).values({ workflowId: id, version: versionNumber, graph: update.graph }).returning();
-      if (current.active) await registerWebhooks(tx, id, version!.id, update.registrations ?? []);
+      if (current.active) {
+        await registerWebhooks(tx, id, version!.id, update.registrations ?? []);
+        await registerTimers(tx, id, version!.id, update.timers ?? []);
+      }
     }
     await tx
       .update(workflows)
@@ -137,7 +143,7 @@ export async function updateWorkflow(db: Db, id: string, update: WorkflowUpdate)
   }).then(() => getWorkflow(db, id));
 }
 
-export async function setActive(db: Db, id: string, active: boolean, registrations: WebhookRegistration[]): Promise<void> {
+export async function setActive(db: Db, id: string, active: boolean, registrations: WebhookRegistration[], timers: TimerRegistration[] = []): Promise<void> {
   await db.transaction(async (tx) => {
     const [version] = await tx
       .select({ id: workflowVersions.id })
@@ -148,6 +154,7 @@ export async function setActive(db: Db, id: string, active: boolean, registratio
     if (!version) return;
     if (active) await registerWebhooks(tx, id, version.id, registrations);
     else await tx.delete(webhooks).where(eq(webhooks.workflowId, id));
+    await registerTimers(tx, id, active ? version.id : null, active ? timers : []);
     await tx.update(workflows).set({ active, updatedAt: new Date() }).where(eq(workflows.id, id));
   });
 }
@@ -156,6 +163,7 @@ export async function setActive(db: Db, id: string, active: boolean, registratio
 export async function deleteWorkflow(db: Db, id: string): Promise<boolean> {
   return db.transaction(async (tx) => {
     await tx.delete(webhooks).where(eq(webhooks.workflowId, id));
+    await registerTimers(tx, id, null, []);
     const deleted = await tx
       .update(workflows)
       .set({ deletedAt: sql`now()`, active: false })
