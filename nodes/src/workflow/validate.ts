@@ -1,11 +1,12 @@
 import type { z } from 'zod';
+import type { ErrorCode } from '../contract/vocabulary.ts';
 import type { NodeDefinition } from '../sdk/index.ts';
 import { containsExpression } from './expressions.ts';
 import { topologicalOrder } from './graph.ts';
 import { LIMITS, WorkflowGraph } from './schema.ts';
 
 export interface ValidationIssue {
-  code: string;
+  code: ErrorCode;
   /** A sentence a business user understands, naming the node when there is one. */
   message: string;
   /** JSON path into the document, e.g. `nodes[2].params.url`. */

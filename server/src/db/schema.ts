@@ -16,13 +16,14 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { Item, PortItems, StepErrorRecord, WorkflowGraph } from '@junction/nodes';
+import type { Attempt, AuditDetails, Item, PortItems, StepErrorRecord, WorkflowGraph } from '@junction/nodes';
+import type { Role, RunStatus, StepStatus } from '@junction/nodes/vocabulary';
+
+// The statuses and roles are the API's words (nodes/src/contract/vocabulary.ts); the columns hold them.
+export { FINISHED_RUN_STATUSES, ROLES, RUN_STATUSES, STEP_STATUSES, type Role, type RunStatus, type StepStatus } from '@junction/nodes/vocabulary';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const at = (name: string) => timestamp(name, { withTimezone: true });
-
-export const ROLES = ['owner', 'admin', 'editor', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
 
 /** People who sign in. Never deleted (the audit log names them): disabled instead. */
 export const users = pgTable(
@@ -203,10 +204,6 @@ export const webhooks = pgTable(
 );
 export type WebhookRow = typeof webhooks.$inferSelect;
 
-export const RUN_STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled'] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
-export const FINISHED_RUN_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
-
 export const runs = pgTable(
   'runs',
   {
@@ -259,18 +256,8 @@ export const runs = pgTable(
 );
 export type RunRow = typeof runs.$inferSelect;
 
-export const STEP_STATUSES = ['running', 'retrying', 'succeeded', 'failed', 'skipped'] as const;
-export type StepStatus = (typeof STEP_STATUSES)[number];
-
-export interface AttemptRecord {
-  attempt: number;
-  startedAt: string;
-  finishedAt?: string;
-  status: 'succeeded' | 'failed' | 'running';
-  error?: StepErrorRecord;
-  /** Console output of user code in this attempt (bounded by JUNCTION_SANDBOX_LOG_LIMIT). */
-  logs?: { level: string; message: string }[];
-}
+/** One attempt of a step, as run history shows it; its `logs` are bounded by JUNCTION_SANDBOX_LOG_LIMIT. */
+export type AttemptRecord = Attempt;
 
 export const steps = pgTable(
   'steps',
@@ -334,7 +321,7 @@ export const auditLog = pgTable(
     resourceId: text('resource_id'),
     ip: text('ip'),
     userAgent: text('user_agent'),
-    details: jsonb('details').$type<Record<string, unknown>>(),
+    details: jsonb('details').$type<AuditDetails>(),
   },
   (t) => [
     index('audit_actor_idx').on(t.actorId, t.id.desc()),
