@@ -6,9 +6,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
+import { listApiKeys, revokeApiKey } from '../api/api-keys.ts';
 import { keys } from '../api/queries.ts';
-import { security } from '../api/security.ts';
-import type { ApiKey } from '../api/security-types.ts';
+import type { ApiKey } from '../api/types.ts';
 import { useFormat } from '../i18n/format.ts';
 import { useMe } from '../session/session.ts';
 import { ConfirmDialog } from '../ui/Dialog.tsx';
@@ -26,10 +26,10 @@ export default function ApiKeysPage() {
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<{ apiKey: ApiKey; key: string } | null>(null);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
-  const list = useQuery({ queryKey: keys.apiKeys(all), queryFn: () => security.listApiKeys(all) });
+  const list = useQuery({ queryKey: keys.apiKeys(all), queryFn: () => listApiKeys(all) });
   const refresh = () => queryClient.invalidateQueries({ queryKey: keys.allApiKeys });
   const revoke = useMutation({
-    mutationFn: (key: ApiKey) => security.revokeApiKey(key.id),
+    mutationFn: (key: ApiKey) => revokeApiKey(key.id),
     onSuccess: (_, key) => {
       toast.success(t('apiKeys.revoked', { name: key.name }));
       void refresh();

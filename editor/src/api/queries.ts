@@ -1,8 +1,10 @@
 /** Server state through TanStack Query: one key per resource, shared by every screen. */
 import { useQuery } from '@tanstack/react-query';
+import { listCredentialTypes, listCredentials } from './credentials.ts';
 import { api } from './endpoints.ts';
-import { security } from './security.ts';
-import type { NodeTypeInfo } from './types.ts';
+import type { CredentialType, NodeTypeInfo } from './types.ts';
+import { listUsers } from './users.ts';
+import { listVariables } from './variables.ts';
 
 export const keys = {
   nodeTypes: ['node-types'] as const,
@@ -45,8 +47,9 @@ export function useCredentialTypes(enabled = true) {
   return useQuery({
     queryKey: keys.credentialTypes,
     queryFn: async () => {
-      const list = await security.credentialTypes();
-      return { list, byType: new Map(list.map((t) => [t.type, t])) };
+      const list = await listCredentialTypes();
+      // Keyed by any text: node types name the credential types they take as text.
+      return { list, byType: new Map<string, CredentialType>(list.map((t) => [t.type, t])) };
     },
     staleTime: Infinity,
     enabled,
@@ -55,13 +58,13 @@ export function useCredentialTypes(enabled = true) {
 
 /** The credentials the caller may use (metadata only). */
 export function useCredentials(enabled = true) {
-  return useQuery({ queryKey: keys.credentials, queryFn: security.listCredentials, enabled });
+  return useQuery({ queryKey: keys.credentials, queryFn: listCredentials, enabled });
 }
 
 export function useUsers(enabled = true) {
-  return useQuery({ queryKey: keys.users, queryFn: security.listUsers, enabled });
+  return useQuery({ queryKey: keys.users, queryFn: listUsers, enabled });
 }
 
 export function useVariables(enabled = true) {
-  return useQuery({ queryKey: keys.variables, queryFn: security.listVariables, enabled, staleTime: 30_000 });
+  return useQuery({ queryKey: keys.variables, queryFn: listVariables, enabled, staleTime: 30_000 });
 }

@@ -3,9 +3,9 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useDeferredValue, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import { type AuditFilters, listAudit } from '../api/audit.ts';
 import { keys } from '../api/queries.ts';
-import { security, type AuditFilters } from '../api/security.ts';
-import { AUDIT_ACTIONS, AUDIT_RESOURCE_TYPES, type AuditEntry } from '../api/security-types.ts';
+import { AUDIT_ACTIONS, AUDIT_RESOURCE_TYPES, type AuditEntry } from '../api/types.ts';
 import { useCredentialText } from '../credentials/CredentialFields.tsx';
 import { useFormat } from '../i18n/format.ts';
 import { ErrorBox, Loading } from '../ui/feedback.tsx';
@@ -28,7 +28,7 @@ export default function AuditPage() {
   const filters: AuditFilters = { actorEmail: actorEmail || undefined, action: action || undefined, resourceType: resourceType || undefined, from: dayBoundary(from, false), to: dayBoundary(to, true) };
   const entries = useInfiniteQuery({
     queryKey: keys.audit(filters),
-    queryFn: ({ pageParam }) => security.listAudit({ ...filters, cursor: pageParam, limit: PAGE }),
+    queryFn: ({ pageParam }) => listAudit({ ...filters, cursor: pageParam, limit: PAGE }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });

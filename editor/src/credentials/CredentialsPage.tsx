@@ -7,9 +7,9 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
+import { deleteCredential } from '../api/credentials.ts';
 import { keys, useCredentials, useCredentialTypes, useUsers } from '../api/queries.ts';
-import { security } from '../api/security.ts';
-import type { Credential } from '../api/security-types.ts';
+import type { Credential } from '../api/types.ts';
 import { useFormat } from '../i18n/format.ts';
 import { useCan } from '../session/session.ts';
 import { ConfirmDialog } from '../ui/Dialog.tsx';
@@ -36,7 +36,7 @@ export default function CredentialsPage() {
   const names = new Map((users.data ?? []).map((user) => [user.id, user.name]));
 
   const remove = useMutation({
-    mutationFn: (credential: Credential) => security.deleteCredential(credential.id),
+    mutationFn: (credential: Credential) => deleteCredential(credential.id),
     onSuccess: (_, credential) => {
       toast.success(t('credentials.deleted', { name: credential.name }));
       void refresh();

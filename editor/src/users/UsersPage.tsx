@@ -8,14 +8,14 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
 import { keys, useUsers } from '../api/queries.ts';
-import { security } from '../api/security.ts';
-import { ASSIGNABLE_ROLES, type Role, type User } from '../api/security-types.ts';
+import { ASSIGNABLE_ROLES, type AssignableRole, type User } from '../api/types.ts';
 import { useFormat } from '../i18n/format.ts';
 import { useMe } from '../session/session.ts';
 import { ConfirmDialog } from '../ui/Dialog.tsx';
 import { ActionsHeader, PageHead } from '../ui/page.tsx';
 import { ErrorBox, Loading, notifyError } from '../ui/feedback.tsx';
 import { NewUserDialog } from './NewUserDialog.tsx';
+import { disableUser, enableUser, updateUser } from '../api/users.ts';
 
 export default function UsersPage() {
   const { t } = useTranslation();
@@ -27,9 +27,9 @@ export default function UsersPage() {
   const [disabling, setDisabling] = useState<User | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: keys.users });
   const change = useMutation({
-    mutationFn: (action: { kind: 'role'; user: User; role: Role } | { kind: 'disable' | 'enable'; user: User }) => {
-      if (action.kind === 'role') return security.updateUser(action.user.id, { role: action.role });
-      return action.kind === 'disable' ? security.disableUser(action.user.id) : security.enableUser(action.user.id);
+    mutationFn: (action: { kind: 'role'; user: User; role: AssignableRole } | { kind: 'disable' | 'enable'; user: User }) => {
+      if (action.kind === 'role') return updateUser(action.user.id, { role: action.role });
+      return action.kind === 'disable' ? disableUser(action.user.id) : enableUser(action.user.id);
     },
     onSuccess: (user, action) => {
       if (action.kind === 'role') toast.success(t('users.roleChanged', { name: user.name, role: t(`roles.${user.role}`) }));
@@ -75,7 +75,7 @@ export default function UsersPage() {
                       value={user.role}
                       aria-label={t('users.roleOf', { name: user.name })}
                       disabled={change.isPending}
-                      onChange={(e) => change.mutate({ kind: 'role', user, role: e.target.value as Role })}
+                      onChange={(e) => change.mutate({ kind: 'role', user, role: e.target.value as AssignableRole })}
                     >
                       {ASSIGNABLE_ROLES.map((role) => (
                         <option key={role} value={role}>

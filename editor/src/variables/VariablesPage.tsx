@@ -8,14 +8,14 @@ import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
 import { fieldError } from '../i18n/problems.ts';
 import { keys, useVariables } from '../api/queries.ts';
-import { security } from '../api/security.ts';
-import type { Variable } from '../api/security-types.ts';
+import type { Variable } from '../api/types.ts';
 import { useFormat } from '../i18n/format.ts';
 import { useCan } from '../session/session.ts';
 import { ConfirmDialog, Dialog } from '../ui/Dialog.tsx';
 import { TextField } from '../ui/Field.tsx';
 import { ActionsHeader, PageHead } from '../ui/page.tsx';
 import { ErrorBox, Loading, notifyError } from '../ui/feedback.tsx';
+import { createVariable, deleteVariable, updateVariable } from '../api/variables.ts';
 
 export default function VariablesPage() {
   const { t } = useTranslation();
@@ -28,7 +28,7 @@ export default function VariablesPage() {
   const [deleting, setDeleting] = useState<Variable | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: keys.variables });
   const remove = useMutation({
-    mutationFn: (variable: Variable) => security.deleteVariable(variable.key),
+    mutationFn: (variable: Variable) => deleteVariable(variable.key),
     onSuccess: (_, variable) => {
       toast.success(t('variables.deleted', { key: variable.key }));
       void refresh();
@@ -98,7 +98,7 @@ function NewVariableForm({ onAdded }: { onAdded(): void }) {
   const [key, setKey] = useState('');
   const [value, setValue] = useState('');
   const add = useMutation({
-    mutationFn: () => security.createVariable(key.trim(), value),
+    mutationFn: () => createVariable(key.trim(), value),
     onSuccess: (variable) => {
       toast.success(t('variables.added', { key: variable.key }));
       setKey('');
@@ -133,7 +133,7 @@ function EditVariableDialog({ variable, onClose, onSaved }: { variable: Variable
     setValue(variable.value);
   }
   const save = useMutation({
-    mutationFn: () => security.updateVariable(variable!.key, value),
+    mutationFn: () => updateVariable(variable!.key, value),
     onSuccess: () => {
       toast.success(t('variables.saved', { key: variable!.key }));
       setShown(null);

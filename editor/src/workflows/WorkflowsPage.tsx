@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
 import { api } from '../api/endpoints.ts';
 import { keys } from '../api/queries.ts';
-import type { WorkflowSummary } from '../api/types.ts';
+import type { WorkflowListEntry } from '../api/types.ts';
 import { Link, useNavigate } from '../app/navigation.tsx';
 import { useFormat } from '../i18n/format.ts';
 import { useCan } from '../session/session.ts';
@@ -24,8 +24,8 @@ export function WorkflowsPage() {
   const [search, setSearch] = useState('');
   const deferredSearch = useDeferredValue(search.trim());
   const [creating, setCreating] = useState(false);
-  const [renaming, setRenaming] = useState<WorkflowSummary | null>(null);
-  const [deleting, setDeleting] = useState<WorkflowSummary | null>(null);
+  const [renaming, setRenaming] = useState<WorkflowListEntry | null>(null);
+  const [deleting, setDeleting] = useState<WorkflowListEntry | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
   const list = useInfiniteQuery({
@@ -52,7 +52,7 @@ export function WorkflowsPage() {
     onError: (error) => notifyError(error),
   });
   const act = useMutation({
-    mutationFn: async (action: { kind: 'duplicate' | 'delete' | 'export'; workflow: WorkflowSummary } | { kind: 'active'; workflow: WorkflowSummary; active: boolean }) => {
+    mutationFn: async (action: { kind: 'duplicate' | 'delete' | 'export'; workflow: WorkflowListEntry } | { kind: 'active'; workflow: WorkflowListEntry; active: boolean }) => {
       const { workflow } = action;
       if (action.kind === 'duplicate') return void (await api.duplicateWorkflow(workflow.id));
       if (action.kind === 'delete') return void (await api.deleteWorkflow(workflow.id));

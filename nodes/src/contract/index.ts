@@ -10,7 +10,7 @@ export * from './errors.ts';
 export * from './workflows.ts';
 export * from './runs.ts';
 export * from './node-types.ts';
-export * from './access.ts';
+export * from './users.ts';
 export * from './credentials.ts';
 export * from './audit.ts';
 export * from './variables.ts';
