@@ -1,10 +1,11 @@
-/** Server state through TanStack Query: one key per resource, shared by every screen. */
+/**
+ * Server state through TanStack Query: one key per resource, shared by every screen. The
+ * queries of the resources only some screens show live beside their calls (api/users.ts,
+ * api/credentials.ts, api/variables.ts), so they load with those screens.
+ */
 import { useQuery } from '@tanstack/react-query';
-import { listCredentialTypes, listCredentials } from './credentials.ts';
 import { api } from './endpoints.ts';
-import type { CredentialType, NodeTypeInfo } from './types.ts';
-import { listUsers } from './users.ts';
-import { listVariables } from './variables.ts';
+import type { NodeTypeInfo } from './types.ts';
 
 export const keys = {
   nodeTypes: ['node-types'] as const,
@@ -40,31 +41,4 @@ export function useNodeTypes() {
     },
     staleTime: Infinity,
   });
-}
-
-/** The credential types and their field schemas; they only change when the server is upgraded. */
-export function useCredentialTypes(enabled = true) {
-  return useQuery({
-    queryKey: keys.credentialTypes,
-    queryFn: async () => {
-      const list = await listCredentialTypes();
-      // Keyed by any text: node types name the credential types they take as text.
-      return { list, byType: new Map<string, CredentialType>(list.map((t) => [t.type, t])) };
-    },
-    staleTime: Infinity,
-    enabled,
-  });
-}
-
-/** The credentials the caller may use (metadata only). */
-export function useCredentials(enabled = true) {
-  return useQuery({ queryKey: keys.credentials, queryFn: listCredentials, enabled });
-}
-
-export function useUsers(enabled = true) {
-  return useQuery({ queryKey: keys.users, queryFn: listUsers, enabled });
-}
-
-export function useVariables(enabled = true) {
-  return useQuery({ queryKey: keys.variables, queryFn: listVariables, enabled, staleTime: 30_000 });
 }

@@ -1,5 +1,7 @@
 /** Users (admins manage them; editors list them to share with). */
+import { useQuery } from '@tanstack/react-query';
 import { request } from './client.ts';
+import { keys } from './queries.ts';
 import type { AssignableRole, User } from './types.ts';
 
 export const listUsers = () => request<{ users: User[] }>('GET', '/api/users').then((r) => r.users);
@@ -8,3 +10,7 @@ export const updateUser = (id: string, patch: { role?: AssignableRole; name?: st
   request<User>('PUT', `/api/users/${id}`, { body: patch });
 export const disableUser = (id: string) => request<User>('DELETE', `/api/users/${id}`);
 export const enableUser = (id: string) => request<User>('POST', `/api/users/${id}/enable`);
+
+export function useUsers(enabled = true) {
+  return useQuery({ queryKey: keys.users, queryFn: listUsers, enabled });
+}

@@ -7,15 +7,15 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
-import { keys, useUsers } from '../api/queries.ts';
+import { keys } from '../api/queries.ts';
 import { ASSIGNABLE_ROLES, type AssignableRole, type User } from '../api/types.ts';
 import { useFormat } from '../i18n/format.ts';
 import { useMe } from '../session/session.ts';
 import { ConfirmDialog } from '../ui/Dialog.tsx';
-import { ActionsHeader, PageHead } from '../ui/page.tsx';
-import { ErrorBox, Loading, notifyError } from '../ui/feedback.tsx';
+import { notifyError } from '../ui/feedback.tsx';
+import { ActionsHeader, ListPage } from '../ui/page.tsx';
 import { NewUserDialog } from './NewUserDialog.tsx';
-import { disableUser, enableUser, updateUser } from '../api/users.ts';
+import { disableUser, enableUser, updateUser, useUsers } from '../api/users.ts';
 
 export default function UsersPage() {
   const { t } = useTranslation();
@@ -42,15 +42,17 @@ export default function UsersPage() {
   const manageable = (user: User) => user.role !== 'owner' && user.id !== me.user.id;
 
   return (
-    <div className="page">
-      <PageHead title={t('users.title')} intro={t('users.intro')}>
+    <ListPage
+      title={t('users.title')}
+      intro={t('users.intro')}
+      actions={
         <button type="button" className="button primary" onClick={() => setCreating(true)}>
           {t('users.create')}
         </button>
-      </PageHead>
-      {users.isPending ? <Loading /> : null}
-      {users.isError ? <ErrorBox error={users.error} onRetry={() => void users.refetch()} /> : null}
-      {users.data ? (
+      }
+      query={users}
+      items={users.data}
+      table={(items) => (
         <table className="table" data-testid="users">
           <thead>
             <tr>
@@ -62,7 +64,7 @@ export default function UsersPage() {
             </tr>
           </thead>
           <tbody>
-            {users.data.map((user) => (
+            {items.map((user) => (
               <tr key={user.id} data-testid="user-row">
                 <td>
                   <strong>{user.name}</strong> {user.id === me.user.id ? <span className="badge">{t('users.you')}</span> : null}
@@ -110,7 +112,8 @@ export default function UsersPage() {
             ))}
           </tbody>
         </table>
-      ) : null}
+      )}
+    >
       <NewUserDialog
         open={creating}
         onOpenChange={setCreating}
@@ -129,6 +132,6 @@ export default function UsersPage() {
         danger
         onConfirm={() => disabling && change.mutate({ kind: 'disable', user: disabling })}
       />
-    </div>
+    </ListPage>
   );
 }

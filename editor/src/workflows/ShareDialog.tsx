@@ -7,11 +7,12 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
-import { keys, useUsers } from '../api/queries.ts';
+import { keys } from '../api/queries.ts';
 import { Dialog } from '../ui/Dialog.tsx';
 import { ErrorBox, Loading } from '../ui/feedback.tsx';
 import { UserChecklist } from '../users/UserChecklist.tsx';
 import { listWorkflowShares, setWorkflowShares } from '../api/sharing.ts';
+import { useUsers } from '../api/users.ts';
 
 export function ShareDialog(props: { workflowId: string; workflowName: string; ownerId: string | null; open: boolean; onOpenChange(open: boolean): void }) {
   const { t } = useTranslation();

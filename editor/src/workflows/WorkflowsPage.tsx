@@ -11,8 +11,8 @@ import { Link, useNavigate } from '../app/navigation.tsx';
 import { useFormat } from '../i18n/format.ts';
 import { useCan } from '../session/session.ts';
 import { ConfirmDialog, Dialog } from '../ui/Dialog.tsx';
-import { ErrorBox, Loading, notifyError, StatusBadge } from '../ui/feedback.tsx';
-import { ActionsHeader } from '../ui/page.tsx';
+import { notifyError, StatusBadge } from '../ui/feedback.tsx';
+import { ActionsHeader, ListPage, LoadMore } from '../ui/page.tsx';
 import { downloadJson, importProblem, readImportFile } from './transfer.ts';
 
 export function WorkflowsPage() {
@@ -81,10 +81,10 @@ export function WorkflowsPage() {
   const workflows = list.data?.pages.flatMap((p) => p.workflows) ?? [];
 
   return (
-    <div className="page">
-      <div className="page-head">
-        <h1>{t('workflows.title')}</h1>
-        <div className="row">
+    <ListPage
+      title={t('workflows.title')}
+      actions={
+        <>
           <input
             type="search"
             className="input"
@@ -115,17 +115,16 @@ export function WorkflowsPage() {
               </button>
             </>
           ) : null}
-        </div>
-      </div>
-
-      {list.isPending ? <Loading /> : null}
-      {list.isError ? <ErrorBox error={list.error} onRetry={() => void list.refetch()} /> : null}
-      {list.isSuccess && workflows.length === 0 ? (
+        </>
+      }
+      query={list}
+      items={workflows}
+      empty={
         <div className="empty">
           <p>{deferredSearch ? t('workflows.noMatch') : writable ? t('workflows.empty') : t('workflows.emptyReadOnly')}</p>
         </div>
-      ) : null}
-      {workflows.length > 0 ? (
+      }
+      table={(items) => (
         <table className="table">
           <thead>
             <tr>
@@ -137,7 +136,7 @@ export function WorkflowsPage() {
             </tr>
           </thead>
           <tbody>
-            {workflows.map((w) => (
+            {items.map((w) => (
               <tr key={w.id}>
                 <td>
                   <Link to={`/workflows/${w.id}`} className="strong-link">
@@ -192,13 +191,9 @@ export function WorkflowsPage() {
             ))}
           </tbody>
         </table>
-      ) : null}
-      {list.hasNextPage ? (
-        <button type="button" className="button" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-          {t('common.loadMore')}
-        </button>
-      ) : null}
-
+      )}
+      paging={<LoadMore list={list} />}
+    >
       <NameDialog
         open={creating}
         onOpenChange={setCreating}
@@ -224,7 +219,7 @@ export function WorkflowsPage() {
         danger
         onConfirm={() => deleting && act.mutate({ kind: 'delete', workflow: deleting })}
       />
-    </div>
+    </ListPage>
   );
 }
 
