@@ -20,5 +20,6 @@ export const catalogue: Catalogue = catalogueOf(definitions);
 export * from './sdk/index.ts';
 export * from './workflow/index.ts';
 export * from './credentials/types.ts';
+export * from './contract/index.ts';
 export { normalizeWebhookPath, SIGNATURE_STYLES, WEBHOOK_METHODS, WEBHOOK_AUTH_CREDENTIAL_TYPE } from './trigger/webhook/definition.ts';
 export type { Params as WebhookParams } from './trigger/webhook/definition.ts';

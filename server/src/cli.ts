@@ -151,7 +151,7 @@ export async function runCommand(command: Command, args: string[], config: Confi
         if (wrong.length > 0) throw new UsageError(`Not scopes the role ${user.role} allows: ${wrong.join(', ')} (allowed: ${allowed.join(', ')})`);
         const created = user.role === 'owner' && !values.scopes ? await createOwnerKey(db, { name: values.name!, via: 'cli' }) : await createApiKey(db, { userId: user.id, name: values.name!, scopes });
         if (user.role !== 'owner' || values.scopes) {
-          await recordAudit(db, { actorId: user.id, actorEmail: user.email, apiKeyId: null, action: 'api_key.create', resourceType: 'api-key', resourceId: created!.id, ip: null, userAgent: null, details: { name: values.name, scopes, via: 'cli' } });
+          await recordAudit(db, { actorId: user.id, actorEmail: user.email, apiKeyId: null, action: 'api_key.create', resourceType: 'api-key', resourceId: created!.id, ip: null, userAgent: null, details: { name: values.name, scopes: scopes.filter(isCapability), via: 'cli' } });
         }
         print(created!.key);
       });

@@ -4,13 +4,13 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
 import { fieldError } from '../i18n/problems.ts';
-import { security } from '../api/security.ts';
 import { Link } from '../app/navigation.tsx';
 import { useMe } from '../session/session.ts';
 import { NewPasswordFields, newPasswordOk } from '../session/NewPasswordFields.tsx';
 import { TextField } from '../ui/Field.tsx';
 import { ErrorBox } from '../ui/feedback.tsx';
 import { PageHead } from '../ui/page.tsx';
+import { changePassword } from '../api/session.ts';
 
 export default function AccountPage() {
   const { t } = useTranslation();
@@ -47,7 +47,7 @@ function PasswordForm() {
   const [repeat, setRepeat] = useState('');
   const [tried, setTried] = useState(false);
   const change = useMutation({
-    mutationFn: () => security.changePassword({ currentPassword: current, newPassword: next }),
+    mutationFn: () => changePassword({ currentPassword: current, newPassword: next }),
     onSuccess: () => {
       toast.success(t('account.passwordChanged'));
       setCurrent('');

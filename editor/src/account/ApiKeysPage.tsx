@@ -6,14 +6,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
+import { listApiKeys, revokeApiKey } from '../api/api-keys.ts';
 import { keys } from '../api/queries.ts';
-import { security } from '../api/security.ts';
-import type { ApiKey } from '../api/security-types.ts';
+import type { ApiKey } from '../api/types.ts';
 import { useFormat } from '../i18n/format.ts';
 import { useMe } from '../session/session.ts';
 import { ConfirmDialog } from '../ui/Dialog.tsx';
-import { ActionsHeader, PageHead } from '../ui/page.tsx';
-import { ErrorBox, Loading, notifyError } from '../ui/feedback.tsx';
+import { notifyError } from '../ui/feedback.tsx';
+import { ActionsHeader, ListPage } from '../ui/page.tsx';
 import { KeyCreatedDialog, NewApiKeyDialog } from './NewApiKeyDialog.tsx';
 
 export default function ApiKeysPage() {
@@ -26,10 +26,10 @@ export default function ApiKeysPage() {
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<{ apiKey: ApiKey; key: string } | null>(null);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
-  const list = useQuery({ queryKey: keys.apiKeys(all), queryFn: () => security.listApiKeys(all) });
+  const list = useQuery({ queryKey: keys.apiKeys(all), queryFn: () => listApiKeys(all) });
   const refresh = () => queryClient.invalidateQueries({ queryKey: keys.allApiKeys });
   const revoke = useMutation({
-    mutationFn: (key: ApiKey) => security.revokeApiKey(key.id),
+    mutationFn: (key: ApiKey) => revokeApiKey(key.id),
     onSuccess: (_, key) => {
       toast.success(t('apiKeys.revoked', { name: key.name }));
       void refresh();
@@ -48,22 +48,26 @@ export default function ApiKeysPage() {
   };
 
   return (
-    <div className="page">
-      <PageHead title={t('apiKeys.title')} intro={t('apiKeys.intro')}>
-        {mayListAll ? (
-          <label className="row small">
-            <input type="checkbox" className="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} />
-            {t('apiKeys.showAll')}
-          </label>
-        ) : null}
-        <button type="button" className="button primary" onClick={() => setCreating(true)}>
-          {t('apiKeys.create')}
-        </button>
-      </PageHead>
-      {list.isPending ? <Loading /> : null}
-      {list.isError ? <ErrorBox error={list.error} onRetry={() => void list.refetch()} /> : null}
-      {list.isSuccess && list.data.length === 0 ? <p className="empty">{t('apiKeys.empty')}</p> : null}
-      {list.data?.length ? (
+    <ListPage
+      title={t('apiKeys.title')}
+      intro={t('apiKeys.intro')}
+      actions={
+        <>
+          {mayListAll ? (
+            <label className="row small">
+              <input type="checkbox" className="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} />
+              {t('apiKeys.showAll')}
+            </label>
+          ) : null}
+          <button type="button" className="button primary" onClick={() => setCreating(true)}>
+            {t('apiKeys.create')}
+          </button>
+        </>
+      }
+      query={list}
+      items={list.data}
+      empty={t('apiKeys.empty')}
+      table={(items) => (
         <table className="table" data-testid="api-keys">
           <thead>
             <tr>
@@ -77,7 +81,7 @@ export default function ApiKeysPage() {
             </tr>
           </thead>
           <tbody>
-            {list.data.map((key) => (
+            {items.map((key) => (
               <tr key={key.id} data-testid="api-key-row">
                 <td>
                   <strong>{key.name}</strong>
@@ -111,7 +115,8 @@ export default function ApiKeysPage() {
             ))}
           </tbody>
         </table>
-      ) : null}
+      )}
+    >
       <NewApiKeyDialog
         open={creating}
         onOpenChange={setCreating}
@@ -131,6 +136,6 @@ export default function ApiKeysPage() {
         danger
         onConfirm={() => revoking && revoke.mutate(revoking)}
       />
-    </div>
+    </ListPage>
   );
 }

@@ -3,8 +3,8 @@ import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fieldError } from '../i18n/problems.ts';
-import { security } from '../api/security.ts';
-import type { ApiKey, Capability } from '../api/security-types.ts';
+import { createApiKey } from '../api/api-keys.ts';
+import type { ApiKey, Capability } from '../api/types.ts';
 import { useMe } from '../session/session.ts';
 import { CopyField } from '../ui/CopyField.tsx';
 import { Dialog } from '../ui/Dialog.tsx';
@@ -20,7 +20,7 @@ export function NewApiKeyDialog(props: { open: boolean; onOpenChange(open: boole
   const [scopes, setScopes] = useState<ReadonlySet<Capability>>(() => new Set(me.capabilities));
   const [expiry, setExpiry] = useState<(typeof EXPIRY_DAYS)[number]>('');
   const create = useMutation({
-    mutationFn: () => security.createApiKey({ name: name.trim(), scopes: me.capabilities.filter((c) => scopes.has(c)), expiresInDays: expiry ? Number(expiry) : undefined }),
+    mutationFn: () => createApiKey({ name: name.trim(), scopes: me.capabilities.filter((c) => scopes.has(c)), expiresInDays: expiry ? Number(expiry) : undefined }),
     onSuccess: (result) => {
       setName('');
       setScopes(new Set(me.capabilities));

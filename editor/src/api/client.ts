@@ -4,15 +4,7 @@
  * onUnauthorized })` adds the session's CSRF header to every request and shows the
  * sign-in screen when the server answers 401.
  */
-import type { NodeMessage } from '@junction/nodes/words';
-
-export interface ApiIssue {
-  code: string;
-  message: string;
-  path: string;
-  /** A node type's own check, by key and values (`{ key: 'connector.http.bodyNotAllowed', params: { method: 'GET' } }`). */
-  i18n?: NodeMessage;
-}
+import type { ApiIssue, ErrorResponse } from './types.ts';
 
 /** An error the server answered with (`{ error: { code, message, path?, issues? } }`), or a network failure (status 0). */
 export class ApiError extends Error {
@@ -68,7 +60,8 @@ async function errorFrom(response: Response): Promise<ApiError> {
   const wait = Number(response.headers.get('retry-after'));
   const retryAfter = Number.isFinite(wait) && wait > 0 ? wait : undefined;
   try {
-    const body = JSON.parse(text) as { error?: { code?: string; message?: string; path?: string; issues?: ApiIssue[] } };
+    // Anything may answer (a proxy): only a body with the contract's error shape is read as one.
+    const body = JSON.parse(text) as Partial<ErrorResponse>;
     if (body.error?.message) {
       return new ApiError(response.status, body.error.code ?? 'error', body.error.message, { path: body.error.path, issues: body.error.issues, retryAfter });
     }

@@ -1,21 +1,26 @@
-/** Junction's API, one function per call. */
-import type { WorkflowGraph } from '@junction/nodes';
+/** Junction's API for workflows, runs, node types and expression previews, one function per call. */
 import { request } from './client.ts';
-import type { Item, NodeTypeInfo, RunDetail, RunStatus, RunSummary, RunWorkflow, VersionSummary, Workflow, WorkflowSummary } from './types.ts';
-
-/** The document a workflow is exported as (and imported from). */
-export interface WorkflowExport {
-  format: 'junction.workflow';
-  formatVersion: 1;
-  name: string;
-  graph: WorkflowGraph;
-}
+import type {
+  CancelAccepted,
+  ExpressionPreview,
+  Item,
+  NodeTypeInfo,
+  RunAccepted,
+  RunDetail,
+  RunPage,
+  RunStatus,
+  RunWorkflow,
+  VersionSummary,
+  Workflow,
+  WorkflowExport,
+  WorkflowPage,
+  WorkflowVersion,
+} from './types.ts';
 
 export const api = {
   nodeTypes: () => request<{ nodeTypes: NodeTypeInfo[] }>('GET', '/api/node-types').then((r) => r.nodeTypes),
 
-  listWorkflows: (query: { search?: string; cursor?: string; limit?: number }) =>
-    request<{ workflows: WorkflowSummary[]; nextCursor: string | null }>('GET', '/api/workflows', { query }),
+  listWorkflows: (query: { search?: string; cursor?: string; limit?: number }) => request<WorkflowPage>('GET', '/api/workflows', { query }),
   getWorkflow: (id: string) => request<Workflow>('GET', `/api/workflows/${id}`),
   createWorkflow: (name: string, graph: unknown) => request<Workflow>('POST', '/api/workflows', { body: { name, graph } }),
   updateWorkflow: (id: string, patch: { name?: string; graph?: unknown }) => request<Workflow>('PUT', `/api/workflows/${id}`, { body: patch }),
@@ -25,23 +30,20 @@ export const api = {
   importWorkflow: (document: unknown) => request<Workflow>('POST', '/api/workflows/import', { body: document }),
   setActive: (id: string, active: boolean) => request<Workflow>('POST', `/api/workflows/${id}/${active ? 'activate' : 'deactivate'}`),
   listVersions: (id: string) => request<{ versions: VersionSummary[] }>('GET', `/api/workflows/${id}/versions`).then((r) => r.versions),
-  getVersion: (id: string, version: number) =>
-    request<VersionSummary & { graph: WorkflowGraph }>('GET', `/api/workflows/${id}/versions/${version}`),
+  getVersion: (id: string, version: number) => request<WorkflowVersion>('GET', `/api/workflows/${id}/versions/${version}`),
 
   /** Starts a run; `watch` asks the runtime for step-by-step progress events. */
-  runWorkflow: (id: string, input: unknown) =>
-    request<{ runId: string }>('POST', `/api/workflows/${id}/run`, { body: input, query: { watch: true } }),
+  runWorkflow: (id: string, input: unknown) => request<RunAccepted>('POST', `/api/workflows/${id}/run`, { body: input, query: { watch: true } }),
   listRuns: (query: { workflowId?: string; status?: RunStatus | ''; from?: string; to?: string; cursor?: string; limit?: number }) =>
-    request<{ runs: RunSummary[]; nextCursor: string | null }>('GET', '/api/runs', { query }),
+    request<RunPage>('GET', '/api/runs', { query }),
   getRun: (id: string) => request<RunDetail>('GET', `/api/runs/${id}`),
   getRunWorkflow: (id: string) => request<RunWorkflow>('GET', `/api/runs/${id}/workflow`),
-  cancelRun: (id: string) => request<{ status: string }>('POST', `/api/runs/${id}/cancel`),
-  retryRun: (id: string, version: 'original' | 'latest') =>
-    request<{ runId: string }>('POST', `/api/runs/${id}/retry`, { query: { version, watch: true } }),
+  cancelRun: (id: string) => request<CancelAccepted>('POST', `/api/runs/${id}/cancel`),
+  retryRun: (id: string, version: 'original' | 'latest') => request<RunAccepted>('POST', `/api/runs/${id}/retry`, { query: { version, watch: true } }),
 
   /** What an expression gives for an item, with other steps' output by node name and the workflow's settings. */
   previewExpression: (body: { expression: string; items: Item[]; itemIndex?: number; workflowId?: string; nodes?: Record<string, Item[]> }, signal?: AbortSignal) =>
-    request<{ value?: unknown; error?: string }>('POST', '/api/expressions/preview', { body, signal }),
+    request<ExpressionPreview>('POST', '/api/expressions/preview', { body, signal }),
 };
 
 /** Server-Sent Events of a run: step status changes and item counts while it runs. */

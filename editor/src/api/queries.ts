@@ -1,7 +1,10 @@
-/** Server state through TanStack Query: one key per resource, shared by every screen. */
+/**
+ * Server state through TanStack Query: one key per resource, shared by every screen. The
+ * queries of the resources only some screens show live beside their calls (api/users.ts,
+ * api/credentials.ts, api/variables.ts), so they load with those screens.
+ */
 import { useQuery } from '@tanstack/react-query';
 import { api } from './endpoints.ts';
-import { security } from './security.ts';
 import type { NodeTypeInfo } from './types.ts';
 
 export const keys = {
@@ -38,30 +41,4 @@ export function useNodeTypes() {
     },
     staleTime: Infinity,
   });
-}
-
-/** The credential types and their field schemas; they only change when the server is upgraded. */
-export function useCredentialTypes(enabled = true) {
-  return useQuery({
-    queryKey: keys.credentialTypes,
-    queryFn: async () => {
-      const list = await security.credentialTypes();
-      return { list, byType: new Map(list.map((t) => [t.type, t])) };
-    },
-    staleTime: Infinity,
-    enabled,
-  });
-}
-
-/** The credentials the caller may use (metadata only). */
-export function useCredentials(enabled = true) {
-  return useQuery({ queryKey: keys.credentials, queryFn: security.listCredentials, enabled });
-}
-
-export function useUsers(enabled = true) {
-  return useQuery({ queryKey: keys.users, queryFn: security.listUsers, enabled });
-}
-
-export function useVariables(enabled = true) {
-  return useQuery({ queryKey: keys.variables, queryFn: security.listVariables, enabled, staleTime: 30_000 });
 }

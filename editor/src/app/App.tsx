@@ -2,7 +2,7 @@ import { lazy, Suspense, useEffect, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Toaster } from 'sonner';
 import { Redirect, Route, Router, Switch, useLocation } from 'wouter';
-import type { Capability } from '../api/security-types.ts';
+import type { Capability } from '../api/types.ts';
 import { LanguageSelect } from '../i18n/LanguageSelect.tsx';
 import { takeSignedInHere, useCan } from '../session/session.ts';
 import { SessionGate } from '../session/SessionGate.tsx';

@@ -3,14 +3,13 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useDeferredValue, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import { type AuditFilters, listAudit } from '../api/audit.ts';
 import { keys } from '../api/queries.ts';
-import { security, type AuditFilters } from '../api/security.ts';
-import { AUDIT_ACTIONS, AUDIT_RESOURCE_TYPES, type AuditEntry } from '../api/security-types.ts';
+import { AUDIT_ACTIONS, AUDIT_RESOURCE_TYPES, type AuditEntry } from '../api/types.ts';
 import { useCredentialText } from '../credentials/CredentialFields.tsx';
 import { useFormat } from '../i18n/format.ts';
-import { ErrorBox, Loading } from '../ui/feedback.tsx';
-import { PageHead } from '../ui/page.tsx';
-import { dayBoundary, DayRangeFields, useEndlessScroll } from '../ui/paging.tsx';
+import { ListPage } from '../ui/page.tsx';
+import { dayBoundary, DayRangeFields, EndlessScroll } from '../ui/paging.tsx';
 
 const PAGE = 50;
 
@@ -28,49 +27,51 @@ export default function AuditPage() {
   const filters: AuditFilters = { actorEmail: actorEmail || undefined, action: action || undefined, resourceType: resourceType || undefined, from: dayBoundary(from, false), to: dayBoundary(to, true) };
   const entries = useInfiniteQuery({
     queryKey: keys.audit(filters),
-    queryFn: ({ pageParam }) => security.listAudit({ ...filters, cursor: pageParam, limit: PAGE }),
+    queryFn: ({ pageParam }) => listAudit({ ...filters, cursor: pageParam, limit: PAGE }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
-  const sentinel = useEndlessScroll(entries);
   const list = entries.data?.pages.flatMap((p) => p.entries) ?? [];
 
   return (
-    <div className="page">
-      <PageHead title={t('audit.title')} intro={t('audit.intro')} />
-      <form className="filters" role="search" aria-label={t('audit.filters')} onSubmit={(e) => e.preventDefault()}>
-        <label className="field">
-          <span className="field-label">{t('audit.actor')}</span>
-          <input type="search" className="input" value={actor} onChange={(e) => setActor(e.target.value)} placeholder={t('audit.actorPlaceholder')} data-testid="filter-actor" />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('audit.action')}</span>
-          <select className="input" value={action} onChange={(e) => setAction(e.target.value)} data-testid="filter-action">
-            <option value="">{t('audit.anyAction')}</option>
-            {AUDIT_ACTIONS.map((a) => (
-              <option key={a} value={a}>
-                {t(`auditActions.${a.replace('.', '_')}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field-label">{t('audit.resource')}</span>
-          <select className="input" value={resourceType} onChange={(e) => setResourceType(e.target.value)} data-testid="filter-resource">
-            <option value="">{t('audit.anyResource')}</option>
-            {AUDIT_RESOURCE_TYPES.map((r) => (
-              <option key={r} value={r}>
-                {t(`auditResources.${r}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <DayRangeFields from={from} to={to} onFrom={setFrom} onTo={setTo} />
-      </form>
-      {entries.isPending ? <Loading /> : null}
-      {entries.isError ? <ErrorBox error={entries.error} onRetry={() => void entries.refetch()} /> : null}
-      {entries.isSuccess && list.length === 0 ? <p className="empty">{t('audit.none')}</p> : null}
-      {list.length > 0 ? (
+    <ListPage
+      title={t('audit.title')}
+      intro={t('audit.intro')}
+      above={
+        <form className="filters" role="search" aria-label={t('audit.filters')} onSubmit={(e) => e.preventDefault()}>
+          <label className="field">
+            <span className="field-label">{t('audit.actor')}</span>
+            <input type="search" className="input" value={actor} onChange={(e) => setActor(e.target.value)} placeholder={t('audit.actorPlaceholder')} data-testid="filter-actor" />
+          </label>
+          <label className="field">
+            <span className="field-label">{t('audit.action')}</span>
+            <select className="input" value={action} onChange={(e) => setAction(e.target.value)} data-testid="filter-action">
+              <option value="">{t('audit.anyAction')}</option>
+              {AUDIT_ACTIONS.map((a) => (
+                <option key={a} value={a}>
+                  {t(`auditActions.${a.replace('.', '_')}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span className="field-label">{t('audit.resource')}</span>
+            <select className="input" value={resourceType} onChange={(e) => setResourceType(e.target.value)} data-testid="filter-resource">
+              <option value="">{t('audit.anyResource')}</option>
+              {AUDIT_RESOURCE_TYPES.map((r) => (
+                <option key={r} value={r}>
+                  {t(`auditResources.${r}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <DayRangeFields from={from} to={to} onFrom={setFrom} onTo={setTo} />
+        </form>
+      }
+      query={entries}
+      items={list}
+      empty={t('audit.none')}
+      table={(items) => (
         <table className="table" data-testid="audit">
           <thead>
             <tr>
@@ -83,7 +84,7 @@ export default function AuditPage() {
             </tr>
           </thead>
           <tbody>
-            {list.map((entry) => (
+            {items.map((entry) => (
               <tr key={entry.id} data-testid="audit-row" data-action={entry.action}>
                 <td className="small nowrap">{format.dateTime(entry.at)}</td>
                 <td>
@@ -109,11 +110,9 @@ export default function AuditPage() {
             ))}
           </tbody>
         </table>
-      ) : null}
-      <div ref={sentinel} className="sentinel" aria-hidden />
-      {entries.isFetchingNextPage ? <Loading /> : null}
-      {entries.isSuccess && !entries.hasNextPage && list.length > 0 ? <p className="muted small">{t('audit.end')}</p> : null}
-    </div>
+      )}
+      paging={<EndlessScroll list={entries} count={list.length} end={t('audit.end')} />}
+    />
   );
 }
 

@@ -6,9 +6,9 @@ import { useMutation } from '@tanstack/react-query';
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fieldError } from '../i18n/problems.ts';
-import { useCredentialTypes, useUsers } from '../api/queries.ts';
-import { security } from '../api/security.ts';
-import type { Credential, CredentialType } from '../api/security-types.ts';
+import { createCredential, testCredential, testNewCredential, updateCredential, useCredentialTypes } from '../api/credentials.ts';
+import type { Credential, CredentialType } from '../api/types.ts';
+import { useUsers } from '../api/users.ts';
 import { useCan, useMe } from '../session/session.ts';
 import { Dialog } from '../ui/Dialog.tsx';
 import { TextField } from '../ui/Field.tsx';
@@ -66,9 +66,9 @@ function CredentialForm(props: CredentialDialogProps & { catalogue: CredentialTy
     mutationFn: async () => {
       if (!type) throw new Error(t('credentials.chooseType'));
       const shares = [...sharedWith];
-      if (!credential) return security.createCredential({ name: name.trim(), type: type.type, data: dataFromDraft(type, draft) ?? {}, sharedWith: shares });
+      if (!credential) return createCredential({ name: name.trim(), type: type.type, data: dataFromDraft(type, draft) ?? {}, sharedWith: shares });
       const sameShares = shares.length === credential.sharedWith.length && shares.every((id) => credential.sharedWith.includes(id));
-      return security.updateCredential(credential.id, {
+      return updateCredential(credential.id, {
         name: name.trim() !== credential.name ? name.trim() : undefined,
         data: dataFromDraft(type, draft, original),
         sharedWith: sameShares ? undefined : shares,
@@ -147,7 +147,7 @@ function CredentialForm(props: CredentialDialogProps & { catalogue: CredentialTy
       <TestConnection
         key={type.type}
         type={type.type}
-        run={(url) => (credential ? security.testCredential(credential.id, url) : security.testNewCredential({ type: type.type, data: dataFromDraft(type, draft) ?? {}, url }))}
+        run={(url) => (credential ? testCredential(credential.id, url) : testNewCredential({ type: type.type, data: dataFromDraft(type, draft) ?? {}, url }))}
         note={unsavedData ? t('credentials.testsSaved') : undefined}
       />
 

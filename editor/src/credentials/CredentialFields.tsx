@@ -5,7 +5,7 @@
  */
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Credential, CredentialType } from '../api/security-types.ts';
+import type { Credential, CredentialType } from '../api/types.ts';
 import { humanize } from '../i18n/node-types.ts';
 import { fieldsOf, type CredentialField, type Draft } from './credential-data.ts';
 
@@ -84,7 +84,7 @@ function CredentialInput(props: {
     input = (
       <select className="input" {...common} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
         {props.value === '' ? <option value="">{t('form.choose')}</option> : null}
-        {field.schema.enum!.map((option) => (
+        {field.schema.enum!.map(String).map((option) => (
           <option key={option} value={option}>
             {text.option(field.name, option)}
           </option>

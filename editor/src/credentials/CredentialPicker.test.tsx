@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Me } from '../api/security-types.ts';
+import type { Me } from '../api/types.ts';
 import { detailsText } from '../audit/AuditPage.tsx';
 import { i18n } from '../i18n/index.ts';
 import { FORM_DEFAULTS, FormContext } from '../inspector/form-context.ts';

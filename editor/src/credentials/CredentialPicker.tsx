@@ -5,8 +5,9 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { keys, useCredentials, useCredentialTypes } from '../api/queries.ts';
-import type { Credential } from '../api/security-types.ts';
+import { useCredentialTypes, useCredentials } from '../api/credentials.ts';
+import { keys } from '../api/queries.ts';
+import type { Credential } from '../api/types.ts';
 import { FieldFrame, type FieldProps } from '../inspector/fields.tsx';
 import { fieldId, useFormContext } from '../inspector/form-context.ts';
 import { useCan } from '../session/session.ts';

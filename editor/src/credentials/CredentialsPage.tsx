@@ -7,14 +7,15 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
-import { keys, useCredentials, useCredentialTypes, useUsers } from '../api/queries.ts';
-import { security } from '../api/security.ts';
-import type { Credential } from '../api/security-types.ts';
+import { deleteCredential, useCredentials, useCredentialTypes } from '../api/credentials.ts';
+import { keys } from '../api/queries.ts';
+import type { Credential } from '../api/types.ts';
+import { useUsers } from '../api/users.ts';
 import { useFormat } from '../i18n/format.ts';
 import { useCan } from '../session/session.ts';
 import { ConfirmDialog } from '../ui/Dialog.tsx';
-import { ActionsHeader, PageHead } from '../ui/page.tsx';
-import { ErrorBox, Loading, notifyError } from '../ui/feedback.tsx';
+import { notifyError } from '../ui/feedback.tsx';
+import { ActionsHeader, ListPage } from '../ui/page.tsx';
 import { CredentialDialog } from './CredentialDialog.tsx';
 import { useCredentialText } from './CredentialFields.tsx';
 import { TestCredentialDialog } from './TestConnection.tsx';
@@ -36,7 +37,7 @@ export default function CredentialsPage() {
   const names = new Map((users.data ?? []).map((user) => [user.id, user.name]));
 
   const remove = useMutation({
-    mutationFn: (credential: Credential) => security.deleteCredential(credential.id),
+    mutationFn: (credential: Credential) => deleteCredential(credential.id),
     onSuccess: (_, credential) => {
       toast.success(t('credentials.deleted', { name: credential.name }));
       void refresh();
@@ -51,18 +52,20 @@ export default function CredentialsPage() {
       .join(' · ');
 
   return (
-    <div className="page">
-      <PageHead title={t('credentials.title')} intro={writable ? t('credentials.intro') : t('credentials.introShared')}>
-        {writable ? (
+    <ListPage
+      title={t('credentials.title')}
+      intro={writable ? t('credentials.intro') : t('credentials.introShared')}
+      actions={
+        writable ? (
           <button type="button" className="button primary" onClick={() => setEditing('new')}>
             {t('credentials.create')}
           </button>
-        ) : null}
-      </PageHead>
-      {credentials.isPending ? <Loading /> : null}
-      {credentials.isError ? <ErrorBox error={credentials.error} onRetry={() => void credentials.refetch()} /> : null}
-      {credentials.isSuccess && credentials.data.length === 0 ? <p className="empty">{writable ? t('credentials.empty') : t('credentials.emptyShared')}</p> : null}
-      {credentials.data?.length ? (
+        ) : null
+      }
+      query={credentials}
+      items={credentials.data}
+      empty={writable ? t('credentials.empty') : t('credentials.emptyShared')}
+      table={(items) => (
         <table className="table" data-testid="credentials">
           <thead>
             <tr>
@@ -75,7 +78,7 @@ export default function CredentialsPage() {
             </tr>
           </thead>
           <tbody>
-            {credentials.data.map((credential) => {
+            {items.map((credential) => {
               const type = types.data?.byType.get(credential.type);
               return (
                 <tr key={credential.id} data-testid="credential-row">
@@ -115,7 +118,8 @@ export default function CredentialsPage() {
             })}
           </tbody>
         </table>
-      ) : null}
+      )}
+    >
       <CredentialDialog
         open={editing !== null}
         onOpenChange={(open) => !open && setEditing(null)}
@@ -136,6 +140,6 @@ export default function CredentialsPage() {
         danger
         onConfirm={() => deleting && remove.mutate(deleting)}
       />
-    </div>
+    </ListPage>
   );
 }

@@ -3,8 +3,8 @@ import { useMutation } from '@tanstack/react-query';
 import { HTTP_CREDENTIAL_TYPES } from '@junction/nodes';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { security } from '../api/security.ts';
-import type { Credential, CredentialTestResult } from '../api/security-types.ts';
+import { testCredential } from '../api/credentials.ts';
+import type { Credential, CredentialTestResult } from '../api/types.ts';
 import { Dialog } from '../ui/Dialog.tsx';
 import { TextField } from '../ui/Field.tsx';
 import { messageOf } from '../ui/feedback.tsx';
@@ -46,7 +46,7 @@ export function TestCredentialDialog({ credential, onClose }: { credential: Cred
   const { t } = useTranslation();
   return (
     <Dialog open={credential !== null} onOpenChange={(open) => !open && onClose()} title={t('credentials.testOne', { name: credential?.name ?? '' })} description={t('credentials.testDescription')}>
-      {credential ? <TestConnection type={credential.type} run={(url) => security.testCredential(credential.id, url)} /> : null}
+      {credential ? <TestConnection type={credential.type} run={(url) => testCredential(credential.id, url)} /> : null}
     </Dialog>
   );
 }

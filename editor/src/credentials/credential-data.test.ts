@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Credential, CredentialType } from '../api/security-types.ts';
+import type { Credential, CredentialType } from '../api/types.ts';
 import { dataFromDraft, fieldsOf, initialDraft, missingFields } from './credential-data.ts';
 
 /** Shapes as GET /api/credential-types describes them (JSON Schema from the zod schemas). */

@@ -3,13 +3,13 @@
  * the server never returns them, and editing sends only the fields the person changed —
  * a secret only when something was typed into it — so the rest keep their stored values.
  */
-import type { Credential, CredentialFieldSchema, CredentialType } from '../api/security-types.ts';
+import type { Credential, CredentialType, JsonSchema } from '../api/types.ts';
 
 export type FieldKind = 'text' | 'secret' | 'number' | 'choice' | 'list';
 
 export interface CredentialField {
   name: string;
-  schema: CredentialFieldSchema;
+  schema: JsonSchema;
   kind: FieldKind;
   required: boolean;
 }
@@ -22,7 +22,7 @@ export function fieldsOf(type: CredentialType): CredentialField[] {
   return Object.entries(type.schema.properties ?? {}).map(([name, schema]) => ({ name, schema, kind: kindOf(name, schema, type), required: required.has(name) }));
 }
 
-function kindOf(name: string, schema: CredentialFieldSchema, type: CredentialType): FieldKind {
+function kindOf(name: string, schema: JsonSchema, type: CredentialType): FieldKind {
   if (schema.writeOnly || type.secretFields.includes(name)) return 'secret';
   if (schema.enum) return 'choice';
   if (schema.type === 'array') return 'list';

@@ -1,7 +1,13 @@
 /** English: the reference language. Every other language is typed against this object. */
 import { nodeTypeResources } from './node-words.ts';
 import { problemsEn } from './problems.en.ts';
-import { securityEn } from './security.en.ts';
+import { apiKeysEn } from './api-keys.en.ts';
+import { auditEn } from './audit.en.ts';
+import { credentialsEn } from './credentials.en.ts';
+import { sessionEn } from './session.en.ts';
+import { sharingEn } from './sharing.en.ts';
+import { usersEn } from './users.en.ts';
+import { variablesEn } from './variables.en.ts';
 
 export const en = {
   common: {
@@ -13,6 +19,10 @@ export const en = {
     tryAgain: 'Try again',
     loadMore: 'Load more',
     notifications: 'Notifications',
+  },
+  copy: {
+    copy: 'Copy',
+    select: 'The text is selected: press Ctrl+C to copy it.',
   },
   nav: {
     label: 'Main',
@@ -333,7 +343,13 @@ export const en = {
   nodeTypes: nodeTypeResources('en'),
   nodeCategories: { trigger: 'Triggers', logic: 'Logic', transform: 'Transform', code: 'Code', connector: 'Connectors' },
   ...problemsEn,
-  ...securityEn,
+  ...sessionEn,
+  ...usersEn,
+  ...sharingEn,
+  ...apiKeysEn,
+  ...credentialsEn,
+  ...variablesEn,
+  ...auditEn,
 };
 
 /** The shape every translation must have: the same keys, strings for values. */

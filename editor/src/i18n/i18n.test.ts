@@ -1,6 +1,7 @@
 import { NODE_LANGUAGES } from '@junction/nodes/words';
 import { describe, expect, it } from 'vitest';
-import { AUDIT_ACTIONS } from '../api/security-types.ts';
+import { AuditDetails } from '@junction/nodes';
+import { AUDIT_ACTIONS, AUDIT_RESOURCE_TYPES, AUDIT_VIA, CAPABILITIES, ERROR_CODES, ROLES, RUN_STATUSES, SIGN_IN_FAILURES, STEP_STATUSES } from '@junction/nodes/vocabulary';
 import type { JsonSchema } from '../api/types.ts';
 import { nodeTypes } from '../testing/fixtures.ts';
 import { en } from './en.ts';
@@ -49,62 +50,36 @@ describe('languages', () => {
     expect(ascii.test('類型:{{name}} 憑證')).toBe(true);
   });
 
-  it('has a sentence in both languages for every error code the server sends', () => {
-    const sources = import.meta.glob(['../../../server/src/**/*.ts', '../../../nodes/src/workflow/*.ts', '!**/*.test.ts', '!**/testing/**'], {
-      query: '?raw',
-      import: 'default',
-      eager: true,
-    }) as Record<string, string>;
-    const codes = new Set<string>(['network', 'http_error']);
-    for (const text of Object.values(sources)) {
-      for (const m of text.matchAll(/new ApiError\(\s*\d+,\s*'(\w+)'/g)) codes.add(m[1]!);
-      // Issues the server lists (request, graph and credential checks) carry codes too;
-      // zod's own 'custom' (a refinement's) is worded by its message (see problems.test.tsx).
-      for (const m of text.matchAll(/\bcode: '(\w+)'/g)) if (m[1] !== 'custom') codes.add(m[1]!);
-    }
-    expect(codes.size).toBeGreaterThan(40);
-    for (const code of ['unstorable_text', 'credential_not_shared', 'webhook_conflict', 'forbidden', 'invalid_params', 'sign_in_locked']) expect(codes).toContain(code);
-    const missing = (messages: object) => [...codes].filter((code) => !(code in (messages as { apiErrors: object }).apiErrors));
+  it('has a sentence in both languages for every error code the API sends, and the client’s own', () => {
+    // `network` and `http_error`: the server could not be reached, or answered with something not Junction's.
+    const codes = [...ERROR_CODES, 'network', 'http_error'];
+    const missing = (messages: object) => codes.filter((code) => !(code in (messages as { apiErrors: object }).apiErrors));
     expect(missing(en)).toEqual([]);
     expect(missing(zhTW)).toEqual([]);
   });
 
-  it('names every action the server writes to the audit log, in both languages', () => {
-    const sources = import.meta.glob(['../../../server/src/**/*.ts', '!**/*.test.ts'], { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
-    const actions = new Set<string>();
-    for (const text of Object.values(sources)) {
-      // `action: 'workflow.create'` and `action: active ? 'workflow.activate' : 'workflow.deactivate'`
-      for (const line of text.matchAll(/\baction: ([^,}\n]+)/g)) for (const m of line[1]!.matchAll(/'([a-z_]+\.[a-z_]+)'/g)) actions.add(m[1]!);
-    }
-    expect(actions.size).toBeGreaterThan(20);
-    expect(actions).toContain('workflow.deactivate');
-    const unnamed = (messages: object) => [...actions].filter((action) => !(action.replace('.', '_') in (messages as { auditActions: object }).auditActions));
+  it('names every action, resource, detail, sign-in failure and origin the audit log records, in both languages', () => {
+    const unnamed = (messages: object) => {
+      const words = messages as Record<'auditActions' | 'auditResources' | 'auditDetails' | 'auditReasons' | 'auditVia', object>;
+      return [
+        ...AUDIT_ACTIONS.filter((action) => !(action.replace('.', '_') in words.auditActions)),
+        ...AUDIT_RESOURCE_TYPES.filter((resource) => !(resource in words.auditResources)),
+        ...Object.keys(AuditDetails.shape).filter((key) => !(key in words.auditDetails)),
+        ...SIGN_IN_FAILURES.filter((reason) => !(reason in words.auditReasons)),
+        ...AUDIT_VIA.filter((via) => !(via in words.auditVia)),
+      ];
+    };
     expect(unnamed(en)).toEqual([]);
     expect(unnamed(zhTW)).toEqual([]);
-    expect([...actions].filter((action) => !AUDIT_ACTIONS.includes(action as (typeof AUDIT_ACTIONS)[number]))).toEqual([]);
   });
 
-  it('labels every detail the server writes to the audit log, in both languages', () => {
-    const sources = Object.values(import.meta.glob(['../../../server/src/**/*.ts', '!**/*.test.ts'], { query: '?raw', import: 'default', eager: true }) as Record<string, string>).map((text) =>
-      text.replace(/\s+/g, ' '),
-    );
-    const keys = new Set<string>();
-    const add = (literal: string) => {
-      // `{ name: workflow.name, sharedWith, ...details }`: the keys, not what is spread in (that comes from the callers below)
-      for (const m of literal.matchAll(/(?:^|,) ?(\w+)(?=:| ?,| ?$)/g)) keys.add(m[1]!);
-    };
-    // A function that writes its caller's `details: Record<…>` into the log: the object literals its callers pass.
-    const passers = new Set<string>();
-    for (const text of sources) {
-      for (const m of text.matchAll(/(?:audit\.record|recordAudit)\([^;]*?details: \{ ?([^{}]*?) ?\}/g)) add(m[1]!);
-      for (const m of text.matchAll(/function (\w+)\([^)]*\bdetails: Record<string, unknown>/g)) passers.add(m[1]!);
-    }
-    for (const text of sources) for (const name of passers) for (const m of text.matchAll(new RegExp(`\\b${name}\\([^;]*?\\{ ?([^{}]*?) ?\\}\\)`, 'g'))) add(m[1]!);
-    expect(keys.size).toBeGreaterThan(15);
-    for (const key of ['imported', 'sharedWith', 'runsCancelled', 'reason', 'via']) expect(keys).toContain(key);
-    const unlabelled = (messages: object) => [...keys].filter((key) => !(key in (messages as { auditDetails: object }).auditDetails));
-    expect(unlabelled(en)).toEqual([]);
-    expect(unlabelled(zhTW)).toEqual([]);
+  it('names every status, role and capability, in both languages', async () => {
+    const keys = [
+      ...[...RUN_STATUSES, ...STEP_STATUSES].map((status) => `status.${status}`),
+      ...ROLES.flatMap((role) => [`roles.${role}`, `roleHelp.${role}`]),
+      ...CAPABILITIES.map((capability) => `capabilities.${capability}`),
+    ];
+    for (const language of ['en', 'zh-TW']) expect(keys.filter((key) => !i18n.exists(key, { lng: language }))).toEqual([]);
   });
 
   it('has every node type\'s words, from its folder, in exactly the languages the editor speaks', () => {

@@ -6,7 +6,13 @@
 import type { Messages } from './en.ts';
 import { nodeTypeResources } from './node-words.ts';
 import { problemsZhTW } from './problems.zh-TW.ts';
-import { securityZhTW } from './security.zh-TW.ts';
+import { apiKeysZhTW } from './api-keys.zh-TW.ts';
+import { auditZhTW } from './audit.zh-TW.ts';
+import { credentialsZhTW } from './credentials.zh-TW.ts';
+import { sessionZhTW } from './session.zh-TW.ts';
+import { sharingZhTW } from './sharing.zh-TW.ts';
+import { usersZhTW } from './users.zh-TW.ts';
+import { variablesZhTW } from './variables.zh-TW.ts';
 
 export const zhTW: Messages = {
   common: {
@@ -18,6 +24,10 @@ export const zhTW: Messages = {
     tryAgain: '再試一次',
     loadMore: '載入更多',
     notifications: '通知',
+  },
+  copy: {
+    copy: '複製',
+    select: '文字已選取：按 Ctrl+C 即可複製。',
   },
   nav: {
     label: '主選單',
@@ -333,5 +343,11 @@ export const zhTW: Messages = {
   nodeTypes: nodeTypeResources('zh-TW'),
   nodeCategories: { trigger: '觸發', logic: '邏輯', transform: '資料轉換', code: '程式碼', connector: '串接' },
   ...problemsZhTW,
-  ...securityZhTW,
+  ...sessionZhTW,
+  ...usersZhTW,
+  ...sharingZhTW,
+  ...apiKeysZhTW,
+  ...credentialsZhTW,
+  ...variablesZhTW,
+  ...auditZhTW,
 };

@@ -5,8 +5,9 @@
  */
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useVariables, type NodeTypeMap } from '../api/queries.ts';
+import type { NodeTypeMap } from '../api/queries.ts';
 import type { RunDetail } from '../api/types.ts';
+import { useVariables } from '../api/variables.ts';
 import { isStep, type StepFlowNode } from '../canvas/graph.ts';
 import { useNodeTypeText } from '../i18n/node-types.ts';
 import { StepData } from '../runs/StepData.tsx';

@@ -4,13 +4,13 @@ import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../api/queries.ts';
-import type { Credential, Me } from '../api/security-types.ts';
+import type { Credential, Me } from '../api/types.ts';
 import { MeContext } from '../session/session.ts';
 import { typeInfo } from '../testing/fixtures.ts';
 import { FORM_DEFAULTS, FormContext } from './form-context.ts';
 import { ObjectFields } from './SchemaForm.tsx';
 
-const credential = (id: string, name: string, type: string): Credential => ({ id, name, type, ownerId: 'u', sharedWith: [], fields: {}, secretsSet: [], createdAt: '', updatedAt: '' });
+const credential = (id: string, name: string, type: Credential['type']): Credential => ({ id, name, type, ownerId: 'u', sharedWith: [], fields: {}, secretsSet: [], createdAt: '', updatedAt: '' });
 const me: Me = {
   user: { id: 'u', email: 'erin@shop.test', name: 'Erin', role: 'editor', disabled: false, createdAt: '', updatedAt: '' },
   capabilities: ['workflows:read', 'workflows:write', 'credentials:read'],

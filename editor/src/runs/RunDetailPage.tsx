@@ -11,7 +11,7 @@ import { toast } from 'sonner';
 import { useStore } from 'zustand';
 import { api } from '../api/endpoints.ts';
 import { keys, useNodeTypes } from '../api/queries.ts';
-import { FINISHED, type RunDetail, type RunWorkflow } from '../api/types.ts';
+import { FINISHED_RUN_STATUSES, type RunDetail, type RunWorkflow } from '../api/types.ts';
 import { Link, useNavigate } from '../app/navigation.tsx';
 import { Canvas } from '../canvas/Canvas.tsx';
 import { CatalogueContext } from '../canvas/catalogue-context.tsx';
@@ -55,7 +55,7 @@ function RunView({ run, workflow, catalogue }: { run: RunDetail; workflow: RunWo
   });
   useArrangeOnOpen(store, { note: false });
   const status = useStore(store, (s) => s.run?.status ?? run.status);
-  const live = !FINISHED.includes(run.status);
+  const live = !FINISHED_RUN_STATUSES.includes(run.status);
   useRunEvents(store, live ? run.id : null, (detail) => queryClient.setQueryData(keys.run(detail.id), detail));
 
   // Open on the failed step, so the error is the first thing seen.
@@ -115,7 +115,7 @@ function RunView({ run, workflow, catalogue }: { run: RunDetail; workflow: RunWo
                 </button>
               </>
             ) : null}
-            {runnable && !FINISHED.includes(status) ? (
+            {runnable && !FINISHED_RUN_STATUSES.includes(status) ? (
               <button type="button" className="button danger" onClick={() => cancel.mutate()} disabled={cancel.isPending || run.cancelRequested}>
                 {t('runs.cancel')}
               </button>

@@ -8,8 +8,9 @@ import { keys } from '../api/queries.ts';
 import { RUN_STATUSES, type RunStatus } from '../api/types.ts';
 import { Link } from '../app/navigation.tsx';
 import { useFormat } from '../i18n/format.ts';
-import { ErrorBox, Loading, StatusBadge } from '../ui/feedback.tsx';
-import { dayBoundary, DayRangeFields, useEndlessScroll } from '../ui/paging.tsx';
+import { StatusBadge } from '../ui/feedback.tsx';
+import { ListPage } from '../ui/page.tsx';
+import { dayBoundary, DayRangeFields, EndlessScroll } from '../ui/paging.tsx';
 import { stepErrorText } from './step-error.ts';
 
 const PAGE = 30;
@@ -35,45 +36,41 @@ export default function RunsPage() {
     refetchInterval: (query) => ((query.state.data?.pages.length ?? 0) <= 1 ? 5000 : false),
   });
 
-  // Endless scrolling: the next page loads when the end of the list comes into view.
-  const { hasNextPage, isFetchingNextPage } = runs;
-  const sentinel = useEndlessScroll(runs);
-
   const list = runs.data?.pages.flatMap((p) => p.runs) ?? [];
   return (
-    <div className="page">
-      <div className="page-head">
-        <h1>{t('runs.title')}</h1>
-      </div>
-      <form className="filters" role="search" aria-label={t('runs.filters')} onSubmit={(e) => e.preventDefault()}>
-        <label className="field">
-          <span className="field-label">{t('runs.workflow')}</span>
-          <select className="input" value={workflowId} onChange={(e) => setWorkflowId(e.target.value)} data-testid="filter-workflow">
-            <option value="">{t('runs.allWorkflows')}</option>
-            {workflows.data?.workflows.map((w) => (
-              <option key={w.id} value={w.id}>
-                {w.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field-label">{t('runs.status')}</span>
-          <select className="input" value={status} onChange={(e) => setStatus(e.target.value as RunStatus | '')} data-testid="filter-status">
-            <option value="">{t('runs.allStatuses')}</option>
-            {RUN_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`status.${s}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <DayRangeFields from={from} to={to} onFrom={setFrom} onTo={setTo} />
-      </form>
-      {runs.isPending ? <Loading /> : null}
-      {runs.isError ? <ErrorBox error={runs.error} onRetry={() => void runs.refetch()} /> : null}
-      {runs.isSuccess && list.length === 0 ? <p className="empty">{t('runs.none')}</p> : null}
-      {list.length > 0 ? (
+    <ListPage
+      title={t('runs.title')}
+      above={
+        <form className="filters" role="search" aria-label={t('runs.filters')} onSubmit={(e) => e.preventDefault()}>
+          <label className="field">
+            <span className="field-label">{t('runs.workflow')}</span>
+            <select className="input" value={workflowId} onChange={(e) => setWorkflowId(e.target.value)} data-testid="filter-workflow">
+              <option value="">{t('runs.allWorkflows')}</option>
+              {workflows.data?.workflows.map((w) => (
+                <option key={w.id} value={w.id}>
+                  {w.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span className="field-label">{t('runs.status')}</span>
+            <select className="input" value={status} onChange={(e) => setStatus(e.target.value as RunStatus | '')} data-testid="filter-status">
+              <option value="">{t('runs.allStatuses')}</option>
+              {RUN_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`status.${s}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <DayRangeFields from={from} to={to} onFrom={setFrom} onTo={setTo} />
+        </form>
+      }
+      query={runs}
+      items={list}
+      empty={t('runs.none')}
+      table={(items) => (
         <table className="table" data-testid="runs-table">
           <thead>
             <tr>
@@ -86,7 +83,7 @@ export default function RunsPage() {
             </tr>
           </thead>
           <tbody>
-            {list.map((run) => (
+            {items.map((run) => (
               <tr key={run.id} data-testid="run-row">
                 <td>
                   <Link to={`/runs/${run.id}`} className="plain-link">
@@ -106,10 +103,8 @@ export default function RunsPage() {
             ))}
           </tbody>
         </table>
-      ) : null}
-      <div ref={sentinel} className="sentinel" aria-hidden />
-      {isFetchingNextPage ? <Loading /> : null}
-      {runs.isSuccess && !hasNextPage && list.length > 0 ? <p className="muted small">{t('runs.end')}</p> : null}
-    </div>
+      )}
+      paging={<EndlessScroll list={runs} count={list.length} end={t('runs.end')} />}
+    />
   );
 }

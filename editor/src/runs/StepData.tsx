@@ -2,7 +2,7 @@
 import { Tabs } from 'radix-ui';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Item, StepDetail } from '../api/types.ts';
+import type { Item, Step } from '../api/types.ts';
 import { useFormat } from '../i18n/format.ts';
 import { useNodeTypeText } from '../i18n/node-types.ts';
 import { StatusBadge } from '../ui/feedback.tsx';
@@ -65,7 +65,7 @@ export function ItemsView({ items, label }: { items: Item[]; label: string }) {
   );
 }
 
-export function StepData({ step }: { step: StepDetail }) {
+export function StepData({ step }: { step: Step }) {
   const { t } = useTranslation();
   const text = useNodeTypeText();
   const format = useFormat();

@@ -7,7 +7,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { api } from '../api/endpoints.ts';
-import { FINISHED } from '../api/types.ts';
+import { FINISHED_RUN_STATUSES } from '../api/types.ts';
 import type { EditorStore } from '../store/editor-store.ts';
 
 const EVERY_MS = 2000;
@@ -31,7 +31,7 @@ export function useFollowNewRuns(store: EditorStore, workflowId: string): void {
     if (!run || run.id === seen.current) return;
     seen.current = run.id;
     const shown = store.getState().run;
-    if (shown && (shown.id === run.id || !FINISHED.includes(shown.status))) return;
+    if (shown && (shown.id === run.id || !FINISHED_RUN_STATUSES.includes(shown.status))) return;
     store.getState().showRun(run.id);
   }, [store, run]);
 }

@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef } from 'react';
 import { api, runEventsUrl } from '../api/endpoints.ts';
-import { FINISHED, type LiveStep, type RunDetail, type RunSnapshot, type RunStatus } from '../api/types.ts';
+import { FINISHED_RUN_STATUSES, type RunDetail, type RunEvent, type RunSnapshot, type RunStatus } from '../api/types.ts';
 import type { EditorStore } from '../store/editor-store.ts';
 import { notifyError } from '../ui/feedback.tsx';
 
@@ -31,7 +31,7 @@ export function useRunEvents(store: EditorStore, runId: string | null, onFinishe
     };
     const onStatus = (status: RunStatus) => {
       store.getState().setRunStatus(runId, status);
-      if (FINISHED.includes(status)) void finish();
+      if (FINISHED_RUN_STATUSES.includes(status)) void finish();
     };
     source.addEventListener('snapshot', (event) => {
       const snapshot = JSON.parse((event as MessageEvent<string>).data) as RunSnapshot;
@@ -39,10 +39,10 @@ export function useRunEvents(store: EditorStore, runId: string | null, onFinishe
       onStatus(snapshot.run.status);
     });
     source.addEventListener('step', (event) => {
-      store.getState().applyStep(runId, JSON.parse((event as MessageEvent<string>).data) as LiveStep);
+      store.getState().applyStep(runId, JSON.parse((event as MessageEvent<string>).data) as Extract<RunEvent, { type: 'step' }>);
     });
     source.addEventListener('run', (event) => {
-      onStatus((JSON.parse((event as MessageEvent<string>).data) as { status: RunStatus }).status);
+      onStatus((JSON.parse((event as MessageEvent<string>).data) as Extract<RunEvent, { type: 'run' }>).status);
     });
     return () => {
       closed = true;

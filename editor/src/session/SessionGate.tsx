@@ -14,10 +14,10 @@ import { Fragment, useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { configureApi } from '../api/client.ts';
 import { keys } from '../api/queries.ts';
-import { security } from '../api/security.ts';
 import { ErrorBox, Loading } from '../ui/feedback.tsx';
 import { currentCsrfToken, MeContext, useSessionExpired, whoAmI } from './session.ts';
 import { SetupForm, SignInForm, WelcomePage } from './SignIn.tsx';
+import { setupNeeded } from '../api/session.ts';
 
 configureApi({
   headers: (): Record<string, string> => {
@@ -46,7 +46,7 @@ export function SessionGate({ children }: { children: ReactNode }) {
 
 /** The first visit's owner form, or the sign-in form. */
 function SignedOut() {
-  const setup = useQuery({ queryKey: keys.setup, queryFn: security.setupNeeded, retry: false });
+  const setup = useQuery({ queryKey: keys.setup, queryFn: setupNeeded, retry: false });
   useEffect(() => useSessionExpired.setState({ expired: false }), []);
   if (setup.isPending) return <Loading />;
   if (setup.isError) return <ErrorBox error={setup.error} onRetry={() => void setup.refetch()} />;

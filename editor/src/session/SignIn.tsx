@@ -4,13 +4,13 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client.ts';
-import { security } from '../api/security.ts';
 import { LanguageSelect } from '../i18n/LanguageSelect.tsx';
 import { fieldError } from '../i18n/problems.ts';
 import { TextField } from '../ui/Field.tsx';
 import { messageOf } from '../ui/feedback.tsx';
 import { NewPasswordFields, newPasswordOk } from './NewPasswordFields.tsx';
 import { useSignedIn } from './session.ts';
+import { setupOwner, signIn as signInWith } from '../api/session.ts';
 
 export function WelcomePage({ children }: { children: ReactNode }) {
   return (
@@ -42,7 +42,7 @@ export function SignInForm({ initialEmail = '' }: { initialEmail?: string }) {
   const signedIn = useSignedIn();
   const [email, setEmail] = useState(initialEmail);
   const [password, setPassword] = useState('');
-  const signIn = useMutation({ mutationFn: () => security.signIn({ email: email.trim(), password }), onSuccess: signedIn });
+  const signIn = useMutation({ mutationFn: () => signInWith({ email: email.trim(), password }), onSuccess: signedIn });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     signIn.mutate();
@@ -73,7 +73,7 @@ export function SetupForm() {
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
   const [tried, setTried] = useState(false);
-  const setup = useMutation({ mutationFn: () => security.setup({ email: email.trim(), name: name.trim(), password }), onSuccess: signedIn });
+  const setup = useMutation({ mutationFn: () => setupOwner({ email: email.trim(), name: name.trim(), password }), onSuccess: signedIn });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setTried(true);

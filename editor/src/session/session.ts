@@ -9,8 +9,8 @@ import { toast } from 'sonner';
 import { create } from 'zustand';
 import { ApiError } from '../api/client.ts';
 import { keys } from '../api/queries.ts';
-import { security } from '../api/security.ts';
-import type { Capability, Me, SignedIn } from '../api/security-types.ts';
+import { getMe, signOut } from '../api/session.ts';
+import type { Capability, Me, SignedIn } from '../api/types.ts';
 
 let csrfToken: string | null = null;
 
@@ -41,7 +41,7 @@ export function useCan(): (capability: Capability) => boolean {
 /** The caller, or null when nobody is signed in. */
 export async function whoAmI(): Promise<Me | null> {
   try {
-    const me = await security.me();
+    const me = await getMe();
     rememberCsrfToken(me.csrfToken);
     return me;
   } catch (error) {
@@ -80,7 +80,7 @@ export function useSignedIn(): (result: SignedIn) => Promise<void> {
 export function useSignOut(): () => Promise<void> {
   const queryClient = useQueryClient();
   return async () => {
-    await security.signOut().catch((error: unknown) => {
+    await signOut().catch((error: unknown) => {
       // Already signed out (401) is signed out; anything else is worth saying.
       if (!(error instanceof ApiError && error.status === 401)) throw error;
     });

@@ -170,8 +170,8 @@ describe('the editor store', () => {
   it('follows a run: live steps, then the detail with item counts', () => {
     const store = createEditorStore({ graph });
     store.getState().showRun('r1');
-    store.getState().applyStep('r1', { nodeId: 't', status: 'succeeded', attempt: 1, counts: { main: 2 } });
-    store.getState().applyStep('other-run', { nodeId: 'i', status: 'failed', attempt: 1, counts: {} });
+    store.getState().applyStep('r1', { nodeId: 't', status: 'succeeded', attempt: 1, counts: { main: 2 }, error: null });
+    store.getState().applyStep('other-run', { nodeId: 'i', status: 'failed', attempt: 1, counts: {}, error: null });
     expect(Object.keys(store.getState().run!.steps)).toEqual(['t']);
     store.getState().setRunDetail({
       id: 'r1',
@@ -201,7 +201,7 @@ describe('the editor store', () => {
           attempts: [],
           startedAt: null,
           finishedAt: null,
-          nextAttemptAt: null,
+          nextAttemptAt: null, wait: null,
         },
       ],
     });

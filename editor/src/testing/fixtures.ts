@@ -4,7 +4,7 @@ import { describeNodeType } from '../../../server/src/api/node-types.ts';
 import type { NodeTypeMap } from '../api/queries.ts';
 import type { NodeTypeInfo } from '../api/types.ts';
 
-export const nodeTypes = definitions.map(describeNodeType) as NodeTypeInfo[];
+export const nodeTypes: NodeTypeInfo[] = definitions.map(describeNodeType);
 
 export const catalogue: NodeTypeMap = new Map(nodeTypes.map((t) => [t.type, t]));
 

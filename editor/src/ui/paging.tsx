@@ -1,10 +1,19 @@
 /**
  * Long newest-first lists paged by the server's keyset cursor (run history, the audit
  * log): the next page loads when the end of the list comes into view, and dates filter
- * whole days in the reader's time zone.
+ * whole days in the reader's time zone. (Shorter lists have a button: LoadMore, ui/page.tsx.)
  */
 import { useEffect, useRef, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Loading } from './feedback.tsx';
+
+/** What paging needs of an infinite query (TanStack Query's result has it). */
+export interface PagedList {
+  isSuccess: boolean;
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  fetchNextPage(): unknown;
+}
 
 /** `2026-11-25` in the reader's time zone → the first or last instant of that day, as ISO. */
 export function dayBoundary(day: string, end: boolean): string | undefined {
@@ -15,7 +24,7 @@ export function dayBoundary(day: string, end: boolean): string | undefined {
 }
 
 /** Loads the next page when the returned element (put it after the list) scrolls into view. */
-export function useEndlessScroll(list: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage(): unknown }): RefObject<HTMLDivElement | null> {
+function useEndlessScroll(list: PagedList): RefObject<HTMLDivElement | null> {
   const sentinel = useRef<HTMLDivElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
   useEffect(() => {
@@ -28,6 +37,21 @@ export function useEndlessScroll(list: { hasNextPage: boolean; isFetchingNextPag
     return () => observer.disconnect();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
   return sentinel;
+}
+
+/**
+ * The end of an endless list: what brings the next page when it scrolls into view, the
+ * loading sign while it comes, and `end` once the whole list is shown (`count` items).
+ */
+export function EndlessScroll({ list, count, end }: { list: PagedList; count: number; end: string }) {
+  const sentinel = useEndlessScroll(list);
+  return (
+    <>
+      <div ref={sentinel} className="sentinel" aria-hidden />
+      {list.isFetchingNextPage ? <Loading /> : null}
+      {list.isSuccess && !list.hasNextPage && count > 0 ? <p className="muted small">{end}</p> : null}
+    </>
+  );
 }
 
 /** "From" and "To" day inputs of a filter form. */

@@ -3,12 +3,12 @@ import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fieldError } from '../i18n/problems.ts';
-import { security } from '../api/security.ts';
-import { ASSIGNABLE_ROLES, type Role, type User } from '../api/security-types.ts';
+import { ASSIGNABLE_ROLES, type AssignableRole, type User } from '../api/types.ts';
 import { PASSWORD_MIN } from '../session/NewPasswordFields.tsx';
 import { Dialog } from '../ui/Dialog.tsx';
 import { SelectField, TextField } from '../ui/Field.tsx';
 import { ErrorBox } from '../ui/feedback.tsx';
+import { createUser } from '../api/users.ts';
 
 /** A password nobody has to think of: 18 characters from an alphabet without look-alikes (0/O, 1/l/I). */
 export function generatePassword(random: (bytes: Uint8Array) => Uint8Array = (b) => crypto.getRandomValues(b)): string {
@@ -23,12 +23,12 @@ export function NewUserDialog(props: { open: boolean; onOpenChange(open: boolean
   const { t } = useTranslation();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
-  const [role, setRole] = useState<Role>('editor');
+  const [role, setRole] = useState<AssignableRole>('editor');
   const [password, setPassword] = useState('');
   const [shown, setShown] = useState(false);
   const [tried, setTried] = useState(false);
   const create = useMutation({
-    mutationFn: () => security.createUser({ name: name.trim(), email: email.trim(), role, password }),
+    mutationFn: () => createUser({ name: name.trim(), email: email.trim(), role, password }),
     onSuccess: (user) => {
       setName('');
       setEmail('');
@@ -52,7 +52,7 @@ export function NewUserDialog(props: { open: boolean; onOpenChange(open: boolean
         <SelectField
           label={t('users.role')}
           value={role}
-          onChange={(v) => setRole(v as Role)}
+          onChange={(v) => setRole(v as AssignableRole)}
           options={ASSIGNABLE_ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
           help={t(`roleHelp.${role}`)}
           error={fieldError(create.error, 'role')}

@@ -1,5 +1,5 @@
 /** People to tick (who a credential or a workflow is shared with). */
-import type { User } from '../api/security-types.ts';
+import type { User } from '../api/types.ts';
 import { useTranslation } from 'react-i18next';
 
 export function UserChecklist({ users, selected, onChange }: { users: readonly User[]; selected: ReadonlySet<string>; onChange(next: ReadonlySet<string>): void }) {

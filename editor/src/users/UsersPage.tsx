@@ -7,15 +7,15 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
-import { keys, useUsers } from '../api/queries.ts';
-import { security } from '../api/security.ts';
-import { ASSIGNABLE_ROLES, type Role, type User } from '../api/security-types.ts';
+import { keys } from '../api/queries.ts';
+import { ASSIGNABLE_ROLES, type AssignableRole, type User } from '../api/types.ts';
 import { useFormat } from '../i18n/format.ts';
 import { useMe } from '../session/session.ts';
 import { ConfirmDialog } from '../ui/Dialog.tsx';
-import { ActionsHeader, PageHead } from '../ui/page.tsx';
-import { ErrorBox, Loading, notifyError } from '../ui/feedback.tsx';
+import { notifyError } from '../ui/feedback.tsx';
+import { ActionsHeader, ListPage } from '../ui/page.tsx';
 import { NewUserDialog } from './NewUserDialog.tsx';
+import { disableUser, enableUser, updateUser, useUsers } from '../api/users.ts';
 
 export default function UsersPage() {
   const { t } = useTranslation();
@@ -27,9 +27,9 @@ export default function UsersPage() {
   const [disabling, setDisabling] = useState<User | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: keys.users });
   const change = useMutation({
-    mutationFn: (action: { kind: 'role'; user: User; role: Role } | { kind: 'disable' | 'enable'; user: User }) => {
-      if (action.kind === 'role') return security.updateUser(action.user.id, { role: action.role });
-      return action.kind === 'disable' ? security.disableUser(action.user.id) : security.enableUser(action.user.id);
+    mutationFn: (action: { kind: 'role'; user: User; role: AssignableRole } | { kind: 'disable' | 'enable'; user: User }) => {
+      if (action.kind === 'role') return updateUser(action.user.id, { role: action.role });
+      return action.kind === 'disable' ? disableUser(action.user.id) : enableUser(action.user.id);
     },
     onSuccess: (user, action) => {
       if (action.kind === 'role') toast.success(t('users.roleChanged', { name: user.name, role: t(`roles.${user.role}`) }));
@@ -42,15 +42,17 @@ export default function UsersPage() {
   const manageable = (user: User) => user.role !== 'owner' && user.id !== me.user.id;
 
   return (
-    <div className="page">
-      <PageHead title={t('users.title')} intro={t('users.intro')}>
+    <ListPage
+      title={t('users.title')}
+      intro={t('users.intro')}
+      actions={
         <button type="button" className="button primary" onClick={() => setCreating(true)}>
           {t('users.create')}
         </button>
-      </PageHead>
-      {users.isPending ? <Loading /> : null}
-      {users.isError ? <ErrorBox error={users.error} onRetry={() => void users.refetch()} /> : null}
-      {users.data ? (
+      }
+      query={users}
+      items={users.data}
+      table={(items) => (
         <table className="table" data-testid="users">
           <thead>
             <tr>
@@ -62,7 +64,7 @@ export default function UsersPage() {
             </tr>
           </thead>
           <tbody>
-            {users.data.map((user) => (
+            {items.map((user) => (
               <tr key={user.id} data-testid="user-row">
                 <td>
                   <strong>{user.name}</strong> {user.id === me.user.id ? <span className="badge">{t('users.you')}</span> : null}
@@ -75,7 +77,7 @@ export default function UsersPage() {
                       value={user.role}
                       aria-label={t('users.roleOf', { name: user.name })}
                       disabled={change.isPending}
-                      onChange={(e) => change.mutate({ kind: 'role', user, role: e.target.value as Role })}
+                      onChange={(e) => change.mutate({ kind: 'role', user, role: e.target.value as AssignableRole })}
                     >
                       {ASSIGNABLE_ROLES.map((role) => (
                         <option key={role} value={role}>
@@ -110,7 +112,8 @@ export default function UsersPage() {
             ))}
           </tbody>
         </table>
-      ) : null}
+      )}
+    >
       <NewUserDialog
         open={creating}
         onOpenChange={setCreating}
@@ -129,6 +132,6 @@ export default function UsersPage() {
         danger
         onConfirm={() => disabling && change.mutate({ kind: 'disable', user: disabling })}
       />
-    </div>
+    </ListPage>
   );
 }

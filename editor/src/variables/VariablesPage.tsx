@@ -7,15 +7,15 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
 import { fieldError } from '../i18n/problems.ts';
-import { keys, useVariables } from '../api/queries.ts';
-import { security } from '../api/security.ts';
-import type { Variable } from '../api/security-types.ts';
+import { keys } from '../api/queries.ts';
+import type { Variable } from '../api/types.ts';
 import { useFormat } from '../i18n/format.ts';
 import { useCan } from '../session/session.ts';
 import { ConfirmDialog, Dialog } from '../ui/Dialog.tsx';
 import { TextField } from '../ui/Field.tsx';
-import { ActionsHeader, PageHead } from '../ui/page.tsx';
-import { ErrorBox, Loading, notifyError } from '../ui/feedback.tsx';
+import { ErrorBox, notifyError } from '../ui/feedback.tsx';
+import { ActionsHeader, ListPage } from '../ui/page.tsx';
+import { createVariable, deleteVariable, updateVariable, useVariables } from '../api/variables.ts';
 
 export default function VariablesPage() {
   const { t } = useTranslation();
@@ -28,7 +28,7 @@ export default function VariablesPage() {
   const [deleting, setDeleting] = useState<Variable | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: keys.variables });
   const remove = useMutation({
-    mutationFn: (variable: Variable) => security.deleteVariable(variable.key),
+    mutationFn: (variable: Variable) => deleteVariable(variable.key),
     onSuccess: (_, variable) => {
       toast.success(t('variables.deleted', { key: variable.key }));
       void refresh();
@@ -37,13 +37,14 @@ export default function VariablesPage() {
   });
 
   return (
-    <div className="page">
-      <PageHead title={t('variables.title')} intro={t('variables.intro')} />
-      {writable ? <NewVariableForm onAdded={() => void refresh()} /> : <p className="notice">{t('variables.readOnly')}</p>}
-      {variables.isPending ? <Loading /> : null}
-      {variables.isError ? <ErrorBox error={variables.error} onRetry={() => void variables.refetch()} /> : null}
-      {variables.isSuccess && variables.data.length === 0 ? <p className="empty">{t('variables.empty')}</p> : null}
-      {variables.data?.length ? (
+    <ListPage
+      title={t('variables.title')}
+      intro={t('variables.intro')}
+      above={writable ? <NewVariableForm onAdded={() => void refresh()} /> : <p className="notice">{t('variables.readOnly')}</p>}
+      query={variables}
+      items={variables.data}
+      empty={t('variables.empty')}
+      table={(items) => (
         <table className="table" data-testid="variables">
           <thead>
             <tr>
@@ -54,7 +55,7 @@ export default function VariablesPage() {
             </tr>
           </thead>
           <tbody>
-            {variables.data.map((variable) => (
+            {items.map((variable) => (
               <tr key={variable.key} data-testid="variable-row">
                 <td>
                   <code>{variable.key}</code>
@@ -78,7 +79,8 @@ export default function VariablesPage() {
             ))}
           </tbody>
         </table>
-      ) : null}
+      )}
+    >
       <EditVariableDialog variable={editing} onClose={() => setEditing(null)} onSaved={() => void refresh()} />
       <ConfirmDialog
         open={deleting !== null}
@@ -89,7 +91,7 @@ export default function VariablesPage() {
         danger
         onConfirm={() => deleting && remove.mutate(deleting)}
       />
-    </div>
+    </ListPage>
   );
 }
 
@@ -98,7 +100,7 @@ function NewVariableForm({ onAdded }: { onAdded(): void }) {
   const [key, setKey] = useState('');
   const [value, setValue] = useState('');
   const add = useMutation({
-    mutationFn: () => security.createVariable(key.trim(), value),
+    mutationFn: () => createVariable(key.trim(), value),
     onSuccess: (variable) => {
       toast.success(t('variables.added', { key: variable.key }));
       setKey('');
@@ -133,7 +135,7 @@ function EditVariableDialog({ variable, onClose, onSaved }: { variable: Variable
     setValue(variable.value);
   }
   const save = useMutation({
-    mutationFn: () => security.updateVariable(variable!.key, value),
+    mutationFn: () => updateVariable(variable!.key, value),
     onSuccess: () => {
       toast.success(t('variables.saved', { key: variable!.key }));
       setShown(null);

@@ -7,11 +7,12 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
-import { keys, useUsers } from '../api/queries.ts';
-import { security } from '../api/security.ts';
+import { keys } from '../api/queries.ts';
 import { Dialog } from '../ui/Dialog.tsx';
 import { ErrorBox, Loading } from '../ui/feedback.tsx';
 import { UserChecklist } from '../users/UserChecklist.tsx';
+import { listWorkflowShares, setWorkflowShares } from '../api/sharing.ts';
+import { useUsers } from '../api/users.ts';
 
 export function ShareDialog(props: { workflowId: string; workflowName: string; ownerId: string | null; open: boolean; onOpenChange(open: boolean): void }) {
   const { t } = useTranslation();
@@ -26,11 +27,11 @@ function ShareForm(props: { workflowId: string; ownerId: string | null; onOpenCh
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const users = useUsers();
-  const shares = useQuery({ queryKey: keys.shares(props.workflowId), queryFn: () => security.workflowShares(props.workflowId) });
+  const shares = useQuery({ queryKey: keys.shares(props.workflowId), queryFn: () => listWorkflowShares(props.workflowId) });
   const [chosen, setChosen] = useState<ReadonlySet<string> | null>(null);
   const selected = chosen ?? new Set(shares.data?.map((user) => user.id) ?? []);
   const save = useMutation({
-    mutationFn: () => security.setWorkflowShares(props.workflowId, [...selected]),
+    mutationFn: () => setWorkflowShares(props.workflowId, [...selected]),
     onSuccess: (result) => {
       queryClient.setQueryData(keys.shares(props.workflowId), result);
       toast.success(result.length === 0 ? t('sharing.private') : t('sharing.saved', { count: result.length }));

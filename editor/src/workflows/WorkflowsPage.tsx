@@ -6,13 +6,13 @@ import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
 import { api } from '../api/endpoints.ts';
 import { keys } from '../api/queries.ts';
-import type { WorkflowSummary } from '../api/types.ts';
+import type { WorkflowListEntry } from '../api/types.ts';
 import { Link, useNavigate } from '../app/navigation.tsx';
 import { useFormat } from '../i18n/format.ts';
 import { useCan } from '../session/session.ts';
 import { ConfirmDialog, Dialog } from '../ui/Dialog.tsx';
-import { ErrorBox, Loading, notifyError, StatusBadge } from '../ui/feedback.tsx';
-import { ActionsHeader } from '../ui/page.tsx';
+import { notifyError, StatusBadge } from '../ui/feedback.tsx';
+import { ActionsHeader, ListPage, LoadMore } from '../ui/page.tsx';
 import { downloadJson, importProblem, readImportFile } from './transfer.ts';
 
 export function WorkflowsPage() {
@@ -24,8 +24,8 @@ export function WorkflowsPage() {
   const [search, setSearch] = useState('');
   const deferredSearch = useDeferredValue(search.trim());
   const [creating, setCreating] = useState(false);
-  const [renaming, setRenaming] = useState<WorkflowSummary | null>(null);
-  const [deleting, setDeleting] = useState<WorkflowSummary | null>(null);
+  const [renaming, setRenaming] = useState<WorkflowListEntry | null>(null);
+  const [deleting, setDeleting] = useState<WorkflowListEntry | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
   const list = useInfiniteQuery({
@@ -52,7 +52,7 @@ export function WorkflowsPage() {
     onError: (error) => notifyError(error),
   });
   const act = useMutation({
-    mutationFn: async (action: { kind: 'duplicate' | 'delete' | 'export'; workflow: WorkflowSummary } | { kind: 'active'; workflow: WorkflowSummary; active: boolean }) => {
+    mutationFn: async (action: { kind: 'duplicate' | 'delete' | 'export'; workflow: WorkflowListEntry } | { kind: 'active'; workflow: WorkflowListEntry; active: boolean }) => {
       const { workflow } = action;
       if (action.kind === 'duplicate') return void (await api.duplicateWorkflow(workflow.id));
       if (action.kind === 'delete') return void (await api.deleteWorkflow(workflow.id));
@@ -81,10 +81,10 @@ export function WorkflowsPage() {
   const workflows = list.data?.pages.flatMap((p) => p.workflows) ?? [];
 
   return (
-    <div className="page">
-      <div className="page-head">
-        <h1>{t('workflows.title')}</h1>
-        <div className="row">
+    <ListPage
+      title={t('workflows.title')}
+      actions={
+        <>
           <input
             type="search"
             className="input"
@@ -115,17 +115,16 @@ export function WorkflowsPage() {
               </button>
             </>
           ) : null}
-        </div>
-      </div>
-
-      {list.isPending ? <Loading /> : null}
-      {list.isError ? <ErrorBox error={list.error} onRetry={() => void list.refetch()} /> : null}
-      {list.isSuccess && workflows.length === 0 ? (
+        </>
+      }
+      query={list}
+      items={workflows}
+      empty={
         <div className="empty">
           <p>{deferredSearch ? t('workflows.noMatch') : writable ? t('workflows.empty') : t('workflows.emptyReadOnly')}</p>
         </div>
-      ) : null}
-      {workflows.length > 0 ? (
+      }
+      table={(items) => (
         <table className="table">
           <thead>
             <tr>
@@ -137,7 +136,7 @@ export function WorkflowsPage() {
             </tr>
           </thead>
           <tbody>
-            {workflows.map((w) => (
+            {items.map((w) => (
               <tr key={w.id}>
                 <td>
                   <Link to={`/workflows/${w.id}`} className="strong-link">
@@ -192,13 +191,9 @@ export function WorkflowsPage() {
             ))}
           </tbody>
         </table>
-      ) : null}
-      {list.hasNextPage ? (
-        <button type="button" className="button" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-          {t('common.loadMore')}
-        </button>
-      ) : null}
-
+      )}
+      paging={<LoadMore list={list} />}
+    >
       <NameDialog
         open={creating}
         onOpenChange={setCreating}
@@ -224,7 +219,7 @@ export function WorkflowsPage() {
         danger
         onConfirm={() => deleting && act.mutate({ kind: 'delete', workflow: deleting })}
       />
-    </div>
+    </ListPage>
   );
 }
 

@@ -1,11 +1,9 @@
 /** Workflows as files: export downloads the server's export document; import reads one back. */
 import type { WorkflowGraph } from '@junction/nodes';
 import { ApiError } from '../api/client.ts';
+import { EXPORT_FORMAT } from '../api/types.ts';
 import { i18n } from '../i18n/index.ts';
 import { plainIssue } from '../i18n/problems.ts';
-
-/** The `format` of the server's export document (server/src/api/workflow-transfer.ts). */
-export const EXPORT_FORMAT = 'junction.workflow';
 
 export function downloadJson(fileName: string, value: unknown): void {
   const blob = new Blob([`${JSON.stringify(value, null, 2)}\n`], { type: 'application/json' });

@@ -2,30 +2,15 @@
  * What a run and its steps record, as the runtime writes them and every reader (API,
  * editor, the runtime's own pure core) reads them.
  */
+import type { Attempt } from '../contract/runs.ts';
+import type { StepStatus } from '../contract/statuses.ts';
 import type { StepErrorRecord } from './errors.ts';
 import type { JsonObject, PortItems, Resumption, WaitRequest } from './types.ts';
 
-export const RUN_STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled'] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
-export const FINISHED_RUN_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
+export { FINISHED_RUN_STATUSES, RUN_STATUSES, STEP_STATUSES, type RunStatus, type StepStatus } from '../contract/statuses.ts';
 
-export const STEP_STATUSES = ['running', 'retrying', 'waiting', 'succeeded', 'failed', 'skipped'] as const;
-export type StepStatus = (typeof STEP_STATUSES)[number];
-
-/** One attempt of a step, in its history. */
-export interface AttemptRecord {
-  attempt: number;
-  startedAt: string;
-  finishedAt?: string;
-  /**
-   * `interrupted`: the worker stopped during this attempt (killed, or shut down); the next
-   * attempt ran the step again. `waiting`: the step waits (see StepWaitRecord).
-   */
-  status: 'succeeded' | 'failed' | 'running' | 'interrupted' | 'waiting';
-  error?: StepErrorRecord;
-  /** Console output of user code in this attempt (bounded by JUNCTION_SANDBOX_LOG_LIMIT). */
-  logs?: { level: string; message: string }[];
-}
+/** One attempt of a step, in its history (the API's `Attempt`). */
+export type AttemptRecord = Attempt;
 
 /** A step's row as the runtime writes it (snake_case: it goes to SQL as JSON, column for column). */
 export interface StepRecord {

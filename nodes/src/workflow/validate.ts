@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ErrorCode } from '../contract/vocabulary.ts';
 import type { NodeDefinition } from '../sdk/index.ts';
 import { nodeMessageOf } from '../sdk/messages.ts';
 import type { NodeMessage } from '../sdk/words.ts';
@@ -7,7 +8,7 @@ import { topologicalOrder } from './graph.ts';
 import { LIMITS, WorkflowGraph } from './schema.ts';
 
 export interface ValidationIssue {
-  code: string;
+  code: ErrorCode;
   /** A sentence a business user understands, naming the node when there is one. */
   message: string;
   /** JSON path into the document, e.g. `nodes[2].params.url`. */

@@ -5,8 +5,9 @@
  * Revocation takes effect on the next request, in every process.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { ApiKeyCreated, ApiKeyList, type ApiKey } from '@junction/nodes';
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey, type ApiKeySummary } from '../db/queries/api-keys.ts';
-import { principalOf } from '../auth/middleware.ts';
+import { isCapability, principalOf } from '../auth/middleware.ts';
 import { CAPABILITIES, mayManageRole, seesEverything } from '../auth/roles.ts';
 import type { ApiDeps } from './app.ts';
 import { Auditor } from './audit.ts';
@@ -16,28 +17,14 @@ import { errorResponses, IdParam, jsonResponse } from './schemas.ts';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-const ApiKey = z
-  .object({
-    id: z.string(),
-    userId: z.string(),
-    userEmail: z.string(),
-    name: z.string(),
-    prefix: z.string().openapi({ description: 'The first characters of the key, to recognise it' }),
-    scopes: z.array(z.string()),
-    createdAt: z.string(),
-    lastUsedAt: z.string().nullable(),
-    expiresAt: z.string().nullable(),
-    revokedAt: z.string().nullable(),
-  })
-  .openapi('ApiKey');
-
-const present = (key: ApiKeySummary): z.infer<typeof ApiKey> => ({
+const present = (key: ApiKeySummary): ApiKey => ({
   id: key.id,
   userId: key.userId,
   userEmail: key.userEmail,
   name: key.name,
   prefix: key.prefix,
-  scopes: key.scopes,
+  // Only capabilities are ever stored (NewApiKey checks them); any other word would grant nothing.
+  scopes: key.scopes.filter(isCapability),
   createdAt: key.createdAt.toISOString(),
   lastUsedAt: iso(key.lastUsedAt),
   expiresAt: iso(key.expiresAt),
@@ -63,7 +50,7 @@ export function apiKeyRoutes(deps: ApiDeps) {
       path: '/',
       summary: "List API keys: your own; admins may ask for a user's (userId) or everyone's (all=true)",
       request: { query: z.object({ userId: z.uuid().optional(), all: z.enum(['true', 'false']).optional() }).strict() },
-      responses: { 200: jsonResponse(z.object({ apiKeys: z.array(ApiKey) }), 'The keys (never their values)'), ...errorResponses },
+      responses: { 200: jsonResponse(ApiKeyList, 'The keys (never their values)'), ...errorResponses },
     }),
     async (c) => {
       const { userId, all } = c.req.valid('query');
@@ -81,7 +68,7 @@ export function apiKeyRoutes(deps: ApiDeps) {
       path: '/',
       summary: 'Create an API key for yourself; the key is in this answer only',
       request: { body: { content: { 'application/json': { schema: NewApiKey } }, required: true } },
-      responses: { 201: jsonResponse(z.object({ apiKey: ApiKey, key: z.string().openapi({ description: 'Shown this once; send it as "Authorization: Bearer <key>"' }) }), 'The new key'), ...errorResponses },
+      responses: { 201: jsonResponse(ApiKeyCreated, 'The new key'), ...errorResponses },
     }),
     async (c) => {
       const body = c.req.valid('json');

@@ -1,4 +1,5 @@
 import { getRequestListener } from '@hono/node-server';
+import { AuditEntry, CAPABILITIES, ERROR_CODES, RUN_STATUSES, STEP_STATUSES } from '@junction/nodes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../testing/harness.ts';
 import { listen, type LocalServer } from '../testing/http.ts';
@@ -79,6 +80,31 @@ describe('OpenAPI and the reference page', () => {
     expect(getRun.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Run' });
     expect(getRun.responses['404'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Error', 'Workflow', 'WorkflowGraph', 'Run', 'RunSummary', 'Step']));
+  });
+
+  it('describes the workflow graph, responses and error codes with the contract the editor reads', async () => {
+    const doc = (await h.call('GET', '/api/openapi.json')).body;
+    const schemas = doc.components.schemas;
+    // The graph is the graph schema itself: its nodes, edges and settings, nothing else allowed.
+    const graph = schemas.WorkflowGraph;
+    expect(graph).toMatchObject({ type: 'object', additionalProperties: false, required: ['nodes'] });
+    expect(Object.keys(graph.properties)).toEqual(expect.arrayContaining(['nodes', 'edges', 'stickyNotes', 'settings']));
+    expect(graph.properties.nodes.items).toMatchObject({ additionalProperties: false, required: ['id', 'type', 'name'] });
+    expect(graph.properties.edges.items.properties.sourcePort).toMatchObject({ type: 'string', default: 'main' });
+    const ref = { $ref: '#/components/schemas/WorkflowGraph' };
+    expect(schemas.Workflow.properties.graph).toEqual(ref);
+    expect(schemas.WorkflowExport.properties.graph).toEqual(ref);
+    // What a client sends is checked in full by validateWorkflow (400 naming node and field), and documented as the graph.
+    const create = doc.paths['/api/workflows'].post.requestBody.content['application/json'].schema;
+    expect(create.properties.graph.allOf).toEqual([ref]);
+
+    expect(schemas.Error.properties.error.properties.code.enum).toEqual([...ERROR_CODES]);
+    expect(schemas.Step.properties.status.enum).toEqual([...STEP_STATUSES]);
+    expect(schemas.RunSummary.properties.status.enum).toEqual([...RUN_STATUSES]);
+    expect(schemas.Me.properties.capabilities.items.enum).toEqual([...CAPABILITIES]);
+    expect(Object.keys(schemas.AuditEntry.properties)).toEqual(Object.keys(AuditEntry.shape));
+    // Node params are JSON Schema, whose nesting refers back to itself.
+    expect(schemas.NodeType.properties.params.properties.properties.additionalProperties).toEqual({ $ref: '#/components/schemas/JsonSchema' });
   });
 
   it('serves Swagger UI from this server, no CDN', async () => {

@@ -4,6 +4,7 @@
  * the change committed; `GET /api/audit` lets admins read it, filtered and paged.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { AUDIT_ACTIONS, AUDIT_RESOURCE_TYPES, AuditPage, type AuditAction, type AuditDetails, type AuditResource } from '@junction/nodes';
 import type { Context } from 'hono';
 import { listAudit, recordAudit } from '../db/queries/audit.ts';
 import type { Db } from '../db/client.ts';
@@ -11,13 +12,12 @@ import type { ApiDeps } from './app.ts';
 import { clientOf, decodeCursor, encodeCursor, validationHook } from './request.ts';
 import { errorResponses, jsonResponse } from './schemas.ts';
 
-export type AuditResource = 'workflow' | 'run' | 'credential' | 'user' | 'api-key' | 'session' | 'variable';
-
+/** What a handler records: only the contract's actions, resources and details (nodes/src/contract), which the editor names. */
 export interface AuditEvent {
-  action: string;
+  action: AuditAction;
   resourceType: AuditResource;
   resourceId?: string | null;
-  details?: Record<string, unknown>;
+  details?: AuditDetails;
   /** For events without a signed-in caller (a failed sign-in): who it was about. */
   actor?: { id: string | null; email: string | null };
 }
@@ -48,22 +48,6 @@ export class Auditor {
   }
 }
 
-const AuditEntry = z
-  .object({
-    id: z.number().int(),
-    at: z.string(),
-    actorId: z.string().nullable(),
-    actorEmail: z.string().nullable(),
-    apiKeyId: z.string().nullable(),
-    action: z.string().openapi({ example: 'workflow.activate' }),
-    resourceType: z.string(),
-    resourceId: z.string().nullable(),
-    ip: z.string().nullable(),
-    userAgent: z.string().nullable(),
-    details: z.record(z.string(), z.unknown()).nullable(),
-  })
-  .openapi('AuditEntry');
-
 export function auditRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   app.openapi(
@@ -71,15 +55,14 @@ export function auditRoutes(deps: ApiDeps) {
       method: 'get',
       path: '/',
       summary: 'The audit log, newest first, one page at a time (admins)',
-      description:
-        'Actions: workflow.create/update/delete/activate/deactivate/export/import/share/run, run.retry/cancel, credential.create/update/delete/test, user.create/update/disable/enable/password, api_key.create/revoke, variable.create/update/delete, auth.sign_in/sign_in_failed/sign_out, setup.owner.',
+      description: `Actions: ${AUDIT_ACTIONS.join(', ')}.`,
       request: {
         query: z
           .object({
             actorId: z.uuid().optional(),
             actorEmail: z.string().max(320).optional(),
             action: z.string().max(100).optional(),
-            resourceType: z.enum(['workflow', 'run', 'credential', 'user', 'api-key', 'variable', 'session']).optional(),
+            resourceType: z.enum(AUDIT_RESOURCE_TYPES).optional(),
             resourceId: z.string().max(100).optional(),
             from: z.iso.datetime({ offset: true }).optional(),
             to: z.iso.datetime({ offset: true }).optional(),
@@ -88,7 +71,7 @@ export function auditRoutes(deps: ApiDeps) {
           })
           .strict(),
       },
-      responses: { 200: jsonResponse(z.object({ entries: z.array(AuditEntry), nextCursor: z.string().nullable() }), 'A page of the audit log'), ...errorResponses },
+      responses: { 200: jsonResponse(AuditPage, 'A page of the audit log'), ...errorResponses },
     }),
     async (c) => {
       const query = c.req.valid('query');

@@ -10,6 +10,7 @@
  *   every cookie-authenticated write must carry in `X-CSRF-Token`.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { ErrorResponse, Me, SetupStatus, SignedIn } from '@junction/nodes';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { clearSignInFailures, recordSignInFailure, signInLock } from '../auth/sign-in-limit.ts';
@@ -21,19 +22,8 @@ import type { ApiDeps } from './app.ts';
 import { Auditor } from './audit.ts';
 import { ApiError } from './errors.ts';
 import { clientOf, isHttps, validationHook } from './request.ts';
-import { ErrorResponse, errorResponses, jsonResponse } from './schemas.ts';
-import { Email, presentUser, User, UserName } from './users.ts';
-
-const Me = z
-  .object({
-    user: User,
-    capabilities: z.array(z.enum(CAPABILITIES)),
-    authenticatedWith: z.enum(['session', 'apiKey']),
-    csrfToken: z.string().nullable().openapi({ description: 'Send it back in X-CSRF-Token with every POST/PUT/DELETE made with the session cookie; null for API keys' }),
-  })
-  .openapi('Me');
-
-const SignedIn = z.object({ user: User, csrfToken: z.string() }).openapi('SignedIn');
+import { errorResponses, jsonResponse } from './schemas.ts';
+import { Email, presentUser, UserName } from './users.ts';
 const json = jsonResponse;
 const tooMany = { 429: { description: 'Too many failed sign-ins: locked for a while (Retry-After)', content: { 'application/json': { schema: ErrorResponse } } } };
 
@@ -66,7 +56,7 @@ export function authRoutes(deps: ApiDeps) {
       path: '/setup',
       summary: 'Whether this Junction still needs its owner account (the first visitor creates it)',
       security: [],
-      responses: { 200: json(z.object({ needed: z.boolean() }), 'needed: true until the owner exists') },
+      responses: { 200: json(SetupStatus, 'needed: true until the owner exists') },
     }),
     async (c) => c.json({ needed: (await countUsers(db)) === 0 }, 200),
   );

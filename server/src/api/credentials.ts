@@ -7,7 +7,22 @@
  * (null removes an optional one) and keeps the others.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { CREDENTIAL_TYPE_IDS, CREDENTIAL_TYPES, formatPath, isCredentialType, type CredentialTypeId, type CredentialValue } from '@junction/nodes';
+import {
+  Credential,
+  CredentialList,
+  CredentialTestResult,
+  CredentialTypeIdSchema as TypeId,
+  CredentialTypeList,
+  CREDENTIAL_TYPE_IDS,
+  CREDENTIAL_TYPES,
+  formatPath,
+  isCredentialType,
+  type CredentialType,
+  type CredentialTypeId,
+  type CredentialValue,
+  type JsonSchema,
+  type ValidationIssue,
+} from '@junction/nodes';
 import { mayUseCredential } from '../auth/access.ts';
 import { principalOf, type Principal } from '../auth/middleware.ts';
 import { seesEverything } from '../auth/roles.ts';
@@ -30,26 +45,6 @@ import { validationHook } from './request.ts';
 import { forgetWebhookCredential } from './webhook-auth.ts';
 import { errorResponses, IdParam, jsonResponse } from './schemas.ts';
 
-const TypeId = z.enum(CREDENTIAL_TYPE_IDS as [CredentialTypeId, ...CredentialTypeId[]]);
-
-const Credential = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    type: TypeId,
-    ownerId: z.string(),
-    sharedWith: z.array(z.string()).openapi({ description: 'Users (ids) who may use it in their workflows' }),
-    fields: z.record(z.string(), z.unknown()).openapi({ description: 'The non-secret fields (host, user name, ...)' }),
-    secretsSet: z.array(z.string()).openapi({ description: 'Which secret fields hold a value; the values are never returned' }),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi('Credential');
-
-const CredentialType = z
-  .object({ type: TypeId, label: z.string(), description: z.string(), secretFields: z.array(z.string()), schema: z.record(z.string(), z.unknown()) })
-  .openapi('CredentialType');
-
 const Data = z.record(z.string(), z.unknown()).openapi({ description: "The credential's fields, as its type's schema says (GET /api/credential-types)" });
 const NewCredential = z
   .object({ name: z.string().trim().min(1, 'Give the credential a name').max(200), type: TypeId, data: Data, sharedWith: z.array(z.uuid()).max(500).default([]) })
@@ -64,9 +59,8 @@ const CredentialChange = z
   .strict()
   .openapi('CredentialChange');
 const TestRequest = z.object({ url: z.url({ protocol: /^https?$/ }).max(2048).optional().openapi({ description: 'For HTTP credentials: the address to try them on' }) }).strict();
-const TestResult = z.object({ ok: z.boolean(), message: z.string(), durationMs: z.number() }).openapi('CredentialTestResult');
 
-function present(credential: CredentialSummary): z.infer<typeof Credential> {
+function present(credential: CredentialSummary): Credential {
   return {
     id: credential.id,
     name: credential.name,
@@ -84,19 +78,19 @@ function present(credential: CredentialSummary): z.infer<typeof Credential> {
 function parseData(type: CredentialTypeId, data: unknown): Record<string, unknown> {
   const parsed = CREDENTIAL_TYPES[type].schema.safeParse(data);
   if (parsed.success) return parsed.data as Record<string, unknown>;
-  const issues = parsed.error.issues.map((issue) => {
+  const issues = parsed.error.issues.map((issue): ValidationIssue => {
     const path = ['data', formatPath(issue.path)].filter(Boolean).join('.').replace('.[', '[');
     return { code: 'invalid_credential', message: `${path}: ${issue.message}`, path };
   });
   throw new ApiError(400, 'invalid_credential', `The credential is not valid: ${issues[0]!.message}`, { path: issues[0]!.path, issues });
 }
 
-const describedTypes = CREDENTIAL_TYPE_IDS.map((type) => ({
+const describedTypes = CREDENTIAL_TYPE_IDS.map((type): CredentialType => ({
   type,
   label: CREDENTIAL_TYPES[type].label,
   description: CREDENTIAL_TYPES[type].description,
   secretFields: [...CREDENTIAL_TYPES[type].secretFields],
-  schema: z.toJSONSchema(CREDENTIAL_TYPES[type].schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+  schema: z.toJSONSchema(CREDENTIAL_TYPES[type].schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema,
 }));
 
 export function credentialRoutes(deps: ApiDeps) {
@@ -124,7 +118,7 @@ export function credentialRoutes(deps: ApiDeps) {
       method: 'get',
       path: '/credential-types',
       summary: 'The credential types, each with the JSON Schema of its fields (writeOnly: a secret)',
-      responses: { 200: jsonResponse(z.object({ credentialTypes: z.array(CredentialType) }), 'Every credential type'), ...errorResponses },
+      responses: { 200: jsonResponse(CredentialTypeList, 'Every credential type'), ...errorResponses },
     }),
     (c) => c.json({ credentialTypes: describedTypes }, 200),
   );
@@ -134,7 +128,7 @@ export function credentialRoutes(deps: ApiDeps) {
       method: 'get',
       path: '/credentials',
       summary: 'List credentials: admins all, editors those shared with them (metadata only)',
-      responses: { 200: jsonResponse(z.object({ credentials: z.array(Credential) }), 'The credentials'), ...errorResponses },
+      responses: { 200: jsonResponse(CredentialList, 'The credentials'), ...errorResponses },
     }),
     async (c) => {
       const principal = principalOf(c);
@@ -168,7 +162,7 @@ export function credentialRoutes(deps: ApiDeps) {
       path: '/credentials/test',
       summary: 'Test a credential before saving it',
       request: { body: { content: { 'application/json': { schema: z.object({ type: TypeId, data: Data }).extend(TestRequest.shape).strict() } }, required: true } },
-      responses: { 200: jsonResponse(TestResult, 'Whether it worked, and what the system said'), ...errorResponses },
+      responses: { 200: jsonResponse(CredentialTestResult, 'Whether it worked, and what the system said'), ...errorResponses },
     }),
     async (c) => {
       const body = c.req.valid('json');
@@ -241,7 +235,7 @@ export function credentialRoutes(deps: ApiDeps) {
       path: '/credentials/{id}/test',
       summary: 'Test a stored credential against its system',
       request: { params: IdParam, body: { content: { 'application/json': { schema: TestRequest } }, required: false } },
-      responses: { 200: jsonResponse(TestResult, 'Whether it worked, and what the system said'), ...errorResponses },
+      responses: { 200: jsonResponse(CredentialTestResult, 'Whether it worked, and what the system said'), ...errorResponses },
     }),
     async (c) => {
       const { id } = c.req.valid('param');

@@ -3,20 +3,20 @@
  * Handlers throw ApiError; `onError` in app.ts turns anything thrown into that shape.
  */
 import type { ZodError } from 'zod';
-import { formatPath, type ValidationIssue } from '@junction/nodes';
+import { formatPath, type ErrorCode, type ValidationIssue } from '@junction/nodes';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 export class ApiError extends Error {
   override name = 'ApiError';
   readonly status: ContentfulStatusCode;
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly path: string | undefined;
   readonly issues: ValidationIssue[] | undefined;
   readonly headers: Record<string, string> | undefined;
 
   constructor(
     status: ContentfulStatusCode,
-    code: string,
+    code: ErrorCode,
     message: string,
     extra: { path?: string; issues?: ValidationIssue[]; headers?: Record<string, string>; cause?: unknown } = {},
   ) {
@@ -44,7 +44,7 @@ export const notFound = (what: string, id: string) => new ApiError(404, 'not_fou
 
 /** A request that failed its zod schema: 400 naming the first problem and listing all. */
 export function fromZodError(error: ZodError, where: 'body' | 'query' | 'param' | string): ApiError {
-  const issues = error.issues.map((issue) => {
+  const issues = error.issues.map((issue): ValidationIssue => {
     const path = formatPath(issue.path);
     return { code: 'invalid_request', message: `${path || where}: ${issue.message}`, path };
   });

@@ -9,7 +9,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { defineNode, MAX_ITEM_DEPTH, Settings, tooDeepAt, type Item, type WorkflowGraph } from '@junction/nodes';
+import { defineNode, ExpressionPreview, MAX_ITEM_DEPTH, Settings, tooDeepAt, type Item, type WorkflowGraph } from '@junction/nodes';
 import { z as zod } from 'zod';
 import { workflowFor } from '../auth/access.ts';
 import { principalOf } from '../auth/middleware.ts';
@@ -49,15 +49,6 @@ const PreviewRequest = z.object({
     .openapi({ description: 'Other steps\' output by node name, for $node("Name") (the editor sends them from the last run)' }),
 });
 
-const PreviewResult = z
-  .object({
-    value: z.unknown().optional().openapi({ description: 'The value; absent when the expression gives nothing (a missing field), and then `defined` is false' }),
-    defined: z.literal(false).optional().openapi({ description: 'Present when the expression gives undefined (a field the item does not have): a run passes it on as missing' }),
-    error: z.string().optional().openapi({ description: 'Why the expression could not be evaluated' }),
-    note: z.string().optional().openapi({ description: 'Present when no items were sent: the expression saw one empty item' }),
-  })
-  .openapi('ExpressionPreview');
-
 const NO_WORKFLOW: WorkflowGraph = { schemaVersion: 1, nodes: [], edges: [], stickyNotes: [], settings: Settings.parse({}) };
 
 export function expressionRoutes(deps: ApiDeps) {
@@ -68,7 +59,7 @@ export function expressionRoutes(deps: ApiDeps) {
       path: '/preview',
       summary: "Evaluate an expression for one item (the editor's preview), in the sandbox",
       request: { body: { content: { 'application/json': { schema: PreviewRequest } }, required: true } },
-      responses: { 200: jsonResponse(PreviewResult, 'The value, or why there is none'), ...errorResponses },
+      responses: { 200: jsonResponse(ExpressionPreview, 'The value, or why there is none'), ...errorResponses },
     }),
     async (c) => {
       const body = c.req.valid('json');

@@ -90,7 +90,7 @@ export function resumeRoutes(deps: ApiDeps) {
         const values = Object.fromEntries(Object.entries(sent).map(([key, value]) => [key, String(value ?? '')]));
         return html(c, waitingPage({ language, workflowName: step.workflowName, nodeName: step.nodeName, wait: step.wait, errors: answer.errors, values }), 400);
       }
-      const issues = Object.entries(answer.errors).map(([path, message]) => ({ code: 'invalid_answer', path, message: `${path}: ${message}` }));
+      const issues = Object.entries(answer.errors).map(([path, message]) => ({ code: 'invalid_answer' as const, path, message: `${path}: ${message}` }));
       throw new ApiError(400, 'invalid_answer', `The answer is not valid: ${issues[0]!.message}`, { path: issues[0]!.path, issues });
     }
     const { ip, userAgent } = clientOf(c, deps.security.trustProxy);

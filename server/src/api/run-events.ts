@@ -10,6 +10,7 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
+import type { RunError, RunEvent, RunSnapshot } from '@junction/nodes';
 import { demandRunAccess } from '../auth/access.ts';
 import { principalOf } from '../auth/middleware.ts';
 import { runSnapshot, runVersion, watchRun, type RunSnapshotRow } from '../db/queries/runs.ts';
@@ -25,8 +26,10 @@ const PING_EVERY = 15;
 
 const finished = (status: RunStatus) => FINISHED_RUN_STATUSES.includes(status);
 
+/** The `snapshot` event (the contract's RunSnapshot; the row's error is the run's, as stored). */
 function snapshotEvent(id: string, row: RunSnapshotRow) {
-  return { event: 'snapshot', data: JSON.stringify({ run: { id, status: row.status, error: row.error ?? null }, steps: row.steps }) };
+  const snapshot: RunSnapshot = { run: { id, status: row.status, error: (row.error as RunError | null) ?? null }, steps: row.steps };
+  return { event: 'snapshot', data: JSON.stringify(snapshot) };
 }
 
 export function runEventRoutes(deps: ApiDeps) {
@@ -67,7 +70,7 @@ export function runEventRoutes(deps: ApiDeps) {
           try {
             for (const event of events) {
               if (done) return;
-              await stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
+              await stream.writeSSE({ event: event.type, data: JSON.stringify(event satisfies RunEvent) });
               if (event.type === 'run' && finished(event.status)) stop();
             }
           } catch {
@@ -87,7 +90,7 @@ export function runEventRoutes(deps: ApiDeps) {
         try {
           let seen = (await runSnapshot(deps.pool, id)) ?? first;
           await stream.writeSSE(snapshotEvent(id, seen));
-          if (finished(seen.status)) return void (await stream.writeSSE({ event: 'run', data: JSON.stringify({ type: 'run', status: seen.status }) }));
+          if (finished(seen.status)) return void (await stream.writeSSE({ event: 'run', data: JSON.stringify({ type: 'run', status: seen.status } satisfies RunEvent) }));
           live = true;
           writing = writing.then(() => send(pending.splice(0)));
           await writing;
@@ -104,7 +107,7 @@ export function runEventRoutes(deps: ApiDeps) {
               seen = (await runSnapshot(deps.pool, id)) ?? seen;
               await stream.writeSSE(snapshotEvent(id, seen));
               if (finished(seen.status)) {
-                await stream.writeSSE({ event: 'run', data: JSON.stringify({ type: 'run', status: seen.status }) });
+                await stream.writeSSE({ event: 'run', data: JSON.stringify({ type: 'run', status: seen.status } satisfies RunEvent) });
                 break;
               }
             } else if (tick % PING_EVERY === 0) {

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { adjacencyOf, descendantsOf, type WorkflowGraph } from '@junction/nodes';
+import { adjacencyOf, CancelAccepted, descendantsOf, RunAccepted, RunDetail, RunPage, RunWorkflow, type RunSummary, type WorkflowGraph } from '@junction/nodes';
 import { enqueueRetry, getRun, listRuns, requestCancel, type RunSummary as RunSummaryRow } from '../db/queries/runs.ts';
 import { getRunWorkflow, getVersionGraph, getWorkflow } from '../db/queries/workflows.ts';
 import { FINISHED_RUN_STATUSES, RUN_STATUSES } from '../db/schema.ts';
@@ -10,12 +10,12 @@ import type { ApiDeps } from './app.ts';
 import { Auditor } from './audit.ts';
 import { ApiError, notFound } from './errors.ts';
 import { decodeCursor, encodeCursor, validationHook } from './request.ts';
-import { errorResponses, jsonResponse, IdParam, RunAccepted, RunDetail, RunSummary, WatchFlag } from './schemas.ts';
+import { errorResponses, jsonResponse, IdParam, WatchFlag } from './schemas.ts';
 
 const json = jsonResponse;
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-function summary(run: RunSummaryRow) {
+function summary(run: RunSummaryRow): RunSummary {
   return {
     id: run.id,
     workflowId: run.workflowId,
@@ -78,7 +78,7 @@ export function runRoutes(deps: ApiDeps) {
           cursor: z.string().max(100).optional().openapi({ description: 'nextCursor of the previous page' }),
         }),
       },
-      responses: { 200: json(z.object({ runs: z.array(RunSummary), nextCursor: z.string().nullable() }), 'A page of runs'), ...errorResponses },
+      responses: { 200: json(RunPage, 'A page of runs'), ...errorResponses },
     }),
     async (c) => {
       const query = c.req.valid('query');
@@ -155,10 +155,7 @@ export function runRoutes(deps: ApiDeps) {
       summary: 'The workflow version a run executed (to show the run on its own graph)',
       request: { params: IdParam },
       responses: {
-        200: json(
-          z.object({ workflowId: z.string(), name: z.string(), version: z.number().int(), graph: z.record(z.string(), z.unknown()) }).openapi('RunWorkflow'),
-          'The version that ran',
-        ),
+        200: json(RunWorkflow, 'The version that ran'),
         ...errorResponses,
       },
     }),
@@ -167,7 +164,7 @@ export function runRoutes(deps: ApiDeps) {
       const found = await getRunWorkflow(db, id);
       if (!found) throw notFound('Run', id);
       await demandRunAccess(db, principalOf(c), id, found.workflowId, 'read');
-      return c.json({ ...found, graph: found.graph as unknown as Record<string, unknown> }, 200);
+      return c.json(found, 200);
     },
   );
 
@@ -177,7 +174,7 @@ export function runRoutes(deps: ApiDeps) {
       path: '/{id}/cancel',
       summary: 'Cancel a run that has not finished',
       request: { params: IdParam },
-      responses: { 202: json(z.object({ status: z.string() }), 'Cancelled, or cancelling (the step in flight is stopped)'), ...errorResponses },
+      responses: { 202: json(CancelAccepted, 'Cancelled, or cancelling (the step in flight is stopped)'), ...errorResponses },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
@@ -187,7 +184,8 @@ export function runRoutes(deps: ApiDeps) {
       }
       const status = await requestCancel(deps.pool, id);
       await audit.record(c, { action: 'run.cancel', resourceType: 'run', resourceId: id, details: { workflowId: found.run.workflowId } });
-      return c.json({ status: status === 'cancelled' ? 'cancelled' : 'cancelling' }, 202);
+      const answer: CancelAccepted = { status: status === 'cancelled' ? 'cancelled' : 'cancelling' };
+      return c.json(answer, 202);
     },
   );
 

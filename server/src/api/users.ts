@@ -5,10 +5,11 @@
  * and viewers. Editors may list users (to share workflows with them).
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { ASSIGNABLE_ROLES, User, UserList } from '@junction/nodes';
 import { createUser, deleteSessionsOf, disableUser, EmailTaken, enableUser, getUser, listUsers, updateUser, type PublicUser } from '../db/queries/users.ts';
 import { hashPassword, Password } from '../auth/passwords.ts';
 import { principalOf } from '../auth/middleware.ts';
-import { mayManageRole, ROLES } from '../auth/roles.ts';
+import { mayManageRole } from '../auth/roles.ts';
 import type { ApiDeps } from './app.ts';
 import { Auditor } from './audit.ts';
 import { ApiError, notFound } from './errors.ts';
@@ -18,19 +19,7 @@ import { errorResponses, IdParam, jsonResponse } from './schemas.ts';
 export const Email = z.email({ message: 'Not an e-mail address' }).max(320);
 export const UserName = z.string().trim().min(1, 'Give a name').max(200);
 
-export const User = z
-  .object({
-    id: z.string(),
-    email: z.string(),
-    name: z.string(),
-    role: z.enum(ROLES),
-    disabled: z.boolean(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi('User');
-
-export function presentUser(user: PublicUser): z.infer<typeof User> {
+export function presentUser(user: PublicUser): User {
   return {
     id: user.id,
     email: user.email,
@@ -42,7 +31,7 @@ export function presentUser(user: PublicUser): z.infer<typeof User> {
   };
 }
 
-const AssignableRole = z.enum(['admin', 'editor', 'viewer'], { message: 'The role must be admin, editor or viewer (there is one owner)' });
+const AssignableRole = z.enum(ASSIGNABLE_ROLES, { message: 'The role must be admin, editor or viewer (there is one owner)' });
 
 const NewUser = z.object({ email: Email, name: UserName, role: AssignableRole, password: Password }).strict().openapi('NewUser');
 const UserPatch = z
@@ -77,7 +66,7 @@ export function userRoutes(deps: ApiDeps) {
       method: 'get',
       path: '/',
       summary: 'List users',
-      responses: { 200: jsonResponse(z.object({ users: z.array(User) }), 'Every user'), ...errorResponses },
+      responses: { 200: jsonResponse(UserList, 'Every user'), ...errorResponses },
     }),
     async (c) => c.json({ users: (await listUsers(deps.db)).map(presentUser) }, 200),
   );

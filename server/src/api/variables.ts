@@ -3,6 +3,7 @@
  * any workflow can read. Secrets belong in credentials, which are encrypted.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { Variable, VariableList } from '@junction/nodes';
 import { createVariable, deleteVariable, getVariable, listVariables, updateVariable } from '../db/queries/variables.ts';
 import type { VariableRow } from '../db/schema.ts';
 import type { ApiDeps } from './app.ts';
@@ -22,11 +23,7 @@ const Value = z.string().max(VARIABLE_VALUE_MAX, `A variable's value is at most 
 
 const KeyParam = z.object({ key: Key.openapi({ param: { name: 'key', in: 'path' }, example: 'ERP_BASE_URL' }) });
 
-const Variable = z
-  .object({ key: z.string(), value: z.string(), createdAt: z.string(), updatedAt: z.string() })
-  .openapi('Variable', { example: { key: 'ERP_BASE_URL', value: 'https://erp.example.com/api', createdAt: '2026-11-25T10:00:00.000Z', updatedAt: '2026-11-25T10:00:00.000Z' } });
-
-const present = (row: VariableRow) => ({ key: row.key, value: row.value, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() });
+const present = (row: VariableRow): Variable => ({ key: row.key, value: row.value, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() });
 
 export function variableRoutes(deps: Pick<ApiDeps, 'db' | 'security'>) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
@@ -34,7 +31,7 @@ export function variableRoutes(deps: Pick<ApiDeps, 'db' | 'security'>) {
   const audit = new Auditor(db, deps.security.trustProxy);
 
   app.openapi(
-    createRoute({ method: 'get', path: '/', summary: 'List the variables ($vars), by name', responses: { 200: jsonResponse(z.object({ variables: z.array(Variable) }), 'Every variable'), ...errorResponses } }),
+    createRoute({ method: 'get', path: '/', summary: 'List the variables ($vars), by name', responses: { 200: jsonResponse(VariableList, 'Every variable'), ...errorResponses } }),
     async (c) => c.json({ variables: (await listVariables(db)).map(present) }, 200),
   );
 

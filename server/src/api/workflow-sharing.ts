@@ -4,6 +4,7 @@
  * shared with. (Copies as files: workflow-transfer.ts.)
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { WorkflowShares as Shares } from '@junction/nodes';
 import { workflowFor } from '../auth/access.ts';
 import { principalOf } from '../auth/middleware.ts';
 import { listShares, setShares } from '../db/queries/workflows.ts';
@@ -13,10 +14,6 @@ import { Auditor } from './audit.ts';
 import { ApiError } from './errors.ts';
 import { validationHook } from './request.ts';
 import { errorResponses, IdParam, jsonResponse } from './schemas.ts';
-
-const Shares = z
-  .object({ users: z.array(z.object({ id: z.string(), email: z.string(), name: z.string() })) })
-  .openapi('WorkflowShares');
 
 export function workflowSharingRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });

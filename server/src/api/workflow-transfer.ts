@@ -5,26 +5,15 @@
  * value; a copy or an import belongs to whoever made it, who must be allowed to use the
  * credentials it refers to.
  */
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, Workflow, WorkflowExport, WorkflowImport } from '@junction/nodes';
 import { workflowFor } from '../auth/access.ts';
 import { principalOf } from '../auth/middleware.ts';
 import type { ApiDeps } from './app.ts';
 import { Auditor } from './audit.ts';
 import { validationHook } from './request.ts';
-import { errorResponses, GraphInput, IdParam, jsonResponse, Workflow } from './schemas.ts';
-import { createOwnedWorkflow, WorkflowName } from './workflows.ts';
-
-export const EXPORT_FORMAT = 'junction.workflow' as const;
-
-const WorkflowExport = z
-  .object({
-    format: z.literal(EXPORT_FORMAT, { message: `This is not a Junction workflow file (its "format" must be "${EXPORT_FORMAT}")` }),
-    formatVersion: z.literal(1, { message: 'This workflow file was made by a newer Junction (formatVersion must be 1)' }),
-    name: WorkflowName,
-    graph: GraphInput,
-    exportedAt: z.string().optional(),
-  })
-  .openapi('WorkflowExport');
+import { errorResponses, IdParam, jsonResponse } from './schemas.ts';
+import { createOwnedWorkflow } from './workflows.ts';
 
 const COPY_SUFFIX = ' (copy)';
 
@@ -61,11 +50,11 @@ export function workflowTransferRoutes(deps: ApiDeps) {
       await audit.record(c, { action: 'workflow.export', resourceType: 'workflow', resourceId: workflow.id, details: { version: workflow.currentVersion } });
       const fileName = `${workflow.name.replace(/[^\w.-]+/g, '_').slice(0, 100) || 'workflow'}.junction.json`;
       c.header('content-disposition', `attachment; filename="${fileName}"`);
-      const document = {
+      const document: WorkflowExport = {
         format: EXPORT_FORMAT,
-        formatVersion: 1 as const,
+        formatVersion: EXPORT_FORMAT_VERSION,
         name: workflow.name,
-        graph: workflow.graph as unknown as Record<string, unknown>,
+        graph: workflow.graph,
         exportedAt: new Date().toISOString(),
       };
       return c.json(document, 200);
@@ -77,7 +66,7 @@ export function workflowTransferRoutes(deps: ApiDeps) {
       method: 'post',
       path: '/import',
       summary: 'Create a workflow from an export document',
-      request: { body: { content: { 'application/json': { schema: WorkflowExport } }, required: true } },
+      request: { body: { content: { 'application/json': { schema: WorkflowImport } }, required: true } },
       responses: { 201: jsonResponse(Workflow, 'The new workflow (inactive)'), ...errorResponses },
     }),
     async (c) => {

@@ -1,6 +1,22 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { catalogue, MAX_ITEM_DEPTH, tooDeepAt, validateWorkflow, type Item, type WebhookParams, type WorkflowGraph } from '@junction/nodes';
+import {
+  catalogue,
+  GraphInput,
+  MAX_ITEM_DEPTH,
+  RunAccepted,
+  tooDeepAt,
+  validateWorkflow,
+  VersionList,
+  Workflow,
+  WorkflowName,
+  WorkflowPage,
+  WorkflowVersion,
+  type AuditDetails,
+  type Item,
+  type WebhookParams,
+  type WorkflowGraph,
+} from '@junction/nodes';
 import {
   createWorkflow,
   deleteWorkflow,
@@ -25,7 +41,7 @@ import { Auditor } from './audit.ts';
 import { ApiError, fromValidationIssues, notFound } from './errors.ts';
 import { decodeCursor, encodeCursor, validationHook } from './request.ts';
 import { lastRunsOf, requestCancel } from '../db/queries/runs.ts';
-import { errorResponses, jsonResponse, GraphInput, IdParam, RunAccepted, WatchFlag, Workflow, WorkflowListEntry } from './schemas.ts';
+import { errorResponses, jsonResponse, IdParam, WatchFlag } from './schemas.ts';
 
 const json = jsonResponse;
 
@@ -53,7 +69,6 @@ function refuseUnknownFields(body: unknown, ctx: z.RefinementCtx): unknown {
   return body;
 }
 
-export const WorkflowName = z.string().trim().min(1, 'Give the workflow a name').max(200, 'A name is at most 200 characters');
 // Checked before the fields themselves: `nodes` sent beside a missing graph is the news.
 const WorkflowBody = z.preprocess(refuseUnknownFields, z.object({ name: WorkflowName, graph: GraphInput }));
 const WorkflowPatch = z.preprocess(refuseUnknownFields, z.object({ name: WorkflowName.optional(), graph: GraphInput.optional() }));
@@ -79,8 +94,8 @@ function summary(row: WorkflowRow) {
   };
 }
 
-export function present(workflow: WorkflowWithGraph) {
-  return { ...summary(workflow), versionId: workflow.versionId, graph: workflow.graph as unknown as Record<string, unknown> };
+export function present(workflow: WorkflowWithGraph): Workflow {
+  return { ...summary(workflow), versionId: workflow.versionId, graph: workflow.graph };
 }
 
 function conflict(error: unknown): never {
@@ -152,7 +167,7 @@ export async function createOwnedWorkflow(
   audit: Auditor,
   name: string,
   graph: unknown,
-  details: Record<string, unknown> = {},
+  details: AuditDetails = {},
 ) {
   const principal = principalOf(c);
   const workflow = await createWorkflow(deps.db, name, await checkedGraph(deps, graph, principal, principal.user.id), principal.user.id);
@@ -191,7 +206,7 @@ export function workflowRoutes(deps: ApiDeps) {
           cursor: z.string().max(200).optional(),
         }),
       },
-      responses: { 200: json(z.object({ workflows: z.array(WorkflowListEntry), nextCursor: z.string().nullable() }), 'A page of workflows'), ...errorResponses },
+      responses: { 200: json(WorkflowPage, 'A page of workflows'), ...errorResponses },
     }),
     async (c) => {
       const { search, limit, cursor } = c.req.valid('query');
@@ -259,7 +274,7 @@ export function workflowRoutes(deps: ApiDeps) {
       path: '/{id}/versions',
       summary: 'List the saved versions of a workflow, newest first',
       request: { params: IdParam },
-      responses: { 200: json(z.object({ versions: z.array(z.object({ id: z.string(), version: z.number(), createdAt: z.string() })) }), 'Versions'), ...errorResponses },
+      responses: { 200: json(VersionList, 'Versions'), ...errorResponses },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
@@ -275,14 +290,14 @@ export function workflowRoutes(deps: ApiDeps) {
       path: '/{id}/versions/{version}',
       summary: 'Get one saved version of a workflow',
       request: { params: IdParam.extend({ version: z.coerce.number().int().min(1).max(2_147_483_647, 'There is no version with so large a number').openapi({ param: { name: 'version', in: 'path' } }) }) },
-      responses: { 200: json(z.object({ id: z.string(), version: z.number(), graph: z.record(z.string(), z.unknown()), createdAt: z.string() }), 'The version'), ...errorResponses },
+      responses: { 200: json(WorkflowVersion, 'The version'), ...errorResponses },
     }),
     async (c) => {
       const { id, version } = c.req.valid('param');
       await workflowFor(db, principalOf(c), id, 'read');
       const row = await getVersion(db, id, version);
       if (!row) throw notFound(`Version ${version} of workflow`, id);
-      return c.json({ id: row.id, version: row.version, graph: row.graph as unknown as Record<string, unknown>, createdAt: row.createdAt.toISOString() }, 200);
+      return c.json({ id: row.id, version: row.version, graph: row.graph, createdAt: row.createdAt.toISOString() }, 200);
     },
   );
 

@@ -5,6 +5,7 @@
  * default password: until an owner exists, only `/api/setup` creates one.
  */
 import { eq } from 'drizzle-orm';
+import type { AuditVia } from '@junction/nodes/vocabulary';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { recordAudit } from '../db/queries/audit.ts';
@@ -24,7 +25,7 @@ export async function findOwner(db: Db): Promise<PublicUser | undefined> {
 }
 
 /** Creates the owner when nobody exists yet; null when someone does. */
-export async function createOwner(db: Db, input: { email: string; password: string; name?: string; via: string }): Promise<PublicUser | null> {
+export async function createOwner(db: Db, input: { email: string; password: string; name?: string; via: AuditVia }): Promise<PublicUser | null> {
   const owner = await createFirstOwner(db, { email: input.email, name: input.name ?? input.email.split('@')[0]!, passwordHash: await hashPassword(input.password) });
   if (owner) {
     await recordAudit(db, { actorId: null, actorEmail: null, apiKeyId: null, action: 'setup.owner', resourceType: 'user', resourceId: owner.id, ip: null, userAgent: null, details: { via: input.via } });
@@ -33,7 +34,7 @@ export async function createOwner(db: Db, input: { email: string; password: stri
 }
 
 /** Stores an API key (chosen by the operator, or generated) for the owner with every capability. */
-export async function createOwnerKey(db: Db, input: { name: string; key?: string; via: string }): Promise<{ key: string; id: string } | null> {
+export async function createOwnerKey(db: Db, input: { name: string; key?: string; via: AuditVia }): Promise<{ key: string; id: string } | null> {
   const owner = await findOwner(db);
   if (!owner) return null;
   const created = await createApiKey(db, { userId: owner.id, name: input.name, scopes: [...CAPABILITIES], ...(input.key ? { key: input.key } : {}) });

@@ -11,26 +11,9 @@
  * | editor | create workflows; read, change and run their own and those shared with them; use credentials shared with them; read variables |
  * | viewer | read workflows and runs                                               |
  */
-import { ROLES, type Role } from '../db/schema.ts';
+import { CAPABILITIES, ROLES, type Capability, type Role } from '@junction/nodes/vocabulary';
 
-export { ROLES, type Role };
-
-export const CAPABILITIES = [
-  'workflows:read',
-  'workflows:write',
-  'workflows:run',
-  'runs:read',
-  'node-types:read',
-  'variables:read',
-  'variables:write',
-  'credentials:read',
-  'credentials:write',
-  'users:read',
-  'users:write',
-  'audit:read',
-  'api-keys:manage',
-] as const;
-export type Capability = (typeof CAPABILITIES)[number];
+export { CAPABILITIES, ROLES, type Capability, type Role };
 
 const VIEWER: readonly Capability[] = ['workflows:read', 'runs:read', 'node-types:read', 'api-keys:manage'];
 const EDITOR: readonly Capability[] = [...VIEWER, 'workflows:write', 'workflows:run', 'credentials:read', 'users:read', 'variables:read'];

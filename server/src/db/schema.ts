@@ -16,13 +16,14 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { AttemptRecord, Item, PortItems, RunStatus, StepErrorRecord, StepStatus, StepWaitRecord, WorkflowGraph } from '@junction/nodes';
+import type { Attempt, AuditDetails, Item, PortItems, StepErrorRecord, StepWaitRecord, WorkflowGraph } from '@junction/nodes';
+import type { Role, RunStatus, StepStatus } from '@junction/nodes/vocabulary';
+
+// The statuses and roles are the API's words (nodes/src/contract/vocabulary.ts); the columns hold them.
+export { FINISHED_RUN_STATUSES, ROLES, RUN_STATUSES, STEP_STATUSES, type Role, type RunStatus, type StepStatus } from '@junction/nodes/vocabulary';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const at = (name: string) => timestamp(name, { withTimezone: true });
-
-export const ROLES = ['owner', 'admin', 'editor', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
 
 /** People who sign in. Never deleted (the audit log names them): disabled instead. */
 export const users = pgTable(
@@ -203,8 +204,6 @@ export const webhooks = pgTable(
 );
 export type WebhookRow = typeof webhooks.$inferSelect;
 
-export { RUN_STATUSES, FINISHED_RUN_STATUSES, type RunStatus } from '@junction/nodes';
-
 export const runs = pgTable(
   'runs',
   {
@@ -271,7 +270,8 @@ export const runs = pgTable(
 );
 export type RunRow = typeof runs.$inferSelect;
 
-export { STEP_STATUSES, type StepStatus, type AttemptRecord } from '@junction/nodes';
+/** One attempt of a step, as run history shows it; its `logs` are bounded by JUNCTION_SANDBOX_LOG_LIMIT. */
+export type AttemptRecord = Attempt;
 
 export const steps = pgTable(
   'steps',
@@ -406,7 +406,7 @@ export const auditLog = pgTable(
     resourceId: text('resource_id'),
     ip: text('ip'),
     userAgent: text('user_agent'),
-    details: jsonb('details').$type<Record<string, unknown>>(),
+    details: jsonb('details').$type<AuditDetails>(),
   },
   (t) => [
     index('audit_actor_idx').on(t.actorId, t.id.desc()),

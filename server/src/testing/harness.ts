@@ -124,8 +124,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     resume,
   });
   const ownerPassword = `owner-${randomUUID()}`;
-  const ownerRow = (await createOwner(database.db, { email: 'owner@junction.test', password: ownerPassword, name: 'Owner', via: 'test harness' }))!;
-  const owner: TestUser = { id: ownerRow.id, email: ownerRow.email, password: ownerPassword, role: 'owner', key: (await createOwnerKey(database.db, { name: 'test harness', via: 'test harness' }))!.key };
+  const ownerRow = (await createOwner(database.db, { email: 'owner@junction.test', password: ownerPassword, name: 'Owner', via: 'environment' }))!;
+  const owner: TestUser = { id: ownerRow.id, email: ownerRow.email, password: ownerPassword, role: 'owner', key: (await createOwnerKey(database.db, { name: 'test harness', via: 'environment' }))!.key };
   const workers: WorkerHandle[] = [];
   let sandbox: Sandbox | null = null;
   // Variables change in tests from one run to the next: no caching.

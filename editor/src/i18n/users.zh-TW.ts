@@ -1,0 +1,47 @@
+/** 繁體中文：使用者與角色 (part of zh-TW.ts), typed against the English. */
+import type { Messages } from './en.ts';
+import type { usersEn } from './users.en.ts';
+
+export const usersZhTW: Messages<typeof usersEn> = {
+  roles: { owner: '擁有者', admin: '管理員', editor: '編輯者', viewer: '檢視者' },
+  roleHelp: {
+    owner: '可以做所有事情。擁有者只有一位，其他人無法變更這個帳號。',
+    admin: '管理使用者、憑證、變數與所有工作流程，並可查看稽核紀錄。',
+    editor: '建立工作流程，修改與執行自己的及共用給自己的工作流程，使用共用給自己的憑證。',
+    viewer: '可以查看所有工作流程與執行紀錄，但不能修改。',
+  },
+  users: {
+    title: '使用者',
+    intro: '誰可以使用 Junction，以及擔任什麼角色。停用的帳號無法登入，其 API 金鑰也會失效。',
+    create: '新增使用者',
+    createDescription: '對方用這個電子郵件和您給的初始密碼登入，之後可在「我的帳號」變更密碼。',
+    createButton: '建立使用者',
+    createdToast: '已建立 {{name}}',
+    name: '名稱',
+    email: '電子郵件',
+    role: '角色',
+    roleOf: '{{name}} 的角色',
+    status: '狀態',
+    created: '加入時間',
+    you: '您',
+    activeState: '使用中',
+    disabledState: '已停用',
+    firstPassword: '初始密碼',
+    firstPasswordHelp_one: '至少 {{count}} 個字元。請當面或透過安全的管道告訴對方。',
+    firstPasswordHelp_other: '至少 {{count}} 個字元。請當面或透過安全的管道告訴對方。',
+    generate: '自動產生',
+    showPassword: '顯示密碼',
+    nameMissing: '請填寫使用者名稱。',
+    emailMissing: '請填寫使用者的電子郵件。',
+    ownerFixed: '擁有者無法變更',
+    selfHint: '您自己的帳號：請至「我的帳號」',
+    roleChanged: '{{name}} 現在是{{role}}，其登入已結束',
+    disable: '停用',
+    disableTitle: '要停用 {{name}} 嗎？',
+    disableDescription: '對方會立即登出且無法再登入，API 金鑰也會被撤銷。工作流程會保留，之後可以再啟用這個帳號。',
+    disabled: '已停用 {{name}}',
+    enable: '啟用',
+    enabled: '已啟用 {{name}}',
+    changeFailed: '無法變更這位使用者',
+  },
+};
