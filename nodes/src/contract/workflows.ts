@@ -86,3 +86,24 @@ export type WorkflowExport = z.infer<typeof WorkflowExport>;
 /** An export document sent to be imported (its graph is then checked in full). */
 export const WorkflowImport = z.object({ ...exportFormat, graph: GraphInput, exportedAt: z.string().optional() }).meta({ id: 'WorkflowImport' });
 export type WorkflowImport = z.infer<typeof WorkflowImport>;
+
+/** One trigger of a workflow: how it starts runs, and for schedules and polls when it fires next. */
+export const WorkflowTrigger = z
+  .object({
+    nodeId: z.string(),
+    name: z.string(),
+    type: z.string(),
+    kind: z.enum(['manual', 'webhook', 'schedule', 'poll']),
+    /** Firing now: the workflow is active (schedules and polls have a timer). */
+    active: z.boolean(),
+    timezone: z.string().optional().meta({ description: 'The time zone a schedule or poll fires in' }),
+    next: z.array(Timestamp).optional().meta({ description: 'Its next firings (schedules and polls), from the version shown' }),
+    lastFiredAt: Timestamp.nullable().optional(),
+    path: z.string().optional().meta({ description: 'A webhook: its address, /hooks/<path>' }),
+    problem: z.string().optional().meta({ description: 'Why it cannot fire (a schedule that never fires)' }),
+  })
+  .meta({ id: 'WorkflowTrigger' });
+export type WorkflowTrigger = z.infer<typeof WorkflowTrigger>;
+
+export const WorkflowTriggers = z.object({ triggers: z.array(WorkflowTrigger) }).meta({ id: 'WorkflowTriggers' });
+export type WorkflowTriggers = z.infer<typeof WorkflowTriggers>;

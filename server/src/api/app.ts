@@ -40,6 +40,7 @@ import { runRoutes } from './runs.ts';
 import { userRoutes } from './users.ts';
 import { variableRoutes } from './variables.ts';
 import { workflowSharingRoutes } from './workflow-sharing.ts';
+import { workflowTriggerRoutes } from './workflow-triggers.ts';
 import { workflowRoutes } from './workflows.ts';
 
 export interface ApiDeps {
@@ -169,6 +170,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/api/workflows', workflowTransferRoutes(deps));
   app.route('/api/workflows', workflowRoutes(deps));
   app.route('/api/workflows', workflowSharingRoutes(deps));
+  app.route('/api/workflows', workflowTriggerRoutes(deps));
   app.route('/api/runs', runEventRoutes(deps));
   app.route('/api/runs', runRoutes(deps));
   app.route('/api/expressions', expressionRoutes(deps));

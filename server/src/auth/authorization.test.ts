@@ -224,6 +224,10 @@ const CASES: Record<string, Case> = {
     request: async (actor, whose) => ({ method: 'GET', path: `/api/workflows/${await workflow(actor, whose)}/shares` }),
     expect: readWorkflow(200),
   },
+  'GET /api/workflows/:id/triggers': {
+    request: async (actor, whose) => ({ method: 'GET', path: `/api/workflows/${await workflow(actor, whose)}/triggers` }),
+    expect: readWorkflow(200),
+  },
   'PUT /api/workflows/:id/shares': {
     request: async (actor, whose) => ({ method: 'PUT', path: `/api/workflows/${await workflow(actor, whose)}/shares`, body: { userIds: [] } }),
     expect: changeWorkflow(200),
@@ -264,6 +268,9 @@ const PUBLIC: Record<string, Request & { status: number }> = {
   'GET /api/docs/init.js': { method: 'GET', path: '/api/docs/init.js', status: 200 },
   'GET /api/docs/assets/:file': { method: 'GET', path: '/api/docs/assets/swagger-ui.css', status: 200 },
   'ALL /hooks/*': { method: 'POST', path: '/hooks/nobody-listens', status: 404 },
+  // A resume URL's token is its authority: one that names no waiting step finds nothing.
+  'GET /api/resume/:token': { method: 'GET', path: '/api/resume/not-a-token', status: 404 },
+  'POST /api/resume/:token': { method: 'POST', path: '/api/resume/not-a-token', body: { decision: 'approve' }, status: 404 },
   'GET /api/setup': { method: 'GET', path: '/api/setup', status: 200 },
   'POST /api/setup': { method: 'POST', path: '/api/setup', body: { email: 'late@junction.test', name: 'Late', password: 'a long enough password' }, status: 409 },
   'POST /api/auth/sign-in': { method: 'POST', path: '/api/auth/sign-in', body: { email: 'nobody@junction.test', password: 'wrong password' }, status: 401 },

@@ -78,6 +78,7 @@ export const RULES: Readonly<Record<string, Rule>> = {
   'POST /api/workflows/:id/duplicate': { capability: 'workflows:write', resource: 'workflow' },
   'POST /api/workflows/import': { capability: 'workflows:write' },
   'GET /api/workflows/:id/shares': { capability: 'workflows:read', resource: 'workflow' },
+  'GET /api/workflows/:id/triggers': { capability: 'workflows:read', resource: 'workflow' },
   'PUT /api/workflows/:id/shares': { capability: 'workflows:write', resource: 'workflow' },
   'POST /api/workflows/:id/activate': { capability: 'workflows:write', resource: 'workflow' },
   'POST /api/workflows/:id/deactivate': { capability: 'workflows:write', resource: 'workflow' },
