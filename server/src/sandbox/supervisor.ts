@@ -1,6 +1,6 @@
 /**
- * The worker's side of the sandbox: a few sandbox processes, each a `child_process.fork`
- * of child.ts, and the calls in flight to them.
+ * The worker's side of the sandbox: a few sandbox processes (sandbox-process.ts), and
+ * which of them each call goes to.
  *
  * Every call's promise settles: with the answer, or with a CallFailure when the call hit
  * a limit, the process serving it died or hung, or it sent something unreadable.
@@ -18,13 +18,13 @@
  * A call whose signal aborts (the run was cancelled) is failed at once and its process
  * told to stop it.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { log } from '../log.ts';
-import { callBudgetMs, HEARTBEAT_MS, isChildMessage, type CallFailure, type ChildMessage, type ParentMessage, type SandboxCall } from './protocol.ts';
+import { callBudgetMs, HEARTBEAT_MS, type CallFailure, type ChildMessage, type SandboxCall } from './protocol.ts';
+import { SandboxFailure, SandboxProcess, type Pending } from './sandbox-process.ts';
 import { assertSandboxRuntime } from './version.ts';
 
-const CHILD_ENTRY = fileURLToPath(new URL('./child.ts', import.meta.url));
+export { SandboxFailure } from './sandbox-process.ts';
+
 /** A process with calls in flight that has said nothing (not even its heartbeat) for this long is hung. */
 const UNRESPONSIVE_MS = 10 * HEARTBEAT_MS;
 /** A process running a call for longer than this counts as busy: runs move from it to one that is not. */
@@ -42,126 +42,6 @@ export interface SupervisorOptions {
   graceMs?: number;
   /** How long a new process may take to say it is ready. */
   startTimeoutMs?: number;
-}
-
-export class SandboxFailure extends Error {
-  override name = 'SandboxFailure';
-  readonly failure: CallFailure;
-  constructor(failure: CallFailure, options?: { cause?: unknown }) {
-    super(failure.message, options);
-    this.failure = failure;
-  }
-}
-
-interface Pending {
-  id: number;
-  call: SandboxCall;
-  resolve(value: string): void;
-  reject(error: SandboxFailure): void;
-  timer?: NodeJS.Timeout;
-  /** Sent again after a process it was running in stopped answering or crashed. */
-  resent: boolean;
-  /** This call's deadline passed: it is the reason its process was killed. */
-  hung: boolean;
-  /** Running when its process stopped answering: it may be what stalled it. */
-  suspect?: boolean;
-  /** Since when it has been running in its process (unset while it waits for an isolate). */
-  runningSince?: number;
-  /** The process's CPU time (from its heartbeats) when the call started. */
-  cpuAtStart?: number;
-}
-
-/** One sandbox process and the calls it is serving. */
-class SandboxProcess {
-  readonly child: ChildProcess;
-  readonly ready: Promise<void>;
-  readonly pending = new Map<number, Pending>();
-  exited = false;
-  isReady = false;
-  /** It said it ends (guest code it cannot stop): it serves nothing more. */
-  retiring = false;
-  /** Why the supervisor killed it, which decides what its calls are blamed for (see onExit). */
-  killedFor?: 'unresponsive' | 'deadline' | 'unreadable' | 'retiring' | 'stopping';
-  /** When it last sent anything. */
-  lastHeard = Date.now();
-  /** Its CPU time as its last heartbeat said. */
-  cpuMs = 0;
-
-  readonly index: number;
-
-  constructor(
-    index: number,
-    options: SupervisorOptions,
-    onMessage: (from: SandboxProcess, message: ChildMessage) => void,
-    onExit: (from: SandboxProcess, reason: string) => void,
-  ) {
-    this.index = index;
-    const isolates = { isolatesPerGroup: options.isolatesPerProcess, maxIsolatesPerGroup: options.maxIsolatesPerProcess ?? Math.max(8, options.isolatesPerProcess) };
-    this.child = fork(CHILD_ENTRY, [JSON.stringify(isolates)], {
-      // isolated-vm needs --no-node-snapshot; nothing of the worker's own flags is passed on.
-      execArgv: ['--no-node-snapshot'],
-      // Nothing of the worker's environment (DATABASE_URL, keys): were V8 ever escaped,
-      // the process would hold no secret to take.
-      env: {},
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    let markReady!: () => void;
-    let failStart!: (error: Error) => void;
-    this.ready = new Promise<void>((resolve, reject) => {
-      markReady = resolve;
-      failStart = reject;
-    });
-    // Nobody may be awaiting `ready` when a start fails; the rejection is handled by whoever does.
-    this.ready.catch(() => undefined);
-    const startTimer = setTimeout(() => {
-      failStart(new Error(`a sandbox process did not start within ${options.startTimeoutMs ?? 10_000} ms`));
-      this.kill('unresponsive');
-    }, options.startTimeoutMs ?? 10_000);
-    this.child.on('message', (message: unknown) => {
-      this.lastHeard = Date.now();
-      if (!isChildMessage(message)) {
-        log.error('a sandbox process sent an unreadable message; restarting it', { pid: this.child.pid });
-        this.kill('unreadable');
-        return;
-      }
-      if (message.type === 'ready') {
-        clearTimeout(startTimer);
-        this.isReady = true;
-        markReady();
-        return;
-      }
-      if (message.type === 'alive') {
-        this.cpuMs = message.cpuMs;
-        return;
-      }
-      onMessage(this, message);
-    });
-    this.child.on('error', (error) => log.warn('sandbox process error', { pid: this.child.pid, error: error.message }));
-    this.child.on('exit', (code, signal) => {
-      clearTimeout(startTimer);
-      this.exited = true;
-      failStart(new Error(`a sandbox process exited while starting (${signal ?? `code ${code}`})`));
-      onExit(this, signal ?? `exit code ${code}`);
-    });
-  }
-
-  send(message: ParentMessage): boolean {
-    if (this.exited || !this.child.connected) return false;
-    try {
-      this.child.send(message);
-      return true;
-    } catch (error) {
-      log.warn('could not send to a sandbox process', { error: (error as Error).message });
-      return false;
-    }
-  }
-
-  kill(reason: NonNullable<SandboxProcess['killedFor']>): void {
-    if (this.exited) return;
-    this.killedFor ??= reason;
-    this.child.kill('SIGKILL');
-  }
 }
 
 export class SandboxSupervisor {
@@ -211,7 +91,7 @@ export class SandboxSupervisor {
   private spawn(index: number): SandboxProcess {
     return new SandboxProcess(
       index,
-      this.options,
+      { isolatesPerGroup: this.options.isolatesPerProcess, maxIsolatesPerGroup: this.options.maxIsolatesPerProcess ?? Math.max(8, this.options.isolatesPerProcess), startTimeoutMs: this.options.startTimeoutMs ?? 10_000 },
       (from, message) => this.onResult(from, message),
       (from, reason) => this.onExit(from, reason),
     );
