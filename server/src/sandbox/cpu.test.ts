@@ -6,8 +6,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { coerceStepError, withNodeName } from '@junction/nodes';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { Sandbox, SandboxFailure } from './index.ts';
+import { failureError, Sandbox, SandboxFailure } from './index.ts';
 import { testScope } from './testing.ts';
 
 const started: Sandbox[] = [];
@@ -104,5 +105,19 @@ describe('code that cannot be stopped', () => {
     await expect.poll(() => existsSync(`/proc/${pid}`), { timeout: 3000, interval: 50 }).toBe(false);
     expect(Date.now() - failedAt).toBeLessThan(2000);
     await expect(sandbox.code(testScope('after'), { key: 'after', step: 'code', code: 'return { ok: 1 };', mode: 'allItems', items: [] })).resolves.toMatchObject({ ok: true });
+  });
+});
+
+describe('a call the machine was too busy for', () => {
+  it('reaches its step as a retriable error named SandboxBusy, saying why', () => {
+    const failure = { kind: 'busy' as const, message: 'could not finish because the machine was too busy (CPU time about 3 ms of the 200 ms limit, wall time 4012 ms)' };
+    const error = withNodeName(failureError('Node "Fields": its expressions', failure, 'expressionTimeoutMs'), 'Fields');
+    expect(coerceStepError(error)).toEqual({
+      name: 'SandboxBusy',
+      message: 'Node "Fields": its expressions could not finish because the machine was too busy (CPU time about 3 ms of the 200 ms limit, wall time 4012 ms); the step runs again',
+      retriable: true,
+    });
+    // What the code did wrong stays final.
+    expect(coerceStepError(failureError('Code in "Code"', { kind: 'time', message: 'ran longer than the 200 ms time limit' }, 'codeTimeoutMs'))).toMatchObject({ retriable: false, details: { limit: 'time' } });
   });
 });
