@@ -39,13 +39,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('on a machine busy with other work', () => {
   it('fails no light expression for the time limit: each finishes, or is reported busy and retriable', async () => {
     const sandbox = await startSandbox(2, 2);
-    burnCores(6);
+    burnCores(4);
     await sleep(200);
     const outcomes = new Map<string, number>();
     // Twenty runs at a time, each evaluating its steps' expressions one call after another, as the runtime does.
     await Promise.all(
       Array.from({ length: 20 }, async (_, lane) => {
-        for (let i = 0; i < 60; i++) {
+        for (let i = 0; i < 30; i++) {
           const scope = testScope(`lane-${lane}`, { limits: { expressionTimeoutMs: 50 }, outputs: { Prepare: [{ json: { ref: `R-${i}` } }] } });
           let outcome: string;
           try {
@@ -60,12 +60,12 @@ describe('on a machine busy with other work', () => {
     );
     const failures = [...outcomes].filter(([outcome]) => outcome !== 'ok' && !/^busy: could not finish because the machine was too busy \(CPU time about \d+ ms of the 50 ms limit, wall time \d+ ms\)$/.test(outcome));
     expect(failures).toEqual([]);
-    expect(outcomes.get('ok')).toBeGreaterThan(1000);
+    expect(outcomes.get('ok')).toBeGreaterThan(500);
   }, 60_000);
 
   it('still stops an endless loop, as computing (or, starved of CPU, as busy), and names a promise that never settles', async () => {
     const sandbox = await startSandbox(1, 2);
-    burnCores(6);
+    burnCores(4);
     await sleep(200);
     const [loop, idle] = await Promise.all(
       [

@@ -266,6 +266,8 @@ export class IsolatePool {
     try {
       return await this.callIn(slot, running);
     } catch (error) {
+      // Code that cannot be stopped ends the process, cancelled or not.
+      if (error instanceof CallError && error.stuck) throw error;
       if (running.cancelled) throw new CallError(CANCELLED, { cause: error });
       if (error instanceof CallError) {
         // A context interrupted mid-way may hold half-done state: the run gets a new one.

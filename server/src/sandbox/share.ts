@@ -15,6 +15,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 /** How often the threads are read while calls run. */
 const SAMPLE_MS = 100;
+/** A sample this recent stands for now: many calls looked at together read the threads once. */
+const FRESH_MS = 20;
 /** Sampling goes on this long after the last call, so a steady trickle of calls does not start it anew each time. */
 const LINGER_MS = 2000;
 /** Samples kept: enough to cover the longest call's time limit. */
@@ -88,7 +90,8 @@ export class CoreShare {
   since(since: number): number {
     if (!this.enabled) return 1;
     this.lastUse = Date.now();
-    const now = this.sample();
+    const latest = this.samples.at(-1);
+    const now = latest && this.lastUse - latest.at <= FRESH_MS && latest.at > since ? latest : this.sample();
     // The newest sample taken at or before `since`; failing that, the oldest kept.
     let base = this.samples[0]!;
     for (const sample of this.samples) {

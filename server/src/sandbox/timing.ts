@@ -110,10 +110,10 @@ export async function timed<T>(
   const look = () => {
     const now = Date.now();
     const elapsed = now - startedAt;
+    // Disposed of by the pool while it runs: the call was cancelled. Its code has to end all the same.
+    if (heap.disposed) stoppedAt ??= now;
     if (stoppedAt !== undefined) {
       if (now - stoppedAt >= STUCK_AFTER_MS) return fail(stuck(heap, limitMs, memoryMb));
-    } else if (heap.disposed) {
-      return; // by the pool: the call was cancelled
     } else if (heap.lostToMemoryLimit) {
       // isolated-vm disposes of an isolate at its memory limit, and the call fails then,
       // unless the code in it runs on regardless.
