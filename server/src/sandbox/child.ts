@@ -16,6 +16,28 @@ function send(message: ChildMessage): void {
   if (process.connected) process.send!(message);
 }
 
+let retiring = false;
+
+/**
+ * Ends this process now, after telling the worker why: guest code that neither isolated-vm
+ * nor disposing of its isolate can stop burns a core until the process ends, and its
+ * thread also keeps `process.exit` from finishing (it waits for isolated-vm's threads),
+ * so the process kills itself. The worker sends the calls still in flight here, which
+ * are not to blame, to a fresh process.
+ */
+function retire(reason: string): void {
+  if (retiring) return;
+  retiring = true;
+  process.stderr.write(`sandbox: ${reason}; exiting so the worker replaces this process\n`);
+  const die = () => {
+    process.kill(process.pid, 'SIGKILL');
+  };
+  if (!process.connected) return die();
+  process.send!({ type: 'retiring', reason } satisfies ChildMessage, die);
+  // Should the message not go out, the worker sees the exit and sends the calls again all the same.
+  setTimeout(die, 1000).unref();
+}
+
 /** What the escape tests check was not touched: this process's own built-ins. */
 function health(pool: IsolatePool) {
   return {
@@ -35,7 +57,7 @@ function main(): void {
   assertSandboxRuntime(isolatedVm);
   const options = JSON.parse(process.argv[2] ?? '{}') as { isolatesPerGroup?: number; maxIsolatesPerGroup?: number };
   const isolatesPerGroup = Math.max(1, options.isolatesPerGroup ?? 2);
-  const pool = new IsolatePool({ isolatesPerGroup, maxIsolatesPerGroup: Math.max(isolatesPerGroup, options.maxIsolatesPerGroup ?? isolatesPerGroup) });
+  const pool = new IsolatePool({ isolatesPerGroup, maxIsolatesPerGroup: Math.max(isolatesPerGroup, options.maxIsolatesPerGroup ?? isolatesPerGroup), retire });
 
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'release') {
@@ -46,7 +68,8 @@ function main(): void {
       pool.cancel(message.id);
       return;
     }
-    if (message.type !== 'call') return;
+    // Calls that arrive while it goes are the worker's to send elsewhere.
+    if (message.type !== 'call' || retiring) return;
     const { id, call } = message;
     if (call.kind === 'health') {
       send({ type: 'result', id, ok: true, value: JSON.stringify(health(pool)) });
@@ -57,25 +80,22 @@ function main(): void {
       (value) => send({ type: 'result', id, ok: true, value }),
       (error: unknown) => {
         const failure = error instanceof CallError ? error.failure : { kind: 'internal' as const, message: error instanceof Error ? error.message : String(error) };
-        if (error instanceof CallError && error.stuck) {
-          // Guest code that isolated-vm can neither time out nor dispose of burns a core
-          // until this process ends. It ends once the answer is out; the worker starts
-          // another and sends it the calls still in flight here.
-          process.stderr.write('sandbox: guest code could not be stopped; exiting so the worker replaces this process\n');
-          if (process.connected) process.send!({ type: 'result', id, ok: false, failure } satisfies ChildMessage, () => process.exit(75));
-          else process.exit(75);
-          return;
-        }
         send({ type: 'result', id, ok: false, failure });
+        // The call that did it has its answer first: the worker blames it alone.
+        if (error instanceof CallError && error.stuck) retire('guest code could not be stopped');
       },
     );
   });
   // The worker is gone (it crashed or stopped): nothing is left to serve.
   process.on('disconnect', () => {
     pool.close();
-    process.exit(0);
+    // Not process.exit: guest code that cannot be stopped would keep it from finishing (see retire).
+    process.kill(process.pid, 'SIGKILL');
   });
-  setInterval(() => send({ type: 'alive' }), HEARTBEAT_MS);
+  setInterval(() => {
+    const { user, system } = process.cpuUsage();
+    send({ type: 'alive', cpuMs: (user + system) / 1000 });
+  }, HEARTBEAT_MS);
   send({ type: 'ready', isolatedVm });
 }
 

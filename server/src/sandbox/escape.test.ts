@@ -237,7 +237,11 @@ describe('the escape corpus', () => {
       expect(guestError || (failure !== undefined && !(failure instanceof SandboxFailure)), seen).toBe(true);
     } else {
       expect(failure, seen).toBeInstanceOf(SandboxFailure);
-      expect((failure as SandboxFailure).failure.kind).toBe(expected);
+      // On a machine too busy to give it the CPU time to reach its limit, code that loops
+      // fails as busy instead (and its step runs again later): contained either way.
+      const { kind } = (failure as SandboxFailure).failure;
+      if (expected === 'time') expect(['time', 'busy'], seen).toContain(kind);
+      else expect(kind, seen).toBe(expected);
     }
 
     // The host was not reached.

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import ivm from 'isolated-vm';
-import type { CallFailure, RunInfo } from './protocol.ts';
+import { SETUP_TIMEOUT_MS, type CallFailure, type RunInfo } from './protocol.ts';
 
 const require = createRequire(import.meta.url);
 // Luxon's browser build defines one global, `luxon`; its package exports only the
@@ -49,39 +49,55 @@ export class Heap {
   private readonly programs = new Map<string, ivm.Script>();
   readonly contexts = new Map<string, RunContext>();
   contextsCreated = 0;
+  /** The last `heldMs` read while the isolate was alive: isolated-vm disposes of one that hits its memory limit. */
+  private lastHeldMs = 0;
+  /** Disposed of by the pool (replaced, cancelled, idle), not by isolated-vm. */
+  disposed = false;
 
-  constructor(memoryMb: number) {
-    this.isolate = new ivm.Isolate({
-      memoryLimit: memoryMb,
-      onCatastrophicError: (message) => {
-        // isolated-vm's advice: the process cannot be trusted any more. The worker restarts it.
-        process.stderr.write(`sandbox: catastrophic isolate error, exiting: ${message}\n`);
-        process.exit(70);
-      },
-    });
+  /**
+   * @param onCatastrophic isolated-vm gave up on the isolate (code it could not stop):
+   *   the process cannot be trusted any more and must end (see isolates.ts).
+   */
+  constructor(memoryMb: number, onCatastrophic: (message: string) => void) {
+    this.isolate = new ivm.Isolate({ memoryLimit: memoryMb, onCatastrophicError: onCatastrophic });
     this.luxon = this.isolate.compileScriptSync(LUXON_SOURCE, { filename: 'luxon.js' });
     this.runtime = this.isolate.compileScriptSync(RUNTIME_SOURCE, { filename: 'junction-runtime.js' });
   }
 
-  async contextFor(runId: string, info: RunInfo, timeoutMs: number): Promise<RunContext> {
+  /** A run's context, made on its first call. Only Junction's own code runs here, under a generous wall-clock bound. */
+  async contextFor(runId: string, info: RunInfo): Promise<RunContext> {
     const existing = this.contexts.get(runId);
     if (existing) {
       existing.lastUsed = Date.now();
       return existing;
     }
     const context = await this.isolate.createContext();
-    await this.luxon.run(context, { timeout: Math.max(timeoutMs, 1000) });
-    const dispatch = await this.runtime.run(context, { reference: true, timeout: Math.max(timeoutMs, 1000) });
-    await dispatch.apply(undefined, ['init', undefined, JSON.stringify(info)], { timeout: Math.max(timeoutMs, 1000) });
+    await this.luxon.run(context, { timeout: SETUP_TIMEOUT_MS });
+    const dispatch = await this.runtime.run(context, { reference: true, timeout: SETUP_TIMEOUT_MS });
+    await dispatch.apply(undefined, ['init', undefined, JSON.stringify(info)], { timeout: SETUP_TIMEOUT_MS });
     const created: RunContext = { context, dispatch, programs: new Map(), lastUsed: Date.now() };
     this.contexts.set(runId, created);
     this.contextsCreated++;
     return created;
   }
 
-  /** How long the isolate has spent running code so far, in ms (not waiting: a guest idle on a promise adds nothing). */
-  busyMs(): number {
-    return this.isolate.isDisposed ? 0 : Number(this.isolate.wallTime) / 1e6;
+  /**
+   * How long the isolate has held a thread so far, in wall time (isolated-vm's
+   * `wallTime`): a guest idle on a promise adds nothing, a guest whose thread waits for a
+   * core on a busy machine adds all the while. (isolated-vm's `cpuTime` is no better:
+   * with its prebuilt binaries it advances with wall time too, even while the thread
+   * sleeps; share.ts tells how much of that was CPU time.) Once the isolate is disposed
+   * of, the last time read stands.
+   */
+  heldMs(): number {
+    if (this.isolate.isDisposed) return this.lastHeldMs;
+    try {
+      this.lastHeldMs = Number(this.isolate.wallTime) / 1e6;
+    } catch (error) {
+      // Disposed of between the check and the read (by its memory limit, on its own thread).
+      if (!this.isolate.isDisposed) throw error;
+    }
+    return this.lastHeldMs;
   }
 
   release(runId: string): void {
@@ -93,6 +109,10 @@ export class Heap {
     if (!this.isolate.isDisposed) context.context.release();
   }
 
+  /**
+   * The compiled program instantiated in a context. Its wrapper only defines functions,
+   * but source that closes the wrapper early runs code here: this is timed like the call.
+   */
   async program(context: RunContext, key: string, source: string, filename: string, timeoutMs: number): Promise<ivm.Reference<unknown>> {
     const instantiated = context.programs.get(key);
     if (instantiated) return instantiated;
@@ -113,7 +133,13 @@ export class Heap {
     return reference;
   }
 
+  /** isolated-vm disposed of the isolate itself: it does so when the isolate reaches its memory limit. */
+  get lostToMemoryLimit(): boolean {
+    return !this.disposed && this.isolate.isDisposed;
+  }
+
   dispose(): void {
+    this.disposed = true;
     for (const runId of [...this.contexts.keys()]) this.release(runId);
     if (!this.isolate.isDisposed) this.isolate.dispose();
   }

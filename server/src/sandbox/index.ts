@@ -99,8 +99,19 @@ export interface LogLine {
 export type CodeOutcome = { ok: true; items: Item[]; logs: LogLine[] } | { ok: false; error: GuestError; logs: LogLine[] };
 
 /**
- * A call that hit a limit, crashed its process, or could not be compiled. `details.limit`
- * names the limit (time, memory, output) so run history can show which.
+ * A sandbox call that a busy machine kept from finishing: it computed less than its time
+ * limit in the wall time the sandbox allows for it. Not the code's fault, so retriable,
+ * and named `SandboxBusy` so the runtime runs the step again even when its node has no
+ * retry policy.
+ */
+export class SandboxBusyError extends NodeError {
+  override name = 'SandboxBusy';
+}
+
+/**
+ * A call that hit a limit, crashed its process, could not be compiled, or that the
+ * machine was too busy to finish (SandboxBusyError). `details.limit` names the limit
+ * (time, memory, output) so run history can show which.
  *
  * @param timeSetting the workflow setting behind the time limit (codeTimeoutMs or expressionTimeoutMs)
  */
@@ -113,6 +124,7 @@ export function failureError(what: string, failure: CallFailure, timeSetting: st
   const limit = where[failure.kind];
   if (limit) return new NonRetriableError(`${what} ${failure.message} (${limit})`, { details: { limit: failure.kind } });
   if (failure.kind === 'crash') return new NodeError(`${what} could not finish: ${failure.message}`, { details: { limit: 'crash' } });
+  if (failure.kind === 'busy') return new SandboxBusyError(`${what} ${failure.message}; the step runs again`);
   if (failure.kind === 'syntax') return new NonRetriableError(`${what} has a syntax error: ${failure.message}`);
   if (failure.kind === 'cancelled') return new NonRetriableError(`${what} ${failure.message}`);
   if (failure.kind === 'rejection') return new NonRetriableError(`${what}: a promise was rejected and nothing caught it: ${failure.message}`);
@@ -210,9 +222,12 @@ export class Sandbox {
       timeoutMs,
       programKey: `expressions:${batch.key}`,
       program: expressionProgram(batch.sources),
-      payload: JSON.stringify({ items: batch.items, first, count: batch.count, templates: batch.templates, outputs, paired }),
+      payload: JSON.stringify({ items: batch.items, first, count: batch.count, templates: batch.templates, outputs, paired, maxOutputChars: scope.limits.maxOutputBytes }),
     });
     const outcome = parseAnswer<ExpressionOutcome>(text, scope.limits);
+    if (!outcome.ok && outcome.error?.name === 'OutputLimit') {
+      throw new SandboxFailure({ kind: 'output', message: `returned more than ${scope.limits.maxOutputBytes} bytes` });
+    }
     checkAnswer(
       'An expression',
       isRecord(outcome) &&

@@ -16,10 +16,17 @@
  * - isolated-vm stops running code only by its timeout or by disposing of the isolate.
  *   A cancelled call gets its isolate disposed and replaced; the other runs' contexts in
  *   it were caches, so those runs go on in new ones. Code that neither stops (see
- *   `callIn`) ends the whole process.
+ *   timing.ts) ends the whole process, at once: a thread that cannot be stopped also
+ *   keeps the process from exiting normally.
+ * - Time limits are CPU time (timing.ts): a call is stopped when it has computed its
+ *   limit, however long a busy machine made that take, within a backstop; one that the
+ *   machine kept from computing it within the backstop fails as `busy`, which the
+ *   worker's runtime retries.
  */
 import type { SandboxCall } from './protocol.ts';
 import { CallError, CODE_FILENAME, Heap } from './heap.ts';
+import { CoreShare } from './share.ts';
+import { backstopMs, isTimeout, timed, type Watch } from './timing.ts';
 
 export { CallError } from './heap.ts';
 
@@ -31,10 +38,6 @@ const GROUP_IDLE_MS = 2 * 60_000;
 const EXTRA_IDLE_MS = 30_000;
 /** Isolates are replaced after this many contexts, so no heap lives forever. */
 const CONTEXTS_PER_ISOLATE_LIFE = 20_000;
-/** Waiting for a promise after the guest's time limit: past it, a guest that was not computing can only be waiting on a promise that never settles. */
-const SETTLE_SLACK_MS = 50;
-/** How much longer past its time limit a computing guest is given before it counts as stuck. */
-const STUCK_AFTER_MS = 500;
 /**
  * How long a call waits for a busy isolate before it goes to another (or a new one).
  * Most calls take well under a millisecond; a new context costs about two.
@@ -51,6 +54,8 @@ export interface PoolOptions {
   isolatesPerGroup: number;
   /** How far a group grows while all its isolates are busy. */
   maxIsolatesPerGroup: number;
+  /** Guest code that cannot be stopped burns on in this process: end it now (see child.ts). */
+  retire(reason: string): void;
 }
 
 interface Job {
@@ -65,24 +70,39 @@ interface Job {
   reject(error: unknown): void;
 }
 
+interface Running {
+  job: Job;
+  startedAt: number;
+  cancelled: boolean;
+  /** The run of the call being watched now (see timing.ts). */
+  watch?: Watch;
+}
+
 /** A place in a group: the heap in it is replaced when it dies. */
 class Slot {
   heap: Heap;
-  running: { job: Job; startedAt: number; cancelled: boolean } | null = null;
+  running: Running | null = null;
   lastUsed = Date.now();
   /** Runs whose context here goes once the call running now is over. */
   readonly releases = new Set<string>();
 
   readonly memoryMb: number;
+  private readonly onCatastrophic: (slot: Slot, heap: Heap, message: string) => void;
 
-  constructor(memoryMb: number) {
+  constructor(memoryMb: number, onCatastrophic: (slot: Slot, heap: Heap, message: string) => void) {
     this.memoryMb = memoryMb;
-    this.heap = new Heap(memoryMb);
+    this.onCatastrophic = onCatastrophic;
+    this.heap = this.newHeap();
+  }
+
+  private newHeap(): Heap {
+    const heap: Heap = new Heap(this.memoryMb, (message) => this.onCatastrophic(this, heap, message));
+    return heap;
   }
 
   renew(): void {
     this.heap.dispose();
-    this.heap = new Heap(this.memoryMb);
+    this.heap = this.newHeap();
   }
 }
 
@@ -93,13 +113,10 @@ interface Group {
   timer?: NodeJS.Timeout;
 }
 
-function isTimeout(error: unknown): boolean {
-  return error instanceof Error && /execution timed out/i.test(error.message);
+function isMemoryLimit(error: unknown, heap: Heap): boolean {
+  return heap.lostToMemoryLimit || (error instanceof Error && /memory limit|out of memory|array buffer allocation failed/i.test(error.message));
 }
 
-function isMemoryLimit(error: unknown, heap: Heap): boolean {
-  return heap.isolate.isDisposed || (error instanceof Error && /memory limit|out of memory|array buffer allocation failed/i.test(error.message));
-}
 
 const CANCELLED = { kind: 'cancelled', message: 'was cancelled' } as const;
 
@@ -110,6 +127,7 @@ export class IsolatePool {
   /** Calls the worker may cancel, by its id. */
   private readonly jobs = new Map<number, Job>();
   private readonly sweeper: NodeJS.Timeout;
+  private readonly share = new CoreShare();
 
   private readonly options: PoolOptions;
 
@@ -149,10 +167,26 @@ export class IsolatePool {
     this.replaceHeap(slot);
   }
 
+  private newSlot(memoryMb: number): Slot {
+    return new Slot(memoryMb, (slot, heap, message) => this.catastrophic(slot, heap, message));
+  }
+
+  /**
+   * isolated-vm gave up on an isolate: code in it did not stop within seconds of being
+   * told to. The call it was running (if the isolate is still that slot's) fails as code
+   * that cannot be stopped, and the process ends either way.
+   */
+  private catastrophic(slot: Slot, heap: Heap, message: string): void {
+    process.stderr.write(`sandbox: isolated-vm could not stop guest code (${message})\n`);
+    const watch = slot.heap === heap ? slot.running?.watch : undefined;
+    if (watch) watch.giveUp();
+    else this.options.retire(`isolated-vm could not stop guest code (${message})`);
+  }
+
   private groupFor(memoryMb: number): Group {
     let group = this.groups.get(memoryMb);
     if (!group) {
-      group = { slots: Array.from({ length: this.options.isolatesPerGroup }, () => new Slot(memoryMb)), waiting: [] };
+      group = { slots: Array.from({ length: this.options.isolatesPerGroup }, () => this.newSlot(memoryMb)), waiting: [] };
       this.groups.set(memoryMb, group);
     }
     return group;
@@ -180,7 +214,7 @@ export class IsolatePool {
         // A new isolate only when none is about to be free.
         const allLong = group.slots.every((s) => s.running && now >= s.running.startedAt + PATIENCE_MS);
         if (!slot && group.slots.length < this.options.maxIsolatesPerGroup && (now >= patientUntil || allLong)) {
-          slot = new Slot(job.call.memoryMb);
+          slot = this.newSlot(job.call.memoryMb);
           group.slots.push(slot);
         }
         if (!slot && group.slots.length < this.options.maxIsolatesPerGroup) recheckAt = Math.min(recheckAt, patientUntil);
@@ -205,7 +239,7 @@ export class IsolatePool {
   }
 
   private start(group: Group, slot: Slot, job: Job): void {
-    const running = { job, startedAt: Date.now(), cancelled: false };
+    const running: Running = { job, startedAt: Date.now(), cancelled: false };
     slot.running = running;
     slot.lastUsed = running.startedAt;
     if (job.queued) job.listener?.started();
@@ -226,21 +260,30 @@ export class IsolatePool {
       });
   }
 
-  private async execute(slot: Slot, running: NonNullable<Slot['running']>): Promise<string> {
+  private async execute(slot: Slot, running: Running): Promise<string> {
     const heap = slot.heap;
     const { call } = running.job;
     try {
-      return await this.callIn(slot, heap, call);
+      return await this.callIn(slot, running);
     } catch (error) {
+      // Code that cannot be stopped ends the process, cancelled or not.
+      if (error instanceof CallError && error.stuck) throw error;
       if (running.cancelled) throw new CallError(CANCELLED, { cause: error });
-      if (error instanceof CallError) throw error;
+      if (error instanceof CallError) {
+        // A context interrupted mid-way may hold half-done state: the run gets a new one.
+        // (Code that cannot be stopped ends the process: nothing to tidy then.)
+        if ((error.failure.kind === 'time' || error.failure.kind === 'busy') && !error.stuck) heap.release(call.runId);
+        throw error;
+      }
       if (isMemoryLimit(error, heap)) {
         this.replaceHeap(slot);
         throw new CallError({ kind: 'memory', message: `used more memory than the ${call.memoryMb} MB limit` }, { cause: error });
       }
-      // A context interrupted mid-way may hold half-done state: the run gets a new one.
       heap.release(call.runId);
-      if (isTimeout(error)) throw new CallError({ kind: 'time', message: `ran longer than the ${call.timeoutMs} ms time limit` }, { cause: error });
+      // Only a new context's setup (Junction's own code, no user code) has a timeout outside `timed`.
+      if (isTimeout(error)) {
+        throw new CallError({ kind: 'busy', message: 'could not finish because the machine was too busy (setting up its sandbox context took too long)' }, { cause: error });
+      }
       // The guest runtime answers every error of user code itself; what still escapes
       // is a promise the code rejected and left unhandled, which isolated-vm reports.
       const message = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
@@ -248,47 +291,29 @@ export class IsolatePool {
     }
   }
 
-  private async callIn(slot: Slot, heap: Heap, call: SandboxCall): Promise<string> {
-    const context = await heap.contextFor(call.runId, call.info, call.timeoutMs);
+  /** Runs a call in the slot's isolate, watched for its limits (see timing.ts). */
+  private async callIn(slot: Slot, running: Running): Promise<string> {
+    const { call } = running.job;
+    const heap = slot.heap;
+    const context = await heap.contextFor(call.runId, call.info);
     const filename = call.kind === 'code' ? CODE_FILENAME : 'expressions.js';
-    const target = call.program !== undefined ? await heap.program(context, call.programKey ?? call.program, call.program, filename, call.timeoutMs) : undefined;
-    const busyBefore = heap.busyMs();
-    const pending = context.dispatch.apply(undefined, [call.kind, target?.derefInto(), call.payload], {
-      timeout: call.timeoutMs,
-      result: { promise: true, copy: true },
-    });
-    let timer: NodeJS.Timeout | undefined;
-    // isolated-vm's timeout normally ends the call. Still running past it, the guest
-    // either waits on a promise (it has no timers and no I/O, so one pending now waits
-    // for nothing and never settles), or computes. A computing guest gets a while longer
-    // for the timeout to land (a long garbage collection delays it); some loops never
-    // see it (allocation in a loop, with isolated-vm 7.0.1), and disposing of the isolate
-    // does not stop those either: only the process ending does (see child.ts).
-    const overdue = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        if (heap.busyMs() - busyBefore <= call.timeoutMs / 2) {
-          reject(new CallError({ kind: 'time', message: `did not finish within the ${call.timeoutMs} ms time limit: it was waiting for a promise that never settles` }));
-          return;
-        }
-        timer = setTimeout(() => {
-          this.replaceHeap(slot);
-          reject(new CallError({ kind: 'time', message: `ran longer than the ${call.timeoutMs} ms time limit` }, { stuck: true }));
-        }, STUCK_AFTER_MS);
-      }, call.timeoutMs + SETTLE_SLACK_MS);
-    });
-    try {
-      const value: unknown = await Promise.race([pending, overdue]);
-      if (typeof value !== 'string') throw new CallError({ kind: 'internal', message: 'the sandbox runtime returned something other than text' });
-      return value;
-    } catch (error) {
-      if (error instanceof CallError && error.failure.kind === 'time') {
-        pending.catch(() => undefined);
-        heap.release(call.runId);
-      }
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
+    const timeout = backstopMs(call.timeoutMs);
+    const value: unknown = await timed(
+      heap,
+      this.share,
+      { limitMs: call.timeoutMs, memoryMb: call.memoryMb, canWait: call.kind === 'code' },
+      async (dispatching) => {
+        const target = call.program !== undefined ? await heap.program(context, call.programKey ?? call.program, call.program, filename, timeout) : undefined;
+        dispatching();
+        return context.dispatch.apply(undefined, [call.kind, target?.derefInto(), call.payload], { timeout, result: { promise: true, copy: true } });
+      },
+      () => {
+        if (slot.heap === heap) this.replaceHeap(slot);
+      },
+      (watch) => (running.watch = watch),
+    );
+    if (typeof value !== 'string') throw new CallError({ kind: 'internal', message: 'the sandbox runtime returned something other than text' });
+    return value;
   }
 
   /** The slot's isolate is disposed (stopping whatever runs in it) and a new one takes its place. */
@@ -360,6 +385,7 @@ export class IsolatePool {
 
   close(): void {
     clearInterval(this.sweeper);
+    this.share.close();
     for (const group of this.groups.values()) {
       clearTimeout(group.timer);
       for (const slot of group.slots) slot.heap.dispose();

@@ -30,7 +30,7 @@ export interface SandboxCall {
   info: RunInfo;
   /** The isolate's heap limit; isolates are grouped by it. */
   memoryMb: number;
-  /** CPU time the guest may spend in this call (also bounds waiting for its promise). */
+  /** CPU time the guest may spend in this call (also bounds waiting for its promise); see `callBudgetMs` for wall time. */
   timeoutMs: number;
   /** Cache key of the program, stable for the same source (version + node). */
   programKey?: string;
@@ -39,12 +39,15 @@ export interface SandboxCall {
   payload: string;
 }
 
-/** Which limit a failed call hit, or what else went wrong. */
 /**
- * `rejection`: guest code left a promise rejected with nothing to catch it (isolated-vm fails the call then).
- * `cancelled`: the worker cancelled the call (its run was cancelled, timed out or is being shut down).
+ * Which limit a failed call hit, or what else went wrong.
+ *
+ * - `rejection`: guest code left a promise rejected with nothing to catch it (isolated-vm fails the call then).
+ * - `cancelled`: the worker cancelled the call (its run was cancelled, timed out or is being shut down).
+ * - `busy`: not the code's fault: the machine was too busy to give the call its CPU time
+ *   within the wall time allowed (see `callBudgetMs`); running it again later can succeed.
  */
-export type FailureKind = 'time' | 'memory' | 'output' | 'syntax' | 'rejection' | 'crash' | 'cancelled' | 'internal';
+export type FailureKind = 'time' | 'memory' | 'output' | 'syntax' | 'rejection' | 'crash' | 'cancelled' | 'busy' | 'internal';
 
 export interface CallFailure {
   kind: FailureKind;
@@ -57,26 +60,56 @@ export type ParentMessage = { type: 'call'; id: number; call: SandboxCall } | { 
 /**
  * `queued`/`started`: a call waits for an isolate, and starts after all
  * (the worker times a call's deadline from its start). `alive`: a heartbeat, so a process
- * that stops answering altogether is noticed even when no deadline is running.
+ * that stops answering altogether is noticed even when no deadline is running; it says
+ * how much CPU time the process has used, so the worker can tell a process that is
+ * starved by a busy machine from one that burns a core. `retiring`: guest code it cannot
+ * stop runs on, so it ends itself now; the call to blame (if any) has had its answer
+ * already, and the other calls it held are not to blame.
  */
 export type ChildMessage =
   | { type: 'ready'; isolatedVm: string }
   | { type: 'queued' | 'started'; id: number }
-  | { type: 'alive' }
+  | { type: 'alive'; cpuMs: number }
+  | { type: 'retiring'; reason: string }
   | { type: 'result'; id: number; ok: true; value: string }
   | { type: 'result'; id: number; ok: false; failure: CallFailure };
 
 /** How often a sandbox process says it is alive; one silent for many of these is killed. */
 export const HEARTBEAT_MS = 500;
 
-const FAILURE_KINDS: readonly string[] = ['time', 'memory', 'output', 'syntax', 'rejection', 'crash', 'cancelled', 'internal'];
+/**
+ * The timing both sides agree on. isolated-vm's timeout counts wall time, which a busy
+ * machine stretches; the limits are CPU time. A call is looked at from `WALL_SLACK` times
+ * its limit in wall time on, and stopped once it has computed its limit; isolated-vm's
+ * timeout is a backstop at `MAX_STRETCH` times the limit, past which a call the machine
+ * kept from computing its limit fails as `busy` (see timing.ts).
+ */
+export const WALL_SLACK = 1.1;
+export const MAX_STRETCH = 20;
+/** Wall time allowed for what the sandbox does before the guest's code runs (a new context): no user code runs then. */
+export const SETUP_TIMEOUT_MS = 5000;
+/** How long a guest that was told to stop (or whose isolate is gone) is given to end before it counts as stuck. */
+export const STUCK_AFTER_MS = 500;
+
+/**
+ * The wall time a sandbox process may take to answer a call whose time limit is
+ * `timeoutMs`, on a machine as busy as the process tolerates: a new context, the
+ * backstop, and the time to notice a guest that cannot be stopped. The worker presumes
+ * the process hung only past this (see supervisor.ts).
+ */
+export function callBudgetMs(timeoutMs: number): number {
+  return SETUP_TIMEOUT_MS + timeoutMs * MAX_STRETCH + 2 * STUCK_AFTER_MS + 2 * HEARTBEAT_MS;
+}
+
+const FAILURE_KINDS: readonly string[] = ['time', 'memory', 'output', 'syntax', 'rejection', 'crash', 'cancelled', 'busy', 'internal'];
 
 /** Checks a message from a sandbox process; anything else means the process misbehaves. */
 export function isChildMessage(message: unknown): message is ChildMessage {
   if (typeof message !== 'object' || message === null) return false;
   const m = message as Record<string, unknown>;
   if (m.type === 'ready') return typeof m.isolatedVm === 'string';
-  if (m.type === 'alive') return true;
+  if (m.type === 'alive') return typeof m.cpuMs === 'number';
+  if (m.type === 'retiring') return typeof m.reason === 'string';
   if (m.type === 'queued' || m.type === 'started') return typeof m.id === 'number';
   if (m.type !== 'result' || typeof m.id !== 'number') return false;
   if (m.ok === true) return typeof m.value === 'string';

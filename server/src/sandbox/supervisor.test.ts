@@ -34,17 +34,34 @@ describe('isolated-vm version', () => {
 });
 
 describe('the supervisor', () => {
-  it('kills a process that hangs past a call deadline, fails that call with the time limit, and replaces it', async () => {
+  it('kills a process that stops answering, and sends the call it was given to its replacement', async () => {
     const [pid] = supervisor.pids();
-    // A stopped process answers nothing, as a process stuck in native code would.
+    // A stopped process answers nothing (no heartbeat either), as a process stuck in native code would.
     process.kill(pid!, 'SIGSTOP');
     const started = Date.now();
-    const hung = sandbox.code(testScope('hung', { limits: { codeTimeoutMs: 200 } }), { key: 'quick', step: 'code', code: 'return [];', mode: 'allItems', items: [] });
-    await expect(hung).rejects.toMatchObject({ failure: { kind: 'time', message: expect.stringMatching(/its sandbox process was stopped/) } });
-    expect(Date.now() - started).toBeLessThan(3000);
+    // Sent after it fell silent, the call cannot be what stalled it: it is not held against it.
+    const sent = sandbox.code(testScope('sent-to-silent', { limits: { codeTimeoutMs: 200 } }), { key: 'silent', step: 'code', code: 'return { ok: 2 };', mode: 'allItems', items: [] });
+    await expect(sent).resolves.toMatchObject({ ok: true, items: [{ json: { ok: 2 } }] });
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(supervisor.pids()[0]).not.toBe(pid);
     await expect(quick('after-hang')).resolves.toMatchObject({ ok: true, items: [{ json: { ok: 1 } }] });
   });
+
+  it('blames the call a silent process was running: sent once more, a second silence fails it', async () => {
+    const pending = sandbox.code(testScope('stalls'), { key: 'stalls', step: 'code', code: 'let x = 0;\nfor (let i = 0; i < 1e10; i++) x += i;\nreturn { x };', mode: 'allItems', items: [] });
+    pending.catch(() => undefined);
+    let pid = supervisor.pids()[0]!;
+    for (let i = 0; i < 2; i++) {
+      // Running it, the process falls silent (stopped, as one wedged in native code would be).
+      await supervisor.health();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      process.kill(pid, 'SIGSTOP');
+      await expect.poll(() => supervisor.pids()[0], { timeout: 10_000 }).not.toBe(pid);
+      pid = supervisor.pids()[0]!;
+    }
+    await expect(pending).rejects.toMatchObject({ failure: { kind: 'crash', message: expect.stringMatching(/stopped twice while running it/) } });
+    await expect(quick('after-silence')).resolves.toMatchObject({ ok: true });
+  }, 30_000);
 
   it('does not take a call waiting behind a long one in its isolate for a hung process', async () => {
     const [pid] = supervisor.pids();

@@ -1,145 +1,47 @@
 /**
- * The worker's side of the sandbox: a few sandbox processes, each a `child_process.fork`
- * of child.ts, and the calls in flight to them.
+ * The worker's side of the sandbox: a few sandbox processes (sandbox-process.ts), and
+ * which of them each call goes to.
  *
  * Every call's promise settles: with the answer, or with a CallFailure when the call hit
- * a limit, the process serving it died or hung, or it sent something unreadable. A
- * process that misses a call's deadline (its time limit plus a grace) is killed; the
- * call that hung fails with the time limit, and the other calls it was serving are sent
- * once more to its replacement (they are pure: no effect happens twice). A process that
- * crashes (a V8 abort) is replaced the same way.
+ * a limit, the process serving it died or hung, or it sent something unreadable.
+ *
+ * Blame follows the call that was running. A sandbox process enforces its calls' limits
+ * itself and answers for them; one whose guest code cannot be stopped names that call,
+ * and ends (`retiring`). The other calls a process that goes down was serving are sent
+ * to its replacement (they are pure: no effect happens twice) and are not held against
+ * them: only a call that was running when its process stopped answering, or that was
+ * caught in a crash (a V8 abort), has that counted, and a second time fails it. Deadlines
+ * here are a backstop, in wall time on a machine that may be busy: see `arm`.
  *
  * A run's calls go to the process where its context lives, unless that process is busy
  * with a long call and another is not: then the run moves (its context is only a cache).
  * A call whose signal aborts (the run was cancelled) is failed at once and its process
  * told to stop it.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { log } from '../log.ts';
-import { HEARTBEAT_MS, isChildMessage, type CallFailure, type ChildMessage, type ParentMessage, type SandboxCall } from './protocol.ts';
+import { callBudgetMs, HEARTBEAT_MS, type CallFailure, type ChildMessage, type SandboxCall } from './protocol.ts';
+import { SandboxFailure, SandboxProcess, type Pending } from './sandbox-process.ts';
 import { assertSandboxRuntime } from './version.ts';
 
-const CHILD_ENTRY = fileURLToPath(new URL('./child.ts', import.meta.url));
+export { SandboxFailure } from './sandbox-process.ts';
+
 /** A process with calls in flight that has said nothing (not even its heartbeat) for this long is hung. */
 const UNRESPONSIVE_MS = 10 * HEARTBEAT_MS;
 /** A process running a call for longer than this counts as busy: runs move from it to one that is not. */
 const BUSY_AFTER_MS = 50;
 const CANCELLED: CallFailure = { kind: 'cancelled', message: 'was cancelled' };
+/** A call past its deadline in a process that has been starved of CPU all along is failed as busy past this many deadlines. */
+const STARVED_DEADLINES = 3;
 
 export interface SupervisorOptions {
   processes: number;
   isolatesPerProcess: number;
   /** How many isolates (per memory limit) a process may grow to while all are busy; default 8. */
   maxIsolatesPerProcess?: number;
-  /** Extra time past a call's own limit before its process is presumed hung and killed. */
+  /** Extra time past a call's budget (protocol.ts `callBudgetMs`) before its process is presumed hung. */
   graceMs?: number;
   /** How long a new process may take to say it is ready. */
   startTimeoutMs?: number;
-}
-
-export class SandboxFailure extends Error {
-  override name = 'SandboxFailure';
-  readonly failure: CallFailure;
-  constructor(failure: CallFailure, options?: { cause?: unknown }) {
-    super(failure.message, options);
-    this.failure = failure;
-  }
-}
-
-interface Pending {
-  id: number;
-  call: SandboxCall;
-  resolve(value: string): void;
-  reject(error: SandboxFailure): void;
-  timer?: NodeJS.Timeout;
-  /** Sent again after its process died while serving it. */
-  resent: boolean;
-  /** This call's deadline passed: it is the reason its process was killed. */
-  hung: boolean;
-  /** Since when it has been running in its process (unset while it waits for an isolate). */
-  runningSince?: number;
-}
-
-/** One sandbox process and the calls it is serving. */
-class SandboxProcess {
-  readonly child: ChildProcess;
-  readonly ready: Promise<void>;
-  readonly pending = new Map<number, Pending>();
-  exited = false;
-  isReady = false;
-  /** When it last sent anything. */
-  lastHeard = Date.now();
-
-  readonly index: number;
-
-  constructor(
-    index: number,
-    options: SupervisorOptions,
-    onMessage: (from: SandboxProcess, message: ChildMessage) => void,
-    onExit: (from: SandboxProcess, reason: string) => void,
-  ) {
-    this.index = index;
-    const isolates = { isolatesPerGroup: options.isolatesPerProcess, maxIsolatesPerGroup: options.maxIsolatesPerProcess ?? Math.max(8, options.isolatesPerProcess) };
-    this.child = fork(CHILD_ENTRY, [JSON.stringify(isolates)], {
-      // isolated-vm needs --no-node-snapshot; nothing of the worker's own flags is passed on.
-      execArgv: ['--no-node-snapshot'],
-      // Nothing of the worker's environment (DATABASE_URL, keys): were V8 ever escaped,
-      // the process would hold no secret to take.
-      env: {},
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    let markReady!: () => void;
-    let failStart!: (error: Error) => void;
-    this.ready = new Promise<void>((resolve, reject) => {
-      markReady = resolve;
-      failStart = reject;
-    });
-    // Nobody may be awaiting `ready` when a start fails; the rejection is handled by whoever does.
-    this.ready.catch(() => undefined);
-    const startTimer = setTimeout(() => {
-      failStart(new Error(`a sandbox process did not start within ${options.startTimeoutMs ?? 10_000} ms`));
-      this.kill();
-    }, options.startTimeoutMs ?? 10_000);
-    this.child.on('message', (message: unknown) => {
-      this.lastHeard = Date.now();
-      if (!isChildMessage(message)) {
-        log.error('a sandbox process sent an unreadable message; restarting it', { pid: this.child.pid });
-        this.kill();
-        return;
-      }
-      if (message.type === 'ready') {
-        clearTimeout(startTimer);
-        this.isReady = true;
-        markReady();
-        return;
-      }
-      onMessage(this, message);
-    });
-    this.child.on('error', (error) => log.warn('sandbox process error', { pid: this.child.pid, error: error.message }));
-    this.child.on('exit', (code, signal) => {
-      clearTimeout(startTimer);
-      this.exited = true;
-      failStart(new Error(`a sandbox process exited while starting (${signal ?? `code ${code}`})`));
-      onExit(this, signal ?? `exit code ${code}`);
-    });
-  }
-
-  send(message: ParentMessage): boolean {
-    if (this.exited || !this.child.connected) return false;
-    try {
-      this.child.send(message);
-      return true;
-    } catch (error) {
-      log.warn('could not send to a sandbox process', { error: (error as Error).message });
-      return false;
-    }
-  }
-
-  kill(): void {
-    if (!this.exited) this.child.kill('SIGKILL');
-  }
 }
 
 export class SandboxSupervisor {
@@ -159,9 +61,13 @@ export class SandboxSupervisor {
     this.graceMs = options.graceMs ?? 2000;
     this.watchdog = setInterval(() => {
       for (const p of this.processes) {
-        if (p.isReady && p.pending.size > 0 && Date.now() - p.lastHeard > UNRESPONSIVE_MS) {
-          log.warn('a sandbox process stopped answering; killing it', { pid: p.child.pid, silentMs: Date.now() - p.lastHeard });
-          p.kill();
+        if (p.isReady && !p.exited && p.pending.size > 0 && Date.now() - p.lastHeard > UNRESPONSIVE_MS) {
+          // Whatever stalled it came with a call it had by then, some time before its next
+          // heartbeat was due; the calls sent after that cannot be what did.
+          const suspects = [...p.pending.values()].filter((pending) => pending.runningSince !== undefined && pending.runningSince <= p.lastHeard + HEARTBEAT_MS);
+          for (const pending of suspects) pending.suspect = true;
+          log.warn('a sandbox process stopped answering; killing it', { pid: p.child.pid, silentMs: Date.now() - p.lastHeard, suspects: suspects.map((pending) => pending.call.runId) });
+          p.kill('unresponsive');
         }
       }
     }, HEARTBEAT_MS);
@@ -185,7 +91,7 @@ export class SandboxSupervisor {
   private spawn(index: number): SandboxProcess {
     return new SandboxProcess(
       index,
-      this.options,
+      { isolatesPerGroup: this.options.isolatesPerProcess, maxIsolatesPerGroup: this.options.maxIsolatesPerProcess ?? Math.max(8, this.options.isolatesPerProcess), startTimeoutMs: this.options.startTimeoutMs ?? 10_000 },
       (from, message) => this.onResult(from, message),
       (from, reason) => this.onExit(from, reason),
     );
@@ -244,10 +150,12 @@ export class SandboxSupervisor {
     const now = Date.now();
     const known = this.runs.get(runId);
     const current = known !== undefined ? this.processes[known] : undefined;
-    if (current && !this.busy(current, now)) return current;
+    if (current && !current.retiring && !this.busy(current, now)) return current;
     // All busy: the run stays where its context is; a new run takes the least loaded.
-    const free = this.processes.filter((p) => !this.busy(p, now));
-    const candidates = free.length > 0 ? free : current ? [current] : this.processes;
+    // A process on its way out takes nothing new.
+    const live = this.processes.filter((p) => !p.retiring);
+    const free = live.filter((p) => !this.busy(p, now));
+    const candidates = free.length > 0 ? free : current && !current.retiring ? [current] : live.length > 0 ? live : this.processes;
     let best = candidates[0]!;
     for (const p of candidates) if (p.pending.size < best.pending.size) best = p;
     if (current && best !== current) current.send({ type: 'release', runId });
@@ -271,6 +179,8 @@ export class SandboxSupervisor {
 
   private dispatch(pending: Pending, to?: SandboxProcess): void {
     const target = to ?? this.processFor(pending.call.runId);
+    pending.suspect = false;
+    pending.runningSince = undefined;
     target.pending.set(pending.id, pending);
     const send = () => {
       if (target.exited) return; // onExit re-dispatches or fails it
@@ -283,17 +193,46 @@ export class SandboxSupervisor {
   }
 
   /**
-   * The call's deadline: its own limit plus a grace (context creation and compiling come
-   * on top of the guest's time). Past it the process is presumed hung and killed.
+   * The call's deadline, a backstop. A sandbox process stops its calls at their limits
+   * itself (CPU time, with wall time stretched on a busy machine, within `callBudgetMs`),
+   * so a call still running past its budget plus a grace has a process that failed to.
+   * Wall time alone cannot tell that from a machine too busy to run the process at all,
+   * and killing a process that is merely starved would fail calls that did nothing
+   * wrong. So the process's CPU time (from its heartbeats) decides: one that burned at
+   * least half a core since the call started, and still has not answered it, is hung on
+   * it; one that got less has been starved, and gets another budget, until after
+   * STARVED_DEADLINES of them the call fails as busy (and is cancelled there). A process
+   * that says nothing at all is the watchdog's to kill.
    */
   private arm(pending: Pending, target: SandboxProcess): void {
     clearTimeout(pending.timer);
-    pending.runningSince = Date.now();
-    pending.timer = setTimeout(() => {
+    const since = Date.now();
+    pending.runningSince = since;
+    pending.cpuAtStart = target.cpuMs;
+    const budgetMs = callBudgetMs(pending.call.timeoutMs) + this.graceMs;
+    let deadlines = 0;
+    const check = () => {
+      if (target.exited || target.pending.get(pending.id) !== pending) return;
+      deadlines++;
+      const elapsed = Date.now() - since;
+      const cpuUsed = target.cpuMs - (pending.cpuAtStart ?? 0);
+      const silent = Date.now() - target.lastHeard > 2 * HEARTBEAT_MS;
+      if (silent || (cpuUsed < elapsed / 2 && deadlines < STARVED_DEADLINES)) {
+        pending.timer = setTimeout(check, silent ? HEARTBEAT_MS : budgetMs);
+        return;
+      }
+      if (cpuUsed < elapsed / 2) {
+        target.pending.delete(pending.id);
+        target.send({ type: 'cancel', id: pending.id });
+        const message = `could not finish because the machine was too busy (its sandbox process got ${Math.round(cpuUsed)} ms of CPU time in ${elapsed} ms)`;
+        pending.reject(new SandboxFailure({ kind: 'busy', message }));
+        return;
+      }
       pending.hung = true;
-      log.warn('a sandbox process missed a deadline; killing it', { pid: target.child.pid, runId: pending.call.runId, kind: pending.call.kind });
-      target.kill();
-    }, pending.call.timeoutMs + this.graceMs);
+      log.warn('a sandbox process missed a deadline; killing it', { pid: target.child.pid, runId: pending.call.runId, kind: pending.call.kind, elapsedMs: elapsed, cpuMs: Math.round(cpuUsed) });
+      target.kill('deadline');
+    };
+    pending.timer = setTimeout(check, budgetMs);
   }
 
   private onResult(from: SandboxProcess, message: ChildMessage): void {
@@ -307,6 +246,13 @@ export class SandboxSupervisor {
       } else {
         this.arm(waiting, from);
       }
+      return;
+    }
+    if (message.type === 'retiring') {
+      // Guest code it cannot stop runs on in it: its answers are all in, it serves nothing more.
+      log.warn('a sandbox process is ending: guest code in it could not be stopped', { pid: from.child.pid, reason: message.reason, calls: from.pending.size });
+      from.retiring = true;
+      from.kill('retiring');
       return;
     }
     if (message.type !== 'result') return;
@@ -334,6 +280,10 @@ export class SandboxSupervisor {
     if (this.recentExits.length > 5) log.error('sandbox processes keep exiting; is the machine out of memory?', { exits: this.recentExits.length });
     this.processes[from.index] = this.spawn(from.index);
 
+    // Killed for a reason that names the call to blame (or the calls that may be): the
+    // others are sent again without it counting against them. A crash names nobody.
+    const blamed = (p: Pending) =>
+      from.killedFor === 'retiring' || from.killedFor === 'deadline' ? false : from.killedFor === 'unresponsive' ? p.suspect === true : true;
     for (const p of orphans) {
       if (p.hung) {
         p.reject(
@@ -342,6 +292,8 @@ export class SandboxSupervisor {
             message: `did not finish within the ${p.call.timeoutMs} ms time limit, so its sandbox process was stopped`,
           }),
         );
+      } else if (!blamed(p)) {
+        this.dispatch(p);
       } else if (!p.resent) {
         p.resent = true;
         this.dispatch(p);
@@ -374,7 +326,7 @@ export class SandboxSupervisor {
             if (p.exited) return resolve();
             p.child.once('exit', () => resolve());
             p.child.disconnect?.();
-            const hard = setTimeout(() => p.kill(), 1000);
+            const hard = setTimeout(() => p.kill('stopping'), 1000);
             hard.unref();
           }),
       ),

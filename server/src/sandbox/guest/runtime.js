@@ -525,7 +525,7 @@
    * stay undefined (JSON leaves the key out).
    */
   function expressions(factory, input) {
-    const { items, first, count, templates, outputs, paired } = input;
+    const { items, first, count, templates, outputs, paired, maxOutputChars } = input;
     const state = { index: first };
     const { $input, $node } = environment(items, outputs, paired, first, state);
     const { $now, $today } = now();
@@ -560,11 +560,15 @@
       }
       call(arrayPush, values, row);
     }
+    let result;
     try {
-      return jsonStringify({ ok: true, values });
+      result = jsonStringify({ ok: true, values });
     } catch (thrown) {
       return jsonStringify({ ok: false, error: { ...describe(thrown), serialize: true } });
     }
+    // Refused here, an answer too big for the worker never crosses into the sandbox process.
+    if (result.length > maxOutputChars) return jsonStringify({ ok: false, error: { name: 'OutputLimit', message: '', output: result.length } });
+    return result;
   }
 
   /** `console` for user code: lines kept in the call's result, within the log limit. */
