@@ -4,7 +4,7 @@
  * isolates.ts). This module turns a step's request into one call and its answer back
  * into values, and names the limit a failed call hit.
  */
-import { MAX_ITEM_DEPTH, NodeError, NonRetriableError, tooDeepAt, type Item } from '@junction/nodes';
+import { MAX_ITEM_DEPTH, NodeError, NonRetriableError, tooDeepAt, TransientError, type Item } from '@junction/nodes';
 import { codeProgram, expressionProgram, nodeNamesIn } from './program.ts';
 import type { CallFailure, RunInfo, SandboxCall } from './protocol.ts';
 import { SandboxFailure, SandboxSupervisor, type SupervisorOptions } from './supervisor.ts';
@@ -100,11 +100,10 @@ export type CodeOutcome = { ok: true; items: Item[]; logs: LogLine[] } | { ok: f
 
 /**
  * A sandbox call that a busy machine kept from finishing: it computed less than its time
- * limit in the wall time the sandbox allows for it. Not the code's fault, so retriable,
- * and named `SandboxBusy` so the runtime runs the step again even when its node has no
- * retry policy.
+ * limit in the wall time the sandbox allows for it. Not the code's fault: a transient
+ * error, which the runtime runs again even when the node has no retry policy.
  */
-export class SandboxBusyError extends NodeError {
+export class SandboxBusyError extends TransientError {
   override name = 'SandboxBusy';
 }
 
