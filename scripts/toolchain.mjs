@@ -25,6 +25,7 @@ const commands = {
   build: { editor: true, force: true },
   test: { args: ['--no-node-snapshot', 'node_modules/vitest/vitest.mjs', 'run'] },
   bench: { args: ['--no-node-snapshot', 'bench/run.ts'] },
+  faults: { args: ['--no-node-snapshot', 'faults/run.ts'] },
   typecheck: {
     before: [['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']],
     args: ['node_modules/typescript/bin/tsc', '-p', 'editor/tsconfig.json', '--noEmit'],
@@ -80,7 +81,7 @@ function nodeBinary() {
 
 function installFingerprint() {
   const hash = createHash('sha256');
-  for (const file of ['pnpm-lock.yaml', 'package.json', 'pnpm-workspace.yaml', 'server/package.json', 'nodes/package.json', 'editor/package.json', 'bench/package.json']) {
+  for (const file of ['pnpm-lock.yaml', 'package.json', 'pnpm-workspace.yaml', 'server/package.json', 'nodes/package.json', 'editor/package.json', 'bench/package.json', 'faults/package.json']) {
     const path = join(root, file);
     hash.update(file).update(existsSync(path) ? readFileSync(path) : '');
   }
