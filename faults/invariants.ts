@@ -66,15 +66,32 @@ interface StepRow {
   finished_at: Date | null;
 }
 
-/** Waits until no run of `flows` is unfinished, or `limitMs` has passed; returns the time it took. */
-export async function settle(db: pg.Pool, flows: FlowUnderTest[], limitMs: number): Promise<number> {
+/**
+ * Waits until no run of `flows` is unfinished; gives up when nothing has moved for
+ * `idleMs` (no run finished or checkpointed: whatever is left is stuck) or after
+ * `limitMs` in all. Returns the time it took.
+ */
+export async function settle(db: pg.Pool, flows: FlowUnderTest[], limitMs: number, idleMs = 30_000): Promise<number> {
   const started = Date.now();
+  let last = '';
+  let lastMoved = started;
   for (;;) {
     const result = await db
-      .query<{ n: number }>('select count(*)::int as n from runs where workflow_id = any($1::uuid[]) and status = any($2::text[])', [flows.map((f) => f.id), UNFINISHED])
+      .query<{ n: number; versions: string }>(
+        'select count(*)::int as n, coalesce(sum(version), 0)::text as versions from runs where workflow_id = any($1::uuid[]) and status = any($2::text[])',
+        [flows.map((f) => f.id), UNFINISHED],
+      )
       .catch(() => null); // PostgreSQL still restarting: ask again
-    if (result && result.rows[0]!.n === 0) return Date.now() - started;
-    if (Date.now() - started > limitMs) return Date.now() - started;
+    const now = Date.now();
+    if (result) {
+      const { n, versions } = result.rows[0]!;
+      if (n === 0) return now - started;
+      if (`${n}/${versions}` !== last) {
+        last = `${n}/${versions}`;
+        lastMoved = now;
+      }
+    }
+    if (now - started > limitMs || now - lastMoved > idleMs) return now - started;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

@@ -25,7 +25,7 @@ const GSS_REQUEST = 80877104;
  * startup message proper, after which every message is typed.
  */
 export class MessageReader {
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   private untyped: boolean;
 
   constructor(untypedFirst: boolean) {

@@ -111,8 +111,13 @@ export function details(result: ScenarioResult, maxViolations = 8): string {
     if (ofKind.length > maxViolations) out.push(`    … and ${ofKind.length - maxViolations} more`);
   }
   if (result.logSummary.length > 0) {
-    out.push('  most frequent warnings and errors of its processes:');
-    for (const { line, count } of result.logSummary.slice(0, 10)) out.push(`    ${String(count).padStart(5)} × ${line}`);
+    // The most frequent lines say what went on; the rarest often say what changed (a pool that stopped).
+    const frequent = result.logSummary.slice(0, 6);
+    const rare = result.logSummary.slice(6).reverse().slice(0, 6);
+    out.push('  warnings and errors of its processes, most frequent:');
+    for (const { line, count } of frequent) out.push(`    ${String(count).padStart(5)} × ${line}`);
+    if (rare.length > 0) out.push('  and rarest:');
+    for (const { line, count } of rare) out.push(`    ${String(count).padStart(5)} × ${line}`);
   }
   return out.join('\n');
 }

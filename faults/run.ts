@@ -1,11 +1,12 @@
 /**
  * The fault-injection suite behind `npm run faults`:
  *
- *   npm run faults [-- --long] [-- scenario...] [--seed N] [--results DIR]
+ *   npm run faults [-- --long] [-- scenario...] [--seed N] [--results DIR] [--debug]
  *
  * The short form (a few minutes) runs in CI; `--long` runs each scenario for longer and
  * harder (100 kills, minutes of PostgreSQL restarts). Prints a table per scenario and
- * the details of every failure; exits 1 when any invariant was broken. See docs/faults.md.
+ * the details of every failure; exits 1 when any invariant was broken. `--debug` makes
+ * Junction's processes log what each run did. See docs/faults.md.
  */
 import { parseArgs } from 'node:util';
 import { details, table } from './report.ts';
@@ -18,6 +19,7 @@ async function main(): Promise<number> {
       long: { type: 'boolean', default: false },
       seed: { type: 'string' },
       results: { type: 'string' },
+      debug: { type: 'boolean', default: false },
     },
   });
   const seed = values.seed === undefined ? undefined : Number(values.seed);
@@ -28,6 +30,7 @@ async function main(): Promise<number> {
     only: positionals,
     seed,
     resultsDir: values.results,
+    logLevel: values.debug ? 'debug' : 'info',
     onResult: (result) => process.stderr.write(`${details(result)}\n`),
   });
   console.log(`\n${table(suite.results)}\n`);

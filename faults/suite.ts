@@ -4,7 +4,7 @@
  * invariant checks and the report's row. A scenario that cannot be carried out is a
  * failure too, and the next one still runs.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Cluster } from './cluster.ts';
@@ -26,6 +26,8 @@ export interface SuiteOptions {
   seed?: number;
   /** Where logs go (default: faults/results/<time>). */
   resultsDir?: string;
+  /** Junction's log level in the scenarios' processes (default info; debug says what each run did). */
+  logLevel?: 'debug' | 'info';
   /** Called with each scenario's result as soon as it is known. */
   onResult?: (result: ScenarioResult) => void;
 }
@@ -80,7 +82,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     await prepareTemplate(cluster, TEMPLATE, resultsDir);
     for (const scenario of scenarios) {
       await ensureRunning(cluster);
-      const result = await runScenario(scenario, cluster, options.form, dice.fork(), resultsDir);
+      const result = await runScenario(scenario, cluster, options, dice.fork(), resultsDir);
       results.push(result);
       options.onResult?.(result);
     }
@@ -95,7 +97,8 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
 /** Stacks whose processes are up, for an interrupted suite to stop. */
 const running = new Set<Stack>();
 
-async function runScenario(scenario: Scenario, cluster: Cluster, form: Form, dice: Dice, resultsDir: string): Promise<ScenarioResult> {
+async function runScenario(scenario: Scenario, cluster: Cluster, options: SuiteOptions, dice: Dice, resultsDir: string): Promise<ScenarioResult> {
+  const { form } = options;
   const started = Date.now();
   const result: ScenarioResult = {
     id: scenario.id,
@@ -111,20 +114,24 @@ async function runScenario(scenario: Scenario, cluster: Cluster, form: Form, dic
   let stack: Stack | null = null;
   let ctx: ScenarioContext | null = null;
   try {
-    stack = await Stack.start({ name: scenario.id, cluster, dice, logDir: resultsDir, workers: scenario.workers, env: scenario.env, template: TEMPLATE });
+    stack = await Stack.start({ name: scenario.id, cluster, dice, logDir: resultsDir, workers: scenario.workers, env: { ...scenario.env, ...(options.logLevel ? { JUNCTION_LOG_LEVEL: options.logLevel } : {}) }, template: TEMPLATE });
     running.add(stack);
-    ctx = new ScenarioContext(scenario.id, stack, form, dice);
+    ctx = new ScenarioContext(scenario.id, stack, cluster, form, dice);
     ctx.say(`${scenario.title} (${form} form)`);
     await scenario.run(ctx);
     await ctx.finish();
     // The faults are over: what is left is Junction finishing its runs.
     stack.proxy.setFaults(NO_FAULTS);
     for (const load of ctx.loads) await load.stop();
-    const limit = scenario.settleMs?.[form] ?? (form === 'long' ? 180_000 : 60_000);
+    const limit = scenario.settleMs?.[form] ?? (form === 'long' ? 300_000 : 90_000);
     ctx.say('settling');
     const settledInMs = await settle(stack.db, ctx.flows, limit);
     await ctx.resume.stop();
     result.findings = await check(stack.db, ctx.flows, stack.erp, ctx.deliveries(), settledInMs);
+    // For a post-mortem: what the storefront sent, what the ERP saw, what broke.
+    writeFileSync(join(result.logDir, 'deliveries.json'), JSON.stringify(ctx.deliveries(), null, 1));
+    writeFileSync(join(result.logDir, 'ledger.json'), JSON.stringify([...stack.erp.ledger.values()], null, 1));
+    writeFileSync(join(result.logDir, 'violations.json'), JSON.stringify(result.findings.violations, null, 1));
     const times = ctx.resume.times();
     result.resume = { runs: times.length + ctx.resume.neverResumed(), p50Ms: percentile(times, 50), maxMs: percentile(times, 100), never: ctx.resume.neverResumed() };
     const proxy = stack.proxy.counts;

@@ -3,6 +3,7 @@
  * the moves most scenarios make — put orders under load, kill or freeze a worker while
  * following how soon its runs move again — each noted for the report.
  */
+import type { Cluster } from '../cluster.ts';
 import type { Delivery } from '../load.ts';
 import { LoadGenerator } from '../load.ts';
 import type { JunctionProcess } from '../processes.ts';
@@ -20,13 +21,15 @@ export interface Scenario {
   workers?: number;
   /** Settings for its processes, over the suite's (JUNCTION_...). */
   env?: Record<string, string>;
-  /** How long runs may take to finish once the faults are over (default 60 s short, 180 s long). */
+  /** How long runs may take to finish once the faults are over (default 90 s short, 300 s long; less if nothing moves for 30 s). */
   settleMs?: Partial<Record<Form, number>>;
   run(ctx: ScenarioContext): Promise<void>;
 }
 
 export class ScenarioContext {
   readonly stack: Stack;
+  /** The suite's PostgreSQL, to restart or kill. */
+  readonly cluster: Cluster;
   readonly form: Form;
   readonly dice: Dice;
   readonly resume: ResumeWatch;
@@ -39,9 +42,10 @@ export class ScenarioContext {
   private readonly id: string;
   private readonly started = Date.now();
 
-  constructor(id: string, stack: Stack, form: Form, dice: Dice) {
+  constructor(id: string, stack: Stack, cluster: Cluster, form: Form, dice: Dice) {
     this.id = id;
     this.stack = stack;
+    this.cluster = cluster;
     this.form = form;
     this.dice = dice;
     this.resume = new ResumeWatch(stack.db);
