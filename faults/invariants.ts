@@ -67,31 +67,37 @@ interface StepRow {
 }
 
 /**
- * Waits until no run of `flows` is unfinished; gives up when nothing has moved for
- * `idleMs` (no run finished or checkpointed: whatever is left is stuck) or after
- * `limitMs` in all. Returns the time it took.
+ * Waits until no run of `flows` is unfinished. Gives up when nothing has moved for
+ * `idleMs` (no run finished or checkpointed) and no run's job is waiting for a later
+ * time (graphile-worker's back-off after a failed attempt) — whatever is left then is
+ * stuck — or after `limitMs` in all. Returns the time it took.
  */
-export async function settle(db: pg.Pool, flows: FlowUnderTest[], limitMs: number, idleMs = 30_000): Promise<number> {
+export async function settle(db: pg.Pool, flows: FlowUnderTest[], limitMs: number, idleMs = 20_000): Promise<number> {
   const started = Date.now();
   let last = '';
   let lastMoved = started;
+  let dueAt = 0;
   for (;;) {
     const result = await db
-      .query<{ n: number; versions: string }>(
-        'select count(*)::int as n, coalesce(sum(version), 0)::text as versions from runs where workflow_id = any($1::uuid[]) and status = any($2::text[])',
+      .query<{ n: number; versions: string; due_at: Date | null }>(
+        `with unfinished as (select id, version from runs where workflow_id = any($1::uuid[]) and status = any($2::text[]))
+         select (select count(*)::int from unfinished) as n, (select coalesce(sum(version), 0)::text from unfinished) as versions,
+           (select max(j.run_at) from graphile_worker._private_jobs j where j.locked_at is null
+              and j.payload->>'runId' in (select id::text from unfinished)) as due_at`,
         [flows.map((f) => f.id), UNFINISHED],
       )
       .catch(() => null); // PostgreSQL still restarting: ask again
     const now = Date.now();
     if (result) {
-      const { n, versions } = result.rows[0]!;
+      const { n, versions, due_at } = result.rows[0]!;
       if (n === 0) return now - started;
       if (`${n}/${versions}` !== last) {
         last = `${n}/${versions}`;
         lastMoved = now;
       }
+      dueAt = due_at ? due_at.getTime() : 0;
     }
-    if (now - started > limitMs || now - lastMoved > idleMs) return now - started;
+    if (now - started > limitMs || now - Math.max(lastMoved, dueAt) > idleMs) return now - started;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

@@ -54,7 +54,7 @@ export function summariseLogs(processes: JunctionProcess[]): { line: string; cou
       if (error) text += `: ${error}`;
       text = text
         .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>')
-        .replace(/\b\d+\b/g, 'N')
+        .replace(/\d+(\.\d+)?/g, 'N')
         .slice(0, 220);
       const key = `${level} ${text}`;
       groups.set(key, (groups.get(key) ?? 0) + 1);

@@ -117,7 +117,7 @@ async function runScenario(scenario: Scenario, cluster: Cluster, options: SuiteO
     stack = await Stack.start({ name: scenario.id, cluster, dice, logDir: resultsDir, workers: scenario.workers, env: { ...scenario.env, ...(options.logLevel ? { JUNCTION_LOG_LEVEL: options.logLevel } : {}) }, template: TEMPLATE });
     running.add(stack);
     ctx = new ScenarioContext(scenario.id, stack, cluster, form, dice);
-    ctx.say(`${scenario.title} (${form} form)`);
+    ctx.say(`${scenario.title} (${form} form; its Junction started in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
     await scenario.run(ctx);
     await ctx.finish();
     // The faults are over: what is left is Junction finishing its runs.

@@ -21,7 +21,7 @@ export interface Scenario {
   workers?: number;
   /** Settings for its processes, over the suite's (JUNCTION_...). */
   env?: Record<string, string>;
-  /** How long runs may take to finish once the faults are over (default 90 s short, 300 s long; less if nothing moves for 30 s). */
+  /** How long runs may take to finish once the faults are over (default 90 s short, 300 s long; less once nothing moves for 20 s and no run waits for a retry). */
   settleMs?: Partial<Record<Form, number>>;
   run(ctx: ScenarioContext): Promise<void>;
 }
