@@ -106,10 +106,11 @@ export class ScenarioContext {
   /**
    * Kills a random ready worker with SIGKILL and starts a replacement without waiting for
    * it (a start takes seconds). At least one worker stays up: with fewer than two ready,
-   * it first waits for a replacement.
+   * it first waits for a replacement — and only then for `moment`, the instant to strike.
    */
-  async replaceRandomWorker(): Promise<void> {
+  async replaceRandomWorker(moment?: () => Promise<void>): Promise<void> {
     while (this.stack.workers.length < 2 && this.starting.size > 0) await Promise.race(this.starting);
+    await moment?.();
     await this.killWorker(this.dice.pick(this.stack.workers));
     const replacement = this.stack.startWorker().catch((error: Error) => this.startFailures.push(error));
     this.starting.add(replacement);

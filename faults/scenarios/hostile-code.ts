@@ -29,6 +29,6 @@ export const hostileCode: Scenario = {
       await ctx.sleep(kind === 'fine' ? 200 : 1_000);
     }
     ctx.note(`${each} each of ${HOSTILE_KINDS.join(', ')}; ${each * 2} well-behaved`);
-    await ctx.sleep(ctx.long ? 20_000 : 5_000);
+    await ctx.sleep(ctx.long ? 20_000 : 3_000);
   },
 };

@@ -39,10 +39,9 @@ export const killWorkers: Scenario = {
     await ctx.sleep(1500);
     for (let i = 0; i < kills; i++) {
       const moment = ctx.dice.pick(MOMENTS);
-      await next(ctx, moment);
-      await ctx.replaceRandomWorker();
+      await ctx.replaceRandomWorker(() => next(ctx, moment));
       ctx.note(`SIGKILL a worker (${moment}), start another`);
-      await ctx.sleep(ctx.dice.between(500, 2000));
+      await ctx.sleep(ctx.dice.between(300, 1500));
     }
     ctx.say(`${kills} kills done`);
     await ctx.sleep(1000);

@@ -24,7 +24,7 @@ export const proxyFaults: Scenario = {
     });
     ctx.note('about 1% of statements broken by the proxy');
     load.start();
-    await ctx.sleep(ctx.long ? 300_000 : 20_000);
+    await ctx.sleep(ctx.long ? 300_000 : 15_000);
     ctx.say('faults over');
   },
 };

@@ -11,8 +11,8 @@ export const restartPostgres: Scenario = {
   id: 'restart-postgres',
   title: 'Restart PostgreSQL (fast and immediate) every few seconds under load',
   async run(ctx) {
-    // The long form: 5 minutes of restarts every 5-20 s; the short one: three or four.
-    const duration = ctx.long ? 300_000 : 24_000;
+    // The long form: 5 minutes of restarts every 5-20 s; the short one: two or three.
+    const duration = ctx.long ? 300_000 : 18_000;
     const [minGap, maxGap] = ctx.long ? [5_000, 20_000] : [5_000, 8_000];
     ctx.stack.erp.setDelay(0, 100);
     const { load } = await ctx.orders(25);
