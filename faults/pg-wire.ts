@@ -25,7 +25,9 @@ const GSS_REQUEST = 80877104;
  * startup message proper, after which every message is typed.
  */
 export class MessageReader {
-  private buffer: Buffer = Buffer.alloc(0);
+  /** Bytes received and not yet cut into messages, in arrival order (joined only when a message is whole: a 60 MB row arrives in thousands of chunks). */
+  private chunks: Buffer[] = [];
+  private length = 0;
   private untyped: boolean;
 
   constructor(untypedFirst: boolean) {
@@ -33,16 +35,17 @@ export class MessageReader {
   }
 
   push(chunk: Buffer): Message[] {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    this.chunks.push(chunk);
+    this.length += chunk.length;
     const messages: Message[] = [];
     for (;;) {
       const header = this.untyped ? 4 : 5;
-      if (this.buffer.length < header) break;
-      const length = this.untyped ? this.buffer.readInt32BE(0) : this.buffer.readInt32BE(1);
+      if (this.length < header) break;
+      const head = this.peek(header);
+      const length = this.untyped ? head.readInt32BE(0) : head.readInt32BE(1);
       const total = this.untyped ? length : length + 1;
-      if (length < 4 || this.buffer.length < total) break;
-      const bytes = this.buffer.subarray(0, total);
-      this.buffer = this.buffer.subarray(total);
+      if (length < 4 || this.length < total) break;
+      const bytes = this.take(total);
       if (this.untyped) {
         const code = bytes.readInt32BE(4);
         // After an SSL or GSS request the client sends its startup message, still untyped.
@@ -53,6 +56,25 @@ export class MessageReader {
       }
     }
     return messages;
+  }
+
+  /** The first `count` bytes, without consuming them. */
+  private peek(count: number): Buffer {
+    if (this.chunks[0]!.length < count) {
+      let joined = 0;
+      let parts = 0;
+      while (joined < count) joined += this.chunks[parts++]!.length;
+      this.chunks.splice(0, parts, Buffer.concat(this.chunks.slice(0, parts)));
+    }
+    return this.chunks[0]!.subarray(0, count);
+  }
+
+  /** Removes and returns the first `count` bytes. */
+  private take(count: number): Buffer {
+    const joined = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    this.chunks = joined.length > count ? [joined.subarray(count)] : [];
+    this.length -= count;
+    return joined.subarray(0, count);
   }
 }
 

@@ -28,6 +28,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** A database already migrated (see `prepareTemplate`): its copy lets every process start at once. */
   template: string;
+  /** Told of the stack before its processes start, so that an interrupted suite can stop them. */
+  onCreated?: (stack: Stack) => void;
 }
 
 /**
@@ -145,6 +147,7 @@ export class Stack {
       JUNCTION_BOOTSTRAP_API_KEY: apiKey,
     };
     const stack = new Stack({ name: options.name, database, proxy, erp, db, apiPort, apiKey, logDir, env });
+    options.onCreated?.(stack);
     try {
       const starting = await Promise.allSettled([stack.startApi(), ...Array.from({ length: options.workers ?? 2 }, () => stack.startWorker())]);
       const failed = starting.find((result) => result.status === 'rejected');

@@ -80,9 +80,19 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   const results: ScenarioResult[] = [];
   try {
     await prepareTemplate(cluster, TEMPLATE, resultsDir);
-    for (const scenario of scenarios) {
+    // One generator per scenario, drawn up front: a scenario's faults do not depend on which ran before.
+    const dices = scenarios.map(() => dice.fork());
+    let next: StackStart | null = null;
+    for (const [i, scenario] of scenarios.entries()) {
       await ensureRunning(cluster);
-      const result = await runScenario(scenario, cluster, options, dice.fork(), resultsDir);
+      const start = next ?? startStack(scenario, cluster, options, dices[i]!, resultsDir);
+      next = null;
+      const following = scenarios[i + 1];
+      // While this scenario settles, the next one's processes start: their start is most of a scenario's set-up.
+      const startNext = () => {
+        if (following) next = startStack(following, cluster, options, dices[i + 1]!, resultsDir);
+      };
+      const result = await runScenario(scenario, start, cluster, options, dices[i]!, startNext);
       results.push(result);
       options.onResult?.(result);
     }
@@ -94,12 +104,34 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   return { results, passed: results.every(passed), seed, resultsDir, durationMs: Date.now() - started };
 }
 
-/** Stacks whose processes are up, for an interrupted suite to stop. */
+/** Stacks whose processes are up or starting, for an interrupted suite to stop. */
 const running = new Set<Stack>();
 
-async function runScenario(scenario: Scenario, cluster: Cluster, options: SuiteOptions, dice: Dice, resultsDir: string): Promise<ScenarioResult> {
+interface StackStart {
+  stack: Promise<Stack>;
+  startedAt: number;
+  readyAt: number | null;
+  logDir: string;
+}
+
+function startStack(scenario: Scenario, cluster: Cluster, options: SuiteOptions, dice: Dice, resultsDir: string): StackStart {
+  const env = { ...scenario.env, ...(options.logLevel ? { JUNCTION_LOG_LEVEL: options.logLevel } : {}) };
+  const start: StackStart = {
+    startedAt: Date.now(),
+    readyAt: null,
+    logDir: join(resultsDir, scenario.id),
+    stack: Stack.start({ name: scenario.id, cluster, dice, logDir: resultsDir, workers: scenario.workers, env, template: TEMPLATE, onCreated: (stack) => running.add(stack) }),
+  };
+  start.stack.then(
+    () => (start.readyAt = Date.now()),
+    () => undefined, // runScenario awaits it and reports the failure
+  );
+  return start;
+}
+
+async function runScenario(scenario: Scenario, start: StackStart, cluster: Cluster, options: SuiteOptions, dice: Dice, settling: () => void): Promise<ScenarioResult> {
   const { form } = options;
-  const started = Date.now();
+  const started = start.startedAt;
   const result: ScenarioResult = {
     id: scenario.id,
     title: scenario.title,
@@ -108,24 +140,26 @@ async function runScenario(scenario: Scenario, cluster: Cluster, options: SuiteO
     resume: null,
     error: null,
     durationMs: 0,
-    logDir: join(resultsDir, scenario.id),
+    logDir: start.logDir,
     logSummary: [],
   };
   let stack: Stack | null = null;
   let ctx: ScenarioContext | null = null;
   try {
-    stack = await Stack.start({ name: scenario.id, cluster, dice, logDir: resultsDir, workers: scenario.workers, env: { ...scenario.env, ...(options.logLevel ? { JUNCTION_LOG_LEVEL: options.logLevel } : {}) }, template: TEMPLATE });
-    running.add(stack);
+    stack = await start.stack;
     ctx = new ScenarioContext(scenario.id, stack, cluster, form, dice);
-    ctx.say(`${scenario.title} (${form} form; its Junction started in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    ctx.say(`${scenario.title} (${form} form; its Junction started in ${((start.readyAt! - start.startedAt) / 1000).toFixed(1)} s)`);
+    const runFrom = Date.now();
     await scenario.run(ctx);
-    await ctx.finish();
     // The faults are over: what is left is Junction finishing its runs.
     stack.proxy.setFaults(NO_FAULTS);
     for (const load of ctx.loads) await load.stop();
     const limit = scenario.settleMs?.[form] ?? (form === 'long' ? 300_000 : 90_000);
     ctx.say('settling');
+    settling();
     const settledInMs = await settle(stack.db, ctx.flows, limit);
+    // Workers still starting (replacements) were welcome to help settle; one that could not start is a failure.
+    await ctx.finish();
     await ctx.resume.stop();
     result.findings = await check(stack.db, ctx.flows, stack.erp, ctx.deliveries(), settledInMs);
     // For a post-mortem: what the storefront sent, what the ERP saw, what broke.
@@ -137,7 +171,7 @@ async function runScenario(scenario: Scenario, cluster: Cluster, options: SuiteO
     const proxy = stack.proxy.counts;
     const injected = (['reset', 'stall', 'cutAfterWrite', 'serializationFailure', 'delay'] as const).filter((kind) => proxy[kind] > 0);
     if (injected.length > 0) ctx.note(`proxy: ${proxy.statements} statements, ${injected.map((kind) => `${proxy[kind]} ${kind}`).join(', ')}`);
-    for (const event of cluster.events.filter((e) => e.at >= started)) ctx.note(`PostgreSQL ${event.what} (${event.tookMs} ms)`);
+    for (const event of cluster.events.filter((e) => e.at >= runFrom)) ctx.note(`PostgreSQL ${event.what} (${event.tookMs} ms)`);
   } catch (error) {
     result.error = (error as Error).stack ?? String(error);
   } finally {
