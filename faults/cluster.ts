@@ -52,6 +52,17 @@ async function postgresUser(): Promise<{ uid: number; gid: number } | null> {
   }
 }
 
+/** Alive and not a zombie waiting to be reaped (a killed postmaster's parent is init, which may take its time). */
+function isRunning(pid: number): boolean {
+  if (!isAlive(pid)) return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false; // gone meanwhile (or not Linux: kill(pid, 0) said enough)
+  }
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -148,14 +159,28 @@ export class Cluster {
     await this.timed(`stop -m ${mode}`, () => this.pgCtl(['stop', '-m', mode]));
   }
 
-  /** SIGKILL to the postmaster: its backends notice and exit; the next start recovers from the WAL. */
-  async kill(): Promise<void> {
+  /**
+   * SIGKILL to the postmaster (what the OOM killer does), then a start: its backends
+   * notice and exit, and the start recovers from the WAL once none is left holding the
+   * shared memory — until then it is refused, so it is tried again for a while.
+   */
+  async crash(): Promise<void> {
     const pid = this.postmasterPid();
-    if (pid === null) return;
     const started = Date.now();
-    process.kill(pid, 'SIGKILL');
-    while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
-    this.events.push({ at: started, what: 'kill -9 postmaster', tookMs: Date.now() - started });
+    if (pid !== null) {
+      process.kill(pid, 'SIGKILL');
+      while (isRunning(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.pgCtl(['start']);
+        break;
+      } catch (error) {
+        if (attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+    this.events.push({ at: started, what: 'kill -9 postmaster, start', tookMs: Date.now() - started });
   }
 
   private postmasterPid(): number | null {

@@ -98,7 +98,7 @@ export class Stack {
   readonly apiKey: string;
   readonly logDir: string;
   api: JunctionProcess;
-  /** The worker processes started and not yet stopped. */
+  /** The worker processes that are ready and not stopped (or killed). */
   workers: JunctionProcess[] = [];
   /** Every process this stack ever started, in order. */
   readonly processes: JunctionProcess[] = [];

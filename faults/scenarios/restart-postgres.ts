@@ -1,7 +1,7 @@
 /**
  * 2. PostgreSQL restarts under load, every few seconds: `pg_ctl restart -m fast` (sessions
  * are ended, clean shutdown) and `-m immediate` (no shutdown checkpoint; crash recovery
- * at start). Every connection of every process is cut each time. Junction must refuse
+ * at start); the long form also kills the postmaster with SIGKILL, as the OOM killer would. Every connection of every process is cut each time. Junction must refuse
  * what it cannot take while the database is away, and finish every run it acknowledged
  * once it is back — its workers must keep taking runs after each restart.
  */
@@ -20,9 +20,10 @@ export const restartPostgres: Scenario = {
     const until = Date.now() + duration;
     await ctx.sleep(ctx.dice.between(minGap, maxGap));
     while (Date.now() < until) {
-      const mode = ctx.dice.pick(['fast', 'immediate'] as const);
+      const mode = ctx.dice.pick(ctx.long ? (['fast', 'immediate', 'kill'] as const) : (['fast', 'immediate'] as const));
       // The suite notes each restart and how long it took.
-      await ctx.cluster.restart(mode);
+      if (mode === 'kill') await ctx.cluster.crash();
+      else await ctx.cluster.restart(mode);
       await ctx.sleep(ctx.dice.between(minGap, maxGap));
     }
     ctx.say('restarts done');
