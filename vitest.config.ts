@@ -11,7 +11,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'server',
-          include: ['nodes/src/**/*.test.ts', 'server/src/**/*.test.ts', 'workflows/**/*.test.ts', 'editor/e2e/**/*.test.ts', 'faults/**/*.test.ts'],
+          include: ['nodes/src/**/*.test.ts', 'server/src/**/*.test.ts', 'workflows/**/*.test.ts', 'editor/e2e/**/*.test.ts'],
           globalSetup: ['server/src/db/testing/global-setup.ts', 'editor/e2e/global-setup.ts'],
           // What a browser shows can take a moment on a loaded machine: waits give it 10 s.
           expect: { poll: { timeout: 10_000, interval: 50 } },
@@ -19,6 +19,16 @@ export default defineConfig({
       },
       // The editor's component and store tests, in happy-dom (see editor/vite.config.ts).
       'editor/vite.config.ts',
+      {
+        extends: true,
+        test: {
+          name: 'faults',
+          include: ['faults/**/*.test.ts'],
+          // After every other project, on its own: the fault suite starts dozens of Junction
+          // processes for minutes; beside other tests it would push them past their time limits.
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });
