@@ -19,6 +19,16 @@ export default defineConfig({
       },
       // The editor's component and store tests, in happy-dom (see editor/vite.config.ts).
       'editor/vite.config.ts',
+      {
+        extends: true,
+        test: {
+          name: 'faults',
+          include: ['faults/**/*.test.ts'],
+          // After every other project, on its own: the fault suite starts dozens of Junction
+          // processes for minutes; beside other tests it would push them past their time limits.
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });

@@ -25,6 +25,7 @@ const commands = {
   build: { editor: true, force: true },
   test: { args: ['--no-node-snapshot', 'node_modules/vitest/vitest.mjs', 'run'] },
   bench: { args: ['--no-node-snapshot', 'bench/run.ts'] },
+  faults: { args: ['--no-node-snapshot', 'faults/run.ts'] },
   typecheck: {
     before: [['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']],
     args: ['node_modules/typescript/bin/tsc', '-p', 'editor/tsconfig.json', '--noEmit'],
@@ -83,7 +84,7 @@ function nodeBinary() {
 function installFingerprint() {
   const hash = createHash('sha256');
   const patches = existsSync(join(root, 'patches')) ? readdirSync(join(root, 'patches')).sort().map((f) => `patches/${f}`) : [];
-  for (const file of ['pnpm-lock.yaml', 'package.json', 'pnpm-workspace.yaml', 'server/package.json', 'nodes/package.json', 'editor/package.json', 'bench/package.json', ...patches]) {
+  for (const file of ['pnpm-lock.yaml', 'package.json', 'pnpm-workspace.yaml', 'server/package.json', 'nodes/package.json', 'editor/package.json', 'bench/package.json', 'faults/package.json', ...patches]) {
     const path = join(root, file);
     hash.update(file).update(existsSync(path) ? readFileSync(path) : '');
   }
