@@ -405,6 +405,7 @@ class RunExecution {
       attempt: step.attempt,
       idempotencyKey: `${this.state.idempotencyBase}:${node.id}`,
       signal,
+      continueOnError: node.onError === 'continue',
       log: stepLogger(this.state.id, node.id, redactor),
       sandbox: stepSandbox(this.rt.sandbox, this.scope, node, this.state.versionId, logs),
       credentials: {} as Record<string, CredentialValue>,
@@ -449,8 +450,13 @@ class RunExecution {
           collect(emitted, index);
         }
       } else {
-        const resolved = await resolveParamsOnce(type.definition, node, step.items, params);
-        collect(await type.run({ ...context, params: resolved, items: step.items }), undefined);
+        let itemParams: unknown[] | undefined;
+        if (type.definition.paramsPerItem) {
+          const paramsFor = await resolveParams(type.definition, node, step.items, params);
+          itemParams = step.items.map((_, index) => paramsFor(index));
+        }
+        const resolved = itemParams?.length ? itemParams[0] : await resolveParamsOnce(type.definition, node, step.items, params);
+        collect(await type.run({ ...context, params: resolved, items: step.items, itemParams }), undefined);
       }
       return { ...base, logs: redactor.scrub(logs), finishedAt: new Date(), output: redactor.scrub(ports), interrupted: false };
     } catch (thrown) {
