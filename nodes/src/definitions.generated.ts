@@ -3,6 +3,8 @@
 import type { NodeDefinition } from './sdk/types.ts';
 import { definition as codeJavascript } from './code/javascript/definition.ts';
 import { definition as connectorHttp } from './connector/http/definition.ts';
+import { definition as connectorMysql } from './connector/mysql/definition.ts';
+import { definition as connectorPostgres } from './connector/postgres/definition.ts';
 import { definition as logicIf } from './logic/if/definition.ts';
 import { definition as logicNoop } from './logic/noop/definition.ts';
 import { definition as transformFields } from './transform/fields/definition.ts';
@@ -13,6 +15,8 @@ import { definition as triggerWebhook } from './trigger/webhook/definition.ts';
 export const definitions: readonly NodeDefinition[] = [
   codeJavascript,
   connectorHttp,
+  connectorMysql,
+  connectorPostgres,
   logicIf,
   logicNoop,
   transformFields,

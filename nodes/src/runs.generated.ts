@@ -3,6 +3,8 @@
 import { serverNode, type ServerNode } from './sdk/define.ts';
 import { definition as codeJavascript } from './code/javascript/definition.ts';
 import { definition as connectorHttp } from './connector/http/definition.ts';
+import { definition as connectorMysql } from './connector/mysql/definition.ts';
+import { definition as connectorPostgres } from './connector/postgres/definition.ts';
 import { definition as logicIf } from './logic/if/definition.ts';
 import { definition as logicNoop } from './logic/noop/definition.ts';
 import { definition as transformFields } from './transform/fields/definition.ts';
@@ -10,6 +12,8 @@ import { definition as triggerManual } from './trigger/manual/definition.ts';
 import { definition as triggerWebhook } from './trigger/webhook/definition.ts';
 import { run as codeJavascriptRun } from './code/javascript/run.ts';
 import { run as connectorHttpRun } from './connector/http/run.ts';
+import { run as connectorMysqlRun } from './connector/mysql/run.ts';
+import { run as connectorPostgresRun } from './connector/postgres/run.ts';
 import { run as logicIfRun } from './logic/if/run.ts';
 import { run as logicNoopRun } from './logic/noop/run.ts';
 import { run as transformFieldsRun } from './transform/fields/run.ts';
@@ -20,6 +24,8 @@ import { run as triggerWebhookRun } from './trigger/webhook/run.ts';
 export const serverNodes: readonly ServerNode[] = [
   serverNode(codeJavascript, codeJavascriptRun),
   serverNode(connectorHttp, connectorHttpRun),
+  serverNode(connectorMysql, connectorMysqlRun),
+  serverNode(connectorPostgres, connectorPostgresRun),
   serverNode(logicIf, logicIfRun),
   serverNode(logicNoop, logicNoopRun),
   serverNode(transformFields, transformFieldsRun),

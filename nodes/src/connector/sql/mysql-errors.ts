@@ -46,6 +46,14 @@ function wording(error: MysqlError, text: string, where: string): string {
     case 1451:
     case 1452:
       return `A reference to another table does not match: ${text}`;
+    case 4025: {
+      // MariaDB: CONSTRAINT `stock.qty` failed for `test`.`stock`
+      const [, check, table] = /CONSTRAINT `([^`]+)` failed for (.+)$/.exec(text) ?? [];
+      return check ? `The row breaks the check ${check} of the table ${table!.replaceAll('`', '')}` : text;
+    }
+    case 3819:
+      // MySQL: Check constraint 'stock_chk_1' is violated.
+      return `The row breaks the check ${quoted(text) ?? '(unnamed)'}`;
     case 1048:
       return `The column ${quoted(text) ?? '(unnamed)'} needs a value (it cannot be empty/null)`;
     case 1364:
