@@ -158,6 +158,20 @@ export function ScalarField(props: FieldProps) {
         testId={`code-${pathKey(props.path)}`}
       />
     );
+  } else if (schema.contentMediaType === 'text/x-sql') {
+    input = (
+      <CodeEditor
+        language="text"
+        value={String(props.value ?? '')}
+        onChange={props.onChange}
+        label={label}
+        describedBy={describedBy}
+        minHeight="6rem"
+        readOnly={form.readOnly}
+        invalid={invalid}
+        testId={`code-${pathKey(props.path)}`}
+      />
+    );
   } else {
     input = (
       <input
