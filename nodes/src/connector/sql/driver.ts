@@ -48,8 +48,10 @@ export interface DriverConnection {
    * the session was aborted.
    */
   query(sql: string, values: readonly unknown[]): Promise<SqlResult>;
-  /** Whether the connection can no longer be used (lost, or cut off by a cancel). */
+  /** Whether the connection can no longer be used (lost, cut off by a cancel, or discarded). */
   readonly broken: boolean;
+  /** Marks the connection as not to be used again (a transaction left open): closed instead of given back. */
+  discard(): void;
   /** Gives the connection back to its pool; a broken one is closed instead. */
   release(): void;
 }

@@ -160,6 +160,10 @@ class MysqlConnection implements DriverConnection {
     this.connection.destroy();
   }
 
+  discard(): void {
+    this.broken = true;
+  }
+
   release(): void {
     if (this.broken) this.connection.destroy();
     else this.connection.release();

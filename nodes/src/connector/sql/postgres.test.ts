@@ -103,6 +103,27 @@ describe('querySql on PostgreSQL', () => {
   });
 });
 
+describe('a transaction cancelled between two statements', () => {
+  it('keeps nothing, and its connection never goes back to the pool with the transaction open', async () => {
+    const credential = db.credential();
+    const controller = new AbortController();
+    const reason = new Error('run cancelled');
+    const error = await failure(
+      withSqlSession(credential, { signal: controller.signal }, (session) =>
+        session.transaction(async () => {
+          await session.query("update stock set note = 'half done' where sku = 'TEA-1'");
+          controller.abort(reason);
+          await session.query('select 1');
+        }),
+      ),
+    );
+    expect(error).toBe(reason);
+    // The same pool again: a connection still inside that transaction would see its own change.
+    expect((await querySql(credential, "select note from stock where sku = 'TEA-1'")).rows).toEqual([{ note: null }]);
+    expect((await db.admin.query("select note from stock where sku = 'TEA-1'")).rows).toEqual([{ note: null }]);
+  });
+});
+
 describe('PostgreSQL errors in words', () => {
   it('a table or column that does not exist, with where in the SQL', async () => {
     const table = await failure(querySql(db.credential(), 'select * from stok'));

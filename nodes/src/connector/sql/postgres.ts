@@ -127,6 +127,10 @@ class PostgresConnection implements DriverConnection {
     }
   }
 
+  discard(): void {
+    this.broken = true;
+  }
+
   release(): void {
     this.client.removeListener('error', this.onError);
     // pg-pool closes a client released with an error instead of keeping it.

@@ -88,10 +88,10 @@ export async function withSqlSession<T>(credential: SqlCredential, options: SqlO
         await open.query('commit', []);
         return result;
       } catch (error) {
-        // A connection cut off (cancel, lost) cannot roll back; the server does when it goes.
-        if (!open.broken) {
-          await open.query('rollback', []).catch(() => undefined /* the connection is marked broken and closed on release */);
-        }
+        // Cancelled, or the rollback fails: the connection is closed rather than given back with the
+        // transaction open (the server rolls back when it goes). A connection cut off is closed anyway.
+        if (signal.aborted || open.broken) open.discard();
+        else await open.query('rollback', []).catch(() => open.discard());
         throw error;
       } finally {
         inTransaction = false;
