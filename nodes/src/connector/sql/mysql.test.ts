@@ -115,6 +115,16 @@ describe.skipIf(!available)('querySql on MySQL / MariaDB', () => {
   });
 });
 
+describe.skipIf(!available)('SQL that leaves a transaction open', () => {
+  it('does not hand it to the next statement of the pool', async () => {
+    const credential = mysqlCredential();
+    await querySql(credential, 'start transaction');
+    await querySql(credential, `update ${table} set note = 'counted' where sku = ?`, ['TEA-2']);
+    const [rows] = await admin.query<mysql.RowDataPacket[]>(`select note from ${table} where sku = 'TEA-2'`);
+    expect(rows).toEqual([{ note: 'counted' }]);
+  });
+});
+
 describe.skipIf(!available)('MySQL errors in words', () => {
   it('a table or column that does not exist', async () => {
     const missing = await failure(querySql(mysqlCredential(), 'select * from no_such_table_here'));

@@ -92,8 +92,13 @@ function mysqlResult(answer: Answer): SqlResult {
 
 type Flavor = 'mariadb' | 'mysql';
 
+/** The server's status flag "a transaction is open" (SERVER_STATUS_IN_TRANS), on every OK answer. */
+const IN_TRANSACTION = 0x1;
+
 class MysqlConnection implements DriverConnection {
   broken = false;
+  /** As the server last said: SQL that began a transaction and left it open is never given to the next step inside it. */
+  private inTransaction = false;
   private readonly connection: mysql.PoolConnection;
   private readonly options: SessionOptions;
   private readonly config: mysql.ConnectionOptions;
@@ -131,6 +136,7 @@ class MysqlConnection implements DriverConnection {
     try {
       // Without values, the text protocol (any statement); with values, a prepared statement: they are bound, never spliced.
       const [answer] = values.length === 0 ? await this.connection.query(sql) : await this.connection.execute(sql, values.map(bindable));
+      if (!Array.isArray(answer)) this.inTransaction = ((answer as mysql.ResultSetHeader).serverStatus & IN_TRANSACTION) !== 0;
       return mysqlResult(answer as Answer);
     } catch (error) {
       if (signal.aborted) throw signal.reason;
@@ -165,7 +171,7 @@ class MysqlConnection implements DriverConnection {
   }
 
   release(): void {
-    if (this.broken) this.connection.destroy();
+    if (this.broken || this.inTransaction) this.connection.destroy();
     else this.connection.release();
   }
 }

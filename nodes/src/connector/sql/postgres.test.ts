@@ -124,6 +124,16 @@ describe('a transaction cancelled between two statements', () => {
   });
 });
 
+describe('SQL that leaves a transaction open', () => {
+  it('does not hand it to the next statement of the pool', async () => {
+    const credential = db.credential();
+    await querySql(credential, 'begin');
+    await querySql(credential, "update stock set note = 'counted' where sku = 'TEA-2'");
+    expect((await db.admin.query("select note from stock where sku = 'TEA-2'")).rows).toEqual([{ note: 'counted' }]);
+    await db.admin.query("update stock set note = 'sold out' where sku = 'TEA-2'");
+  });
+});
+
 describe('PostgreSQL errors in words', () => {
   it('a table or column that does not exist, with where in the SQL', async () => {
     const table = await failure(querySql(db.credential(), 'select * from stok'));

@@ -133,6 +133,8 @@ class PostgresConnection implements DriverConnection {
 
   release(): void {
     this.client.removeListener('error', this.onError);
+    // SQL that began a transaction and left it open ('begin' in a query): never given to the next step inside it.
+    if (this.client.getTransactionStatus() !== 'I') this.broken = true;
     // pg-pool closes a client released with an error instead of keeping it.
     this.client.release(this.broken ? new Error('closed: broken or cancelled') : undefined);
   }
