@@ -97,6 +97,7 @@ class PostgresConnection implements DriverConnection {
     let stuck = false;
     let grace: NodeJS.Timeout | undefined;
     const onAbort = () => {
+      // The backend's process id, which node-postgres keeps from the server's greeting (its types leave it out).
       const pid = (this.client as unknown as { processID: number }).processID;
       cancelBackend(this.config, pid).catch(() => this.cutOff());
       grace = setTimeout(() => this.cutOff(), CANCEL_GRACE_MS);

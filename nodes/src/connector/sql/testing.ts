@@ -11,6 +11,14 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import type { SqlCredential } from './driver.ts';
 
+// What the tests' global setup (server/src/db/testing/global-setup.ts) provides, declared here
+// too so that the nodes package typechecks on its own.
+declare module 'vitest' {
+  export interface ProvidedContext {
+    adminDatabaseUrl: string;
+  }
+}
+
 /** A fresh uuid-shaped id for a test credential (pools are keyed by it). */
 export const credentialId = () => {
   const hex = randomBytes(16).toString('hex');
