@@ -3,6 +3,8 @@
 import type { NodeDefinition } from './sdk/types.ts';
 import { definition as codeJavascript } from './code/javascript/definition.ts';
 import { definition as connectorHttp } from './connector/http/definition.ts';
+import { definition as connectorMysql } from './connector/mysql/definition.ts';
+import { definition as connectorPostgres } from './connector/postgres/definition.ts';
 import { definition as logicIf } from './logic/if/definition.ts';
 import { definition as logicNoop } from './logic/noop/definition.ts';
 import { definition as logicWait } from './logic/wait/definition.ts';
@@ -15,6 +17,8 @@ import { definition as triggerWebhook } from './trigger/webhook/definition.ts';
 export const definitions: readonly NodeDefinition[] = [
   codeJavascript,
   connectorHttp,
+  connectorMysql,
+  connectorPostgres,
   logicIf,
   logicNoop,
   logicWait,

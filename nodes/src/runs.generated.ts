@@ -3,6 +3,8 @@
 import { serverNode, type ServerNode } from './sdk/define.ts';
 import { definition as codeJavascript } from './code/javascript/definition.ts';
 import { definition as connectorHttp } from './connector/http/definition.ts';
+import { definition as connectorMysql } from './connector/mysql/definition.ts';
+import { definition as connectorPostgres } from './connector/postgres/definition.ts';
 import { definition as logicIf } from './logic/if/definition.ts';
 import { definition as logicNoop } from './logic/noop/definition.ts';
 import { definition as logicWait } from './logic/wait/definition.ts';
@@ -12,6 +14,8 @@ import { definition as triggerSchedule } from './trigger/schedule/definition.ts'
 import { definition as triggerWebhook } from './trigger/webhook/definition.ts';
 import { run as codeJavascriptRun } from './code/javascript/run.ts';
 import { run as connectorHttpRun } from './connector/http/run.ts';
+import { run as connectorMysqlRun } from './connector/mysql/run.ts';
+import { run as connectorPostgresRun } from './connector/postgres/run.ts';
 import { run as logicIfRun } from './logic/if/run.ts';
 import { run as logicNoopRun } from './logic/noop/run.ts';
 import { run as logicWaitRun } from './logic/wait/run.ts';
@@ -24,6 +28,8 @@ import { run as triggerWebhookRun } from './trigger/webhook/run.ts';
 export const serverNodes: readonly ServerNode[] = [
   serverNode(codeJavascript, codeJavascriptRun),
   serverNode(connectorHttp, connectorHttpRun),
+  serverNode(connectorMysql, connectorMysqlRun),
+  serverNode(connectorPostgres, connectorPostgresRun),
   serverNode(logicIf, logicIfRun),
   serverNode(logicNoop, logicNoopRun),
   serverNode(logicWait, logicWaitRun),

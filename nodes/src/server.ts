@@ -12,3 +12,7 @@ export const serverCatalogue: ReadonlyMap<string, ServerNode> = new Map(serverNo
 
 export * from './index.ts';
 export { applyHttpCredential, forgetOAuth2Token, hostAllowed } from './credentials/http-auth.ts';
+// Databases: run SQL on a `postgres` or `mysql` credential through its pool (connector/sql/sessions.ts).
+export { querySql, withSqlSession, DEFAULT_STATEMENT_TIMEOUT_MS, type SqlOptions, type SqlSession, type SqlResult, type SqlCredential, type SqlDialect } from './connector/sql/sessions.ts';
+export { closeSqlPools, configureSqlPools, DEFAULT_POOL_SETTINGS } from './connector/sql/pools.ts';
+export type { PoolSettings as SqlPoolSettings } from './connector/sql/driver.ts';

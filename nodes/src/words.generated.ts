@@ -5,6 +5,10 @@ import { words as codeJavascript_en } from './code/javascript/words.en.ts';
 import { words as codeJavascript_zhTW } from './code/javascript/words.zh-TW.ts';
 import { words as connectorHttp_en } from './connector/http/words.en.ts';
 import { words as connectorHttp_zhTW } from './connector/http/words.zh-TW.ts';
+import { words as connectorMysql_en } from './connector/mysql/words.en.ts';
+import { words as connectorMysql_zhTW } from './connector/mysql/words.zh-TW.ts';
+import { words as connectorPostgres_en } from './connector/postgres/words.en.ts';
+import { words as connectorPostgres_zhTW } from './connector/postgres/words.zh-TW.ts';
 import { words as logicIf_en } from './logic/if/words.en.ts';
 import { words as logicIf_zhTW } from './logic/if/words.zh-TW.ts';
 import { words as logicNoop_en } from './logic/noop/words.en.ts';
@@ -28,6 +32,8 @@ export const nodeWords: Readonly<Record<string, Readonly<Record<string, NodeWord
   'en': {
     'code.javascript': codeJavascript_en,
     'connector.http': connectorHttp_en,
+    'connector.mysql': connectorMysql_en,
+    'connector.postgres': connectorPostgres_en,
     'logic.if': logicIf_en,
     'logic.noop': logicNoop_en,
     'logic.wait': logicWait_en,
@@ -39,6 +45,8 @@ export const nodeWords: Readonly<Record<string, Readonly<Record<string, NodeWord
   'zh-TW': {
     'code.javascript': codeJavascript_zhTW,
     'connector.http': connectorHttp_zhTW,
+    'connector.mysql': connectorMysql_zhTW,
+    'connector.postgres': connectorPostgres_zhTW,
     'logic.if': logicIf_zhTW,
     'logic.noop': logicNoop_zhTW,
     'logic.wait': logicWait_zhTW,

@@ -13,7 +13,7 @@ function Form({ type, initial, issues = {}, onValue }: { type: string; initial: 
   const [client] = useState(() => new QueryClient());
   return (
     <QueryClientProvider client={client}>
-    <FormContext.Provider value={{ ...FORM_DEFAULTS, nodeId: 'n1', nodeType: type, params: value, issues }}>
+    <FormContext.Provider value={{ ...FORM_DEFAULTS, nodeId: 'n1', nodeType: type, params: value, issues, literal: new Set(typeInfo(type).literalParams ?? []) }}>
       <ObjectFields
         schema={typeInfo(type).params}
         value={value}
@@ -63,6 +63,20 @@ describe('forms generated from JSON Schema', () => {
     expect(within(entry).getByLabelText(/^New name/)).toBeTruthy();
     await userEvent.click(within(entry).getByRole('button', { name: 'Remove entry 1' }));
     expect(values.at(-1)).toEqual({ operations: [] });
+  });
+
+  it('renders a database node: its operations by name, the SQL on several lines and taken as written (no expression mode)', async () => {
+    const values: unknown[] = [];
+    const { container } = render(<Form type="connector.postgres" initial={{}} onValue={(v) => values.push(v)} />);
+    const operation = screen.getByLabelText('Operation') as HTMLSelectElement;
+    expect([...operation.options].map((o) => o.textContent)).toEqual(['Choose…', 'Run a query', 'Insert rows', 'Update rows', 'Insert or update', 'Delete rows']);
+    await userEvent.selectOptions(operation, 'query');
+    expect(values.at(-1)).toEqual({ action: { operation: 'query', sql: '' } });
+    const sql = container.querySelector('[data-field="action.sql"]') as HTMLElement;
+    // A code editor (or the text area standing in while it loads), not a one-line input.
+    expect((await within(sql).findByRole('textbox', { name: 'SQL' })).tagName).not.toBe('INPUT');
+    expect(within(sql).queryByRole('button', { name: 'Fixed' })).toBeNull();
+    expect(within(container.querySelector('[data-field="action.runFor"]') as HTMLElement).getByRole('button', { name: 'Fixed' })).toBeTruthy();
   });
 
   it('shows problems inline at their field, and marks the input invalid', () => {

@@ -111,8 +111,8 @@ export function ScalarField(props: FieldProps) {
   const { t } = useTranslation();
   const text = useNodeTypeText();
   const form = useFormContext();
-  // A param taken as written (the Code node's code) has no expression mode: `{{ }}` in it is text.
-  const literal = props.path.length === 1 && form.literal.has(props.name);
+  // A param taken as written (the Code node's code, a database node's SQL) has no expression mode: `{{ }}` in it is text.
+  const literal = form.literal.has(pathKey(props.path));
   const mode = useExpressionMode(literal ? undefined : props.value, props.onChange);
   const { id, describedBy, invalid } = useDescribedBy(props.path);
   const label = text.fieldLabel(form.nodeType, props.name);
@@ -153,6 +153,20 @@ export function ScalarField(props: FieldProps) {
         describedBy={describedBy}
         minHeight="12rem"
         completions={form.expression.codeCompletions ?? form.expression.completions}
+        readOnly={form.readOnly}
+        invalid={invalid}
+        testId={`code-${pathKey(props.path)}`}
+      />
+    );
+  } else if (schema.contentMediaType === 'text/x-sql') {
+    input = (
+      <CodeEditor
+        language="text"
+        value={String(props.value ?? '')}
+        onChange={props.onChange}
+        label={label}
+        describedBy={describedBy}
+        minHeight="6rem"
         readOnly={form.readOnly}
         invalid={invalid}
         testId={`code-${pathKey(props.path)}`}

@@ -12,7 +12,7 @@ export interface FormContextValue {
   readOnly: boolean;
   /** Params that hold a credential id, and the credential types each takes (the node type's `credentials`). */
   credentialSlots: Readonly<Record<string, readonly string[]>>;
-  /** Params taken as written: no expression mode (the Code node's code). */
+  /** Params taken as written, by path (`code`, `action.sql`): no expression mode. */
   literal: ReadonlySet<string>;
   /** Whether previews are computed (they need the right to write workflows), and for which workflow (its name, time zone, limits). */
   preview: { enabled: boolean; workflowId?: string };

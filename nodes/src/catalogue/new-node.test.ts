@@ -35,12 +35,11 @@ beforeAll(() => {
   mkdirSync(copy);
   cpSync(join(nodesDir, 'src'), join(copy, 'src'), { recursive: true });
   cpSync(join(nodesDir, 'package.json'), join(copy, 'package.json'));
-  // The copy resolves its packages where the workspace has them.
-  // Every package the nodes package depends on, as the workspace installed it (scoped ones by scope).
-  mkdirSync(join(copy, 'node_modules'));
-  for (const entry of readdirSync(join(nodesDir, 'node_modules'))) {
-    if (entry.startsWith('.')) continue;
-    symlinkSync(realpathSync(join(nodesDir, 'node_modules', entry)), join(copy, 'node_modules', entry), 'dir');
+  // The copy resolves its packages (every dependency of the nodes package, their types too) where the workspace has them.
+  const manifest = JSON.parse(readFileSync(join(nodesDir, 'package.json'), 'utf8')) as { dependencies?: object; devDependencies?: object };
+  for (const name of Object.keys({ ...manifest.dependencies, ...manifest.devDependencies })) {
+    mkdirSync(dirname(join(copy, 'node_modules', name)), { recursive: true });
+    symlinkSync(realpathSync(join(nodesDir, 'node_modules', name)), join(copy, 'node_modules', name), 'dir');
   }
   mkdirSync(join(scratch, 'node_modules'));
   for (const name of ['vitest', '@types']) symlinkSync(realpathSync(join(repo, 'node_modules', name)), join(scratch, 'node_modules', name), 'dir');

@@ -18,6 +18,8 @@ export interface TestContextOptions {
   /** For a step that waited: why it wakes. */
   resumed?: AllItemsContext<unknown>['resumed'];
   now?: Date;
+  /** As a node with `onError: "continue"`. */
+  continueOnError?: boolean;
 }
 
 function baseContext<P extends z.ZodType>(definition: NodeDefinition<P>, params: unknown, options: TestContextOptions): BaseContext<z.infer<P>> {
@@ -30,6 +32,7 @@ function baseContext<P extends z.ZodType>(definition: NodeDefinition<P>, params:
     attempt: 1,
     idempotencyKey: options.idempotencyKey ?? `run-1:${nodeId}`,
     signal: options.signal ?? new AbortController().signal,
+    continueOnError: options.continueOnError ?? false,
     log: { info() {}, warn() {}, error() {} },
     credentials: options.credentials ?? {},
     redact: (secret) => void options.redacted?.push(secret),
@@ -45,11 +48,22 @@ export function itemContext<P extends z.ZodType>(
   return { ...baseContext(definition, params, options), item, itemIndex: 0 };
 }
 
+/**
+ * For a `paramsPerItem` node, `params` may be a function of the item (what its expressions
+ * would give for it): each item's params go through the schema, as the runtime does.
+ */
 export function allItemsContext<P extends z.ZodType>(
   definition: NodeDefinition<P>,
   params: unknown,
   items: Item[],
   options: TestContextOptions = {},
 ): AllItemsContext<z.infer<P>> {
-  return { ...baseContext(definition, params, options), items, resumed: options.resumed, resumeUrl: 'http://junction.test/api/resume/token' };
+  const waiting = { resumed: options.resumed, resumeUrl: 'http://junction.test/api/resume/token' };
+  if (typeof params !== 'function') {
+    const base = baseContext(definition, params, options);
+    return { ...base, items, ...waiting, ...(definition.paramsPerItem ? { itemParams: items.map(() => base.params) } : {}) };
+  }
+  const paramsOf = params as (item: Item, index: number) => unknown;
+  const itemParams = items.map((item, index) => definition.params.parse(paramsOf(item, index)) as z.infer<P>);
+  return { ...baseContext(definition, paramsOf(items[0] ?? { json: {} }, 0), options), items, itemParams, ...waiting };
 }

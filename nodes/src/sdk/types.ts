@@ -81,8 +81,17 @@ export interface NodeDefinition<P extends z.ZodType = z.ZodType> {
    * gets a resume URL (`$run.resumeUrls["Node name"]` in expressions of the run's steps).
    */
   waits?: boolean;
-  /** Top-level params taken exactly as written: `{{ }}` in them is not an expression (the Code node's code). */
+  /**
+   * Params taken exactly as written: `{{ }}` in them is not an expression. By path: a
+   * top-level param (`code`, the Code node's code) or one inside an object (`action.sql`).
+   */
   literalParams?: readonly string[];
+  /**
+   * `allItems` nodes only: also resolve the params for each input item (its expressions
+   * seeing that item), handed to `run` as `ctx.itemParams`. For nodes that handle the
+   * items together (one database transaction) yet take per-item values from expressions.
+   */
+  paramsPerItem?: boolean;
   retry: RetryPolicy;
   /** For trigger nodes: how runs of this trigger start. */
   trigger?: { kind: 'manual' | 'webhook' | 'schedule' | 'poll' };
@@ -136,6 +145,12 @@ export interface BaseContext<P> {
   idempotencyKey: string;
   /** Aborted on cancel, run timeout or worker shutdown. */
   signal: AbortSignal;
+  /**
+   * The node continues on error (`onError: "continue"`). A node that handles items one by
+   * one may then put a failed item's error on that item (`json.error: { name, message }`,
+   * as the runtime does for a failed step) and go on with the others.
+   */
+  continueOnError: boolean;
   log: StepLogger;
   /** User code (Code node, a user's regular expression). Absent where no sandbox runs, e.g. plain unit tests. */
   sandbox?: SandboxAccess;
@@ -156,6 +171,8 @@ export interface ItemContext<P> extends BaseContext<P> {
 
 export interface AllItemsContext<P> extends BaseContext<P> {
   items: Item[];
+  /** With `paramsPerItem`: each item's params, in the order of `items` (`params` is the first's). */
+  itemParams?: readonly P[];
   /**
    * Present when the step waited (its run returned `{ wait }`) and now wakes: why, with
    * what a caller sent, and the state the step kept. The run then returns items as usual,

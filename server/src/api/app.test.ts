@@ -33,6 +33,8 @@ describe('GET /api/node-types', () => {
     expect(types.map((t) => t.type).sort()).toEqual([
       'code.javascript',
       'connector.http',
+      'connector.mysql',
+      'connector.postgres',
       'logic.if',
       'logic.noop',
       'transform.fields',
@@ -49,6 +51,9 @@ describe('GET /api/node-types', () => {
     expect(http.params.required ?? []).toContain('url');
     expect(http.credentials).toEqual([{ param: 'credential', types: ['httpHeader', 'httpBearer', 'httpBasic', 'oauth2ClientCredentials'] }]);
     expect(http.params.properties.credential).toMatchObject({ type: 'string', format: 'uuid' });
+
+    // A database node's SQL is taken as written: the editor shows it without an expression mode.
+    expect(types.find((t) => t.type === 'connector.postgres')).toMatchObject({ literalParams: ['action.sql'], credentials: [{ param: 'credential', types: ['postgres'] }] });
 
     const webhook = types.find((t) => t.type === 'trigger.webhook');
     expect(webhook.credentials).toEqual([{ param: 'credential', types: ['httpHeader', 'httpBasic', 'hmacSecret'] }]);

@@ -434,6 +434,7 @@ class RunExecution {
       attempt: step.attempt,
       idempotencyKey: `${this.state.idempotencyBase}:${node.id}`,
       signal,
+      continueOnError: node.onError === 'continue',
       log: stepLogger(this.state.id, node.id, redactor),
       sandbox: stepSandbox(this.rt.sandbox, this.scope, node, this.state.versionId, logs),
       credentials: {} as Record<string, CredentialValue>,
@@ -478,9 +479,14 @@ class RunExecution {
           collect(emitted, index);
         }
       } else {
-        const resolved = await resolveParamsOnce(type.definition, node, step.items, params);
+        let itemParams: unknown[] | undefined;
+        if (type.definition.paramsPerItem) {
+          const paramsFor = await resolveParams(type.definition, node, step.items, params);
+          itemParams = step.items.map((_, index) => paramsFor(index));
+        }
+        const resolved = itemParams?.length ? itemParams[0] : await resolveParamsOnce(type.definition, node, step.items, params);
         const url = type.definition.waits && this.rt.resume ? resumeUrl(this.rt.resume, this.state.id, node.id) : undefined;
-        const returned = await type.run({ ...context, params: resolved, items: step.items, resumed: step.resumption, resumeUrl: url });
+        const returned = await type.run({ ...context, params: resolved, items: step.items, itemParams, resumed: step.resumption, resumeUrl: url });
         if (isStepWait(returned)) {
           if (!type.definition.waits) throw new NonRetriableError(`Node "${node.name}" asked to wait, which its type does not declare`);
           return { ...base, logs: redactor.scrub(logs), finishedAt: new Date(), wait: redactor.scrub(returned.wait), interrupted: false };

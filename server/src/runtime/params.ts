@@ -100,7 +100,7 @@ function compile(params: Record<string, unknown>, literal: readonly string[]): S
       value.forEach((element, i) => walk(element, [...path, i]));
     } else if (typeof value === 'object' && value !== null) {
       for (const [key, inner] of Object.entries(value)) {
-        if (path.length === 0 && literal.includes(key)) continue;
+        if (literal.length > 0 && literal.includes(formatPath([...path, key]))) continue;
         walk(inner, [...path, key]);
       }
     }

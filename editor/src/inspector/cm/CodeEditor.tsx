@@ -1,5 +1,5 @@
 /**
- * CodeMirror 6 for JSON, code and `{{ expression }}` inputs. This module is loaded on
+ * CodeMirror 6 for JSON, code, SQL (as plain text) and `{{ expression }}` inputs. This module is loaded on
  * demand (it is the heaviest part of the editor), so forms without such fields never
  * download it.
  */
@@ -12,7 +12,7 @@ import { EditorState, type Extension } from '@codemirror/state';
 import { EditorView, keymap, placeholder as placeholderText } from '@codemirror/view';
 import { useEffect, useRef } from 'react';
 
-export type CodeLanguage = 'json' | 'javascript' | 'expression';
+export type CodeLanguage = 'json' | 'javascript' | 'expression' | 'text';
 
 export interface CodeEditorProps {
   value: string;
@@ -49,6 +49,8 @@ function completionsFrom(options: () => readonly Completion[], word: RegExp) {
 
 function languageOf(language: CodeLanguage, completions: () => readonly Completion[]): Extension[] {
   if (language === 'json') return [json()];
+  // Text of another language (a database node's SQL): lines and a fixed-width font, no completions.
+  if (language === 'text') return [];
   // Code: JavaScript's own completions (local names, keywords) and Junction's names beside them.
   if (language === 'javascript') return [javascript(), javascriptLanguage.data.of({ autocomplete: completionsFrom(completions, CODE_WORD) }), autocompletion()];
   return [javascript(), autocompletion({ override: [completionsFrom(completions, EXPRESSION_WORD)], activateOnTyping: true })];
