@@ -2,6 +2,7 @@
 // do not edit. nodes/src/catalogue/generate.test.ts fails when it is out of date.
 import type { NodeDefinition } from './sdk/types.ts';
 import { definition as codeJavascript } from './code/javascript/definition.ts';
+import { definition as connectorEmail } from './connector/email/definition.ts';
 import { definition as connectorHttp } from './connector/http/definition.ts';
 import { definition as logicIf } from './logic/if/definition.ts';
 import { definition as logicNoop } from './logic/noop/definition.ts';
@@ -12,6 +13,7 @@ import { definition as triggerWebhook } from './trigger/webhook/definition.ts';
 /** Every node type's definition, by type id. */
 export const definitions: readonly NodeDefinition[] = [
   codeJavascript,
+  connectorEmail,
   connectorHttp,
   logicIf,
   logicNoop,

@@ -35,9 +35,12 @@ beforeAll(() => {
   mkdirSync(copy);
   cpSync(join(nodesDir, 'src'), join(copy, 'src'), { recursive: true });
   cpSync(join(nodesDir, 'package.json'), join(copy, 'package.json'));
-  // The copy resolves its packages where the workspace has them.
-  mkdirSync(join(copy, 'node_modules'));
-  symlinkSync(realpathSync(join(nodesDir, 'node_modules', 'zod')), join(copy, 'node_modules', 'zod'), 'dir');
+  // The copy resolves its packages where the workspace has them: each the nodes package names.
+  const manifest = JSON.parse(readFileSync(join(nodesDir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+  for (const name of Object.keys({ ...manifest.dependencies, ...manifest.devDependencies })) {
+    mkdirSync(dirname(join(copy, 'node_modules', name)), { recursive: true });
+    symlinkSync(realpathSync(join(nodesDir, 'node_modules', name)), join(copy, 'node_modules', name), 'dir');
+  }
   mkdirSync(join(scratch, 'node_modules'));
   for (const name of ['vitest', '@types']) symlinkSync(realpathSync(join(repo, 'node_modules', name)), join(scratch, 'node_modules', name), 'dir');
   writeFileSync(

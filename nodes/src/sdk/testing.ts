@@ -13,6 +13,8 @@ export interface TestContextOptions {
   credentials?: Record<string, CredentialValue>;
   /** Receives what the node asks to redact. */
   redacted?: string[];
+  /** `allItems`: each item's params, as its expressions would fill them in (default: `params` for every item). */
+  itemParams?: unknown[];
 }
 
 function baseContext<P extends z.ZodType>(definition: NodeDefinition<P>, params: unknown, options: TestContextOptions): BaseContext<z.infer<P>> {
@@ -45,5 +47,7 @@ export function allItemsContext<P extends z.ZodType>(
   items: Item[],
   options: TestContextOptions = {},
 ): AllItemsContext<z.infer<P>> {
-  return { ...baseContext(definition, params, options), items };
+  const base = baseContext(definition, params, options);
+  const itemParams = async () => items.map((_, i) => (options.itemParams ? definition.params.parse(options.itemParams[i]) : base.params));
+  return { ...base, items, itemParams };
 }

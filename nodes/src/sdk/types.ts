@@ -149,6 +149,13 @@ export interface ItemContext<P> extends BaseContext<P> {
 
 export interface AllItemsContext<P> extends BaseContext<P> {
   items: Item[];
+  /**
+   * Each item's params, its expressions filled in for that item and checked, as a
+   * `perItem` node gets them: for a node that chooses by a param of its own whether it
+   * acts once or per item (one e-mail for all items, or one each). `params` stays the
+   * once-resolved form (expressions seeing the first item).
+   */
+  itemParams(): Promise<P[]>;
 }
 
 /** What a per-item run returns: items per port (without `pairedItem`; the runtime pairs each to the run's item). */

@@ -450,7 +450,11 @@ class RunExecution {
         }
       } else {
         const resolved = await resolveParamsOnce(type.definition, node, step.items, params);
-        collect(await type.run({ ...context, params: resolved, items: step.items }), undefined);
+        const itemParams = async () => {
+          const paramsFor = await resolveParams(type.definition, node, step.items, params);
+          return step.items.map((_, index) => paramsFor(index));
+        };
+        collect(await type.run({ ...context, params: resolved, items: step.items, itemParams }), undefined);
       }
       return { ...base, logs: redactor.scrub(logs), finishedAt: new Date(), output: redactor.scrub(ports), interrupted: false };
     } catch (thrown) {
