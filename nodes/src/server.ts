@@ -12,3 +12,5 @@ export const serverCatalogue: ReadonlyMap<string, ServerNode> = new Map(serverNo
 
 export * from './index.ts';
 export { applyHttpCredential, forgetOAuth2Token, hostAllowed } from './credentials/http-auth.ts';
+/** Closes the e-mail node's pooled SMTP transports: for the process's shutdown, after the worker has stopped. */
+export { closeAll as closeEmailTransports } from './connector/email/transports.ts';

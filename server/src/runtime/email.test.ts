@@ -1,12 +1,14 @@
 /**
- * connector.email end to end: an SMTP credential stored through the API, a workflow saved
- * and run by the real runtime (expressions in the sandbox, the credential decrypted in the
- * worker), and the e-mails checked where they arrive — a local SMTP server.
+ * The e-mail node (nodes/src/connector/email) end to end: an SMTP credential stored
+ * through the API, a workflow saved and run by the real runtime (expressions in the
+ * sandbox, the credential decrypted in the worker), and the e-mails checked where they
+ * arrive — a local SMTP server. It lives with the runtime's tests because the nodes
+ * package stands on its own and cannot reach the server's test harness.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../../../../server/src/testing/harness.ts';
-import { startSmtpServer, type TestSmtpServer } from './smtp-test-server.ts';
-import { closeAll } from './transports.ts';
+import { closeEmailTransports } from '@junction/nodes/server';
+import { startSmtpServer, type TestSmtpServer } from '../../../nodes/src/connector/email/smtp-test-server.ts';
+import { startHarness, type Harness } from '../testing/harness.ts';
 
 const PASSWORD = 'e2e-smtp-password-3f9a';
 let h: Harness;
@@ -23,7 +25,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  closeAll();
+  closeEmailTransports();
   await smtp?.close();
   await h?.close();
 });
