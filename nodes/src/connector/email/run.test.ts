@@ -249,6 +249,10 @@ describe('connector.email fails in plain words', () => {
     const plain = await failure(send({}, undefined, { credential: smtp({ security: 'tls' }) }));
     expect(plain).toBeInstanceOf(NonRetriableError);
     expect(plain.message).toMatch(/^TLS problem with the mail server 127\.0\.0\.1:\d+: it does not speak TLS the way the SMTP credential says/);
+    const noStartTls = await failure(send({}, undefined, { credential: smtp({ security: 'starttls' }) }));
+    expect(noStartTls).toBeInstanceOf(NonRetriableError);
+    expect(noStartTls.message).toMatch(/^TLS problem with the mail server 127\.0\.0\.1:\d+: STARTTLS failed \(5\d\d .*\); the server may not offer STARTTLS/);
+    expect(server.received).toHaveLength(0);
   });
 
   it('a message too large for the server: not retried', async () => {
