@@ -31,6 +31,7 @@ describe('GET /api/node-types', () => {
     const types = response.body.nodeTypes as any[];
     expect(types.map((t) => t.type).sort()).toEqual([
       'code.javascript',
+      'connector.email',
       'connector.http',
       'logic.if',
       'logic.noop',
