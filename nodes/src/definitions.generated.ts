@@ -2,6 +2,7 @@
 // do not edit. nodes/src/catalogue/generate.test.ts fails when it is out of date.
 import type { NodeDefinition } from './sdk/types.ts';
 import { definition as codeJavascript } from './code/javascript/definition.ts';
+import { definition as connectorEmail } from './connector/email/definition.ts';
 import { definition as connectorHttp } from './connector/http/definition.ts';
 import { definition as connectorMysql } from './connector/mysql/definition.ts';
 import { definition as connectorPostgres } from './connector/postgres/definition.ts';
@@ -16,6 +17,7 @@ import { definition as triggerWebhook } from './trigger/webhook/definition.ts';
 /** Every node type's definition, by type id. */
 export const definitions: readonly NodeDefinition[] = [
   codeJavascript,
+  connectorEmail,
   connectorHttp,
   connectorMysql,
   connectorPostgres,

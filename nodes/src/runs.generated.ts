@@ -2,6 +2,7 @@
 // do not edit. nodes/src/catalogue/generate.test.ts fails when it is out of date.
 import { serverNode, type ServerNode } from './sdk/define.ts';
 import { definition as codeJavascript } from './code/javascript/definition.ts';
+import { definition as connectorEmail } from './connector/email/definition.ts';
 import { definition as connectorHttp } from './connector/http/definition.ts';
 import { definition as connectorMysql } from './connector/mysql/definition.ts';
 import { definition as connectorPostgres } from './connector/postgres/definition.ts';
@@ -13,6 +14,7 @@ import { definition as triggerManual } from './trigger/manual/definition.ts';
 import { definition as triggerSchedule } from './trigger/schedule/definition.ts';
 import { definition as triggerWebhook } from './trigger/webhook/definition.ts';
 import { run as codeJavascriptRun } from './code/javascript/run.ts';
+import { run as connectorEmailRun } from './connector/email/run.ts';
 import { run as connectorHttpRun } from './connector/http/run.ts';
 import { run as connectorMysqlRun } from './connector/mysql/run.ts';
 import { run as connectorPostgresRun } from './connector/postgres/run.ts';
@@ -27,6 +29,7 @@ import { run as triggerWebhookRun } from './trigger/webhook/run.ts';
 /** Every node type's definition paired with its run, by type id. */
 export const serverNodes: readonly ServerNode[] = [
   serverNode(codeJavascript, codeJavascriptRun),
+  serverNode(connectorEmail, connectorEmailRun),
   serverNode(connectorHttp, connectorHttpRun),
   serverNode(connectorMysql, connectorMysqlRun),
   serverNode(connectorPostgres, connectorPostgresRun),

@@ -16,3 +16,5 @@ export { applyHttpCredential, forgetOAuth2Token, hostAllowed } from './credentia
 export { querySql, withSqlSession, DEFAULT_STATEMENT_TIMEOUT_MS, type SqlOptions, type SqlSession, type SqlResult, type SqlCredential, type SqlDialect } from './connector/sql/sessions.ts';
 export { closeSqlPools, configureSqlPools, DEFAULT_POOL_SETTINGS } from './connector/sql/pools.ts';
 export type { PoolSettings as SqlPoolSettings } from './connector/sql/driver.ts';
+/** Closes the e-mail node's pooled SMTP transports: for the process's shutdown, after the worker has stopped. */
+export { closeAll as closeEmailTransports } from './connector/email/transports.ts';

@@ -3,6 +3,8 @@
 import type { NodeWords } from './sdk/words.ts';
 import { words as codeJavascript_en } from './code/javascript/words.en.ts';
 import { words as codeJavascript_zhTW } from './code/javascript/words.zh-TW.ts';
+import { words as connectorEmail_en } from './connector/email/words.en.ts';
+import { words as connectorEmail_zhTW } from './connector/email/words.zh-TW.ts';
 import { words as connectorHttp_en } from './connector/http/words.en.ts';
 import { words as connectorHttp_zhTW } from './connector/http/words.zh-TW.ts';
 import { words as connectorMysql_en } from './connector/mysql/words.en.ts';
@@ -31,6 +33,7 @@ export const NODE_LANGUAGES = ['en', 'zh-TW'] as const;
 export const nodeWords: Readonly<Record<string, Readonly<Record<string, NodeWords>>>> = {
   'en': {
     'code.javascript': codeJavascript_en,
+    'connector.email': connectorEmail_en,
     'connector.http': connectorHttp_en,
     'connector.mysql': connectorMysql_en,
     'connector.postgres': connectorPostgres_en,
@@ -44,6 +47,7 @@ export const nodeWords: Readonly<Record<string, Readonly<Record<string, NodeWord
   },
   'zh-TW': {
     'code.javascript': codeJavascript_zhTW,
+    'connector.email': connectorEmail_zhTW,
     'connector.http': connectorHttp_zhTW,
     'connector.mysql': connectorMysql_zhTW,
     'connector.postgres': connectorPostgres_zhTW,

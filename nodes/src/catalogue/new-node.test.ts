@@ -35,8 +35,8 @@ beforeAll(() => {
   mkdirSync(copy);
   cpSync(join(nodesDir, 'src'), join(copy, 'src'), { recursive: true });
   cpSync(join(nodesDir, 'package.json'), join(copy, 'package.json'));
-  // The copy resolves its packages (every dependency of the nodes package, their types too) where the workspace has them.
-  const manifest = JSON.parse(readFileSync(join(nodesDir, 'package.json'), 'utf8')) as { dependencies?: object; devDependencies?: object };
+  // The copy resolves its packages where the workspace has them: each the nodes package names.
+  const manifest = JSON.parse(readFileSync(join(nodesDir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
   for (const name of Object.keys({ ...manifest.dependencies, ...manifest.devDependencies })) {
     mkdirSync(dirname(join(copy, 'node_modules', name)), { recursive: true });
     symlinkSync(realpathSync(join(nodesDir, 'node_modules', name)), join(copy, 'node_modules', name), 'dir');

@@ -20,6 +20,8 @@ export interface TestContextOptions {
   now?: Date;
   /** As a node with `onError: "continue"`. */
   continueOnError?: boolean;
+  /** `allItems`: each item's params, as its expressions would fill them in (default: `params` for every item). */
+  itemParams?: unknown[];
 }
 
 function baseContext<P extends z.ZodType>(definition: NodeDefinition<P>, params: unknown, options: TestContextOptions): BaseContext<z.infer<P>> {
@@ -49,8 +51,8 @@ export function itemContext<P extends z.ZodType>(
 }
 
 /**
- * For a `paramsPerItem` node, `params` may be a function of the item (what its expressions
- * would give for it): each item's params go through the schema, as the runtime does.
+ * `params` may be a function of the item (what its expressions would give for it): each
+ * item's params go through the schema, as the runtime does, and `ctx.itemParams()` gives them.
  */
 export function allItemsContext<P extends z.ZodType>(
   definition: NodeDefinition<P>,
@@ -59,11 +61,12 @@ export function allItemsContext<P extends z.ZodType>(
   options: TestContextOptions = {},
 ): AllItemsContext<z.infer<P>> {
   const waiting = { resumed: options.resumed, resumeUrl: 'http://junction.test/api/resume/token' };
-  if (typeof params !== 'function') {
-    const base = baseContext(definition, params, options);
-    return { ...base, items, ...waiting, ...(definition.paramsPerItem ? { itemParams: items.map(() => base.params) } : {}) };
+  if (typeof params === 'function') {
+    const paramsOf = params as (item: Item, index: number) => unknown;
+    const perItem = items.map((item, index) => definition.params.parse(paramsOf(item, index)) as z.infer<P>);
+    return { ...baseContext(definition, paramsOf(items[0] ?? { json: {} }, 0), options), items, itemParams: async () => perItem, ...waiting };
   }
-  const paramsOf = params as (item: Item, index: number) => unknown;
-  const itemParams = items.map((item, index) => definition.params.parse(paramsOf(item, index)) as z.infer<P>);
-  return { ...baseContext(definition, paramsOf(items[0] ?? { json: {} }, 0), options), items, itemParams, ...waiting };
+  const base = baseContext(definition, params, options);
+  const itemParams = async () => items.map((_, i) => (options.itemParams ? definition.params.parse(options.itemParams[i]) : base.params));
+  return { ...base, items, itemParams, ...waiting };
 }

@@ -86,12 +86,6 @@ export interface NodeDefinition<P extends z.ZodType = z.ZodType> {
    * top-level param (`code`, the Code node's code) or one inside an object (`action.sql`).
    */
   literalParams?: readonly string[];
-  /**
-   * `allItems` nodes only: also resolve the params for each input item (its expressions
-   * seeing that item), handed to `run` as `ctx.itemParams`. For nodes that handle the
-   * items together (one database transaction) yet take per-item values from expressions.
-   */
-  paramsPerItem?: boolean;
   retry: RetryPolicy;
   /** For trigger nodes: how runs of this trigger start. */
   trigger?: { kind: 'manual' | 'webhook' | 'schedule' | 'poll' };
@@ -171,8 +165,13 @@ export interface ItemContext<P> extends BaseContext<P> {
 
 export interface AllItemsContext<P> extends BaseContext<P> {
   items: Item[];
-  /** With `paramsPerItem`: each item's params, in the order of `items` (`params` is the first's). */
-  itemParams?: readonly P[];
+  /**
+   * Each item's params, its expressions filled in for that item and checked, as a
+   * `perItem` node gets them: for a node that chooses by a param of its own whether it
+   * acts once or per item (one e-mail for all items, or one each). `params` stays the
+   * once-resolved form (expressions seeing the first item).
+   */
+  itemParams(): Promise<P[]>;
   /**
    * Present when the step waited (its run returned `{ wait }`) and now wakes: why, with
    * what a caller sent, and the state the step kept. The run then returns items as usual,

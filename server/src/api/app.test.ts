@@ -32,6 +32,7 @@ describe('GET /api/node-types', () => {
     const types = response.body.nodeTypes as any[];
     expect(types.map((t) => t.type).sort()).toEqual([
       'code.javascript',
+      'connector.email',
       'connector.http',
       'connector.mysql',
       'connector.postgres',

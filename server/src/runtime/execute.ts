@@ -479,12 +479,12 @@ class RunExecution {
           collect(emitted, index);
         }
       } else {
-        let itemParams: unknown[] | undefined;
-        if (type.definition.paramsPerItem) {
+        const resolved = await resolveParamsOnce(type.definition, node, step.items, params);
+        // Each item's params, for a node that acts per item after all (one e-mail each, a row each in one transaction): resolved when asked.
+        const itemParams = async () => {
           const paramsFor = await resolveParams(type.definition, node, step.items, params);
-          itemParams = step.items.map((_, index) => paramsFor(index));
-        }
-        const resolved = itemParams?.length ? itemParams[0] : await resolveParamsOnce(type.definition, node, step.items, params);
+          return step.items.map((_, index) => paramsFor(index));
+        };
         const url = type.definition.waits && this.rt.resume ? resumeUrl(this.rt.resume, this.state.id, node.id) : undefined;
         const returned = await type.run({ ...context, params: resolved, items: step.items, itemParams, resumed: step.resumption, resumeUrl: url });
         if (isStepWait(returned)) {

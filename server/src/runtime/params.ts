@@ -286,14 +286,18 @@ export async function resolveParams(
   return (index) => perItem[index];
 }
 
-/** For `allItems` nodes: expressions see the first item, as in n8n. */
+/**
+ * For `allItems` nodes: expressions see the first item as `$json`, and every item through
+ * `$input.all()` (a summary of the step's items), as in n8n and as the editor's preview shows.
+ */
 export async function resolveParamsOnce(
   definition: NodeDefinition,
   node: Pick<GraphNode, 'name' | 'params'>,
   items: readonly Item[],
   scope: ParamsScope,
 ): Promise<unknown> {
-  return (await resolveParams(definition, node, items.length > 0 ? [items[0]!] : [{ json: {} }], scope))(0);
+  if (items.length === 0) return (await resolveParams(definition, node, [{ json: {} }], scope))(0);
+  return resolveParamsForItem(definition, node, items, 0, scope);
 }
 
 /**

@@ -43,7 +43,6 @@ export const definition = defineNode({
   params: Params,
   // The items go together: one transaction for all of them, one connection for the step.
   mode: 'allItems',
-  paramsPerItem: true,
   literalParams: SQL_LITERAL_PARAMS,
   // A query can write too.
   sideEffects: true,

@@ -66,7 +66,6 @@ describe('connector.postgres: run a query', () => {
 
   it('takes the SQL as written: {{ }} in it is never filled in', () => {
     expect(definition.literalParams).toEqual(['action.sql']);
-    expect(definition.paramsPerItem).toBe(true);
     expect(definition.mode).toBe('allItems');
     expect(definition.sideEffects).toBe(true);
   });

@@ -50,7 +50,7 @@ export async function runSqlStep(dialect: SqlDialect, ctx: AllItemsContext<SqlPa
     throw new NonRetriableError(`This node needs a ${CREDENTIAL_TYPES[dialect].label} credential, not a ${CREDENTIAL_TYPES[credential.type].label} one`);
   }
   const { items, signal } = ctx;
-  const itemParams = ctx.itemParams ?? items.map(() => ctx.params);
+  const itemParams = await ctx.itemParams();
   const first = ctx.params.action;
   const options = { timeoutMs: ctx.params.timeoutSeconds * 1000, signal };
 
