@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serverCatalogue } from '@junction/nodes/server';
+import { closeEmailTransports, closeSqlPools, serverCatalogue } from '@junction/nodes/server';
 import { createApp, requestListener, securityOptions } from './api/app.ts';
 import { bootstrapFromEnvironment } from './auth/bootstrap.ts';
 import { loadKeyring } from './vault/keyring.ts';
@@ -81,6 +81,8 @@ export async function startJunction(config: Config, role: Role, start: StartOpti
       clearTimeout(cut);
     }
     if (worker) await worker.stop();
+    // No step runs any more: the connections nodes keep open to outside systems close.
+    await Promise.allSettled([closeSqlPools(), closeEmailTransports()]);
     if (sandbox) await (await sandbox.catch(() => null))?.stop();
     finished?.close();
     await listener.stop();
