@@ -38,8 +38,10 @@ describe('GET /api/node-types', () => {
       'connector.postgres',
       'logic.if',
       'logic.noop',
+      'logic.wait',
       'transform.fields',
       'trigger.manual',
+      'trigger.schedule',
       'trigger.webhook',
     ]);
     const http = types.find((t) => t.type === 'connector.http');

@@ -32,7 +32,8 @@ export function spawnJunction(role: 'api' | 'worker' | 'all', env: Record<string
   return {
     child,
     output: () => output,
-    waitFor(pattern, timeoutMs = 20_000) {
+    // A process starts in a few seconds; under a loaded machine (CI running test files side by side) in many more.
+    waitFor(pattern, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           waiters.delete(check);

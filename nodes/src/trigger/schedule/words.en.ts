@@ -25,6 +25,6 @@ export const words = {
   },
   messages: {
     timezone: 'Not a time zone: use an IANA name such as Asia/Taipei',
-    schedule: '{{problem}}',
+    schedule: 'This schedule cannot be used: {{problem}}',
   },
 } as const satisfies NodeWords;

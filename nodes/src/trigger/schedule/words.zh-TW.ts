@@ -26,6 +26,6 @@ export const words: Translation<typeof en> = {
   },
   messages: {
     timezone: '不是有效的時區：請使用 IANA 名稱，例如 Asia/Taipei',
-    schedule: '{{problem}}',
+    schedule: '這個排程無法使用：{{problem}}',
   },
 };
