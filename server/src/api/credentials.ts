@@ -6,6 +6,7 @@
  * of the secret fields that are set. Changing a credential replaces the fields sent
  * (null removes an optional one) and keeps the others.
  */
+import { openSealed } from '../vault/open.ts';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import {
   Credential,
@@ -31,7 +32,7 @@ import {
   deleteCredential,
   getCredential,
   listCredentials,
-  openCredential,
+  sealedCredential,
   updateCredential,
   type CredentialSummary,
 } from '../db/queries/credentials.ts';
@@ -105,7 +106,7 @@ export function credentialRoutes(deps: ApiDeps) {
     if (!credential || !mayUseCredential(principal.user, credential)) throw notFound('Credential', id);
     return credential;
   };
-  const open = async (credential: CredentialSummary) => (await openCredential(db, keyring, credential.id))!;
+  const open = async (credential: CredentialSummary) => openSealed(keyring, (await sealedCredential(deps.pool, credential.id))!).data as Record<string, unknown>;
   const checkUsers = async (userIds: string[]) => {
     for (const [index, userId] of userIds.entries()) {
       const user = await getUser(db, userId);

@@ -10,6 +10,7 @@ import { Hono, type Context } from 'hono';
 import { catalogue, normalizeWebhookPath, type Item, type WebhookParams } from '@junction/nodes';
 import { isDatabaseUnavailable } from '../db/client.ts';
 import { findWebhook, getVersionGraph } from '../db/queries/workflows.ts';
+import { insertDeliveredRun, type NewRun } from '../db/queries/runs.ts';
 import { FINISHED_RUN_STATUSES, runs, type RunStatus } from '../db/schema.ts';
 import type { ApiDeps } from './app.ts';
 import { ApiError } from './errors.ts';
@@ -88,21 +89,14 @@ export function hookRoutes(deps: ApiDeps) {
     // The signature covers the bytes as sent: read them once, check, then parse.
     const raw = Buffer.from(await c.req.arrayBuffer());
     const admission = await guard.admit(c, path, hook, params, raw);
-    let items: Item[];
-    try {
-      items = itemsFor(c, params, readBody(c, raw.toString('utf8')), admission.secretHeaders);
-      // As the trigger step's output is: the run's input is shown to everyone who may read the run.
-      const redactor = new Redactor();
-      for (const secret of admission.secrets) redactor.add(secret);
-      items = redactor.scrub(items);
-    } catch (error) {
-      await admission.release();
-      throw error;
-    }
+    // As the trigger step's output is: the run's input is shown to everyone who may read the run.
+    const redactor = new Redactor();
+    for (const secret of admission.secrets) redactor.add(secret);
+    const items: Item[] = redactor.scrub(itemsFor(c, params, readBody(c, raw.toString('utf8')), admission.secretHeaders));
     const waitForEnd = params.respond === 'whenFinished';
     const runId = randomUUID();
     const ended = waitForEnd ? deps.finished.wait(runId, params.responseTimeoutSeconds * 1000) : null;
-    await deps.enqueuer.enqueue({
+    const newRun: NewRun = {
       id: runId,
       workflowId: hook.workflowId,
       versionId: hook.versionId,
@@ -111,10 +105,16 @@ export function hookRoutes(deps: ApiDeps) {
       input: items,
       timeoutSeconds: graph.settings.timeoutSeconds,
       notifyFinish: waitForEnd,
-    }).catch(async (error: unknown) => {
-      await admission.release();
-      throw error;
-    });
+    };
+    if (admission.delivery) {
+      // The delivery id and the run go in together: a sender retrying after any failure is
+      // never refused as a replay, and one re-sending a delivery it got no answer for is
+      // told the run it started (200: a storefront retries on 4xx).
+      const { id, duplicate } = await insertDeliveredRun(deps.pool, newRun, admission.delivery);
+      if (duplicate) return c.json({ runId: id, duplicate: true }, 200);
+    } else {
+      await deps.enqueuer.enqueue(newRun);
+    }
     if (!ended) return c.json({ runId }, 202);
 
     const notice = await ended;

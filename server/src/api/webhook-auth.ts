@@ -12,6 +12,9 @@ import { SIGNATURE_STYLES, WEBHOOK_AUTH_CREDENTIAL_TYPE, type WebhookParams } fr
 import { sameSecret } from '../auth/tokens.ts';
 import { log } from '../log.ts';
 import type { Keyring } from '../vault/keyring.ts';
+import { pruneWebhookDeliveries } from '../db/queries/webhooks.ts';
+import { sealedCredential } from '../db/queries/credentials.ts';
+import { openSealed } from '../vault/open.ts';
 import { ApiError } from './errors.ts';
 
 /** How long an opened webhook credential is reused, in this process (an edit in this process forgets it at once). */
@@ -92,8 +95,12 @@ export interface Admission {
   secretHeaders: string[];
   /** The secrets the request was checked against: scrubbed wherever else the caller put them. */
   secrets: string[];
-  /** Undoes the delivery id's use when the run could not be created (so the sender's retry is not a "replay"). */
-  release(): Promise<void>;
+  /**
+   * The signed request's delivery id, with its scope (`workflowId:nodeId`): taken in the
+   * same statement that creates the run (db/queries/runs.ts `insertDeliveredRun`), so a
+   * delivery is never marked received without its run, nor run twice.
+   */
+  delivery?: { scope: string; deliveryId: string };
 }
 
 export class WebhookGuard {
@@ -121,33 +128,25 @@ export class WebhookGuard {
   private async credential(id: string): Promise<{ type: string; data: Record<string, string> } | null> {
     const cached = cache.get(id);
     if (cached && cached.until > Date.now()) return cached;
-    const result = await this.options.pool.query<{ type: string; key_id: string; sealed: string }>({
-      name: 'junction_webhook_credential',
-      text: 'select type, key_id, sealed from credentials where id = $1',
-      values: [id],
-    });
-    const row = result.rows[0];
-    if (!row) return null;
-    const entry = { type: row.type, data: JSON.parse(this.options.keyring.open(row.key_id, row.sealed, id)) as Record<string, string>, until: Date.now() + CREDENTIAL_TTL_MS };
+    const sealed = await sealedCredential(this.options.pool, id);
+    if (!sealed) return null;
+    const { type, data } = openSealed(this.options.keyring, sealed);
+    const entry = { type, data: data as Record<string, string>, until: Date.now() + CREDENTIAL_TTL_MS };
     cache.set(id, entry);
     return entry;
   }
 
-  private async remember(scope: string, deliveryId: string): Promise<boolean> {
-    if (Date.now() - this.lastPrune > PRUNE_EVERY_MS) {
-      this.lastPrune = Date.now();
-      this.options.pool
-        .query(`delete from webhook_deliveries where received_at < now() - interval '${DELIVERY_RETENTION}'`)
-        .catch((error: Error) => log.warn('could not prune old webhook delivery ids', { error: error.message }));
-    }
-    const result = await this.options.pool.query('insert into webhook_deliveries (scope, delivery_id) values ($1, $2) on conflict do nothing', [scope, deliveryId]);
-    return result.rowCount === 1;
+  /** Forgets delivery ids older than the retention, at most every PRUNE_EVERY_MS. */
+  private pruneDeliveries(): void {
+    if (Date.now() - this.lastPrune <= PRUNE_EVERY_MS) return;
+    this.lastPrune = Date.now();
+    pruneWebhookDeliveries(this.options.pool, DELIVERY_RETENTION).catch((error: Error) => log.warn('could not prune old webhook delivery ids', { error: error.message }));
   }
 
   /** Admits the request or throws 429 / 401. */
   async admit(c: Context, path: string, hook: { workflowId: string; nodeId: string }, params: WebhookParams, raw: Buffer): Promise<Admission> {
     this.limit(path);
-    const admission: Admission = { secretHeaders: [], secrets: [], release: async () => undefined };
+    const admission: Admission = { secretHeaders: [], secrets: [] };
     const { auth } = params;
     if (auth.kind === 'none') return admission;
     try {
@@ -183,11 +182,8 @@ export class WebhookGuard {
         const deliveryId = c.req.header(deliveryHeader)?.trim();
         if (!deliveryId) throw unauthorized(`The request has no ${deliveryHeader} delivery id`);
         if (deliveryId.length > 200) throw unauthorized(`The ${deliveryHeader} delivery id is longer than 200 characters`);
-        const scope = `${hook.workflowId}:${hook.nodeId}`;
-        if (!(await this.remember(scope, deliveryId))) throw unauthorized(`Delivery ${deliveryId} was received before; a replay is refused`);
-        admission.release = async () => {
-          await this.options.pool.query('delete from webhook_deliveries where scope = $1 and delivery_id = $2', [scope, deliveryId]);
-        };
+        this.pruneDeliveries();
+        admission.delivery = { scope: `${hook.workflowId}:${hook.nodeId}`, deliveryId };
       }
       return admission;
     } catch (error) {

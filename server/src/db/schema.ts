@@ -425,6 +425,8 @@ export const webhookDeliveries = pgTable(
     scope: text('scope').notNull(),
     deliveryId: text('delivery_id').notNull(),
     receivedAt: at('received_at').notNull().defaultNow(),
+    /** The run the delivery started (inserted in the same statement: a delivery id is never taken without its run). */
+    runId: uuid('run_id'),
   },
   (t) => [primaryKey({ columns: [t.scope, t.deliveryId] }), index('webhook_deliveries_received_idx').on(t.receivedAt)],
 );

@@ -24,6 +24,7 @@ import {
 } from '@junction/nodes';
 import { FINISHED_RUN_STATUSES, type AttemptRecord, type RunStatus, type StepRecord } from '@junction/nodes';
 import { loadRunForExecution } from '../db/queries/runs.ts';
+import { isDatabaseUnavailable } from '../db/client.ts';
 import { log } from '../log.ts';
 import type { CredentialResolver } from '../vault/resolve.ts';
 import { Redactor } from '../vault/redact.ts';
@@ -496,7 +497,8 @@ class RunExecution {
       return { ...base, logs: redactor.scrub(logs), finishedAt: new Date(), output: redactor.scrub(ports), interrupted: false };
     } catch (thrown) {
       const interrupted = signal.aborted;
-      const error = interrupted ? stopError(signal.reason as StopReason) : coerceStepError(thrown);
+      // The database away for a moment (looking up a credential) is the machine's fault, not the step's.
+      const error = interrupted ? stopError(signal.reason as StopReason) : isDatabaseUnavailable(thrown) ? { ...coerceStepError(thrown), retriable: true, transient: true } : coerceStepError(thrown);
       return { ...base, logs: redactor.scrub(logs), finishedAt: new Date(), error: redactor.scrub(error), interrupted };
     }
   }

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCommand } from '../cli.ts';
 import { loadConfig } from '../config.ts';
-import { createCredential, openCredential } from '../db/queries/credentials.ts';
+import { createCredential, sealedCredential } from '../db/queries/credentials.ts';
+import { openSealed } from './open.ts';
 import { createTestDatabase, type TestDatabase } from '../db/testing/database.ts';
 import { createUser } from '../db/queries/users.ts';
 import { Listener } from '../db/listener.ts';
@@ -127,8 +128,9 @@ describe('rotate-key', () => {
     expect(readFileSync(join(dataDir, KEY_FILE), 'utf8').trim().split('\n').filter((line) => !line.startsWith('#'))).toHaveLength(1);
     const keyIds = (await database.pool.query('select distinct key_id from credentials')).rows.map((row) => row.key_id);
     expect(keyIds).toEqual([rotated.currentId]);
-    for (const [i, id] of ids.entries()) expect(await openCredential(database.db, rotated, id)).toEqual({ token: `token-${i}`, allowedHosts: [] });
-    await expect(openCredential(database.db, old, ids[0]!)).rejects.toThrow(/does not have/);
+    for (const [i, id] of ids.entries()) expect(openSealed(rotated, (await sealedCredential(database.pool, id))!).data).toEqual({ token: `token-${i}`, allowedHosts: [] });
+    const sealed = (await sealedCredential(database.pool, ids[0]!))!;
+    expect(() => openSealed(old, sealed)).toThrow(/does not have/);
   });
 
   it('with the key file: refuses while a Junction is running against the database, changing nothing', async () => {
@@ -157,6 +159,6 @@ describe('rotate-key', () => {
     const printed = await quietly(() => runCommand('rotate-key', [], config));
     expect(printed).toMatch(/remove JUNCTION_ENCRYPTION_KEY_PREVIOUS/);
     const newRing = new Keyring(parseKey(next, 'next'));
-    expect(await openCredential(database.db, newRing, id)).toEqual({ secret: 'env-secret-1' });
+    expect(openSealed(newRing, (await sealedCredential(database.pool, id))!).data).toEqual({ secret: 'env-secret-1' });
   });
 });

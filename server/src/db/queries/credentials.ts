@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { CREDENTIAL_TYPES, type CredentialTypeId } from '@junction/nodes';
@@ -61,10 +62,35 @@ export async function listCredentials(db: Db, visibleTo?: string): Promise<Crede
   return db.select(summaryColumns).from(credentials).where(condition).orderBy(asc(credentials.name), asc(credentials.id));
 }
 
-/** The decrypted value of a credential (server only: never sent to a client). */
-export async function openCredential(db: Db, keyring: Keyring, id: string): Promise<Record<string, unknown> | undefined> {
-  const [row] = await db.select({ keyId: credentials.keyId, sealed: credentials.sealed }).from(credentials).where(eq(credentials.id, id));
-  return row ? (JSON.parse(keyring.open(row.keyId, row.sealed, id)) as Record<string, unknown>) : undefined;
+/** A credential as stored: its type and sealed value (opened only by vault/open.ts). */
+export interface SealedCredential {
+  id: string;
+  type: string;
+  keyId: string;
+  sealed: string;
+}
+
+export async function sealedCredential(pool: pg.Pool, id: string): Promise<SealedCredential | undefined> {
+  const result = await pool.query<SealedCredential>({
+    name: 'junction_sealed_credential',
+    text: 'select id, type, key_id as "keyId", sealed from credentials where id = $1',
+    values: [id],
+  });
+  return result.rows[0];
+}
+
+/** A credential as a workflow's step would use it: sealed, and whether the workflow's owner may use it. */
+export async function sealedCredentialFor(pool: pg.Pool, id: string, workflowId: string): Promise<(SealedCredential & { usable: boolean }) | undefined> {
+  const result = await pool.query<SealedCredential & { usable: boolean }>({
+    name: 'junction_resolve_credential',
+    text: `select c.id, c.type, c.key_id as "keyId", c.sealed,
+        (w.owner_id is null or c.owner_id = w.owner_id
+          or exists (select 1 from users u where u.id = w.owner_id and u.role in ('owner', 'admin'))
+          or exists (select 1 from credential_shares s where s.credential_id = c.id and s.user_id = w.owner_id)) as usable
+      from credentials c, workflows w where c.id = $1 and w.id = $2`,
+    values: [id, workflowId],
+  });
+  return result.rows[0];
 }
 
 export async function updateCredential(

@@ -33,7 +33,19 @@ export interface NewRun {
  * be acknowledged.
  */
 export async function insertRuns(pool: pg.Pool | pg.PoolClient, newRuns: NewRun[]): Promise<string[]> {
-  const rows = newRuns.map((run) => ({
+  const rows = runRows(newRuns);
+  await pool.query({
+    name: 'junction_insert_runs',
+    text: `with input as (${RUN_ROWS}), inserted as (${INSERT_RUNS} from input returning id)
+      select count(*) from graphile_worker.add_jobs(array(${JOBS_OF_INSERTED}))`,
+    values: [toJsonb(rows)],
+  });
+  return rows.map((row) => row.id);
+}
+
+/** The runs to insert as rows of `RUN_ROWS`' record set. */
+function runRows(newRuns: NewRun[]) {
+  return newRuns.map((run) => ({
     id: run.id ?? randomUUID(),
     workflow_id: run.workflowId,
     version_id: run.versionId,
@@ -46,24 +58,38 @@ export async function insertRuns(pool: pg.Pool | pg.PoolClient, newRuns: NewRun[
     notify_finish: run.notifyFinish ?? false,
     watched: run.watched ?? false,
   }));
-  await pool.query({
-    name: 'junction_insert_runs',
-    text: `with input as (
-        select * from jsonb_to_recordset($1::jsonb) as x(id uuid, workflow_id uuid, version_id uuid, mode text,
-          trigger_node_id text, input jsonb, timeout_seconds float8, retry_of uuid, idempotency_base uuid, notify_finish boolean, watched boolean)
-      ), inserted as (
-        insert into runs (id, workflow_id, version_id, mode, trigger_node_id, input, deadline_at, retry_of, idempotency_base, notify_finish, watched)
-        select id, workflow_id, version_id, mode, trigger_node_id, input, now() + make_interval(secs => timeout_seconds),
-          retry_of, idempotency_base, notify_finish, watched
-        from input
-        returning id
-      )
-      select count(*) from graphile_worker.add_jobs(array(
-        select row('${RUN_TASK}', json_build_object('runId', id), null, null, 25, '${RUN_TASK}:' || id, null, null)::graphile_worker.job_spec
-        from inserted))`,
-    values: [toJsonb(rows)],
+}
+
+/** The runs of $1 (runRows as JSON), then inserting them from `input`, and a job for each inserted one. */
+const RUN_ROWS = `select * from jsonb_to_recordset($1::jsonb) as x(id uuid, workflow_id uuid, version_id uuid, mode text,
+    trigger_node_id text, input jsonb, timeout_seconds float8, retry_of uuid, idempotency_base uuid, notify_finish boolean, watched boolean)`;
+const INSERT_RUNS = `insert into runs (id, workflow_id, version_id, mode, trigger_node_id, input, deadline_at, retry_of, idempotency_base, notify_finish, watched)
+    select id, workflow_id, version_id, mode, trigger_node_id, input, now() + make_interval(secs => timeout_seconds),
+      retry_of, idempotency_base, notify_finish, watched`;
+const JOBS_OF_INSERTED = `select row('${RUN_TASK}', json_build_object('runId', id), null, null, 25, '${RUN_TASK}:' || id, null, null)::graphile_worker.job_spec from inserted`;
+
+/**
+ * Commits a signed webhook's run together with its delivery id, in one statement: the id
+ * is never marked received without its run. A delivery received before starts nothing
+ * and gives the run it started then.
+ */
+export async function insertDeliveredRun(pool: pg.Pool, run: NewRun, delivery: { scope: string; deliveryId: string }): Promise<{ id: string; duplicate: boolean }> {
+  const rows = runRows([run]);
+  const result = await pool.query<{ claimed: string | null }>({
+    name: 'junction_insert_delivered_run',
+    text: `with input as (${RUN_ROWS}),
+      claim as (
+        insert into webhook_deliveries (scope, delivery_id, run_id) select $2, $3, id from input
+        on conflict (scope, delivery_id) do nothing returning run_id
+      ), inserted as (${INSERT_RUNS} from input where exists (select 1 from claim) returning id),
+      jobs as (select count(*) from graphile_worker.add_jobs(array(${JOBS_OF_INSERTED})))
+      select (select run_id::text from claim) as claimed, (select count(*) from jobs) as jobs`,
+    values: [toJsonb(rows), delivery.scope, delivery.deliveryId],
   });
-  return rows.map((row) => row.id);
+  if (result.rows[0]?.claimed) return { id: result.rows[0].claimed, duplicate: false };
+  // Received before (maybe a moment ago, by a request that committed while this one waited on it).
+  const earlier = await pool.query<{ run_id: string | null }>('select run_id from webhook_deliveries where scope = $1 and delivery_id = $2', [delivery.scope, delivery.deliveryId]);
+  return { id: earlier.rows[0]?.run_id ?? '', duplicate: true };
 }
 
 /** Commits one run and its job. */
