@@ -38,6 +38,7 @@ import type { SandboxAdminLimits } from '../sandbox/limits.ts';
 import type { ValidationIssue } from '@junction/nodes';
 import type { ApiDeps } from './app.ts';
 import { Auditor } from './audit.ts';
+import { timerRegistrations } from '../runtime/timers.ts';
 import { ApiError, fromValidationIssues, notFound } from './errors.ts';
 import { decodeCursor, encodeCursor, validationHook } from './request.ts';
 import { lastRunsOf, requestCancel } from '../db/queries/runs.ts';
@@ -246,7 +247,8 @@ export function workflowRoutes(deps: ApiDeps) {
       const current = await workflowFor(db, principal, id, 'write');
       const graph = body.graph === undefined ? undefined : await checkedGraph(deps, body.graph, principal, current.ownerId, current.graph);
       const registrations = graph ? webhooksOf(graph, webhookParams) : undefined;
-      const workflow = await updateWorkflow(db, id, { name: body.name, graph, registrations }).catch(conflict);
+      const timers = graph ? timerRegistrations(graph, (type) => catalogue.get(type)) : undefined;
+      const workflow = await updateWorkflow(db, id, { name: body.name, graph, registrations, timers }).catch(conflict);
       if (!workflow) throw notFound('Workflow', id);
       await audit.record(c, { action: 'workflow.update', resourceType: 'workflow', resourceId: id, details: { version: workflow.currentVersion, renamed: body.name !== undefined } });
       return c.json(present(workflow), 200);
@@ -314,7 +316,7 @@ export function workflowRoutes(deps: ApiDeps) {
         const { id } = c.req.valid('param');
         const principal = principalOf(c);
         const workflow = await workflowFor(db, principal, id, 'write');
-        await setActive(db, id, active, active ? webhooksOf(workflow.graph, webhookParams) : []).catch(conflict);
+        await setActive(db, id, active, active ? webhooksOf(workflow.graph, webhookParams) : [], active ? timerRegistrations(workflow.graph, (type) => catalogue.get(type)) : []).catch(conflict);
         await audit.record(c, { action: active ? 'workflow.activate' : 'workflow.deactivate', resourceType: 'workflow', resourceId: id });
         return c.json(present(await workflowFor(db, principal, id, 'read')), 200);
       },

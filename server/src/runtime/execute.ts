@@ -23,7 +23,7 @@ import {
   type WorkflowGraph,
 } from '@junction/nodes';
 import { FINISHED_RUN_STATUSES, type AttemptRecord, type RunStatus, type StepRecord } from '@junction/nodes';
-import { loadRunForExecution } from '../db/queries/runs.ts';
+import { loadRunForExecution, postponeRun } from '../db/queries/runs.ts';
 import { isDatabaseUnavailable } from '../db/client.ts';
 import { log } from '../log.ts';
 import type { CredentialResolver } from '../vault/resolve.ts';
@@ -71,6 +71,8 @@ const MAX_PENDING_STEPS = 100;
  */
 const SHOW_RUNNING_AFTER_MS = 500;
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** How often a run queued behind another looks whether that one has finished. */
+const BLOCKED_RECHECK_MS = 2000;
 /** When the job of a run waiting only for a resume call is due: never, in practice (the call brings it forward). */
 const NEVER = new Date('9999-01-01T00:00:00Z');
 
@@ -119,6 +121,7 @@ interface RunState {
   watched: boolean;
   version: number;
   ownedByOtherLiveWorker: boolean;
+  blocked: boolean;
   shape: GraphShape;
   steps: Map<string, LoadedStep>;
 }
@@ -169,6 +172,7 @@ async function load(rt: RuntimeContext, runId: string): Promise<RunState | null>
     watched: row.watched,
     version: row.version,
     ownedByOtherLiveWorker: row.owned_by_other,
+    blocked: row.blocked,
     shape: shapeFor(row.version_id, row.graph, rt.nodes),
     steps,
   };
@@ -186,6 +190,11 @@ export async function executeRun(rt: RuntimeContext, runId: string, shutdown: Ab
       return;
     }
     if (FINISHED_RUN_STATUSES.includes(state.status) || state.ownedByOtherLiveWorker) return;
+    if (state.blocked) {
+      // Queued behind its workflow's previous run: it looks again in a moment.
+      await postponeRun(rt.pool, runId, new Date(Date.now() + BLOCKED_RECHECK_MS));
+      return;
+    }
     try {
       await new RunExecution(rt, state, shutdown).advance();
       return;

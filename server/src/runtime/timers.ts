@@ -8,10 +8,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { firingsBetween, nextFirings, type ScheduleRule, type ServerNode, type WorkflowGraph } from '@junction/nodes';
+import { firingsBetween, nextFirings, type NodeDefinition, type ScheduleRule, type ServerNode, type WorkflowGraph } from '@junction/nodes';
 import { insertFiredRuns, lockTimer, scheduleNextFiring, unfinishedRunOf, type FiredRun, type TimerRegistration, type TriggerJob } from '../db/queries/triggers.ts';
 import { log } from '../log.ts';
-import { firingsToRun, onOverlap, type MissedPolicy, type Overlap } from './core/firings.ts';
+import { firingsToRun, startsOf, type MissedPolicy, type Overlap } from './core/firings.ts';
 
 /** The params every timed trigger has (trigger.schedule's; trigger.poll's schedule). */
 interface TimedParams extends MissedPolicy {
@@ -20,12 +20,13 @@ interface TimedParams extends MissedPolicy {
   overlap?: Overlap;
 }
 
-type Nodes = ReadonlyMap<string, Pick<ServerNode, 'definition'>>;
+/** The definition of a node type (the catalogue's, or the server's). */
+type DefinitionOf = (type: string) => NodeDefinition | undefined;
 
 /** The timed triggers of a graph, with their params as validated and their time zone. */
-function timedNodes(graph: WorkflowGraph, nodes: Nodes) {
+function timedNodes(graph: WorkflowGraph, definitionOf: DefinitionOf) {
   return graph.nodes.flatMap((node) => {
-    const definition = nodes.get(node.type)?.definition;
+    const definition = definitionOf(node.type);
     const kind = definition?.trigger?.kind;
     if (!definition || (kind !== 'schedule' && kind !== 'poll')) return [];
     const params = definition.params.parse(node.params) as TimedParams;
@@ -34,21 +35,21 @@ function timedNodes(graph: WorkflowGraph, nodes: Nodes) {
 }
 
 /** What activating `graph` registers: each timed trigger with its first firing after `now`. */
-export function timerRegistrations(graph: WorkflowGraph, nodes: Nodes, now = new Date()): TimerRegistration[] {
-  return timedNodes(graph, nodes).flatMap(({ node, kind, params, zone }) => {
+export function timerRegistrations(graph: WorkflowGraph, definitionOf: DefinitionOf, now = new Date()): TimerRegistration[] {
+  return timedNodes(graph, definitionOf).flatMap(({ node, kind, params, zone }) => {
     const [first] = nextFirings(params.rule, zone, now, 1);
     return first ? [{ nodeId: node.id, kind, firstAt: first }] : [];
   });
 }
 
 /** The next firings of a graph's timed triggers, by node id (what the API shows under a trigger's form). */
-export function upcomingFirings(graph: WorkflowGraph, nodes: Nodes, count: number, now = new Date()): Map<string, { kind: 'schedule' | 'poll'; timezone: string; next: Date[] }> {
-  return new Map(timedNodes(graph, nodes).map(({ node, kind, params, zone }) => [node.id, { kind, timezone: zone, next: nextFirings(params.rule, zone, now, count) }]));
+export function upcomingFirings(graph: WorkflowGraph, definitionOf: DefinitionOf, count: number, now = new Date()): Map<string, { kind: 'schedule' | 'poll'; timezone: string; next: Date[] }> {
+  return new Map(timedNodes(graph, definitionOf).map(({ node, kind, params, zone }) => [node.id, { kind, timezone: zone, next: nextFirings(params.rule, zone, now, count) }]));
 }
 
 export interface TimerContext {
   pool: pg.Pool;
-  nodes: Nodes;
+  nodes: ReadonlyMap<string, Pick<ServerNode, 'definition'>>;
   /** The clock firings are decided by (tests move it). */
   now?: () => Date;
 }
@@ -59,7 +60,7 @@ export async function fireTimer(rt: TimerContext, job: TriggerJob): Promise<void
   try {
     await client.query('begin');
     const timer = await lockTimer(client, job);
-    const found = timer && timedNodes(timer.graph, rt.nodes).find((t) => t.node.id === job.nodeId);
+    const found = timer && timedNodes(timer.graph, (type) => rt.nodes.get(type)?.definition).find((t) => t.node.id === job.nodeId);
     if (!timer || !found) {
       // Deactivated, or a new version moved the timer on: this job is stale.
       await client.query('commit');
@@ -71,17 +72,15 @@ export async function fireTimer(rt: TimerContext, job: TriggerJob): Promise<void
     const due = at <= now ? [at, ...firingsBetween(found.params.rule, found.zone, at, now, 10_000)] : [];
     const fire = firingsToRun(due, now, found.params);
     const overlap = found.params.overlap ?? 'allow';
-    let unfinished = overlap === 'allow' ? undefined : await unfinishedRunOf(client, job.workflowId);
+    const unfinished = overlap === 'allow' ? undefined : await unfinishedRunOf(client, job.workflowId);
+    const starts = startsOf(fire, overlap, unfinished);
+    if (starts.length < fire.length) {
+      log.info('schedule firings skipped: the previous run is still going', { workflowId: job.workflowId, nodeId: job.nodeId, skipped: fire.length - starts.length, running: unfinished });
+    }
     const runs: FiredRun[] = [];
-    for (const firing of fire) {
-      const decision = onOverlap(overlap, unfinished);
-      if (!decision.start) {
-        log.info('a schedule firing was skipped: the previous run is still going', { workflowId: job.workflowId, nodeId: job.nodeId, at: firing.at.toISOString(), running: unfinished });
-        continue;
-      }
-      const id = randomUUID();
+    for (const { firing, after } of starts) {
       runs.push({
-        id,
+        id: randomUUID(),
         workflowId: job.workflowId,
         versionId: timer.versionId,
         triggerNodeId: job.nodeId,
@@ -89,9 +88,8 @@ export async function fireTimer(rt: TimerContext, job: TriggerJob): Promise<void
         input: [{ json: { scheduledFor: firing.at.toISOString(), firedAt: now.toISOString(), timezone: found.zone, late: firing.late } }],
         timeoutSeconds: timer.graph.settings.timeoutSeconds,
         firedFor: firing.at,
-        waitsFor: decision.waitsFor,
+        waitsFor: after === 'unfinished' ? unfinished : after === 'previous' ? runs[runs.length - 1]!.id : undefined,
       });
-      if (overlap !== 'allow') unfinished = id;
     }
     await insertFiredRuns(client, runs);
     // A schedule run early (clocks disagree) keeps its instant; otherwise the next one after now.

@@ -322,6 +322,8 @@ export interface RunForExecution {
   graph: WorkflowGraph;
   /** Another live worker process holds its lease. */
   owned_by_other: boolean;
+  /** It is queued behind an unfinished run of its workflow (a schedule's overlap policy "queue"). */
+  blocked: boolean;
   steps: Omit<StepRecord, 'finished_at'>[];
 }
 
@@ -333,6 +335,7 @@ export async function loadRunForExecution(pool: pg.Pool, runId: string, processI
         r.cancel_requested, r.notify_finish, r.watched, r.version, r.idempotency_base, v.graph, r.created_at, v.version as version_number, w.name as workflow_name,
         (r.lease_owner is not null and r.lease_owner <> $2
           and exists (select 1 from worker_processes w where w.id = r.lease_owner)) as owned_by_other,
+        (r.waits_for is not null and exists (select 1 from runs p where p.id = r.waits_for and p.status in ('queued', 'running', 'waiting'))) as blocked,
         coalesce((select json_agg(json_build_object(
             'node_id', s.node_id, 'status', s.status, 'attempt', s.attempt, 'output', s.output, 'error', s.error,
             'attempts', s.attempts, 'position', s.position, 'started_at', s.started_at, 'next_attempt_at', s.next_attempt_at, 'wait', s.wait))
@@ -341,4 +344,12 @@ export async function loadRunForExecution(pool: pg.Pool, runId: string, processI
     values: [runId, processId],
   });
   return result.rows[0];
+}
+
+/** Brings a run's job back at `at` (a run queued behind another looks again then). */
+export async function postponeRun(pool: pg.Pool, runId: string, at: Date): Promise<void> {
+  await pool.query(
+    `select graphile_worker.add_job('${RUN_TASK}', json_build_object('runId', $1::text), run_at => $2::timestamptz, job_key => '${RUN_TASK}:' || $1, max_attempts => 25)`,
+    [runId, at.toISOString()],
+  );
 }

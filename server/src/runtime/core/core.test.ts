@@ -9,6 +9,7 @@ import { WorkflowGraph, type AttemptRecord, type Item, type RetryPolicy, type St
 import { INTERRUPTED, markInterrupted, nextAttemptDelay, TRANSIENT_RETRIES } from './attempts.ts';
 import { lastOutput, stepOutcome, unfinishedSteps, unstorable, type AttemptResult } from './outcome.ts';
 import { plan, shapeOf, type StepState } from './plan.ts';
+import { firingsToRun, startsOf } from './firings.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -211,5 +212,32 @@ describe('the end of a run', () => {
     expect(one.failed[0]).toMatchObject({ status: 'failed', output: null, error: { name: 'StorageError', retriable: false } });
     expect(one.failed[0]!.attempts[0]).not.toHaveProperty('logs');
     expect(unstorable(pending, undefined, 'refused').failed.map((r) => r.node_id)).toEqual(['a', 'b']);
+  });
+});
+
+describe('timed trigger firings', () => {
+  const at = (minute: number) => new Date(Date.UTC(2026, 11, 7, 10, minute));
+  const due = [0, 5, 10, 15].map(at);
+
+  it('on time fires; missed ones as the policy says', () => {
+    const now = new Date(at(15).getTime() + 30_000);
+    expect(firingsToRun(due, now, { missed: 'none', catchUpLimit: 10 })).toEqual([{ at: at(15), late: false }]);
+    expect(firingsToRun(due, now, { missed: 'latest', catchUpLimit: 10 })).toEqual([{ at: at(15), late: false }]);
+    expect(firingsToRun(due, now, { missed: 'all', catchUpLimit: 2 })).toEqual([
+      { at: at(5), late: true },
+      { at: at(10), late: true },
+      { at: at(15), late: false },
+    ]);
+    const later = new Date(at(17).getTime());
+    expect(firingsToRun(due, later, { missed: 'latest', catchUpLimit: 10 })).toEqual([{ at: at(15), late: true }]);
+    expect(firingsToRun(due, later, { missed: 'none', catchUpLimit: 10 })).toEqual([]);
+  });
+
+  it('skip starts nothing while a run goes; queue chains behind it; several firings run one after another', () => {
+    const firings = [{ at: at(0), late: true }, { at: at(5), late: false }];
+    expect(startsOf(firings, 'skip', 'run-1')).toEqual([]);
+    expect(startsOf(firings, 'skip', undefined).map((s) => s.after)).toEqual(['nothing', 'previous']);
+    expect(startsOf(firings, 'queue', 'run-1').map((s) => s.after)).toEqual(['unfinished', 'previous']);
+    expect(startsOf(firings, 'allow', 'run-1').map((s) => s.after)).toEqual(['nothing', 'nothing']);
   });
 });

@@ -34,11 +34,19 @@ export function firingsToRun(due: readonly Date[], now: Date, policy: MissedPoli
 
 export type Overlap = 'skip' | 'queue' | 'allow';
 
+/** A firing to start, and what its run waits for: nothing, the run that was going, or the firing before it. */
+export interface Start {
+  firing: Firing;
+  after: 'nothing' | 'unfinished' | 'previous';
+}
+
 /**
- * What one firing does given the workflow's newest unfinished run (if any): start, be
- * skipped, or start once that run has finished.
+ * What the firings of one pass start, given the workflow's newest unfinished run (if any):
+ * `skip` starts none while a run is going; `queue` starts them behind it. Several firings
+ * in one pass (catching up after downtime) run one after another, unless `allow`.
  */
-export function onOverlap(overlap: Overlap, unfinishedRunId: string | undefined): { start: false } | { start: true; waitsFor?: string } {
-  if (!unfinishedRunId || overlap === 'allow') return { start: true };
-  return overlap === 'skip' ? { start: false } : { start: true, waitsFor: unfinishedRunId };
+export function startsOf(firings: readonly Firing[], overlap: Overlap, unfinishedRunId: string | undefined): Start[] {
+  if (overlap === 'allow') return firings.map((firing) => ({ firing, after: 'nothing' }));
+  if (overlap === 'skip' && unfinishedRunId) return [];
+  return firings.map((firing, i) => ({ firing, after: i > 0 ? 'previous' : unfinishedRunId ? 'unfinished' : 'nothing' }));
 }
