@@ -11,6 +11,7 @@ import { definition as logicNoop } from './logic/noop/definition.ts';
 import { definition as logicWait } from './logic/wait/definition.ts';
 import { definition as transformFields } from './transform/fields/definition.ts';
 import { definition as triggerManual } from './trigger/manual/definition.ts';
+import { definition as triggerPoll } from './trigger/poll/definition.ts';
 import { definition as triggerSchedule } from './trigger/schedule/definition.ts';
 import { definition as triggerWebhook } from './trigger/webhook/definition.ts';
 
@@ -26,6 +27,7 @@ export const definitions: readonly NodeDefinition[] = [
   logicWait,
   transformFields,
   triggerManual,
+  triggerPoll,
   triggerSchedule,
   triggerWebhook,
 ];

@@ -11,6 +11,7 @@ import { definition as logicNoop } from './logic/noop/definition.ts';
 import { definition as logicWait } from './logic/wait/definition.ts';
 import { definition as transformFields } from './transform/fields/definition.ts';
 import { definition as triggerManual } from './trigger/manual/definition.ts';
+import { definition as triggerPoll } from './trigger/poll/definition.ts';
 import { definition as triggerSchedule } from './trigger/schedule/definition.ts';
 import { definition as triggerWebhook } from './trigger/webhook/definition.ts';
 import { run as codeJavascriptRun } from './code/javascript/run.ts';
@@ -23,6 +24,7 @@ import { run as logicNoopRun } from './logic/noop/run.ts';
 import { run as logicWaitRun } from './logic/wait/run.ts';
 import { run as transformFieldsRun } from './transform/fields/run.ts';
 import { run as triggerManualRun } from './trigger/manual/run.ts';
+import { run as triggerPollRun, poll as triggerPollPoll } from './trigger/poll/run.ts';
 import { run as triggerScheduleRun } from './trigger/schedule/run.ts';
 import { run as triggerWebhookRun } from './trigger/webhook/run.ts';
 
@@ -38,6 +40,7 @@ export const serverNodes: readonly ServerNode[] = [
   serverNode(logicWait, logicWaitRun),
   serverNode(transformFields, transformFieldsRun),
   serverNode(triggerManual, triggerManualRun),
+  serverNode(triggerPoll, triggerPollRun, { poll: triggerPollPoll }),
   serverNode(triggerSchedule, triggerScheduleRun),
   serverNode(triggerWebhook, triggerWebhookRun),
 ];

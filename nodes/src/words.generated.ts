@@ -21,6 +21,8 @@ import { words as transformFields_en } from './transform/fields/words.en.ts';
 import { words as transformFields_zhTW } from './transform/fields/words.zh-TW.ts';
 import { words as triggerManual_en } from './trigger/manual/words.en.ts';
 import { words as triggerManual_zhTW } from './trigger/manual/words.zh-TW.ts';
+import { words as triggerPoll_en } from './trigger/poll/words.en.ts';
+import { words as triggerPoll_zhTW } from './trigger/poll/words.zh-TW.ts';
 import { words as triggerSchedule_en } from './trigger/schedule/words.en.ts';
 import { words as triggerSchedule_zhTW } from './trigger/schedule/words.zh-TW.ts';
 import { words as triggerWebhook_en } from './trigger/webhook/words.en.ts';
@@ -42,6 +44,7 @@ export const nodeWords: Readonly<Record<string, Readonly<Record<string, NodeWord
     'logic.wait': logicWait_en,
     'transform.fields': transformFields_en,
     'trigger.manual': triggerManual_en,
+    'trigger.poll': triggerPoll_en,
     'trigger.schedule': triggerSchedule_en,
     'trigger.webhook': triggerWebhook_en,
   },
@@ -56,6 +59,7 @@ export const nodeWords: Readonly<Record<string, Readonly<Record<string, NodeWord
     'logic.wait': logicWait_zhTW,
     'transform.fields': transformFields_zhTW,
     'trigger.manual': triggerManual_zhTW,
+    'trigger.poll': triggerPoll_zhTW,
     'trigger.schedule': triggerSchedule_zhTW,
     'trigger.webhook': triggerWebhook_zhTW,
   },

@@ -60,8 +60,8 @@ describe('finding node folders', () => {
       'workflow/schema.ts': '',
     });
     expect(findNodeFolders(dir)).toEqual([
-      { category: 'code', name: 'a', type: 'code.a', languages: ['en'], hasRun: false },
-      { category: 'logic', name: 'b', type: 'logic.b', languages: ['en', 'zh-TW'], hasRun: true },
+      { category: 'code', name: 'a', type: 'code.a', languages: ['en'], hasRun: false, hasPoll: false },
+      { category: 'logic', name: 'b', type: 'logic.b', languages: ['en', 'zh-TW'], hasRun: true, hasPoll: false },
     ]);
   });
 
@@ -78,7 +78,7 @@ describe('finding node folders', () => {
   });
 
   it('refuses a folder that is not a whole node type, naming it', () => {
-    const folder = (over: Partial<NodeFolder>): NodeFolder => ({ category: 'logic', name: 'x', type: 'logic.x', languages: ['en'], hasRun: true, ...over });
+    const folder = (over: Partial<NodeFolder>): NodeFolder => ({ category: 'logic', name: 'x', type: 'logic.x', languages: ['en'], hasRun: true, hasPoll: false, ...over });
     expect(() => renderIndex([folder({ hasRun: false })])).toThrow('nodes/src/logic/x has a definition.ts but no run.ts');
     expect(() => renderIndex([folder({ languages: ['zh-TW'] })])).toThrow('nodes/src/logic/x has no words.en.ts');
     expect(() => renderIndex([folder({ name: 'my-node', type: 'logic.my-node' })])).toThrow(/nodes\/src\/logic\/my-node: a node folder is named like its type id/);

@@ -23,6 +23,8 @@ export interface NodeFolder {
   /** The languages of its `words.<language>.ts` files. */
   languages: string[];
   hasRun: boolean;
+  /** Its run.ts also exports `poll` (a polling trigger's look at its source). */
+  hasPoll: boolean;
 }
 
 export const GENERATED_FILES = ['definitions.generated.ts', 'runs.generated.ts', 'words.generated.ts'] as const;
@@ -45,7 +47,9 @@ export function findNodeFolders(srcDir: string): NodeFolder[] {
       if (!existsSync(join(dir, 'definition.ts'))) continue;
       const files = readdirSync(dir);
       const languages = files.flatMap((file) => WORDS_FILE.exec(file)?.[1] ?? []).sort((a, b) => (a === 'en' ? -1 : b === 'en' ? 1 : a.localeCompare(b)));
-      folders.push({ category, name, type: `${category}.${name}`, languages, hasRun: files.includes('run.ts') });
+      const hasRun = files.includes('run.ts');
+      const hasPoll = hasRun && /^export (?:const|async function|function) poll\b/m.test(readFileSync(join(dir, 'run.ts'), 'utf8'));
+      folders.push({ category, name, type: `${category}.${name}`, languages, hasRun, hasPoll });
     }
   }
   return folders.sort((a, b) => a.type.localeCompare(b.type));
@@ -88,11 +92,11 @@ export function renderIndex(folders: readonly NodeFolder[]): Record<GeneratedFil
     HEADER,
     "import { serverNode, type ServerNode } from './sdk/define.ts';",
     ...definitionImports,
-    ...folders.map((f) => `import { run as ${identifier(f.type)}Run } from './${f.category}/${f.name}/run.ts';`),
+    ...folders.map((f) => `import { run as ${identifier(f.type)}Run${f.hasPoll ? `, poll as ${identifier(f.type)}Poll` : ''} } from './${f.category}/${f.name}/run.ts';`),
     '',
     '/** Every node type\'s definition paired with its run, by type id. */',
     'export const serverNodes: readonly ServerNode[] = [',
-    ...folders.map((f) => `  serverNode(${identifier(f.type)}, ${identifier(f.type)}Run),`),
+    ...folders.map((f) => `  serverNode(${identifier(f.type)}, ${identifier(f.type)}Run${f.hasPoll ? `, { poll: ${identifier(f.type)}Poll }` : ''}),`),
     '];',
     '',
   ].join('\n');

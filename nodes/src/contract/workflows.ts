@@ -101,9 +101,22 @@ export const WorkflowTrigger = z
     lastFiredAt: Timestamp.nullable().optional(),
     path: z.string().optional().meta({ description: 'A webhook: its address, /hooks/<path>' }),
     problem: z.string().optional().meta({ description: 'Why it cannot fire (a schedule that never fires)' }),
+    lastError: z.string().optional().meta({ description: 'A poll: why its last look failed (until one succeeds)' }),
   })
   .meta({ id: 'WorkflowTrigger' });
 export type WorkflowTrigger = z.infer<typeof WorkflowTrigger>;
 
 export const WorkflowTriggers = z.object({ triggers: z.array(WorkflowTrigger) }).meta({ id: 'WorkflowTriggers' });
 export type WorkflowTriggers = z.infer<typeof WorkflowTriggers>;
+
+/** What a poll trigger would start runs for if it looked now. */
+export const PollPreview = z
+  .object({
+    found: z.number().int().meta({ description: 'Rows the source holds now' }),
+    first: z.boolean().meta({ description: 'It never looked before: with "only from now on", its first look starts nothing' }),
+    news: z.array(z.record(z.string(), z.unknown())).meta({ description: 'The rows it would start runs for (at most 100)' }),
+    newsCount: z.number().int(),
+    skipped: z.number().int().meta({ description: 'Rows without a usable key, left out' }),
+  })
+  .meta({ id: 'PollPreview' });
+export type PollPreview = z.infer<typeof PollPreview>;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { withNodeName } from './errors.ts';
-import { NO_RETRY, type AllItemsRun, type NodeDefinition, type PerItemRun, type RetryPolicy, type WaitingRun } from './types.ts';
+import { NO_RETRY, type AllItemsRun, type NodeDefinition, type PerItemRun, type PollRun, type RetryPolicy, type WaitingRun } from './types.ts';
 
 type DefinitionInput<P extends z.ZodType> = Omit<NodeDefinition<P>, 'retry'> & { retry?: Partial<RetryPolicy> };
 
@@ -29,7 +29,7 @@ export function defineNode<P extends z.ZodType, M extends NodeDefinition['mode']
 /** A node type as the server runs it: its definition plus its `run`. */
 export type ServerNode =
   | { mode: 'perItem'; definition: NodeDefinition; run: PerItemRun<unknown> }
-  | { mode: 'allItems'; definition: NodeDefinition; run: WaitingRun<unknown> };
+  | { mode: 'allItems'; definition: NodeDefinition; run: WaitingRun<unknown>; poll?: PollRun<unknown> };
 
 /** Pairs a definition with its run function, checking at compile time that they agree. */
 export function serverNode<P extends z.ZodType>(
@@ -39,8 +39,9 @@ export function serverNode<P extends z.ZodType>(
 export function serverNode<P extends z.ZodType>(
   definition: NodeDefinition<P> & { mode: 'allItems' },
   run: AllItemsRun<z.infer<P>> | WaitingRun<z.infer<P>>,
+  extras?: { poll?: PollRun<z.infer<P>> },
 ): ServerNode;
-export function serverNode(definition: NodeDefinition, run: PerItemRun<unknown> | WaitingRun<unknown>): ServerNode {
+export function serverNode(definition: NodeDefinition, run: PerItemRun<unknown> | WaitingRun<unknown>, extras: { poll?: PollRun<never> } = {}): ServerNode {
   const named = async (ctx: Parameters<PerItemRun<unknown>>[0] & Parameters<AllItemsRun<unknown>>[0]) => {
     try {
       return await run(ctx);
@@ -48,5 +49,5 @@ export function serverNode(definition: NodeDefinition, run: PerItemRun<unknown> 
       throw withNodeName(error, ctx.node.name);
     }
   };
-  return { mode: definition.mode, definition, run: named } as ServerNode;
+  return { mode: definition.mode, definition, run: named, ...(extras.poll ? { poll: extras.poll } : {}) } as ServerNode;
 }

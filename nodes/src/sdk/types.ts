@@ -233,6 +233,22 @@ export function isStepWait(result: unknown): result is StepWait {
   return typeof wait === 'object' && wait !== null && !Array.isArray(wait);
 }
 
+/**
+ * What a polling trigger (trigger.poll) is given each time it looks: its params, its
+ * credentials, and a signal aborted when it takes too long or the worker stops.
+ */
+export interface PollContext<P> {
+  params: P;
+  node: { id: string; name: string; type: string };
+  credentials: Readonly<Record<string, CredentialValue>>;
+  signal: AbortSignal;
+  timezone: string;
+  redact(secret: string): void;
+}
+
+/** Looks at the trigger's source: the rows found now (the runtime decides which are new). */
+export type PollRun<P> = (ctx: PollContext<P>) => Promise<JsonObject[]>;
+
 /** What a per-item run returns: items per port (without `pairedItem`; the runtime pairs each to the run's item). */
 export type PerItemRun<P> = (ctx: ItemContext<P>) => Promise<PortItems> | PortItems;
 export type AllItemsRun<P> = (ctx: AllItemsContext<P>) => Promise<PortItems> | PortItems;

@@ -3,7 +3,12 @@
  * polls fire next — what the editor shows under a timed trigger's form ("next runs: …").
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { catalogue, nextFirings, scheduleProblem, WorkflowTriggers, type ScheduleRule, type WorkflowTrigger } from '@junction/nodes';
+import { catalogue, nextFirings, PollPreview, scheduleProblem, WorkflowTriggers, type ScheduleRule, type WorkflowTrigger } from '@junction/nodes';
+import { serverCatalogue } from '@junction/nodes/server';
+import { pollState } from '../db/queries/polls.ts';
+import { lookAt, newsOf, type PollParams } from '../runtime/polls.ts';
+import { CredentialResolver } from '../vault/resolve.ts';
+import { ApiError, notFound } from './errors.ts';
 import { workflowFor } from '../auth/access.ts';
 import { principalOf } from '../auth/middleware.ts';
 import { timersOf } from '../db/queries/triggers.ts';
@@ -46,10 +51,42 @@ export function workflowTriggerRoutes(deps: ApiDeps) {
           const timer = timers.get(node.id);
           entry.active = Boolean(timer);
           entry.lastFiredAt = timer?.lastFiredAt?.toISOString() ?? null;
+          if (timer?.lastError) entry.lastError = timer.lastError;
         }
         triggers.push(entry);
       }
       return c.json({ triggers }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{id}/triggers/{nodeId}/test',
+      summary: 'What a poll trigger would start runs for if it looked now, without changing what it remembers',
+      request: { params: IdParam.extend({ nodeId: z.string().min(1).max(64).openapi({ param: { name: 'nodeId', in: 'path' } }) }) },
+      responses: { 200: jsonResponse(PollPreview, 'What it found, and what of it is news'), ...errorResponses },
+    }),
+    async (c) => {
+      const { id, nodeId } = c.req.valid('param');
+      const workflow = await workflowFor(deps.db, principalOf(c), id, 'write');
+      const node = workflow.graph.nodes.find((n) => n.id === nodeId);
+      if (!node) throw notFound(`Node ${nodeId} of workflow`, id);
+      const definition = catalogue.get(node.type);
+      if (definition?.trigger?.kind !== 'poll') throw new ApiError(400, 'invalid_request', `"${node.name}" is not a poll trigger: only a poll can be tried`, { path: 'nodeId' });
+      const parsed = definition.params.safeParse(node.params);
+      if (!parsed.success) throw new ApiError(400, 'invalid_params', `"${node.name}" has parameters that are not valid; fix them first`, { path: 'nodeId' });
+      const params = parsed.data as PollParams;
+      const zone = params.timezone || workflow.graph.settings.timezone;
+      const rt = { pool: deps.pool, nodes: serverCatalogue, credentials: new CredentialResolver(deps.pool, deps.security.keyring) };
+      let rows;
+      try {
+        rows = await lookAt(rt, id, node, params, zone);
+      } catch (error) {
+        throw new ApiError(400, 'invalid_request', `"${node.name}" could not look at its source: ${(error as Error).message}`, { cause: error });
+      }
+      const outcome = await newsOf(deps.pool, id, nodeId, params, rows, false);
+      return c.json({ found: rows.length, first: (await pollState(deps.pool, id, nodeId, false)).first, news: outcome.news.slice(0, 100), newsCount: outcome.news.length, skipped: outcome.skipped }, 200);
     },
   );
 

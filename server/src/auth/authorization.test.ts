@@ -228,6 +228,11 @@ const CASES: Record<string, Case> = {
     request: async (actor, whose) => ({ method: 'GET', path: `/api/workflows/${await workflow(actor, whose)}/triggers` }),
     expect: readWorkflow(200),
   },
+  'POST /api/workflows/:id/triggers/:nodeId/test': {
+    // The matrix's workflow has no poll: those who may try one are told so.
+    request: async (actor, whose) => ({ method: 'POST', path: `/api/workflows/${await workflow(actor, whose)}/triggers/start/test` }),
+    expect: changeWorkflow(400),
+  },
   'PUT /api/workflows/:id/shares': {
     request: async (actor, whose) => ({ method: 'PUT', path: `/api/workflows/${await workflow(actor, whose)}/shares`, body: { userIds: [] } }),
     expect: changeWorkflow(200),

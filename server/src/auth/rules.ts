@@ -79,6 +79,8 @@ export const RULES: Readonly<Record<string, Rule>> = {
   'POST /api/workflows/import': { capability: 'workflows:write' },
   'GET /api/workflows/:id/shares': { capability: 'workflows:read', resource: 'workflow' },
   'GET /api/workflows/:id/triggers': { capability: 'workflows:read', resource: 'workflow' },
+  // Runs the poll's query with the workflow's credential, as a run would: for those who may change it.
+  'POST /api/workflows/:id/triggers/:nodeId/test': { capability: 'workflows:write', resource: 'workflow' },
   'PUT /api/workflows/:id/shares': { capability: 'workflows:write', resource: 'workflow' },
   'POST /api/workflows/:id/activate': { capability: 'workflows:write', resource: 'workflow' },
   'POST /api/workflows/:id/deactivate': { capability: 'workflows:write', resource: 'workflow' },

@@ -317,6 +317,8 @@ export const triggerTimers = pgTable(
     /** When it fires next. */
     nextAt: timestamp('next_at', { withTimezone: true }).notNull(),
     lastFiredAt: timestamp('last_fired_at', { withTimezone: true }),
+    /** Why its last firing could not look at its source (a poll whose database was away), until one can. */
+    lastError: text('last_error'),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.workflowId, t.nodeId] })],

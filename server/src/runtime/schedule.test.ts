@@ -9,6 +9,7 @@ import { serverCatalogue } from '@junction/nodes/server';
 import { TRIGGER_TASK, type TriggerJob } from '../db/queries/triggers.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
 import { fireTimer } from './timers.ts';
+import { CredentialResolver } from '../vault/resolve.ts';
 
 let h: Harness;
 
@@ -46,7 +47,8 @@ async function runsOf(workflowId: string): Promise<{ id: string; status: string;
   return rows;
 }
 
-const fire = (job: TriggerJob, now: Date) => fireTimer({ pool: h.database.pool, nodes: serverCatalogue, now: () => now }, job);
+const fire = (job: TriggerJob, now: Date) =>
+  fireTimer({ pool: h.database.pool, nodes: serverCatalogue, credentials: new CredentialResolver(h.database.pool, h.security.keyring), now: () => now }, job);
 
 describe('trigger.schedule', () => {
   it('activating starts a timer at the next firing in the schedule\'s time zone, and the triggers API lists the next ones', async () => {

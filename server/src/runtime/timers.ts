@@ -7,11 +7,11 @@
  * previous run still goes, follow the node's policies (core/firings.ts).
  */
 import { randomUUID } from 'node:crypto';
-import type pg from 'pg';
 import { firingsBetween, nextFirings, type NodeDefinition, type ScheduleRule, type ServerNode, type WorkflowGraph } from '@junction/nodes';
 import { insertFiredRuns, lockTimer, scheduleNextFiring, unfinishedRunOf, type FiredRun, type TimerRegistration, type TriggerJob } from '../db/queries/triggers.ts';
 import { log } from '../log.ts';
 import { firingsToRun, startsOf, type MissedPolicy, type Overlap } from './core/firings.ts';
+import { firePoll, type PollContext, type PollParams } from './polls.ts';
 
 /** The params every timed trigger has (trigger.schedule's; trigger.poll's schedule). */
 interface TimedParams extends MissedPolicy {
@@ -47,20 +47,19 @@ export function upcomingFirings(graph: WorkflowGraph, definitionOf: DefinitionOf
   return new Map(timedNodes(graph, definitionOf).map(({ node, kind, params, zone }) => [node.id, { kind, timezone: zone, next: nextFirings(params.rule, zone, now, count) }]));
 }
 
-export interface TimerContext {
-  pool: pg.Pool;
-  nodes: ReadonlyMap<string, Pick<ServerNode, 'definition'>>;
-  /** The clock firings are decided by (tests move it). */
-  now?: () => Date;
-}
+export type TimerContext = PollContext;
 
 /** Fires a timer's job: starts its runs and brings the job back at the next firing. */
 export async function fireTimer(rt: TimerContext, job: TriggerJob): Promise<void> {
+  const definitionOf = (type: string) => rt.nodes.get(type)?.definition;
+  const peek = await lockTimer(rt.pool, job, false);
+  const polling = peek && timedNodes(peek.graph, definitionOf).find((t) => t.node.id === job.nodeId && t.kind === 'poll');
+  if (polling) return firePoll(rt, job, polling.node, polling.params as unknown as PollParams, polling.zone, peek.graph);
   const client = await rt.pool.connect();
   try {
     await client.query('begin');
     const timer = await lockTimer(client, job);
-    const found = timer && timedNodes(timer.graph, (type) => rt.nodes.get(type)?.definition).find((t) => t.node.id === job.nodeId);
+    const found = timer && timedNodes(timer.graph, definitionOf).find((t) => t.node.id === job.nodeId);
     if (!timer || !found) {
       // Deactivated, or a new version moved the timer on: this job is stale.
       await client.query('commit');

@@ -233,7 +233,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       events,
       taskList: {
         [RUN_TASK]: executeJob,
-        [TRIGGER_TASK]: (payload) => fireTimer(runtime, payload as TriggerJob),
+        [TRIGGER_TASK]: (payload) => fireTimer({ ...runtime, signal: shutdown.signal }, payload as TriggerJob),
       },
       preset: {
         worker: {

@@ -57,12 +57,13 @@ export interface TimerRow {
   kind: 'schedule' | 'poll';
   nextAt: Date;
   lastFiredAt: Date | null;
+  lastError: string | null;
 }
 
 /** The workflow's timers (for the API's next firings). */
 export async function timersOf(pool: pg.Pool, workflowId: string): Promise<TimerRow[]> {
   const result = await pool.query<TimerRow>(
-    `select workflow_id as "workflowId", node_id as "nodeId", version_id as "versionId", kind, next_at as "nextAt", last_fired_at as "lastFiredAt"
+    `select workflow_id as "workflowId", node_id as "nodeId", version_id as "versionId", kind, next_at as "nextAt", last_fired_at as "lastFiredAt", last_error as "lastError"
      from trigger_timers where workflow_id = $1`,
     [workflowId],
   );
@@ -70,12 +71,12 @@ export async function timersOf(pool: pg.Pool, workflowId: string): Promise<Timer
 }
 
 /** Locks a timer for its firing (in the caller's transaction); undefined when it is gone or moved to another version. */
-export async function lockTimer(client: Queryable, job: TriggerJob): Promise<(TimerRow & { graph: WorkflowGraph }) | undefined> {
+export async function lockTimer(client: Queryable, job: TriggerJob, lock = true): Promise<(TimerRow & { graph: WorkflowGraph }) | undefined> {
   const result = await client.query<TimerRow & { graph: WorkflowGraph }>(
     `select t.workflow_id as "workflowId", t.node_id as "nodeId", t.version_id as "versionId", t.kind, t.next_at as "nextAt",
-        t.last_fired_at as "lastFiredAt", v.graph
+        t.last_fired_at as "lastFiredAt", t.last_error as "lastError", v.graph
      from trigger_timers t join workflow_versions v on v.id = t.version_id
-     where t.workflow_id = $1 and t.node_id = $2 and t.version_id = $3 for update of t`,
+     where t.workflow_id = $1 and t.node_id = $2 and t.version_id = $3${lock ? ' for update of t' : ''}`,
     [job.workflowId, job.nodeId, job.versionId],
   );
   return result.rows[0];
@@ -98,7 +99,8 @@ export interface FiredRun {
   mode: 'schedule' | 'poll';
   input: Item[];
   timeoutSeconds: number;
-  firedFor: Date;
+  /** The instant a schedule fired for (one run each); none for a poll's runs. */
+  firedFor: Date | null;
   waitsFor?: string;
 }
 
@@ -134,7 +136,7 @@ export async function insertFiredRuns(client: Queryable, fired: FiredRun[]): Pro
           trigger_node_id: run.triggerNodeId,
           input: run.input,
           timeout_seconds: run.timeoutSeconds,
-          fired_for: run.firedFor.toISOString(),
+          fired_for: run.firedFor?.toISOString() ?? null,
           waits_for: run.waitsFor ?? null,
         })),
       ),
@@ -144,16 +146,16 @@ export async function insertFiredRuns(client: Queryable, fired: FiredRun[]): Pro
 }
 
 /** Records the firing and brings the timer's job back at its next firing (in the caller's transaction). */
-export async function scheduleNextFiring(client: Queryable, job: TriggerJob, next: Date, firedAt: Date | null): Promise<void> {
+export async function scheduleNextFiring(client: Queryable, job: TriggerJob, next: Date, firedAt: Date | null, lastError: string | null = null): Promise<void> {
   await client.query(
     `with timer as (
-       update trigger_timers set next_at = $4, last_fired_at = coalesce($5, last_fired_at)
+       update trigger_timers set next_at = $4, last_fired_at = coalesce($5, last_fired_at), last_error = $6
        where workflow_id = $1 and node_id = $2 and version_id = $3 returning 1
      )
      select graphile_worker.add_job('${TRIGGER_TASK}',
        json_build_object('workflowId', $1::text, 'nodeId', $2::text, 'versionId', $3::text, 'at', $4::timestamptz),
        run_at => $4, job_key => '${TRIGGER_TASK}:' || $1 || ':' || $2, max_attempts => 25)
      from timer`,
-    [job.workflowId, job.nodeId, job.versionId, next.toISOString(), firedAt?.toISOString() ?? null],
+    [job.workflowId, job.nodeId, job.versionId, next.toISOString(), firedAt?.toISOString() ?? null, lastError],
   );
 }

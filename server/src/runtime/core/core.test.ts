@@ -10,6 +10,7 @@ import { INTERRUPTED, markInterrupted, nextAttemptDelay, TRANSIENT_RETRIES } fro
 import { lastOutput, stepOutcome, unfinishedSteps, unstorable, type AttemptResult } from './outcome.ts';
 import { plan, shapeOf, type StepState } from './plan.ts';
 import { firingsToRun, startsOf } from './firings.ts';
+import { contentHash, pollNews } from './polls.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -239,5 +240,38 @@ describe('timed trigger firings', () => {
     expect(startsOf(firings, 'skip', undefined).map((s) => s.after)).toEqual(['nothing', 'previous']);
     expect(startsOf(firings, 'queue', 'run-1').map((s) => s.after)).toEqual(['unfinished', 'previous']);
     expect(startsOf(firings, 'allow', 'run-1').map((s) => s.after)).toEqual(['nothing', 'nothing']);
+  });
+});
+
+describe('poll news', () => {
+  const rows = [{ sku: 'A', qty: 1 }, { sku: 'B', qty: 2 }, { qty: 3 }, { sku: 'A', qty: 9 }];
+  const memory = (seen: [string, string | null][] = [], first = false, watermark: string | number | null = null) => ({ first, watermark, seen: new Map(seen) });
+
+  it('episodes: keys not remembered are news; the keys matching now are kept, the rest forgotten', () => {
+    const outcome = pollNews(rows, { what: 'episodes', field: 'sku' }, memory([['A', null]]), false);
+    expect(outcome.news).toEqual([{ sku: 'B', qty: 2 }]);
+    expect(outcome.remember).toEqual([{ key: 'B', hash: null }]);
+    expect(outcome.matching).toEqual(['A', 'B']);
+    expect(outcome.skipped).toBe(1);
+  });
+
+  it('the first look only remembers unless asked to start runs for what is there', () => {
+    expect(pollNews(rows, { what: 'episodes', field: 'sku' }, memory([], true), false).news).toEqual([]);
+    expect(pollNews(rows, { what: 'episodes', field: 'sku' }, memory([], true), true).news).toHaveLength(2);
+  });
+
+  it('changed: a key whose content hash differs is news, key order does not matter', () => {
+    const hash = contentHash({ qty: 1, sku: 'A' });
+    expect(hash).toBe(contentHash({ sku: 'A', qty: 1 }));
+    const outcome = pollNews([{ sku: 'A', qty: 1 }, { sku: 'B', qty: 2 }], { what: 'changed', field: 'sku' }, memory([['A', hash], ['B', 'old']]), false);
+    expect(outcome.news).toEqual([{ sku: 'B', qty: 2 }]);
+  });
+
+  it('a growing column: numbers as numbers, times as text, the new high remembered', () => {
+    const outcome = pollNews([{ id: 9 }, { id: 10 }, { id: 11 }], { what: 'new', by: 'watermark', field: 'id' }, memory([], false, 9), false);
+    expect(outcome.news).toEqual([{ id: 10 }, { id: 11 }]);
+    expect(outcome.watermark).toBe(11);
+    const times = pollNews([{ at: '2026-12-07T10:00:00Z' }, { at: '2026-12-07T09:00:00Z' }], { what: 'new', by: 'watermark', field: 'at' }, memory([], false, '2026-12-07T09:30:00Z'), false);
+    expect(times.news).toEqual([{ at: '2026-12-07T10:00:00Z' }]);
   });
 });

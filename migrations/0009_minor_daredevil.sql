@@ -1,0 +1,1 @@
+ALTER TABLE "trigger_timers" ADD COLUMN "last_error" text;
