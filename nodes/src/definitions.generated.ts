@@ -9,6 +9,7 @@ import { definition as connectorPostgres } from './connector/postgres/definition
 import { definition as logicIf } from './logic/if/definition.ts';
 import { definition as logicNoop } from './logic/noop/definition.ts';
 import { definition as logicWait } from './logic/wait/definition.ts';
+import { definition as transformDedupe } from './transform/dedupe/definition.ts';
 import { definition as transformFields } from './transform/fields/definition.ts';
 import { definition as triggerManual } from './trigger/manual/definition.ts';
 import { definition as triggerPoll } from './trigger/poll/definition.ts';
@@ -25,6 +26,7 @@ export const definitions: readonly NodeDefinition[] = [
   logicIf,
   logicNoop,
   logicWait,
+  transformDedupe,
   transformFields,
   triggerManual,
   triggerPoll,

@@ -9,6 +9,7 @@ import { definition as connectorPostgres } from './connector/postgres/definition
 import { definition as logicIf } from './logic/if/definition.ts';
 import { definition as logicNoop } from './logic/noop/definition.ts';
 import { definition as logicWait } from './logic/wait/definition.ts';
+import { definition as transformDedupe } from './transform/dedupe/definition.ts';
 import { definition as transformFields } from './transform/fields/definition.ts';
 import { definition as triggerManual } from './trigger/manual/definition.ts';
 import { definition as triggerPoll } from './trigger/poll/definition.ts';
@@ -22,6 +23,7 @@ import { run as connectorPostgresRun } from './connector/postgres/run.ts';
 import { run as logicIfRun } from './logic/if/run.ts';
 import { run as logicNoopRun } from './logic/noop/run.ts';
 import { run as logicWaitRun } from './logic/wait/run.ts';
+import { run as transformDedupeRun } from './transform/dedupe/run.ts';
 import { run as transformFieldsRun } from './transform/fields/run.ts';
 import { run as triggerManualRun } from './trigger/manual/run.ts';
 import { run as triggerPollRun, poll as triggerPollPoll } from './trigger/poll/run.ts';
@@ -38,6 +40,7 @@ export const serverNodes: readonly ServerNode[] = [
   serverNode(logicIf, logicIfRun),
   serverNode(logicNoop, logicNoopRun),
   serverNode(logicWait, logicWaitRun),
+  serverNode(transformDedupe, transformDedupeRun),
   serverNode(transformFields, transformFieldsRun),
   serverNode(triggerManual, triggerManualRun),
   serverNode(triggerPoll, triggerPollRun, { poll: triggerPollPoll }),

@@ -17,6 +17,8 @@ import { words as logicNoop_en } from './logic/noop/words.en.ts';
 import { words as logicNoop_zhTW } from './logic/noop/words.zh-TW.ts';
 import { words as logicWait_en } from './logic/wait/words.en.ts';
 import { words as logicWait_zhTW } from './logic/wait/words.zh-TW.ts';
+import { words as transformDedupe_en } from './transform/dedupe/words.en.ts';
+import { words as transformDedupe_zhTW } from './transform/dedupe/words.zh-TW.ts';
 import { words as transformFields_en } from './transform/fields/words.en.ts';
 import { words as transformFields_zhTW } from './transform/fields/words.zh-TW.ts';
 import { words as triggerManual_en } from './trigger/manual/words.en.ts';
@@ -42,6 +44,7 @@ export const nodeWords: Readonly<Record<string, Readonly<Record<string, NodeWord
     'logic.if': logicIf_en,
     'logic.noop': logicNoop_en,
     'logic.wait': logicWait_en,
+    'transform.dedupe': transformDedupe_en,
     'transform.fields': transformFields_en,
     'trigger.manual': triggerManual_en,
     'trigger.poll': triggerPoll_en,
@@ -57,6 +60,7 @@ export const nodeWords: Readonly<Record<string, Readonly<Record<string, NodeWord
     'logic.if': logicIf_zhTW,
     'logic.noop': logicNoop_zhTW,
     'logic.wait': logicWait_zhTW,
+    'transform.dedupe': transformDedupe_zhTW,
     'transform.fields': transformFields_zhTW,
     'trigger.manual': triggerManual_zhTW,
     'trigger.poll': triggerPoll_zhTW,

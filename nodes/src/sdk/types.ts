@@ -151,11 +151,25 @@ export interface BaseContext<P> {
   /** The decrypted credentials the node's params refer to, by param name (see `NodeDefinition.credentials`). */
   credentials: Readonly<Record<string, CredentialValue>>;
   /**
+   * Keys this workflow's step has seen before, kept in Junction's database across runs
+   * (`transform.dedupe`). Absent where there is no database (plain unit tests).
+   */
+  memory?: KeyMemory;
+  /**
    * Adds a secret the node came by while running (an access token it fetched) to those
    * scrubbed from this step's output, error and log lines. The credentials' own secret
    * fields are scrubbed already.
    */
   redact(secret: string): void;
+}
+
+export interface KeyMemory {
+  /**
+   * Which of `keys` this step sees first — not seen by another run of the workflow within
+   * `rememberMs` (null: ever). Asked again by the same run (a step run again after a crash,
+   * a retry of the run), the answer is the same. Only the newest `maxEntries` are kept.
+   */
+  firstSeen(keys: string[], options: { rememberMs: number | null; maxEntries: number }): Promise<Set<string>>;
 }
 
 export interface ItemContext<P> extends BaseContext<P> {

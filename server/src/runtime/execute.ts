@@ -25,6 +25,7 @@ import {
 import { FINISHED_RUN_STATUSES, type AttemptRecord, type RunStatus, type StepRecord } from '@junction/nodes';
 import { loadRunForExecution, postponeRun } from '../db/queries/runs.ts';
 import { isDatabaseUnavailable } from '../db/client.ts';
+import { firstSeenBy } from '../db/queries/dedupe.ts';
 import { log } from '../log.ts';
 import type { CredentialResolver } from '../vault/resolve.ts';
 import { Redactor } from '../vault/redact.ts';
@@ -448,6 +449,10 @@ class RunExecution {
       log: stepLogger(this.state.id, node.id, redactor),
       sandbox: stepSandbox(this.rt.sandbox, this.scope, node, this.state.versionId, logs),
       credentials: {} as Record<string, CredentialValue>,
+      memory: {
+        firstSeen: (keys: string[], options: { rememberMs: number | null; maxEntries: number }) =>
+          firstSeenBy(this.rt.pool, { workflowId: this.state.workflowId, nodeId: node.id, runId: this.state.idempotencyBase }, keys, options),
+      },
       redact: (secret: string) => redactor.add(secret),
     };
     const params = paramsScope(this.rt.sandbox, this.scope, this.state.versionId, node.id);
