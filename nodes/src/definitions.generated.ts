@@ -8,12 +8,15 @@ import { definition as connectorMysql } from './connector/mysql/definition.ts';
 import { definition as connectorPostgres } from './connector/postgres/definition.ts';
 import { definition as logicIf } from './logic/if/definition.ts';
 import { definition as logicNoop } from './logic/noop/definition.ts';
+import { definition as logicSubflow } from './logic/subflow/definition.ts';
 import { definition as logicWait } from './logic/wait/definition.ts';
 import { definition as transformDedupe } from './transform/dedupe/definition.ts';
 import { definition as transformFields } from './transform/fields/definition.ts';
+import { definition as triggerError } from './trigger/error/definition.ts';
 import { definition as triggerManual } from './trigger/manual/definition.ts';
 import { definition as triggerPoll } from './trigger/poll/definition.ts';
 import { definition as triggerSchedule } from './trigger/schedule/definition.ts';
+import { definition as triggerSubflow } from './trigger/subflow/definition.ts';
 import { definition as triggerWebhook } from './trigger/webhook/definition.ts';
 
 /** Every node type's definition, by type id. */
@@ -25,11 +28,14 @@ export const definitions: readonly NodeDefinition[] = [
   connectorPostgres,
   logicIf,
   logicNoop,
+  logicSubflow,
   logicWait,
   transformDedupe,
   transformFields,
+  triggerError,
   triggerManual,
   triggerPoll,
   triggerSchedule,
+  triggerSubflow,
   triggerWebhook,
 ];

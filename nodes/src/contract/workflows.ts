@@ -93,7 +93,7 @@ export const WorkflowTrigger = z
     nodeId: z.string(),
     name: z.string(),
     type: z.string(),
-    kind: z.enum(['manual', 'webhook', 'schedule', 'poll']),
+    kind: z.enum(['manual', 'webhook', 'schedule', 'poll', 'error', 'subflow']),
     /** Firing now: the workflow is active (schedules and polls have a timer). */
     active: z.boolean(),
     timezone: z.string().optional().meta({ description: 'The time zone a schedule or poll fires in' }),

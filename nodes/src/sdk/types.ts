@@ -88,7 +88,7 @@ export interface NodeDefinition<P extends z.ZodType = z.ZodType> {
   literalParams?: readonly string[];
   retry: RetryPolicy;
   /** For trigger nodes: how runs of this trigger start. */
-  trigger?: { kind: 'manual' | 'webhook' | 'schedule' | 'poll' };
+  trigger?: { kind: 'manual' | 'webhook' | 'schedule' | 'poll' | 'error' | 'subflow' };
   /**
    * The credentials the node takes: each a param holding a credential's id, and the
    * credential types it accepts. The runtime checks the reference, decrypts the
@@ -155,12 +155,25 @@ export interface BaseContext<P> {
    * (`transform.dedupe`). Absent where there is no database (plain unit tests).
    */
   memory?: KeyMemory;
+  /** Runs of other workflows (logic.subflow). Absent where there is no runtime (plain unit tests). */
+  subflows?: SubflowRuns;
   /**
    * Adds a secret the node came by while running (an access token it fetched) to those
    * scrubbed from this step's output, error and log lines. The credentials' own secret
    * fields are scrubbed already.
    */
   redact(secret: string): void;
+}
+
+/** Runs of other workflows a step starts and waits for (logic.subflow), provided by the runtime. */
+export interface SubflowRuns {
+  /**
+   * Starts a run of `workflowId` (at its "When called by another workflow" trigger) for each
+   * batch of items. The same step asking again (after a crash) gets the same runs.
+   */
+  start(workflowId: string, batches: Item[][]): Promise<string[]>;
+  /** How the runs ended: their status, the items of their last step, their error. */
+  results(runIds: string[]): Promise<{ id: string; status: string; output: Item[] | null; error: { name: string; message: string } | null }[]>;
 }
 
 export interface KeyMemory {
@@ -215,6 +228,8 @@ export interface WaitRequest {
   page?: { kind: 'approval' } | { kind: 'form'; fields: ResumeFormField[] } | { kind: 'callback' };
   /** Kept with the waiting step and handed back when it wakes. */
   state?: JsonObject;
+  /** Runs it waits for (sub-workflow calls): it wakes when every one has finished. */
+  runs?: string[];
 }
 
 export interface ResumeFormField {
@@ -231,8 +246,8 @@ export interface StepWait {
 
 /** Why a waiting step woke. */
 export interface Resumption {
-  /** `time`: its `until` came; `call`: its resume URL was called. */
-  by: 'time' | 'call';
+  /** `time`: its `until` came; `call`: its resume URL was called; `runs`: the runs it waited for have finished. */
+  by: 'time' | 'call' | 'runs';
   at: string;
   /** What the caller sent: `{ decision: 'approve' | 'reject', comment? }` from an approval page, a form's fields, a callback's JSON body. */
   data?: JsonObject;
