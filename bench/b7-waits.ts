@@ -42,6 +42,8 @@ import {
 const WAIT_NODE = 'approve';
 const WAIT_STEPS_PER_RUN = 3;
 const UNFINISHED = `('queued', 'running', 'waiting')`;
+/** A pause before each window and reading, so neither starts in the wake of a burst. */
+const SETTLE_MS = 2000;
 
 function waitGraph() {
   return {
@@ -118,6 +120,7 @@ interface Round {
     databaseGrowthBytes: number;
   };
   resume: { requestsMs: number; allFinishedMs: number; perSecond: number; answered: Record<string, number> };
+  order: 'without first' | 'with first';
 }
 
 export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
@@ -158,6 +161,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
     const countWaiting = async () =>
       (await one<{ n: number }>(`select count(*)::int as n from runs where status = 'waiting' and workflow_id = $1`, [waiter.id])).n;
     const measure = async (): Promise<Window> => {
+      await sleep(SETTLE_MS);
       const before = loadAverage();
       const waitingNow = await countWaiting();
       const cpuBefore = cpuSnapshot(classify);
@@ -186,7 +190,10 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
 
     const rounds: Round[] = [];
     for (let r = 0; r < options.rounds; r++) {
-      const without = await measure();
+      // Without, then with waiting runs; the next round the other way round (A B B A ...),
+      // so whatever comes of a window's place in the sequence falls on both alike.
+      const withFirst = r % 2 === 1;
+      let without = withFirst ? null : await measure();
 
       // Put N runs to wait: from the first request until the last of them waits.
       const sizeBefore = (await one<{ size: string }>('select pg_database_size(current_database())::text as size')).size;
@@ -202,7 +209,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
         await sleep(50);
       }
       const allWaitingMs = performance.now() - started;
-      await sleep(2000); // let the worker settle, so its memory is that of waiting, not of starting
+      await sleep(SETTLE_MS); // let the worker settle, so its memory is that of waiting, not of starting
       const rssAfter = junctionRss(junction.child.pid);
       const jobs = await one<{ total: number; locked: number; due: number }>(
         `select count(*)::int as total, count(*) filter (where locked_at is not null)::int as locked,
@@ -242,6 +249,8 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
         await sleep(50);
       }
       const allFinishedMs = performance.now() - resumeStarted;
+      without ??= await measure();
+      if (without.waiting !== 0) throw new Error(`${without.waiting} runs were waiting during a window meant to have none`);
 
       const runsBytes = Number(bytes.runs), stepsBytes = Number(bytes.steps), jobsBytes = Number(bytes.jobs);
       rounds.push({
@@ -255,6 +264,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
           databaseGrowthBytes: Number(sizeAfter) - Number(sizeBefore),
         },
         resume: { requestsMs: round(resumeRequestsMs), allFinishedMs: round(allFinishedMs), perSecond: round(waiting / (allFinishedMs / 1000)), answered },
+        order: withFirst ? 'with first' : 'without first',
       });
     }
 
@@ -311,14 +321,15 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
       `${failures(w)} failed of ${w.ok + failures(w)}   load ${w.loadAverage.before} → ${w.loadAverage.after}, others ${othersCpu(w)}% of a core`;
     const lines = [
       `B7 waiting runs hold no worker: ${waiting} runs waiting for an approval beside B1 (webhook → fields → if → noop)`,
-      `  load          B1: ${options.connections} connections, ${options.duration} s per window, ${options.rounds} round(s) of without → with waiting runs`,
+      `  load          B1: ${options.connections} connections, ${options.duration} s per window, ${options.rounds} round(s), without → with waiting runs, then with → without, ...`,
     ];
     rounds.forEach((r, i) => {
       const w = r.whileWaiting;
       lines.push(
-        `  round ${i + 1}`,
-        windowLine('B1 without waiting', r.without),
-        windowLine(`B1 with ${r.with.waiting} waiting`, r.with),
+        `  round ${i + 1} (${r.order})`,
+        ...(r.order === 'with first'
+          ? [windowLine(`B1 with ${r.with.waiting} waiting`, r.with), windowLine('B1 without waiting', r.without)]
+          : [windowLine('B1 without waiting', r.without), windowLine(`B1 with ${r.with.waiting} waiting`, r.with)]),
         `    put to wait          ${waiting} runs in ${round(r.putToWait.allWaitingMs / 1000, 2)} s (${r.putToWait.perSecond} runs/s; requests answered in ${round(r.putToWait.requestsMs / 1000, 2)} s)`,
         `    while waiting        jobs ${w.jobs.total} (locked ${w.jobs.locked}, due within an hour ${w.jobs.dueWithinAnHour}); ` +
           `Junction RSS ${w.junctionRssMiB.before.junction ?? '?'} → ${w.junctionRssMiB.after.junction ?? '?'} MiB, sandbox processes ${w.junctionRssMiB.before.children ?? '?'} → ${w.junctionRssMiB.after.children ?? '?'} MiB`,
