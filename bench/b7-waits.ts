@@ -107,6 +107,8 @@ interface Window {
   loadAverage: { before: number; after: number };
   cpu: CpuUse | null;
   junctionRssMiB: { junction: number | null; children: number | null };
+  /** CPU time of Junction and of PostgreSQL's bench database per B1 run: steadier than runs/s on a shared machine. */
+  cpuMsPerRun: number | null;
 }
 
 interface Round {
@@ -182,6 +184,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
         loadAverage: { before, after: loadAverage() },
         cpu,
         junctionRssMiB: rss,
+        cpuMsPerRun: cpu && ok > 0 ? round(((cpu.percentOfOneCore.junction + cpu.percentOfOneCore['postgres (bench database)']) * 10 * result.duration) / ok, 2) : null,
       };
     };
 
@@ -302,6 +305,8 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
       withP50: mean(withs.map((w) => w.latencyMs.p50)),
       withoutP99: mean(withouts.map((w) => w.latencyMs.p99)),
       withP99: mean(withs.map((w) => w.latencyMs.p99)),
+      withoutCpuMsPerRun: mean(withouts.map((w) => w.cpuMsPerRun ?? NaN)),
+      withCpuMsPerRun: mean(withs.map((w) => w.cpuMsPerRun ?? NaN)),
     };
     const data = {
       scenario: 'b7',
@@ -318,7 +323,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
     const failures = (w: Window) => w.errors + w.timeouts + w.non2xx + w.mismatches;
     const windowLine = (label: string, w: Window) =>
       `    ${label.padEnd(20)} ${String(w.runsPerSecond).padStart(6)} runs/s   p50 ${w.latencyMs.p50} ms   p99 ${w.latencyMs.p99} ms   ` +
-      `${failures(w)} failed of ${w.ok + failures(w)}   load ${w.loadAverage.before} → ${w.loadAverage.after}, others ${othersCpu(w)}% of a core`;
+      `${failures(w)} failed of ${w.ok + failures(w)}   cpu ${w.cpuMsPerRun ?? '?'} ms/run   load ${w.loadAverage.before} → ${w.loadAverage.after}, others ${othersCpu(w)}% of a core`;
     const lines = [
       `B7 waiting runs hold no worker: ${waiting} runs waiting for an approval beside B1 (webhook → fields → if → noop)`,
       `  load          B1: ${options.connections} connections, ${options.duration} s per window, ${options.rounds} round(s), without → with waiting runs, then with → without, ...`,
@@ -332,15 +337,15 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
           : [windowLine('B1 without waiting', r.without), windowLine(`B1 with ${r.with.waiting} waiting`, r.with)]),
         `    put to wait          ${waiting} runs in ${round(r.putToWait.allWaitingMs / 1000, 2)} s (${r.putToWait.perSecond} runs/s; requests answered in ${round(r.putToWait.requestsMs / 1000, 2)} s)`,
         `    while waiting        jobs ${w.jobs.total} (locked ${w.jobs.locked}, due within an hour ${w.jobs.dueWithinAnHour}); ` +
-          `Junction RSS ${w.junctionRssMiB.before.junction ?? '?'} → ${w.junctionRssMiB.after.junction ?? '?'} MiB, sandbox processes ${w.junctionRssMiB.before.children ?? '?'} → ${w.junctionRssMiB.after.children ?? '?'} MiB`,
+          `Junction (API + worker) RSS ${w.junctionRssMiB.before.junction ?? '?'} → ${w.junctionRssMiB.after.junction ?? '?'} MiB, sandbox processes ${w.junctionRssMiB.before.children ?? '?'} → ${w.junctionRssMiB.after.children ?? '?'} MiB`,
         `    database             ${w.bytes.perRun} bytes per waiting run in rows (run ${Math.round(w.bytes.runs / waiting)}, steps ${Math.round(w.bytes.steps / waiting)}, job ${Math.round(w.bytes.jobs / waiting)}); ` +
           `database grew ${round(w.databaseGrowthBytes / 2 ** 20, 2)} MiB (indexes, audit log and free space included)`,
-        `    resume all           ${waiting} approvals answered in ${round(r.resume.requestsMs / 1000, 2)} s, all runs finished ${round(r.resume.allFinishedMs / 1000, 2)} s after the first (${JSON.stringify(r.resume.answered)})`,
+        `    resume all           ${waiting} approvals answered in ${round(r.resume.requestsMs / 1000, 2)} s, all runs finished ${round(r.resume.allFinishedMs / 1000, 2)} s after the first was sent (${JSON.stringify(r.resume.answered)})`,
       );
     });
     lines.push(
-      `  mean          without: ${summary.withoutRunsPerSecond} runs/s, p50 ${summary.withoutP50} ms, p99 ${summary.withoutP99} ms; ` +
-        `with ${waiting} waiting: ${summary.withRunsPerSecond} runs/s, p50 ${summary.withP50} ms, p99 ${summary.withP99} ms`,
+      `  mean          without: ${summary.withoutRunsPerSecond} runs/s, p50 ${summary.withoutP50} ms, p99 ${summary.withoutP99} ms, cpu ${summary.withoutCpuMsPerRun} ms/run; ` +
+        `with ${waiting} waiting: ${summary.withRunsPerSecond} runs/s, p50 ${summary.withP50} ms, p99 ${summary.withP99} ms, cpu ${summary.withCpuMsPerRun} ms/run`,
       `  recorded      ${verified ? 'ok' : 'FAILED'}: B1 ${totals.b1_ok} of ${totals.b1_runs} runs succeeded (${totals.b1_steps} steps); ` +
         `waiting workflow ${totals.w_ok} of ${totals.w_runs} succeeded, ${totals.approved} approved, ${totals.w_steps} steps`,
       `  cpu (last)    ${formatCpu(withs.at(-1)?.cpu ?? null)}`,
