@@ -18,6 +18,7 @@ import os from 'node:os';
 import pg from 'pg';
 import type { Result } from 'autocannon';
 import { instanceSecret } from '../server/src/db/queries/instance-secrets.ts';
+import { giveJobsToUnfinishedRuns } from '../server/src/db/queries/workers.ts';
 import { RESUME_SECRET, resumeToken } from '../server/src/runtime/resume.ts';
 import { graph as b1Graph, load, MARKER, orderBodies, STEPS_PER_RUN } from './b1-webhook.ts';
 import {
@@ -117,6 +118,8 @@ interface Round {
   putToWait: { runs: number; requestsMs: number; allWaitingMs: number; perSecond: number };
   whileWaiting: {
     junctionRssMiB: { before: ReturnType<typeof junctionRss>; after: ReturnType<typeof junctionRss> };
+    /** Median time of the workers' sweep for unfinished runs without a job (each worker runs it about once a second). */
+    sweepMs: { before: number; after: number };
     jobs: { total: number; locked: number; dueWithinAnHour: number };
     bytes: { runs: number; steps: number; jobs: number; perRun: number };
     databaseGrowthBytes: number;
@@ -160,6 +163,19 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
         await sleep(100);
       }
     };
+    // What every worker does about once a second (runtime/worker.ts): look among the unfinished
+    // runs, waiting ones included, for any without a job. Run as the worker runs it; with
+    // nothing stranded it adds no job.
+    const sweepMs = async () => {
+      const times: number[] = [];
+      for (let i = 0; i < 15; i++) {
+        const started = performance.now();
+        const stranded = await giveJobsToUnfinishedRuns(pool!);
+        times.push(performance.now() - started);
+        if (stranded.length > 0) throw new Error(`${stranded.length} unfinished runs had no job (${stranded[0]})`);
+      }
+      return round(times.sort((a, b) => a - b)[7]!, 2);
+    };
     const countWaiting = async () =>
       (await one<{ n: number }>(`select count(*)::int as n from runs where status = 'waiting' and workflow_id = $1`, [waiter.id])).n;
     const measure = async (): Promise<Window> => {
@@ -201,6 +217,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
       // Put N runs to wait: from the first request until the last of them waits.
       const sizeBefore = (await one<{ size: string }>('select pg_database_size(current_database())::text as size')).size;
       const rssBefore = junctionRss(junction.child.pid);
+      const sweepBefore = await sweepMs();
       const runIds: string[] = [];
       const started = performance.now();
       await inParallel(waiting, options.connections, async () => {
@@ -214,6 +231,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
       const allWaitingMs = performance.now() - started;
       await sleep(SETTLE_MS); // let the worker settle, so its memory is that of waiting, not of starting
       const rssAfter = junctionRss(junction.child.pid);
+      const sweepAfter = await sweepMs();
       const jobs = await one<{ total: number; locked: number; due: number }>(
         `select count(*)::int as total, count(*) filter (where locked_at is not null)::int as locked,
            count(*) filter (where run_at < now() + interval '1 hour')::int as due
@@ -262,6 +280,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
         putToWait: { runs: waiting, requestsMs: round(requestsMs), allWaitingMs: round(allWaitingMs), perSecond: round(waiting / (allWaitingMs / 1000)) },
         whileWaiting: {
           junctionRssMiB: { before: rssBefore, after: rssAfter },
+          sweepMs: { before: sweepBefore, after: sweepAfter },
           jobs: { total: jobs.total, locked: jobs.locked, dueWithinAnHour: jobs.due },
           bytes: { runs: runsBytes, steps: stepsBytes, jobs: jobsBytes, perRun: Math.round((runsBytes + stepsBytes + jobsBytes) / waiting) },
           databaseGrowthBytes: Number(sizeAfter) - Number(sizeBefore),
@@ -337,7 +356,8 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
           : [windowLine('B1 without waiting', r.without), windowLine(`B1 with ${r.with.waiting} waiting`, r.with)]),
         `    put to wait          ${waiting} runs in ${round(r.putToWait.allWaitingMs / 1000, 2)} s (${r.putToWait.perSecond} runs/s; requests answered in ${round(r.putToWait.requestsMs / 1000, 2)} s)`,
         `    while waiting        jobs ${w.jobs.total} (locked ${w.jobs.locked}, due within an hour ${w.jobs.dueWithinAnHour}); ` +
-          `Junction (API + worker) RSS ${w.junctionRssMiB.before.junction ?? '?'} → ${w.junctionRssMiB.after.junction ?? '?'} MiB, sandbox processes ${w.junctionRssMiB.before.children ?? '?'} → ${w.junctionRssMiB.after.children ?? '?'} MiB`,
+          `Junction (API + worker) RSS ${w.junctionRssMiB.before.junction ?? '?'} → ${w.junctionRssMiB.after.junction ?? '?'} MiB, sandbox processes ${w.junctionRssMiB.before.children ?? '?'} → ${w.junctionRssMiB.after.children ?? '?'} MiB; ` +
+          `sweep for runs without a job ${w.sweepMs.before} → ${w.sweepMs.after} ms`,
         `    database             ${w.bytes.perRun} bytes per waiting run in rows (run ${Math.round(w.bytes.runs / waiting)}, steps ${Math.round(w.bytes.steps / waiting)}, job ${Math.round(w.bytes.jobs / waiting)}); ` +
           `database grew ${round(w.databaseGrowthBytes / 2 ** 20, 2)} MiB (indexes, audit log and free space included)`,
         `    resume all           ${waiting} approvals answered in ${round(r.resume.requestsMs / 1000, 2)} s, all runs finished ${round(r.resume.allFinishedMs / 1000, 2)} s after the first was sent (${JSON.stringify(r.resume.answered)})`,
