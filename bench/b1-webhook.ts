@@ -41,11 +41,11 @@ import {
   type ScenarioResult,
 } from './harness.ts';
 
-const STEPS_PER_RUN = 4;
+export const STEPS_PER_RUN = 4;
 const BIG_ORDER = 500;
-const MARKER = '"fulfilment":{"status":"received"}';
+export const MARKER = '"fulfilment":{"status":"received"}';
 
-function graph(path: string) {
+export function graph(path: string) {
   return {
     nodes: [
       {
@@ -82,7 +82,7 @@ function graph(path: string) {
 }
 
 /** Deterministic order bodies (a small LCG), some above the "big order" line, most below. */
-function orderBodies(count: number): string[] {
+export function orderBodies(count: number): string[] {
   let seed = 20_261_101;
   const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   const skus = ['TEE-BLK-M', 'TEE-WHT-L', 'MUG-CER-01', 'CAP-NVY', 'SOCK-3PK', 'BAG-TOTE', 'HOOD-GRY-XL'];
@@ -110,7 +110,7 @@ function orderBodies(count: number): string[] {
 }
 
 /** Runs the load; `perSecond` gets the number of 200 answers in each second of it. */
-function load(url: string, bodies: string[], seconds: number, connections: number, perSecond: number[] = []): Promise<Result> {
+export function load(url: string, bodies: string[], seconds: number, connections: number, perSecond: number[] = []): Promise<Result> {
   let next = 0;
   const instance = autocannon({
     url,

@@ -28,6 +28,10 @@ export interface ScenarioOptions {
   cpuProf: boolean;
   /** Count the SQL statements the Junction process sends during the measured window. */
   countQueries: boolean;
+  /** B7: how many runs wait at once. */
+  waiting: number;
+  /** B7: how many times the windows without and with waiting runs alternate. */
+  rounds: number;
 }
 
 export interface ScenarioResult {

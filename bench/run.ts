@@ -2,8 +2,9 @@
  * The benchmark runner behind `npm run bench`:
  *
  *   npm run bench -- [scenario...] [--duration 30] [--connections 50] [--warmup 3] [--cpu-prof] [--count-queries]
+ *                    [--waiting 1000] [--rounds 2]
  *
- * Scenarios: b1 (webhook throughput), b1b (40 sequential Code steps), b2 (sandbox overheads), b6 (the editor on a 500-node workflow, in Chromium); default: all. Each starts a Junction process on a fresh database of the
+ * Scenarios: b1 (webhook throughput), b1b (40 sequential Code steps), b2 (sandbox overheads), b6 (the editor on a 500-node workflow, in Chromium), b7 (B1 beside runs waiting for an approval, then all of them resumed); default: all. Each starts a Junction process on a fresh database of the
  * local PostgreSQL (or BENCH_DATABASE_URL's), prints its figures and the machine, and
  * writes them to bench/results/<scenario>-<timestamp>.json.
  */
@@ -15,6 +16,7 @@ const scenarios: Record<string, () => Promise<{ run(options: ScenarioOptions): P
   b1b: () => import('./b1b-code-chain.ts'),
   b2: () => import('./b2-sandbox.ts'),
   b6: () => import('./b6-editor.ts'),
+  b7: () => import('./b7-waits.ts'),
 };
 
 function positiveNumber(name: string, value: string | undefined, fallback: number, min = 1): number {
@@ -33,6 +35,8 @@ async function main(): Promise<void> {
       warmup: { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
       'count-queries': { type: 'boolean', default: false },
+      waiting: { type: 'string' },
+      rounds: { type: 'string' },
     },
   });
   const names = positionals.length > 0 ? positionals.map((name) => name.toLowerCase()) : Object.keys(scenarios);
@@ -44,11 +48,19 @@ async function main(): Promise<void> {
     warmup: positiveNumber('warmup', values.warmup, 3, 0),
     cpuProf: values['cpu-prof'] ?? false,
     countQueries: values['count-queries'] ?? false,
+    waiting: Math.floor(positiveNumber('waiting', values.waiting, 1000)),
+    rounds: Math.floor(positiveNumber('rounds', values.rounds, 2)),
   };
 
   for (const name of names) {
     const scenario = await scenarios[name]!();
-    console.error(name === 'b6' ? 'bench: b6: opening a 500-node workflow in Chromium ...' : `bench: ${name}: ${options.connections} connections, ${options.warmup} s warm-up + ${options.duration} s measured ...`);
+    console.error(
+      name === 'b6'
+        ? 'bench: b6: opening a 500-node workflow in Chromium ...'
+        : name === 'b7'
+          ? `bench: b7: ${options.rounds} round(s) of ${options.duration} s of B1 at ${options.connections} connections without and with ${options.waiting} waiting runs ...`
+          : `bench: ${name}: ${options.connections} connections, ${options.warmup} s warm-up + ${options.duration} s measured ...`,
+    );
     const result = await scenario.run(options);
     const file = writeResults(name, { at: new Date().toISOString(), ...result.data });
     console.log(result.report);
