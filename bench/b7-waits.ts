@@ -170,7 +170,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
       const times: number[] = [];
       for (let i = 0; i < 15; i++) {
         const started = performance.now();
-        const stranded = await giveJobsToUnfinishedRuns(pool!);
+        const { stranded } = await giveJobsToUnfinishedRuns(pool!);
         times.push(performance.now() - started);
         if (stranded.length > 0) throw new Error(`${stranded.length} unfinished runs had no job (${stranded[0]})`);
       }

@@ -340,10 +340,13 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     const { dead, unlocked } = await sweepDeadWorkers(pool, { self: processId, gone, deadAfterMs: byHeartbeat ? options.deadAfterMs : null });
     if (dead.length > 0 || unlocked.length > 0) log.warn('took over from dead workers', { dead, unlocked, certain: gone });
     await releaseLostLocks();
-    const stranded = await giveJobsToUnfinishedRuns(pool);
+    const { stranded, nextSeq } = await giveJobsToUnfinishedRuns(pool, sweptUpTo);
+    sweptUpTo = nextSeq;
     if (stranded.length > 0) log.warn('gave a job to unfinished runs that had none', { runs: stranded.length, first: stranded[0] });
   };
   let sweeping: Promise<void> | null = null;
+  /** Where the check for runs without a job goes on from (it looks at a batch a sweep). */
+  let sweptUpTo = 0;
   const sweepOnce = () => {
     sweeping ??= sweep()
       .catch((error: unknown) => log.warn('sweep for dead workers failed', { error: message(error) }))

@@ -125,23 +125,35 @@ export async function releaseLeases(pool: pg.Pool, runIds: string[], owner: stri
 /** The job key of a run: at most one job waits for each run. */
 export const runJobKey = (runId: string) => `${RUN_TASK}:${runId}`;
 
+/** How many unfinished runs one sweep looks at: the check's cost stays flat however many runs wait. */
+const SWEEP_BATCH = 2000;
+
 /**
  * Every unfinished run must have a job that brings it back, unless a live worker process
  * holds it. One that has none (its job was lost, or used up its attempts while the
- * database was away) gets one here. Returns the runs that got a job.
+ * database was away) gets one here. Each call looks at the next `SWEEP_BATCH` unfinished
+ * runs after `afterSeq` (0 to start over): thousands of waiting runs are gone through a
+ * batch a sweep. Returns the runs that got a job, and where to go on from.
  */
-export async function giveJobsToUnfinishedRuns(pool: pg.Pool): Promise<string[]> {
-  const result = await pool.query<{ id: string }>(
-    `select j.payload->>'runId' as id from graphile_worker.add_jobs(array(
-       select row('${RUN_TASK}', json_build_object('runId', r.id), null, null, 25, '${RUN_TASK}:' || r.id, null, null)::graphile_worker.job_spec
-       from runs r
-       where r.status in ('queued', 'running', 'waiting')
-         and (r.lease_owner is null or not exists (select 1 from worker_processes w where w.id = r.lease_owner))
-         and not exists (
-           select 1 from graphile_worker.jobs j
-           where j.key = '${RUN_TASK}:' || r.id and j.attempts < j.max_attempts)
-       order by r.seq
-       limit 1000)) j`,
+export async function giveJobsToUnfinishedRuns(pool: pg.Pool, afterSeq = 0): Promise<{ stranded: string[]; nextSeq: number }> {
+  const result = await pool.query<{ id: string | null; last_seq: string | null }>(
+    `with batch as (
+       select r.id, r.seq, r.lease_owner from runs r
+       where r.status in ('queued', 'running', 'waiting') and r.seq > $1
+       order by r.seq limit ${SWEEP_BATCH}
+     ), added as (
+       select j.payload->>'runId' as id from graphile_worker.add_jobs(array(
+         select row('${RUN_TASK}', json_build_object('runId', b.id), null, null, 25, '${RUN_TASK}:' || b.id, null, null)::graphile_worker.job_spec
+         from batch b
+         where (b.lease_owner is null or not exists (select 1 from worker_processes w where w.id = b.lease_owner))
+           and not exists (
+             select 1 from graphile_worker.jobs j
+             where j.key = '${RUN_TASK}:' || b.id and j.attempts < j.max_attempts))) j
+     )
+     select a.id, (select case when count(*) < ${SWEEP_BATCH} then null else max(seq)::text end from batch) as last_seq
+     from (select id from added union all select null where not exists (select 1 from added)) a`,
+    [afterSeq],
   );
-  return result.rows.map((row) => row.id);
+  const lastSeq = result.rows[0]?.last_seq;
+  return { stranded: result.rows.flatMap((row) => (row.id ? [row.id] : [])), nextSeq: lastSeq ? Number(lastSeq) : 0 };
 }
