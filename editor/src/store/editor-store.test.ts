@@ -182,6 +182,7 @@ describe('the editor store', () => {
       triggerNodeId: 't',
       error: null,
       retryOf: null,
+      parentRunId: null,
       createdAt: '',
       startedAt: null,
       finishedAt: null,

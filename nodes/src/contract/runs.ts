@@ -58,6 +58,7 @@ export const RunSummary = z
     triggerNodeId: z.string(),
     error: RunError.nullable(),
     retryOf: Id.nullable(),
+    parentRunId: Id.nullable().meta({ description: "A sub-workflow's run: the run whose step started it" }),
     createdAt: Timestamp,
     startedAt: Timestamp.nullable(),
     finishedAt: Timestamp.nullable(),

@@ -107,6 +107,10 @@ export const Settings = z
       .max(8192, 'The memory limit is at most 8192 MB')
       .optional()
       .describe("Heap memory the sandbox may use for this workflow's code and expressions, in MB (default 128; the administrator's maximum applies)."),
+    errorWorkflowId: z
+      .uuid({ message: 'The error workflow is the id of a workflow' })
+      .optional()
+      .describe('A workflow that starts (at its "When a workflow fails" trigger) whenever a run of this one fails.'),
   })
   .strict();
 export type Settings = z.infer<typeof Settings>;

@@ -25,6 +25,7 @@ function summary(run: RunSummaryRow): RunSummary {
     triggerNodeId: run.triggerNodeId,
     error: run.error ?? null,
     retryOf: run.retryOf,
+    parentRunId: run.parentRunId,
     createdAt: run.createdAt.toISOString(),
     startedAt: iso(run.startedAt),
     finishedAt: iso(run.finishedAt),

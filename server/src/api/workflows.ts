@@ -39,6 +39,7 @@ import type { ValidationIssue } from '@junction/nodes';
 import type { ApiDeps } from './app.ts';
 import { Auditor } from './audit.ts';
 import { timerRegistrations } from '../runtime/timers.ts';
+import { checkWorkflowReferences } from './workflow-references.ts';
 import { ApiError, fromValidationIssues, notFound } from './errors.ts';
 import { decodeCursor, encodeCursor, validationHook } from './request.ts';
 import { lastRunsOf, requestCancel } from '../db/queries/runs.ts';
@@ -151,9 +152,14 @@ export async function checkedGraph(
   principal: Principal,
   ownerId: string | null,
   current?: WorkflowGraph,
+  workflowId?: string,
 ): Promise<WorkflowGraph> {
   const parsed = parseGraph(graph);
-  const issues = [...beyondAdminLimits(parsed, deps.sandboxLimits), ...(await checkCredentialReferences(deps.db, parsed, principal.user, ownerId, current))];
+  const issues = [
+    ...beyondAdminLimits(parsed, deps.sandboxLimits),
+    ...(await checkCredentialReferences(deps.db, parsed, principal.user, ownerId, current)),
+    ...(await checkWorkflowReferences(deps.db, parsed, principal, workflowId)),
+  ];
   if (issues.length > 0) throw fromValidationIssues(issues, 'graph');
   return parsed;
 }
@@ -245,7 +251,7 @@ export function workflowRoutes(deps: ApiDeps) {
       const body = c.req.valid('json');
       const principal = principalOf(c);
       const current = await workflowFor(db, principal, id, 'write');
-      const graph = body.graph === undefined ? undefined : await checkedGraph(deps, body.graph, principal, current.ownerId, current.graph);
+      const graph = body.graph === undefined ? undefined : await checkedGraph(deps, body.graph, principal, current.ownerId, current.graph, id);
       const registrations = graph ? webhooksOf(graph, webhookParams) : undefined;
       const timers = graph ? timerRegistrations(graph, (type) => catalogue.get(type)) : undefined;
       const workflow = await updateWorkflow(db, id, { name: body.name, graph, registrations, timers }).catch(conflict);

@@ -26,6 +26,7 @@ import { FINISHED_RUN_STATUSES, type AttemptRecord, type RunStatus, type StepRec
 import { loadRunForExecution, postponeRun } from '../db/queries/runs.ts';
 import { isDatabaseUnavailable } from '../db/client.ts';
 import { firstSeenBy } from '../db/queries/dedupe.ts';
+import { runsFinished, startSubflowRuns, subflowResults } from '../db/queries/subflows.ts';
 import { log } from '../log.ts';
 import type { CredentialResolver } from '../vault/resolve.ts';
 import { Redactor } from '../vault/redact.ts';
@@ -72,6 +73,8 @@ const MAX_PENDING_STEPS = 100;
  */
 const SHOW_RUNNING_AFTER_MS = 500;
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** How deep sub-workflows may call each other: past it, a loop of calls the editor could not see is stopped. */
+const MAX_SUBFLOW_DEPTH = 10;
 /** How often a run queued behind another looks whether that one has finished. */
 const BLOCKED_RECHECK_MS = 2000;
 /** When the job of a run waiting only for a resume call is due: never, in practice (the call brings it forward). */
@@ -123,6 +126,9 @@ interface RunState {
   version: number;
   ownedByOtherLiveWorker: boolean;
   blocked: boolean;
+  /** How it started: an error workflow's run (mode `error`) does not start another. */
+  mode: string;
+  depth: number;
   shape: GraphShape;
   steps: Map<string, LoadedStep>;
 }
@@ -174,6 +180,8 @@ async function load(rt: RuntimeContext, runId: string): Promise<RunState | null>
     version: row.version,
     ownedByOtherLiveWorker: row.owned_by_other,
     blocked: row.blocked,
+    mode: row.mode,
+    depth: row.depth,
     shape: shapeFor(row.version_id, row.graph, rt.nodes),
     steps,
   };
@@ -195,6 +203,12 @@ export async function executeRun(rt: RuntimeContext, runId: string, shutdown: Ab
       // Queued behind its workflow's previous run: it looks again in a moment.
       await postponeRun(rt.pool, runId, new Date(Date.now() + BLOCKED_RECHECK_MS));
       return;
+    }
+    // A step waiting for sub-workflow runs wakes once they have all finished.
+    for (const step of state.steps.values()) {
+      if (step.status === 'waiting' && step.wait?.runs && !step.wait.resumed && (await runsFinished(rt.pool, step.wait.runs))) {
+        step.wait = { ...step.wait, resumed: { by: 'runs', at: new Date().toISOString() } };
+      }
     }
     try {
       await new RunExecution(rt, state, shutdown).advance();
@@ -449,6 +463,15 @@ class RunExecution {
       log: stepLogger(this.state.id, node.id, redactor),
       sandbox: stepSandbox(this.rt.sandbox, this.scope, node, this.state.versionId, logs),
       credentials: {} as Record<string, CredentialValue>,
+      subflows: {
+        start: async (workflowId: string, batches: Item[][]) => {
+          if (this.state.depth + 1 > MAX_SUBFLOW_DEPTH) {
+            throw new NonRetriableError(`Sub-workflows call each other more than ${MAX_SUBFLOW_DEPTH} deep here: is there a loop of calls?`);
+          }
+          return startSubflowRuns(this.rt.pool, { runId: this.state.id, nodeId: node.id, depth: this.state.depth + 1 }, workflowId, batches);
+        },
+        results: (runIds: string[]) => subflowResults(this.rt.pool, runIds),
+      },
       memory: {
         firstSeen: (keys: string[], options: { rememberMs: number | null; maxEntries: number }) =>
           firstSeenBy(this.rt.pool, { workflowId: this.state.workflowId, nodeId: node.id, runId: this.state.idempotencyBase }, keys, options),
@@ -531,7 +554,7 @@ class RunExecution {
     this.record(nodeId, outcome);
   }
 
-  private async commit(request: Pick<CheckpointRequest, 'status' | 'release' | 'finished' | 'scheduleAt' | 'output' | 'error' | 'notify'>): Promise<void> {
+  private async commit(request: Pick<CheckpointRequest, 'status' | 'release' | 'finished' | 'scheduleAt' | 'output' | 'error' | 'notify' | 'errorRun'>): Promise<void> {
     let result;
     try {
       result = await checkpoint(this.rt.pool, {
@@ -573,9 +596,35 @@ class RunExecution {
   private async finish(status: 'succeeded' | 'failed' | 'cancelled', error: (StepErrorRecord & { nodeId?: string }) | null): Promise<void> {
     const output = lastOutput(this.state.steps.values());
     const local = this.rt.localWaiters?.isWaiting(this.state.id) ?? false;
-    await this.commit({ status, release: true, finished: true, output, error, notify: this.state.notifyFinish && !local });
+    await this.commit({ status, release: true, finished: true, output, error, notify: this.state.notifyFinish && !local, errorRun: status === 'failed' ? this.errorRun(error) : null });
     if (local) this.rt.localWaiters!.deliver({ id: this.state.id, status, output, error, complete: true });
     log.debug('run finished', { runId: this.state.id, status, processId: this.rt.processId });
+  }
+
+  /**
+   * The run of the workflow's error workflow a failure starts (with what failed, where and
+   * why), if it names one — unless this run is itself an error workflow's: a failing error
+   * workflow does not start itself again.
+   */
+  private errorRun(error: (StepErrorRecord & { nodeId?: string }) | null): CheckpointRequest['errorRun'] {
+    const workflowId = this.state.shape.graph.settings.errorWorkflowId;
+    if (!workflowId || this.state.mode === 'error') return null;
+    const node = error?.nodeId ? this.graphNodes.get(error.nodeId) : undefined;
+    const url = this.rt.resume ? `${this.rt.resume.publicUrl}/runs/${this.state.id}` : null;
+    return {
+      workflowId,
+      input: [
+        {
+          json: {
+            run: { id: this.state.id, url, mode: this.state.mode },
+            workflow: { id: this.state.workflowId, name: this.state.workflowName, version: this.state.versionNumber },
+            failedNode: node ? { id: node.id, name: node.name, type: node.type } : null,
+            error: error ? { name: error.name, message: error.message } : null,
+            failedAt: new Date().toISOString(),
+          },
+        },
+      ],
+    };
   }
 
   private async finishCancelled(): Promise<void> {

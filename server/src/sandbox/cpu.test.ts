@@ -126,6 +126,7 @@ describe('a call the machine was too busy for', () => {
       name: 'SandboxBusy',
       message: 'Node "Fields": its expressions could not finish because the machine was too busy (CPU time about 3 ms of the 200 ms limit, wall time 4012 ms); the step runs again',
       retriable: true,
+      transient: true,
     });
     // What the code did wrong stays final.
     expect(coerceStepError(failureError('Code in "Code"', { kind: 'time', message: 'ran longer than the 200 ms time limit' }, 'codeTimeoutMs'))).toMatchObject({ retriable: false, details: { limit: 'time' } });

@@ -24,7 +24,9 @@ export const run: WaitingRun<Params> = async ({ params, items, resumed, subflows
   const results = await subflows.results(runIds);
   const failed = results.find((result) => result.status !== 'succeeded');
   if (failed) {
-    throw new NodeError(say.fail(failed.status === 'cancelled' ? 'cancelled' : 'failed', { run: failed.id, message: failed.error?.message ?? 'no reason given' }).message, { details: { subflowRunId: failed.id } });
+    const said = { run: failed.id, message: failed.error?.message ?? 'no reason given' };
+    const message = failed.status === 'cancelled' ? say.fail('cancelled', said) : say.fail('failed', said);
+    throw new NodeError(message.message, { details: { subflowRunId: failed.id } });
   }
   const byId = new Map(results.map((result) => [result.id, result]));
   const main: Item[] = [];

@@ -38,6 +38,8 @@ export interface CheckpointRequest {
   notify?: boolean;
   /** A new time limit for the run (its clock starts again when it wakes from a wait). */
   deadlineAt?: Date | null;
+  /** A failed run's error workflow: a run of it starts in this commit, with this input. */
+  errorRun?: { workflowId: string; input: Item[] } | null;
 }
 
 export interface CheckpointResult {
@@ -64,7 +66,7 @@ with claimed as (
   where id = $1 and version = $3
     and (lease_owner is null or lease_owner = $2
       or not exists (select 1 from worker_processes w where w.id = runs.lease_owner))
-  returning id, version, cancel_requested, watched
+  returning id, version, cancel_requested, watched, parent_run_id
 ), written as (
   insert into steps (run_id, node_id, status, attempt, output, error, attempts, position, started_at, finished_at, next_attempt_at, wait)
   select c.id, s.node_id, s.status, s.attempt, s.output, s.error, s.attempts, s.position, s.started_at, s.finished_at, s.next_attempt_at, s.wait
@@ -77,8 +79,10 @@ with claimed as (
     finished_at = excluded.finished_at, next_attempt_at = excluded.next_attempt_at, wait = excluded.wait
   returning 1
 ), scheduled as (
+  -- A wake-up that came while the run was executing (a sub-workflow's run ended) is already
+  -- waiting as the run's job: it keeps its time, rather than being pushed back to this one.
   select graphile_worker.add_job('${RUN_TASK}', json_build_object('runId', c.id), run_at => $10::timestamptz,
-    job_key => '${RUN_TASK}:' || c.id, max_attempts => 25)
+    job_key => '${RUN_TASK}:' || c.id, max_attempts => 25, job_key_mode => 'preserve_run_at')
   from claimed c where $10::timestamptz is not null
 ), notified as (
   select pg_notify('${RUN_FINISHED_CHANNEL}', json_build_object(
@@ -88,10 +92,30 @@ with claimed as (
     'error', case when octet_length($8::text) < ${NOTIFY_OUTPUT_LIMIT} then $8::jsonb end,
     'complete', coalesce(octet_length($7::text), 0) < ${NOTIFY_OUTPUT_LIMIT} and coalesce(octet_length($8::text), 0) < ${NOTIFY_OUTPUT_LIMIT})::text)
   from claimed c where $11::boolean
+), error_target as (
+  -- A failed run whose workflow names an error workflow starts a run of it, in this same commit.
+  select w.id as workflow_id, v.id as version_id,
+    (select n->>'id' from jsonb_array_elements(v.graph->'nodes') n where n->>'type' = 'trigger.error' limit 1) as node_id,
+    coalesce((v.graph->'settings'->>'timeoutSeconds')::float8, 3600) as timeout_seconds
+  from claimed c, workflows w join workflow_versions v on v.workflow_id = w.id and v.version = w.current_version
+  where $13::uuid is not null and w.id = $13::uuid and w.deleted_at is null
+), error_run as (
+  insert into runs (workflow_id, version_id, mode, trigger_node_id, input, deadline_at)
+  select workflow_id, version_id, 'error', node_id, $14::jsonb, now() + make_interval(secs => timeout_seconds)
+  from error_target where node_id is not null
+  returning id
+), error_job as (
+  select graphile_worker.add_job('${RUN_TASK}', json_build_object('runId', e.id), job_key => '${RUN_TASK}:' || e.id, max_attempts => 25)
+  from error_run e
+), parent_woken as (
+  -- A sub-workflow's run that ends wakes the run that waits for it.
+  select graphile_worker.add_job('${RUN_TASK}', json_build_object('runId', c.parent_run_id), job_key => '${RUN_TASK}:' || c.parent_run_id, max_attempts => 25)
+  from claimed c where $6::boolean and c.parent_run_id is not null
 )
 select c.version, c.cancel_requested, c.watched,
   (select count(*) from written) as written, (select count(*) from scheduled) as scheduled,
-  (select count(*) from notified) as notified
+  (select count(*) from notified) as notified, (select count(*) from error_job) as error_runs,
+  (select count(*) from parent_woken) as parents_woken
 from claimed c`;
 
 /**
@@ -142,6 +166,8 @@ export async function checkpoint(pool: pg.Pool, request: CheckpointRequest): Pro
       request.scheduleAt ?? null,
       Boolean(request.finished && request.notify),
       request.deadlineAt ?? null,
+      request.errorRun?.workflowId ?? null,
+      request.errorRun ? toJsonb(request.errorRun.input) : null,
     ],
   });
   const row = result.rows[0];

@@ -169,9 +169,13 @@ const CANCELLED_STEP_ERROR = { name: 'Cancelled', message: 'The run was cancelle
  */
 export async function requestCancel(pool: pg.Pool, id: string): Promise<RunStatus | undefined> {
   const result = await pool.query<{ status: RunStatus }>(
-    `with target as (
-       select id, status, (lease_owner is null or not exists (select 1 from worker_processes w where w.id = runs.lease_owner)) as free
-       from runs where id = $1 for update),
+    `with recursive family as (
+       -- The run and the sub-workflow runs it started, theirs, and so on: cancelled together.
+       select id from runs where id = $1
+       union select r.id from runs r join family f on r.parent_run_id = f.id
+     ), target as (
+       select id, status, parent_run_id, (lease_owner is null or not exists (select 1 from worker_processes w where w.id = runs.lease_owner)) as free
+       from runs where id in (select id from family) for update),
      updated as (
        update runs r set
          cancel_requested = true,
@@ -180,7 +184,7 @@ export async function requestCancel(pool: pg.Pool, id: string): Promise<RunStatu
          lease_owner = case when t.free then null else r.lease_owner end,
          version = case when t.free then r.version + 1 else r.version end
        from target t where r.id = t.id and t.status not in ('succeeded', 'failed', 'cancelled')
-       returning r.id, r.status
+       returning r.id, r.status, r.parent_run_id
      ), stopped as (
        -- Cancelled here, with no worker to do it: a step waiting for its retry gets none.
        update steps s set status = 'failed', next_attempt_at = null, finished_at = now(), error = $2::jsonb
@@ -189,9 +193,13 @@ export async function requestCancel(pool: pg.Pool, id: string): Promise<RunStatu
        select pg_notify('${RUN_CANCEL_CHANNEL}', u.id::text),
          pg_notify('${RUN_FINISHED_CHANNEL}', json_build_object('id', u.id, 'status', u.status)::text)
        from updated u
+     ), parents_woken as (
+       -- A sub-workflow's run cancelled here wakes the run that waits for it (which then fails that step).
+       select graphile_worker.add_job('${RUN_TASK}', json_build_object('runId', u.parent_run_id), job_key => '${RUN_TASK}:' || u.parent_run_id, max_attempts => 25)
+       from updated u where u.status = 'cancelled' and u.parent_run_id is not null and u.parent_run_id not in (select id from family)
      )
-     select coalesce((select status from updated), (select status from target)) as status,
-       (select count(*) from notified) as notified`,
+     select coalesce((select status from updated where id = $1), (select status from target where id = $1)) as status,
+       (select count(*) from notified) as notified, (select count(*) from parents_woken) as parents_woken`,
     [id, JSON.stringify(CANCELLED_STEP_ERROR)],
   );
   return result.rows[0]?.status ?? undefined;
@@ -324,6 +332,9 @@ export interface RunForExecution {
   owned_by_other: boolean;
   /** It is queued behind an unfinished run of its workflow (a schedule's overlap policy "queue"). */
   blocked: boolean;
+  mode: string;
+  /** How deep in sub-workflow calls. */
+  depth: number;
   steps: Omit<StepRecord, 'finished_at'>[];
 }
 
@@ -331,7 +342,7 @@ export interface RunForExecution {
 export async function loadRunForExecution(pool: pg.Pool, runId: string, processId: string): Promise<RunForExecution | undefined> {
   const result = await pool.query<RunForExecution>({
     name: 'junction_load_run',
-    text: `select r.id, r.workflow_id, r.version_id, r.status, r.trigger_node_id, r.input, r.deadline_at,
+    text: `select r.id, r.workflow_id, r.version_id, r.status, r.trigger_node_id, r.input, r.deadline_at, r.mode, r.depth,
         r.cancel_requested, r.notify_finish, r.watched, r.version, r.idempotency_base, v.graph, r.created_at, v.version as version_number, w.name as workflow_name,
         (r.lease_owner is not null and r.lease_owner <> $2
           and exists (select 1 from worker_processes w where w.id = r.lease_owner)) as owned_by_other,
