@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { isTimeZone } from '@junction/nodes';
 import type { SandboxAdminLimits } from './sandbox/limits.ts';
 
 const Bytes = z.coerce.number().int().positive();
@@ -64,6 +65,12 @@ export const ConfigSchema = z.object({
    * links Junction hands out: the resume URLs of waiting steps. Default: http://localhost:PORT.
    */
   JUNCTION_PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'An http:// or https:// address, e.g. https://junction.shop.example' }).optional(),
+  /** The time zone of workflows that name none (their dates, schedules and polls): an IANA name such as Asia/Taipei. */
+  JUNCTION_TIMEZONE: z
+    .string()
+    .trim()
+    .default('UTC')
+    .refine(isTimeZone, { message: 'Not a time zone: use an IANA name such as Asia/Taipei or Europe/Warsaw' }),
   /** The built editor served at `/` (default: editor/dist of this checkout). */
   JUNCTION_EDITOR_DIR: z.string().optional(),
 }).refine((config) => config.JUNCTION_DEAD_AFTER_MS >= 3 * config.JUNCTION_HEARTBEAT_MS, {

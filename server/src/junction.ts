@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { closeEmailTransports, closeSqlPools, serverCatalogue } from '@junction/nodes/server';
+import { setInstanceTimeZone } from '@junction/nodes';
 import { createApp, requestListener, securityOptions } from './api/app.ts';
 import { bootstrapFromEnvironment } from './auth/bootstrap.ts';
 import { loadKeyring } from './vault/keyring.ts';
@@ -43,6 +44,7 @@ export interface StartOptions {
 }
 
 export async function startJunction(config: Config, role: Role, start: StartOptions = {}): Promise<Junction> {
+  setInstanceTimeZone(config.JUNCTION_TIMEZONE);
   let embedded: EmbeddedDatabase | null = null;
   let url = config.DATABASE_URL;
   if (!url) {
