@@ -110,6 +110,9 @@ export class ScenarioContext {
    */
   async replaceRandomWorker(moment?: () => Promise<void>): Promise<void> {
     while (this.stack.workers.length < 2 && this.starting.size > 0) await Promise.race(this.starting);
+    // Every replacement failed to start (a machine too loaded to start a process in time):
+    // one more, waited for, so there is a worker to strike and the runs go on.
+    if (this.stack.workers.length === 0) await this.stack.startWorker();
     await moment?.();
     await this.killWorker(this.dice.pick(this.stack.workers));
     const replacement = this.stack.startWorker().catch((error: Error) => this.startFailures.push(error));

@@ -103,7 +103,8 @@ describe('main.ts commands', () => {
     expect(audit.rows.map((row) => row.action)).toEqual(['setup.owner', 'api_key.create', 'user.password', 'auth.sign_in_failed', 'auth.sign_in']);
   });
 
-  it('generate-key prints a key JUNCTION_ENCRYPTION_KEY accepts; an unknown command says which exist', async () => {
+  // Each command is a fresh process that loads Junction's modules: seconds each on a busy machine.
+  it('generate-key prints a key JUNCTION_ENCRYPTION_KEY accepts; an unknown command says which exist', { timeout: 180_000 }, async () => {
     const generated = await cli(['generate-key']);
     expect(Buffer.from(generated.stdout.trim(), 'base64')).toHaveLength(32);
     const unknown = await cli(['make-coffee']);
@@ -119,7 +120,7 @@ describe('main.ts commands', () => {
     expect(badOption.stderr).toContain('"help" lists what Junction takes');
   });
 
-  it('every command explains itself with --help or -h, and refuses an option it does not take', { timeout: 60_000 }, async () => {
+  it('every command explains itself with --help or -h, and refuses an option it does not take', { timeout: 180_000 }, async () => {
     const commands = ['create-owner', 'create-api-key', 'reset-password', 'rotate-key', 'generate-key'];
     const helps = await Promise.all(commands.map((command, i) => cli([command, i % 2 === 0 ? '--help' : '-h'])));
     helps.forEach((help, i) => {

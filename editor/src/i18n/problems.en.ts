@@ -140,6 +140,7 @@ export const problemsEn = {
     tooManyEdges: 'A workflow may have at most {{count}} connections',
     timeZone: 'Not a known time zone; use a name like "Europe/Warsaw" or "Asia/Taipei"',
     timeOfDay: 'A time of day as HH:MM, e.g. 23:30',
+    errorWorkflowId: 'The error workflow is the id of a workflow',
     weekdayNeeded: 'Choose at least one day',
     runDays: 'A run may last at most 30 days',
     codeTimeNumber: 'The Code time limit is a number of milliseconds',

@@ -129,6 +129,7 @@ export const problemsZhTW: Messages<typeof problemsEn> = {
     tooManyNodes: '一個工作流程最多 {{count}} 個節點',
     tooManyEdges: '一個工作流程最多 {{count}} 條連線',
     timeZone: '不認得這個時區；請使用像「Europe/Warsaw」或「Asia/Taipei」這樣的名稱',
+    errorWorkflowId: '錯誤處理工作流程必須是某個工作流程的 ID',
     timeOfDay: '一天中的時間，格式為 HH:MM，例如 23:30',
     weekdayNeeded: '請至少選擇一天',
     runDays: '一次執行最多 30 天',

@@ -230,7 +230,7 @@ const CASES: Record<string, Case> = {
   },
   'POST /api/workflows/:id/triggers/:nodeId/test': {
     // The matrix's workflow has no poll: those who may try one are told so.
-    request: async (actor, whose) => ({ method: 'POST', path: `/api/workflows/${await workflow(actor, whose)}/triggers/start/test` }),
+    request: async (actor, whose) => ({ method: 'POST', path: `/api/workflows/${await workflow(actor, whose)}/triggers/t/test` }),
     expect: changeWorkflow(400),
   },
   'PUT /api/workflows/:id/shares': {

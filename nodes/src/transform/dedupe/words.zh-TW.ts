@@ -5,7 +5,7 @@ export const words: Translation<typeof en> = {
   label: '移除重複',
   description: '每個項目只讓它通過一次：去除同一次執行中的重複，以及先前執行已見過的項目（重複送來的訂單編號），重新啟動後仍記得。',
   params: {
-    key: { label: '視為相同的依據', help: '兩個項目在什麼情況下算相同，例如 {{ $json.orderId }} 或 {{ $json.channel }}:{{ $json.orderId }}。' },
+    key: { label: '視為相同的依據', help: '兩個項目在什麼情況下算相同，例如 {{ $json.orderId }}，或 {{ $json.channel }}-{{ $json.orderId }}（通路加訂單編號）。' },
     across: { label: '檢查重複的範圍' },
     rememberFor: { label: '記住多久', help: '0：永遠記住。' },
     rememberUnit: { label: '單位' },
