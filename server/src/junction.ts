@@ -4,11 +4,11 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { closeEmailTransports, closeSqlPools, serverCatalogue } from '@junction/nodes/server';
+import { closeEmailTransports, closeSqlPools, configureOutbound, serverCatalogue } from '@junction/nodes/server';
 import { createApp, requestListener, securityOptions } from './api/app.ts';
 import { bootstrapFromEnvironment } from './auth/bootstrap.ts';
 import { loadKeyring } from './vault/keyring.ts';
-import { sandboxAdminLimits, type Config } from './config.ts';
+import { outboundSettings, sandboxAdminLimits, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
@@ -43,6 +43,8 @@ export interface StartOptions {
 }
 
 export async function startJunction(config: Config, role: Role, start: StartOptions = {}): Promise<Junction> {
+  // Before anything can connect out: steps run in the worker, credential tests in the API.
+  configureOutbound(outboundSettings(config));
   let embedded: EmbeddedDatabase | null = null;
   let url = config.DATABASE_URL;
   if (!url) {
