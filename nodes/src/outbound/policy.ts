@@ -91,7 +91,7 @@ export function parseOutboundRules(text: string | undefined, setting: string): R
     if (entry === '') continue;
     const unbracketed = entry.replace(/^\[(.*)\](\/\d+)?$/, '$1$2');
     // Addresses in their usual spelling only: "10" or "127.1" in a setting is a slip, not a wish.
-    const looksLikeAddress = unbracketed.includes(':') || /^[\d./]+$/.test(unbracketed);
+    const looksLikeAddress = /^[\d./]+$/.test(unbracketed) || /^[\da-f:.]*:[\da-f:.]*(\/[\d]*)?$/.test(unbracketed);
     if (looksLikeAddress) {
       const [addressText, bits] = unbracketed.split('/') as [string, string | undefined];
       const usual = addressText.includes(':') ? ipaddr.IPv6.isValid(addressText) : ipaddr.IPv4.isValidFourPartDecimal(addressText);
