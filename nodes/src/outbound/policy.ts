@@ -15,6 +15,8 @@
  * was resolved (connect.ts), never on the name alone: a name can resolve anywhere.
  */
 import ipaddr from 'ipaddr.js';
+import type { z } from 'zod';
+import type { OutboundRefusal } from '../contract/credentials.ts';
 import { NonRetriableError } from '../sdk/errors.ts';
 import { fillMessage } from '../sdk/words.ts';
 import { words } from './words.en.ts';
@@ -22,8 +24,16 @@ import { words } from './words.en.ts';
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 type Cidr = [Address, number];
 
-/** Why an address is refused by default: the key of its message in words.*.ts. */
-export type RefusedRange = 'loopback' | 'unspecified' | 'linkLocal' | 'private' | 'sharedAddress' | 'uniqueLocal' | 'reserved';
+/**
+ * Where a refused connection was going and why: the details a step error and a test
+ * result carry (declared once, in the API's contract). `host` as the connection named it,
+ * `address` what it resolved to; `reason` a refused range, `denied` (by an entry of
+ * JUNCTION_OUTBOUND_DENY, `rule`) or `localSocket`; each the key of its message in words.*.ts.
+ */
+export type Refusal = z.infer<typeof OutboundRefusal>;
+
+/** Why an address is refused by default. */
+export type RefusedRange = Exclude<Refusal['reason'], 'denied' | 'localSocket'>;
 
 /** The ranges refused unless allowed, with the reason each gives. */
 const REFUSED_RANGES: readonly (readonly [string, RefusedRange])[] = [
@@ -111,18 +121,6 @@ export function parseOutboundRules(text: string | undefined, setting: string): R
     rules.push({ kind: 'host', name: wildcard ? entry.slice(1) : entry, wildcard, text: raw.trim() });
   }
   return rules;
-}
-
-/** Where a refused connection was going and why: the details a step error and a test result carry. */
-export interface Refusal {
-  /** The host as the connection named it (a host name, or an address as written). */
-  host: string;
-  /** The address it resolved to, which was refused. */
-  address: string;
-  /** Why: a refused range, `denied` (by JUNCTION_OUTBOUND_DENY) or `localSocket`. */
-  reason: RefusedRange | 'denied' | 'localSocket';
-  /** The entry of JUNCTION_OUTBOUND_DENY that refused it. */
-  rule?: string;
 }
 
 /** The message params of a refusal: who, at which address, and what to allow. */
