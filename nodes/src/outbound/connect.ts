@@ -129,6 +129,8 @@ export function smtpSocket(options: { host?: string; port?: number | string; con
     socket.removeListener('error', settle);
     if (error) {
       socket.destroy();
+      // As nodemailer marks a connection of its own that failed, so the e-mail node words it alike.
+      if (!(error instanceof OutboundRefusedError)) Object.assign(error, { command: 'CONN' });
       return callback(error);
     }
     callback(null, { connection: socket });
