@@ -19,7 +19,8 @@ import type { z } from 'zod';
 import type { OutboundRefusal } from '../contract/credentials.ts';
 import { NonRetriableError } from '../sdk/errors.ts';
 import { fillMessage } from '../sdk/words.ts';
-import { words } from './words.en.ts';
+import { words } from './refusal-words.en.ts';
+import { refusalParams } from './refusal-words.ts';
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 type Cidr = [Address, number];
@@ -121,12 +122,6 @@ export function parseOutboundRules(text: string | undefined, setting: string): R
     rules.push({ kind: 'host', name: wildcard ? entry.slice(1) : entry, wildcard, text: raw.trim() });
   }
   return rules;
-}
-
-/** The message params of a refusal: who, at which address, and what to allow. */
-export function refusalParams(refusal: Refusal): Record<string, string> {
-  const target = refusal.host === refusal.address ? refusal.address : `${refusal.host} (${refusal.address})`;
-  return { target, entry: refusal.host, rule: refusal.rule ?? '' };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Translation } from '../sdk/words.ts';
-import type { words as en } from './words.en.ts';
+import type { words as en } from './refusal-words.en.ts';
 
 export const words: Translation<typeof en> = {
   loopback: 'Junction 不會連線到 {{target}}：這是本伺服器自己（loopback），工作流程不能連過去。如果確實需要連線，請管理員把 {{entry}} 加進設定 JUNCTION_OUTBOUND_ALLOW。',
