@@ -77,29 +77,4 @@ describe('workflows/', () => {
     expect(small.body).toEqual({ orderId: 'SO-1002', total: 80, currency: 'TWD', channel: 'web' });
     expect(received.length).toBe(before);
   });
-
-  it('low-stock-purchase-order: one purchase order per item below its reorder point, each with its own key', async () => {
-    const flow = load('low-stock-purchase-order.json');
-    const id = await h.createWorkflow(pointAtErp(flow.graph), flow.name);
-    const before = received.length;
-    const rows = [
-      { sku: 'TEA-01', onHand: 3, reorderPoint: 10, supplier: 'Formosa Tea', internalNote: 'x' },
-      { sku: 'CUP-02', onHand: 40, reorderPoint: 10, supplier: 'Ceramics Co' },
-      { sku: 'PAN-03', onHand: 0, reorderPoint: 5, supplier: 'Kraków Steel' },
-    ];
-    const started = await h.call('POST', `/api/workflows/${id}/run`, rows);
-    expect(started.status).toBe(202);
-    const run = await h.waitForRun(started.body.runId);
-    expect(run.status).toBe('succeeded');
-    const orders = received.slice(before);
-    expect(orders.map((o) => o.body)).toEqual([
-      { sku: 'TEA-01', supplier: 'Formosa Tea', onHand: 3 },
-      { sku: 'PAN-03', supplier: 'Kraków Steel', onHand: 0 },
-    ]);
-    expect(orders.map((o) => o.key)).toEqual([`${run.id}:create-po:0`, `${run.id}:create-po:1`]);
-    const fine = run.steps.find((s: any) => s.nodeId === 'stock-fine');
-    expect(fine.output.main.map((i: any) => i.json.sku)).toEqual(['CUP-02']);
-    const request = run.steps.find((s: any) => s.nodeId === 'po-request');
-    expect(request.output.main[0].json).not.toHaveProperty('internalNote');
-  });
 });

@@ -27,6 +27,7 @@ import { createApiKey } from './db/queries/api-keys.ts';
 import { resealCredentials } from './db/queries/credentials.ts';
 import { recordAudit } from './db/queries/audit.ts';
 import { deleteSessionsOf, findUserByEmail, updateUser } from './db/queries/users.ts';
+import { servingProcesses } from './db/queries/workers.ts';
 import { generateKey, Keyring, keyFilePath, loadKeyring, parseKey, readKeyFile, writeKeyFile } from './vault/keyring.ts';
 
 export const COMMANDS = ['create-owner', 'create-api-key', 'reset-password', 'rotate-key', 'generate-key'] as const;
@@ -218,10 +219,7 @@ async function rotateKey(config: Config): Promise<void> {
  * (With JUNCTION_ENCRYPTION_KEY, processes restarted with the new key may keep running.)
  */
 async function refuseWhileServing({ pool }: Database): Promise<void> {
-  const { rows } = await pool.query<{ serving: number }>(
-    `select count(*)::int as serving from pg_stat_activity where datname = current_database() and application_name = 'junction-listener'`,
-  );
-  const serving = rows[0]?.serving ?? 0;
+  const serving = await servingProcesses(pool);
   if (serving > 0) {
     throw new UsageError(
       `Junction is running against this database (${serving} process(es)). Stop every Junction process first, then run rotate-key, then start them again: a running one would keep sealing new credentials with the old key, which the rotation drops.`,

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { isTimeZone } from '@junction/nodes';
 import { parseOutboundRules, type OutboundSettings } from '@junction/nodes/outbound';
 import type { SandboxAdminLimits } from './sandbox/limits.ts';
 
@@ -75,6 +76,12 @@ export const ConfigSchema = z.object({
    * links Junction hands out: the resume URLs of waiting steps. Default: http://localhost:PORT.
    */
   JUNCTION_PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'An http:// or https:// address, e.g. https://junction.shop.example' }).optional(),
+  /** The time zone of workflows that name none (their dates, schedules and polls): an IANA name such as Asia/Taipei. */
+  JUNCTION_TIMEZONE: z
+    .string()
+    .trim()
+    .default('UTC')
+    .refine(isTimeZone, { message: 'Not a time zone: use an IANA name such as Asia/Taipei or Europe/Warsaw' }),
   /**
    * Addresses and host names steps and credential tests may connect to although they are
    * loopback, private or link-local (refused by default), e.g. `10.20.0.0/16,erp.internal`.

@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { closeEmailTransports, closeSqlPools, configureOutbound, serverCatalogue } from '@junction/nodes/server';
+import { setInstanceTimeZone } from '@junction/nodes';
 import { createApp, requestListener, securityOptions } from './api/app.ts';
 import { bootstrapFromEnvironment } from './auth/bootstrap.ts';
 import { loadKeyring } from './vault/keyring.ts';
@@ -43,6 +44,7 @@ export interface StartOptions {
 }
 
 export async function startJunction(config: Config, role: Role, start: StartOptions = {}): Promise<Junction> {
+  setInstanceTimeZone(config.JUNCTION_TIMEZONE);
   // Before anything can connect out: steps run in the worker, credential tests in the API.
   configureOutbound(outboundSettings(config));
   let embedded: EmbeddedDatabase | null = null;

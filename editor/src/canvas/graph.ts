@@ -22,7 +22,7 @@ export type StickyFlowNode = FlowNode<StickyData, 'sticky'>;
 export type CanvasNode = StepFlowNode | StickyFlowNode;
 export type CanvasEdge = FlowEdge;
 
-export const DEFAULT_SETTINGS: Settings = { timezone: 'UTC', timeoutSeconds: 3600 };
+export const DEFAULT_SETTINGS: Settings = { timezone: '', timeoutSeconds: 3600 };
 
 export const edgeId = (e: Pick<Edge, 'source' | 'sourcePort' | 'target' | 'targetPort'>) =>
   `${e.source}:${e.sourcePort}->${e.target}:${e.targetPort}`;

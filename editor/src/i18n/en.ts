@@ -309,7 +309,7 @@ export const en = {
   settings: {
     title: 'Workflow settings',
     timezone: 'Time zone',
-    timezoneHelp: 'Dates and schedules are read in this zone, e.g. Asia/Taipei or Europe/Warsaw.',
+    timezoneHelp: "Dates and schedules are read in this zone, e.g. Asia/Taipei or Europe/Warsaw. Empty: Junction's own time zone (set by its administrator).",
     timeout: 'Time limit (seconds)',
     timeoutHelp: 'A run still going after this long is stopped and marked failed.',
   },

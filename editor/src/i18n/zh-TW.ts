@@ -310,7 +310,7 @@ export const zhTW: Messages = {
   settings: {
     title: '工作流程設定',
     timezone: '時區',
-    timezoneHelp: '日期與排程依這個時區解讀，例如 Asia/Taipei 或 Europe/Warsaw。',
+    timezoneHelp: '日期與排程依這個時區解讀，例如 Asia/Taipei 或 Europe/Warsaw。留空：使用 Junction 本身的時區（由管理員設定）。',
     timeout: '時間上限（秒）',
     timeoutHelp: '執行超過這個時間仍未結束，就會停止並標示為失敗。',
   },

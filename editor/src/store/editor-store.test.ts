@@ -75,7 +75,7 @@ describe('the editor store', () => {
     store.getState().updateSettings({ timezone: 'Asia/Taipei', timeoutSeconds: 600 });
     expect(store.getState().graph().settings).toEqual({ timezone: 'Asia/Taipei', timeoutSeconds: 600 });
     store.getState().undo();
-    expect(store.getState().graph().settings).toEqual({ timezone: 'UTC', timeoutSeconds: 3600 });
+    expect(store.getState().graph().settings).toEqual({ timezone: '', timeoutSeconds: 3600 });
   });
 
   it('makes an undo step of a drag only when something moved', () => {

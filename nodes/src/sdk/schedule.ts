@@ -103,6 +103,22 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
+let instanceZone = 'UTC';
+
+/**
+ * The time zone of this Junction (JUNCTION_TIMEZONE), for workflows that name none; set
+ * once when a process starts.
+ */
+export function setInstanceTimeZone(zone: string): void {
+  if (!isTimeZone(zone)) throw new Error(`"${zone}" is not a time zone (an IANA name such as Asia/Taipei or Europe/Warsaw)`);
+  instanceZone = zone;
+}
+
+/** The zone a node or workflow runs in: its own when it names one, else this Junction's (else UTC). */
+export function zoneOf(...zones: (string | undefined)[]): string {
+  return zones.find((zone) => zone) || instanceZone;
+}
+
 /** How far ahead a schedule must fire at least once, or it counts as never firing. */
 const HORIZON_MS = 5 * 366 * 86_400_000;
 /** The shortest time allowed between two firings. */

@@ -4,6 +4,7 @@
  * with React Flow's words: source/sourcePort -> target/targetPort.
  */
 import { z } from 'zod';
+import { isTimeZone } from '../sdk/schedule.ts';
 import { RetryPolicySchema } from './policy.ts';
 
 export const SCHEMA_VERSION = 1;
@@ -69,16 +70,11 @@ export const Settings = z
   .object({
     timezone: z
       .string()
-      .default('UTC')
-      .refine((zone) => {
-        try {
-          new Intl.DateTimeFormat('en', { timeZone: zone });
-          return true;
-        } catch {
-          // An unknown zone is exactly the case this refinement reports.
-          return false;
-        }
-      }, 'Not a known time zone; use a name like "Europe/Warsaw" or "Asia/Taipei"'),
+      .trim()
+      .max(64)
+      .default('')
+      .refine((zone) => zone === '' || isTimeZone(zone), 'Not a known time zone; use a name like "Europe/Warsaw" or "Asia/Taipei"')
+      .describe("An IANA time zone such as Asia/Taipei for the workflow's dates and schedules; empty: Junction's own (JUNCTION_TIMEZONE, else UTC)."),
     timeoutSeconds: z
       .number()
       .int()
@@ -121,7 +117,7 @@ export const WorkflowGraph = z
     nodes: z.array(GraphNode).max(LIMITS.nodes, `A workflow may have at most ${LIMITS.nodes} nodes`),
     edges: z.array(Edge).max(LIMITS.edges, `A workflow may have at most ${LIMITS.edges} connections`).default([]),
     stickyNotes: z.array(StickyNote).max(500, 'A workflow may have at most 500 sticky notes').default([]),
-    settings: Settings.default({ timezone: 'UTC', timeoutSeconds: 3600 }),
+    settings: Settings.default({ timezone: '', timeoutSeconds: 3600 }),
   })
   .strict();
 export type WorkflowGraph = z.infer<typeof WorkflowGraph>;

@@ -46,7 +46,7 @@ describe('validateWorkflow: valid graphs', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.graph.schemaVersion).toBe(1);
-    expect(result.graph.settings).toEqual({ timezone: 'UTC', timeoutSeconds: 3600 });
+    expect(result.graph.settings).toEqual({ timezone: '', timeoutSeconds: 3600 });
     expect(result.graph.edges[0]).toEqual({ source: 'n1', sourcePort: 'main', target: 'n2', targetPort: 'main' });
     expect(result.graph.nodes[1]).toMatchObject({ position: [0, 0], onError: 'stop' });
     expect(result.graph.nodes[2]!.params).toEqual({ method: 'POST', url: 'https://erp.example.com/po', body: { sku: 'A' } });

@@ -38,10 +38,15 @@ describe('GET /api/node-types', () => {
       'connector.postgres',
       'logic.if',
       'logic.noop',
+      'logic.subflow',
       'logic.wait',
+      'transform.dedupe',
       'transform.fields',
+      'trigger.error',
       'trigger.manual',
+      'trigger.poll',
       'trigger.schedule',
+      'trigger.subflow',
       'trigger.webhook',
     ]);
     const http = types.find((t) => t.type === 'connector.http');

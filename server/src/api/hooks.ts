@@ -10,14 +10,13 @@ import { Hono, type Context } from 'hono';
 import { catalogue, normalizeWebhookPath, type Item, type WebhookParams } from '@junction/nodes';
 import { isDatabaseUnavailable } from '../db/client.ts';
 import { findWebhook, getVersionGraph } from '../db/queries/workflows.ts';
-import { insertDeliveredRun, type NewRun } from '../db/queries/runs.ts';
-import { FINISHED_RUN_STATUSES, runs, type RunStatus } from '../db/schema.ts';
+import { insertDeliveredRun, runOutcome, type NewRun } from '../db/queries/runs.ts';
+import { FINISHED_RUN_STATUSES, type RunStatus } from '../db/schema.ts';
 import type { ApiDeps } from './app.ts';
 import { ApiError } from './errors.ts';
 import { WebhookGuard } from './webhook-auth.ts';
 import { Redactor } from '../vault/redact.ts';
 import { assertNotTooDeep, itemsFromBody } from './workflows.ts';
-import { eq } from 'drizzle-orm';
 
 /** Request headers that carry credentials: never stored in run data. */
 const SECRET_HEADERS = /^(authorization|proxy-authorization|cookie|x-api-key|x-.*-(signature|token|secret|key))$/i;
@@ -124,7 +123,7 @@ export function hookRoutes(deps: ApiDeps) {
     try {
       run = notice?.complete
         ? { status: notice.status, output: (notice.output as Item[] | undefined) ?? null, error: (notice.error as { message?: string } | undefined) ?? null }
-        : (await deps.db.select({ status: runs.status, output: runs.output, error: runs.error }).from(runs).where(eq(runs.id, runId)))[0];
+        : await runOutcome(deps.db, runId);
     } catch (error) {
       // The run is committed: the caller must not send it again, whatever the database does now.
       if (!isDatabaseUnavailable(error)) throw error;

@@ -3,7 +3,7 @@
  * polls fire next — what the editor shows under a timed trigger's form ("next runs: …").
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { catalogue, nextFirings, PollPreview, scheduleProblem, WorkflowTriggers, type ScheduleRule, type WorkflowTrigger } from '@junction/nodes';
+import { catalogue, nextFirings, PollPreview, scheduleProblem, WorkflowTriggers, type ScheduleRule, type WorkflowTrigger, zoneOf } from '@junction/nodes';
 import { serverCatalogue } from '@junction/nodes/server';
 import { pollState } from '../db/queries/polls.ts';
 import { lookAt, newsOf, type PollParams } from '../runtime/polls.ts';
@@ -43,7 +43,7 @@ export function workflowTriggerRoutes(deps: ApiDeps) {
         if (kind === 'schedule' || kind === 'poll') {
           const parsed = definition.params.safeParse(node.params);
           const params = parsed.success ? (parsed.data as { rule: ScheduleRule; timezone?: string }) : null;
-          const zone = params?.timezone || workflow.graph.settings.timezone;
+          const zone = zoneOf(params?.timezone, workflow.graph.settings.timezone);
           const problem = params ? scheduleProblem(params.rule, zone, now) : 'Its parameters are not valid';
           if (problem) entry.problem = problem;
           else entry.next = nextFirings(params!.rule, zone, now, count).map((at) => at.toISOString());
@@ -77,7 +77,7 @@ export function workflowTriggerRoutes(deps: ApiDeps) {
       const parsed = definition.params.safeParse(node.params);
       if (!parsed.success) throw new ApiError(400, 'invalid_params', `"${node.name}" has parameters that are not valid; fix them first`, { path: 'nodeId' });
       const params = parsed.data as PollParams;
-      const zone = params.timezone || workflow.graph.settings.timezone;
+      const zone = zoneOf(params.timezone, workflow.graph.settings.timezone);
       const rt = { pool: deps.pool, nodes: serverCatalogue, credentials: new CredentialResolver(deps.pool, deps.security.keyring) };
       let rows;
       try {

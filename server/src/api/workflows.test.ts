@@ -42,7 +42,7 @@ describe('POST /api/workflows', () => {
       ],
       edges: [{ source: 't', sourcePort: 'main', target: 'n', targetPort: 'main' }],
       stickyNotes: [],
-      settings: { timezone: 'UTC', timeoutSeconds: 3600 },
+      settings: { timezone: '', timeoutSeconds: 3600 },
     });
     const fetched = await h.call('GET', `/api/workflows/${body.id}`);
     expect(fetched.status).toBe(200);

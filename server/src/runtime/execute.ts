@@ -22,7 +22,7 @@ import {
   type StepErrorRecord,
   type WorkflowGraph,
 } from '@junction/nodes';
-import { FINISHED_RUN_STATUSES, type AttemptRecord, type RunStatus, type StepRecord } from '@junction/nodes';
+import { FINISHED_RUN_STATUSES, zoneOf, type AttemptRecord, type RunStatus, type StepRecord } from '@junction/nodes';
 import { loadRunForExecution, postponeRun } from '../db/queries/runs.ts';
 import { isDatabaseUnavailable } from '../db/client.ts';
 import { firstSeenBy } from '../db/queries/dedupe.ts';
@@ -455,7 +455,7 @@ class RunExecution {
     const context = {
       node: { id: node.id, name: node.name, type: node.type },
       run: { id: this.state.id, workflowId: this.state.workflowId },
-      timezone: this.state.shape.graph.settings.timezone,
+      timezone: zoneOf(this.state.shape.graph.settings.timezone),
       attempt: step.attempt,
       idempotencyKey: `${this.state.idempotencyBase}:${node.id}`,
       signal,

@@ -4,7 +4,7 @@
  * evaluator for params.ts, and the `SandboxAccess` a node's run receives. Errors come
  * back as step errors naming the node, and for limits which limit was hit.
  */
-import { NodeError, NonRetriableError, type GraphNode, type Item, type SandboxAccess, type WorkflowGraph } from '@junction/nodes';
+import { NodeError, NonRetriableError, type GraphNode, type Item, type SandboxAccess, type WorkflowGraph, zoneOf } from '@junction/nodes';
 import { failureError, SandboxFailure, type GuestError, type LogLine, type RunScope, type Sandbox } from '../sandbox/index.ts';
 import { limitsFor, type SandboxAdminLimits } from '../sandbox/limits.ts';
 import type { ParamsScope } from './params.ts';
@@ -44,7 +44,7 @@ export function runScope(rt: SandboxRuntime, facts: RunFacts, nodes: Pick<RunSco
       (info ??= rt.variables().then((vars) => ({
         run: { id: facts.id, startedAt: facts.createdAt.toISOString(), resumeUrls: facts.resumeUrls ?? {} },
         workflow: { id: facts.workflowId, name: facts.workflowName, version: facts.versionNumber },
-        timezone: facts.graph.settings.timezone,
+        timezone: zoneOf(facts.graph.settings.timezone),
         vars,
       }))),
   };

@@ -5,7 +5,9 @@
  * saving reschedules at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setInstanceTimeZone } from '@junction/nodes';
 import { serverCatalogue } from '@junction/nodes/server';
+import { loadConfig } from '../config.ts';
 import { TRIGGER_TASK, type TriggerJob } from '../db/queries/triggers.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
 import { fireTimer } from './timers.ts';
@@ -63,6 +65,24 @@ describe('trigger.schedule', () => {
     expect(body.triggers[0]).toMatchObject({ nodeId: 'clock', kind: 'schedule', active: true, timezone: 'Asia/Taipei' });
     expect(body.triggers[0].next).toHaveLength(5);
     expect(body.triggers[0].next[0]).toBe(job!.run_at.toISOString());
+  });
+
+  it("a workflow that names no time zone runs in Junction's own (JUNCTION_TIMEZONE), else UTC", async () => {
+    expect(() => loadConfig({ JUNCTION_TIMEZONE: 'Mars/Olympus' })).toThrow(/JUNCTION_TIMEZONE.*IANA name/s);
+    expect(loadConfig({}).JUNCTION_TIMEZONE).toBe('UTC');
+    const graph = { ...scheduled({ rule: { every: 'day', time: '07:30' } }), settings: {} };
+    const utc = await activate(graph);
+    expect((await jobOf(utc))!.run_at.toISOString()).toMatch(/T07:30:00\.000Z$/);
+    setInstanceTimeZone(loadConfig({ JUNCTION_TIMEZONE: 'Europe/Warsaw' }).JUNCTION_TIMEZONE);
+    try {
+      const warsaw = await activate(graph);
+      const { body } = await h.call('GET', `/api/workflows/${warsaw}/triggers`);
+      expect(body.triggers[0].timezone).toBe('Europe/Warsaw');
+      // 07:30 in Warsaw is 06:30 UTC in winter, 05:30 in summer.
+      expect((await jobOf(warsaw))!.run_at.toISOString()).toMatch(/T0[56]:30:00\.000Z$/);
+    } finally {
+      setInstanceTimeZone('UTC');
+    }
   });
 
   it('fires one run per instant, however often its job runs, and brings the job back at the next firing', async () => {

@@ -7,7 +7,7 @@
  * previous run still goes, follow the node's policies (core/firings.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { firingsBetween, nextFirings, type NodeDefinition, type ScheduleRule, type ServerNode, type WorkflowGraph } from '@junction/nodes';
+import { firingsBetween, nextFirings, type NodeDefinition, type ScheduleRule, type ServerNode, type WorkflowGraph, zoneOf } from '@junction/nodes';
 import { insertFiredRuns, lockTimer, scheduleNextFiring, unfinishedRunOf, type FiredRun, type TimerRegistration, type TriggerJob } from '../db/queries/triggers.ts';
 import { log } from '../log.ts';
 import { firingsToRun, startsOf, type MissedPolicy, type Overlap } from './core/firings.ts';
@@ -30,7 +30,7 @@ function timedNodes(graph: WorkflowGraph, definitionOf: DefinitionOf) {
     const kind = definition?.trigger?.kind;
     if (!definition || (kind !== 'schedule' && kind !== 'poll')) return [];
     const params = definition.params.parse(node.params) as TimedParams;
-    return [{ node, kind, params, zone: params.timezone || graph.settings.timezone }];
+    return [{ node, kind, params, zone: zoneOf(params.timezone, graph.settings.timezone) }];
   });
 }
 

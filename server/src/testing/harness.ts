@@ -87,6 +87,8 @@ export interface HarnessOptions {
   webhookRateLimit?: number;
   /** Largest JSON one step's record may be (default: the shipped 64 MiB). */
   stepDataLimit?: number;
+  /** The credentials key (default: a fresh one) — give it to worker processes the test starts. */
+  encryptionKey?: Buffer;
   /** Receives the worker's job-runner events (to reach its pool). */
   workerEvents?: WorkerOptions['events'];
 }
@@ -98,7 +100,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const finished = new FinishedRuns(listener);
   const resume: ResumeLinks = { secret: await instanceSecret(database.pool, RESUME_SECRET), publicUrl: 'http://junction.test' };
   const security: SecurityOptions = {
-    keyring: Keyring.generate(),
+    keyring: options.encryptionKey ? new Keyring(options.encryptionKey) : Keyring.generate(),
     sessionTtlMs: 7 * 24 * 3_600_000,
     sessionIdleMs: 24 * 3_600_000,
     trustProxy: false,

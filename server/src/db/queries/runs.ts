@@ -364,3 +364,15 @@ export async function postponeRun(pool: pg.Pool, runId: string, at: Date): Promi
     [runId, at.toISOString()],
   );
 }
+
+/** The ids of a workflow's runs that have not finished (queued, running, waiting). */
+export async function unfinishedRunsOf(pool: pg.Pool, workflowId: string): Promise<string[]> {
+  const { rows } = await pool.query<{ id: string }>(`select id from runs where workflow_id = $1 and status not in ('succeeded', 'failed', 'cancelled')`, [workflowId]);
+  return rows.map((row) => row.id);
+}
+
+/** A finished run's answer, as a webhook that waited for it gives it. */
+export async function runOutcome(db: Db, runId: string): Promise<{ status: string; output: Item[] | null; error: { message?: string } | null } | undefined> {
+  const [row] = await db.select({ status: runs.status, output: runs.output, error: runs.error }).from(runs).where(eq(runs.id, runId));
+  return row as { status: string; output: Item[] | null; error: { message?: string } | null } | undefined;
+}

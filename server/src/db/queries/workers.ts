@@ -157,3 +157,11 @@ export async function giveJobsToUnfinishedRuns(pool: pg.Pool, afterSeq = 0): Pro
   const lastSeq = result.rows[0]?.last_seq;
   return { stranded: result.rows.flatMap((row) => (row.id ? [row.id] : [])), nextSeq: lastSeq ? Number(lastSeq) : 0 };
 }
+
+/** How many Junction processes (API or worker) are serving on this database: each holds a listening connection named junction-listener. */
+export async function servingProcesses(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ serving: number }>(
+    `select count(*)::int as serving from pg_stat_activity where datname = current_database() and application_name = 'junction-listener'`,
+  );
+  return rows[0]?.serving ?? 0;
+}
