@@ -198,6 +198,8 @@ export async function startJunction(options: StartOptions): Promise<JunctionChil
         JUNCTION_OWNER_PASSWORD: BENCH_OWNER.password,
         JUNCTION_BOOTSTRAP_API_KEY: BENCH_API_KEY,
         JUNCTION_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+        // The systems the scenarios call are stubs on loopback, which Junction refuses unless allowed.
+        JUNCTION_OUTBOUND_ALLOW: '127.0.0.0/8,::1',
         ...options.env,
         DATABASE_URL: options.databaseUrl,
         PORT: String(port),

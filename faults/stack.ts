@@ -42,6 +42,8 @@ export const SUITE_SETTINGS = {
   JUNCTION_WORKER_CONCURRENCY: '8',
   JUNCTION_SANDBOX_PROCESSES: '1',
   JUNCTION_LOG_LEVEL: 'info',
+  // The ERP the workflows call listens on loopback, which Junction refuses unless allowed.
+  JUNCTION_OUTBOUND_ALLOW: '127.0.0.0/8,::1',
 } as const;
 
 /**

@@ -57,6 +57,8 @@ export async function startE2E(options: { viewport?: { width: number; height: nu
     JUNCTION_WORKER_CONCURRENCY: '4',
     JUNCTION_LOG_LEVEL: 'warn',
     JUNCTION_EDITOR_DIR: join(root, 'editor', 'dist'),
+    // The systems tests call (test connection, HTTP steps) listen on loopback: allowed as vitest.config.ts allows it.
+    JUNCTION_OUTBOUND_ALLOW: process.env.JUNCTION_OUTBOUND_ALLOW,
     ...(withOwner ? { JUNCTION_OWNER_EMAIL: OWNER.email, JUNCTION_OWNER_PASSWORD: OWNER.password, JUNCTION_BOOTSTRAP_API_KEY: API_KEY } : {}),
   });
   const junction = await startJunction(config, 'all');

@@ -12,6 +12,11 @@ export const serverCatalogue: ReadonlyMap<string, ServerNode> = new Map(serverNo
 
 export * from './index.ts';
 export { applyHttpCredential, forgetOAuth2Token, hostAllowed } from './credentials/http-auth.ts';
+// Every connection to another system goes through the outbound policy (also `@junction/nodes/outbound`).
+export { configureOutbound, outboundFetch, refusalOf, OutboundRefusedError, type Refusal } from './outbound/index.ts';
+export { postgresClientConfig } from './connector/sql/postgres.ts';
+export { mysqlConnectionConfig } from './connector/sql/mysql.ts';
+export { smtpConnectionOptions } from './connector/email/transports.ts';
 // Databases: run SQL on a `postgres` or `mysql` credential through its pool (connector/sql/sessions.ts).
 export { querySql, withSqlSession, DEFAULT_STATEMENT_TIMEOUT_MS, type SqlOptions, type SqlSession, type SqlResult, type SqlCredential, type SqlDialect } from './connector/sql/sessions.ts';
 export { closeSqlPools, configureSqlPools, DEFAULT_POOL_SETTINGS } from './connector/sql/pools.ts';

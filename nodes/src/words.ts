@@ -6,4 +6,6 @@
  */
 export { NODE_LANGUAGES, nodeWords } from './words.generated.ts';
 export { fillMessage, splitMessageKey } from './sdk/words.ts';
+// What a refused outbound connection says (a step's error, a credential test), by language.
+export { outboundWords, refusalParams } from './outbound/refusal-words.ts';
 export type { MessageParams, NodeMessage, NodeWords, ParamWords } from './sdk/words.ts';

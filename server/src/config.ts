@@ -6,9 +6,20 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { isTimeZone } from '@junction/nodes';
+import { parseOutboundRules, type OutboundSettings } from '@junction/nodes/outbound';
 import type { SandboxAdminLimits } from './sandbox/limits.ts';
 
 const Bytes = z.coerce.number().int().positive();
+
+/** A list of CIDRs, addresses and host names (docs/security.md, "Outbound connections"), checked at start. */
+const OutboundList = (setting: string) =>
+  z.string().superRefine((text, ctx) => {
+    try {
+      parseOutboundRules(text, setting);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message.replace(`${setting}: `, '') });
+    }
+  });
 
 export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -71,6 +82,13 @@ export const ConfigSchema = z.object({
     .trim()
     .default('UTC')
     .refine(isTimeZone, { message: 'Not a time zone: use an IANA name such as Asia/Taipei or Europe/Warsaw' }),
+  /**
+   * Addresses and host names steps and credential tests may connect to although they are
+   * loopback, private or link-local (refused by default), e.g. `10.20.0.0/16,erp.internal`.
+   */
+  JUNCTION_OUTBOUND_ALLOW: OutboundList('JUNCTION_OUTBOUND_ALLOW').optional(),
+  /** Addresses and host names never connected to, even when allowed above. */
+  JUNCTION_OUTBOUND_DENY: OutboundList('JUNCTION_OUTBOUND_DENY').optional(),
   /** The built editor served at `/` (default: editor/dist of this checkout). */
   JUNCTION_EDITOR_DIR: z.string().optional(),
 }).refine((config) => config.JUNCTION_DEAD_AFTER_MS >= 3 * config.JUNCTION_HEARTBEAT_MS, {
@@ -95,6 +113,11 @@ export function sandboxAdminLimits(config: Config): SandboxAdminLimits {
     maxLogBytes: config.JUNCTION_SANDBOX_LOG_LIMIT,
     maxLogLines: 1000,
   };
+}
+
+/** The outbound policy's settings of config, as `configureOutbound` takes them. */
+export function outboundSettings(config: Config): OutboundSettings {
+  return { allow: config.JUNCTION_OUTBOUND_ALLOW, deny: config.JUNCTION_OUTBOUND_DENY };
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {

@@ -4,12 +4,12 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { closeEmailTransports, closeSqlPools, serverCatalogue } from '@junction/nodes/server';
+import { closeEmailTransports, closeSqlPools, configureOutbound, serverCatalogue } from '@junction/nodes/server';
 import { setInstanceTimeZone } from '@junction/nodes';
 import { createApp, requestListener, securityOptions } from './api/app.ts';
 import { bootstrapFromEnvironment } from './auth/bootstrap.ts';
 import { loadKeyring } from './vault/keyring.ts';
-import { sandboxAdminLimits, type Config } from './config.ts';
+import { outboundSettings, sandboxAdminLimits, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
@@ -45,6 +45,8 @@ export interface StartOptions {
 
 export async function startJunction(config: Config, role: Role, start: StartOptions = {}): Promise<Junction> {
   setInstanceTimeZone(config.JUNCTION_TIMEZONE);
+  // Before anything can connect out: steps run in the worker, credential tests in the API.
+  configureOutbound(outboundSettings(config));
   let embedded: EmbeddedDatabase | null = null;
   let url = config.DATABASE_URL;
   if (!url) {

@@ -8,6 +8,7 @@ import type { Credential, CredentialTestResult } from '../api/types.ts';
 import { Dialog } from '../ui/Dialog.tsx';
 import { TextField } from '../ui/Field.tsx';
 import { messageOf } from '../ui/feedback.tsx';
+import { refusalText } from '../runs/step-error.ts';
 
 const TESTED_ON_AN_ADDRESS: readonly string[] = HTTP_CREDENTIAL_TYPES;
 
@@ -28,7 +29,7 @@ export function TestConnection({ type, run, note }: { type: string; run(url: str
       </div>
       {test.data ? (
         <p className={`test-result ${test.data.ok ? 'ok' : 'failed'}`} role="status" data-testid="test-result">
-          <strong>{test.data.ok ? t('credentials.testOk') : t('credentials.testFailed')}</strong> {test.data.message}{' '}
+          <strong>{test.data.ok ? t('credentials.testOk') : t('credentials.testFailed')}</strong> {(test.data.refused && refusalText(test.data.refused)) ?? test.data.message}{' '}
           <span className="muted small">({t('credentials.testTook', { ms: test.data.durationMs })})</span>
         </p>
       ) : null}

@@ -1,4 +1,5 @@
 /** English: the reference language. Every other language is typed against this object. */
+import { outboundWords } from '@junction/nodes/words';
 import { nodeTypeResources } from './node-words.ts';
 import { problemsEn } from './problems.en.ts';
 import { apiKeysEn } from './api-keys.en.ts';
@@ -216,6 +217,7 @@ export const en = {
     Cancelled: 'Cancelled',
     Interrupted: 'Interrupted',
     StorageError: 'The step’s result could not be stored',
+    OutboundRefusedError: 'Junction does not connect to this address',
     Error: 'The step failed',
   },
   /** The parts of a failed step's error the runtime composes (runs/step-error.ts); what the node or the code said stays as it is. */
@@ -341,6 +343,8 @@ export const en = {
   },
   /** The words of each node type, from its folder in nodes/src (see node-words.ts). */
   nodeTypes: nodeTypeResources('en'),
+  /** A connection Junction's outbound policy refused (a step's error, a credential's test), from nodes/src/outbound. */
+  outbound: outboundWords.en,
   nodeCategories: { trigger: 'Triggers', logic: 'Logic', transform: 'Transform', code: 'Code', connector: 'Connectors' },
   ...problemsEn,
   ...sessionEn,

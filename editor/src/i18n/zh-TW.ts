@@ -4,6 +4,7 @@
  * systems (工作流程, 節點, 觸發, 執行紀錄, 串接, 訂單, 庫存).
  */
 import type { Messages } from './en.ts';
+import { outboundWords } from '@junction/nodes/words';
 import { nodeTypeResources } from './node-words.ts';
 import { problemsZhTW } from './problems.zh-TW.ts';
 import { apiKeysZhTW } from './api-keys.zh-TW.ts';
@@ -220,6 +221,7 @@ export const zhTW: Messages = {
     Cancelled: '已取消',
     Interrupted: '已中斷',
     StorageError: '步驟的結果無法儲存',
+    OutboundRefusedError: 'Junction 不會連線到這個位址',
     Error: '步驟失敗',
   },
   stepErrors: {
@@ -341,6 +343,7 @@ export const zhTW: Messages = {
     move: '移動已選取的節點',
   },
   nodeTypes: nodeTypeResources('zh-TW'),
+  outbound: outboundWords['zh-TW'],
   nodeCategories: { trigger: '觸發', logic: '邏輯', transform: '資料轉換', code: '程式碼', connector: '串接' },
   ...problemsZhTW,
   ...sessionZhTW,

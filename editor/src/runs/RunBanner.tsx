@@ -15,7 +15,7 @@ export function RunBanner({ closable = true }: { closable?: boolean }) {
       <span>
         {t('run.banner')} <StatusBadge status={run.status} />
       </span>
-      {error ? <span className="run-error">{stepErrorText(error.message)}</span> : null}
+      {error ? <span className="run-error">{stepErrorText(error.message, error.details)}</span> : null}
       <span className="row">
         <Link to={`/runs/${run.id}`} className="button small">
           {t('run.openRun')}

@@ -98,7 +98,7 @@ export default function RunsPage() {
                 <td title={format.dateTime(run.createdAt)}>{format.dateTime(run.createdAt)}</td>
                 <td>{format.duration(run.startedAt, run.finishedAt)}</td>
                 <td>{t(`runs.modes.${run.mode}`, { defaultValue: run.mode })}</td>
-                <td className="error-cell">{run.error ? stepErrorText(run.error.message) : ''}</td>
+                <td className="error-cell">{run.error ? stepErrorText(run.error.message, run.error.details) : ''}</td>
               </tr>
             ))}
           </tbody>

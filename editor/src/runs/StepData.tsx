@@ -82,7 +82,7 @@ export function StepData({ step }: { step: Step }) {
       {step.error ? (
         <div className="error-box" role="alert">
           <strong>{t(`errorNames.${step.error.name}`, { defaultValue: step.error.name })}</strong>
-          <p>{stepErrorText(step.error.message)}</p>
+          <p>{stepErrorText(step.error.message, step.error.details)}</p>
         </div>
       ) : null}
       <Tabs.Root defaultValue={ports.length ? 'output' : 'input'}>
@@ -122,7 +122,7 @@ export function StepData({ step }: { step: Step }) {
                 <span className="muted small">
                   {format.time(a.startedAt)} · {format.duration(a.startedAt, a.finishedAt ?? null)}
                 </span>
-                {a.error ? <p className="field-error">{stepErrorText(a.error.message)}</p> : null}
+                {a.error ? <p className="field-error">{stepErrorText(a.error.message, a.error.details)}</p> : null}
               </li>
             ))}
           </ol>

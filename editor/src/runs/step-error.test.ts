@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { i18n } from '../i18n/index.ts';
+import { OutboundRefusedError } from '@junction/nodes/outbound';
 import { stepErrorText } from './step-error.ts';
 
 afterEach(async () => {
@@ -40,5 +41,21 @@ describe('a failed step’s error in the reader’s language', () => {
     );
     expect(stepErrorText('The run was cancelled')).toBe('The run was cancelled');
     expect(stepErrorText('Node "Say "hi"": boom')).toBe('Node “Say "hi"”: boom');
+  });
+
+  it('words a refused connection from its details, as English and Traditional Chinese readers read it', async () => {
+    // As the HTTP node throws it, and the runtime names the node.
+    const refused = new OutboundRefusedError({ host: '127.0.0.1', address: '127.0.0.1', reason: 'loopback' }, { redirectedFrom: 'api.shop.example' });
+    const message = `Node "Call ERP": ${refused.message}`;
+    const details = JSON.parse(JSON.stringify(refused.details)) as Record<string, unknown>;
+    expect(stepErrorText(message, details)).toBe(`Node “Call ERP”: ${refused.message}`);
+    await i18n.changeLanguage('zh-TW');
+    expect(stepErrorText(message, details)).toBe(
+      '節點「Call ERP」：api.shop.example 把請求轉址到 127.0.0.1，而 Junction 不會連線到 127.0.0.1：這是本伺服器自己（loopback），工作流程不能連過去。如果確實需要連線，請管理員把 127.0.0.1 加進設定 JUNCTION_OUTBOUND_ALLOW。',
+    );
+    const privateErp = new OutboundRefusedError({ host: 'erp.office', address: '192.168.1.20', reason: 'private' });
+    expect(stepErrorText(privateErp.message, JSON.parse(JSON.stringify(privateErp.details)))).toContain('erp.office (192.168.1.20)：這是私有網路的位址');
+    // Details that say nothing of a refusal leave the sentence as it was.
+    expect(stepErrorText('Node "Call ERP": boom', { status: 500 })).toBe('節點「Call ERP」：boom');
   });
 });

@@ -2,9 +2,11 @@
  * A failed step's error in the reader's language. The runtime writes English sentences
  * that say where the failure is (`Node "Call ERP", parameter url, item 2: …`,
  * `Code in "Score", line 3, column 7: …`) around what the node, the remote system or the
- * JavaScript engine said; the parts the runtime composes are translated here, the rest is
- * kept as written (it is the evidence someone may search for or send to support).
+ * JavaScript engine said; the parts the runtime composes are translated here, and so is
+ * a refused connection, which the error's details carry as data (`details.outbound`); the
+ * rest is kept as written (it is the evidence someone may search for or send to support).
  */
+import { refusalParams } from '@junction/nodes/words';
 import { i18n } from '../i18n/index.ts';
 import { plainIssue } from '../i18n/problems.ts';
 
@@ -14,12 +16,36 @@ const AT_END_HINT = ' (a bracket or brace closed that was never opened, or one l
 
 const phrase = (key: string, values: Record<string, unknown> = {}) => i18n.t(`stepErrors.${key}`, values);
 
+/** A connection the outbound policy refused, as the error's details or a credential test's answer describe it. */
+export interface RefusalData {
+  host: string;
+  address: string;
+  reason: string;
+  rule?: string;
+  redirectedFrom?: string;
+}
+
+/** What Junction says of a refused connection, in the reader's language; undefined for a reason this editor has no words for. */
+export function refusalText(refusal: RefusalData): string | undefined {
+  const key = `outbound.${refusal.reason}`;
+  if (!i18n.exists(key)) return undefined;
+  const said = i18n.t(key, refusalParams(refusal));
+  return refusal.redirectedFrom ? i18n.t('outbound.redirected', { from: refusal.redirectedFrom, to: refusal.host, refusal: said }) : said;
+}
+
+function refusalIn(details: Record<string, unknown> | undefined): RefusalData | undefined {
+  const outbound = details?.outbound as Partial<RefusalData> | undefined;
+  return typeof outbound?.host === 'string' && typeof outbound.address === 'string' && typeof outbound.reason === 'string' ? (outbound as RefusalData) : undefined;
+}
+
 /**
  * @example stepErrorText('Node "Fetch", parameter url: {{ $json.x.y }} failed: TypeError: …') // zh-TW: '節點「Fetch」，參數 url：{{ $json.x.y }} 執行失敗：TypeError: …'
  */
-export function stepErrorText(message: string): string {
+export function stepErrorText(message: string, details?: Record<string, unknown>): string {
+  const refusal = refusalIn(details);
+  const refused = refusal && refusalText(refusal);
   const m = PLACED.exec(message);
-  if (!m) return message;
+  if (!m) return refused ?? message;
   const [, kind, node, places, joint, rest] = m;
   const where = [phrase(kind === 'Node' ? 'node' : 'code', { node })];
   for (const [, parameter, line, column, item] of places!.matchAll(/parameter ([^\s,]+)|line (\d+), column (\d+)|item (\d+)/g)) {
@@ -30,7 +56,7 @@ export function stepErrorText(message: string): string {
   const place = where.join(phrase('placeSeparator'));
   if (joint === ' has a syntax error: ') return phrase('syntaxError', { where: place, reason: rest });
   if (joint === ' has a syntax error at its end: ') return phrase('syntaxAtEnd', { where: place, reason: rest!.endsWith(AT_END_HINT) ? rest!.slice(0, -AT_END_HINT.length) : rest });
-  return phrase('said', { where: place, what: whatFailed(rest!) });
+  return phrase('said', { where: place, what: refused ?? whatFailed(rest!) });
 }
 
 function whatFailed(text: string): string {

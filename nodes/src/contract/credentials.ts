@@ -36,5 +36,20 @@ export type CredentialType = z.infer<typeof CredentialType>;
 
 export const CredentialTypeList = z.object({ credentialTypes: z.array(CredentialType) });
 
-export const CredentialTestResult = z.object({ ok: z.boolean(), message: z.string(), durationMs: z.number() }).meta({ id: 'CredentialTestResult' });
+/** A connection the outbound policy refused (see docs/security.md): where to, and why. */
+export const OutboundRefusal = z.object({
+  host: z.string(),
+  address: z.string().meta({ description: 'The address the host resolved to, which was refused' }),
+  reason: z.enum(['loopback', 'unspecified', 'linkLocal', 'private', 'sharedAddress', 'uniqueLocal', 'reserved', 'denied', 'localSocket']),
+  rule: z.string().optional().meta({ description: 'The entry of JUNCTION_OUTBOUND_DENY that refused it' }),
+});
+
+export const CredentialTestResult = z
+  .object({
+    ok: z.boolean(),
+    message: z.string(),
+    durationMs: z.number(),
+    refused: OutboundRefusal.optional().meta({ description: "Junction's outbound policy refused the connection: an administrator can allow the address (JUNCTION_OUTBOUND_ALLOW)" }),
+  })
+  .meta({ id: 'CredentialTestResult' });
 export type CredentialTestResult = z.infer<typeof CredentialTestResult>;

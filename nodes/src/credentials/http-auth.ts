@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { NodeError, NonRetriableError } from '../sdk/errors.ts';
+import { outboundFetch, refusalOf } from '../outbound/connect.ts';
 import { unsendableInHeader, type CredentialValue } from './types.ts';
 
 type HttpCredential = Extract<CredentialValue, { type: 'httpHeader' | 'httpBearer' | 'httpBasic' | 'oauth2ClientCredentials' }>;
@@ -33,7 +34,16 @@ const DEFAULT_LIFETIME_S = 300;
 const cacheKey = (credential: Extract<HttpCredential, { type: 'oauth2ClientCredentials' }>) =>
   `${credential.id}:${createHash('sha256').update(JSON.stringify(credential.data)).digest('hex')}`;
 
-async function fetchToken(credential: Extract<HttpCredential, { type: 'oauth2ClientCredentials' }>, signal: AbortSignal): Promise<CachedToken> {
+/** What a request with a credential needs of the step: its abort signal, and its scrubbing of secrets (see BaseContext). */
+export interface CredentialUse {
+  signal: AbortSignal;
+  /** Adds a secret derived from the credential (a Basic header value, a fetched token) to those scrubbed. */
+  redact(secret: string): void;
+  /** Text with the secrets scrubbed out, cut to `maxChars`. */
+  scrub(text: string, maxChars?: number): string;
+}
+
+async function fetchToken(credential: Extract<HttpCredential, { type: 'oauth2ClientCredentials' }>, { signal, redact, scrub }: CredentialUse): Promise<CachedToken> {
   const { data } = credential;
   const form = new URLSearchParams({ grant_type: 'client_credentials' });
   if (data.scope) form.set('scope', data.scope);
@@ -42,23 +52,27 @@ async function fetchToken(credential: Extract<HttpCredential, { type: 'oauth2Cli
   if (data.sendCredentials === 'header') {
     // RFC 6749 2.3.1: id and secret are form-encoded before being joined for Basic auth.
     const pair = `${encodeURIComponent(data.clientId)}:${encodeURIComponent(data.clientSecret)}`;
-    headers.set('authorization', `Basic ${Buffer.from(pair).toString('base64')}`);
+    const encoded = Buffer.from(pair).toString('base64');
+    redact(encoded);
+    headers.set('authorization', `Basic ${encoded}`);
   } else {
     form.set('client_id', data.clientId);
     form.set('client_secret', data.clientSecret);
   }
   const host = new URL(data.tokenUrl).host;
-  let response: Response;
+  let response: Awaited<ReturnType<typeof outboundFetch>>;
   try {
-    response = await fetch(data.tokenUrl, { method: 'POST', headers, body: form, signal: AbortSignal.any([signal, AbortSignal.timeout(30_000)]) });
+    response = await outboundFetch(data.tokenUrl, { method: 'POST', headers, body: form, signal: AbortSignal.any([signal, AbortSignal.timeout(30_000)]) });
   } catch (error) {
     if (signal.aborted) throw signal.reason;
+    const refused = refusalOf(error);
+    if (refused) throw refused;
     throw new NodeError(`Could not reach the token endpoint ${host}: ${(error as Error).message}`, { cause: error });
   }
   const text = await response.text();
   if (!response.ok) {
     const ErrorClass = response.status >= 500 || response.status === 429 ? NodeError : NonRetriableError;
-    throw new ErrorClass(`The token endpoint ${host} answered ${response.status} to the client credentials`, { details: { status: response.status, body: text.slice(0, 500) } });
+    throw new ErrorClass(`The token endpoint ${host} answered ${response.status} to the client credentials`, { details: { status: response.status, body: scrub(text, 500) } });
   }
   let body: { access_token?: unknown; expires_in?: unknown };
   try {
@@ -72,7 +86,7 @@ async function fetchToken(credential: Extract<HttpCredential, { type: 'oauth2Cli
 }
 
 /** An access token for the credential, from the cache while it is fresh. */
-export async function oauth2Token(credential: Extract<HttpCredential, { type: 'oauth2ClientCredentials' }>, signal: AbortSignal): Promise<string> {
+export async function oauth2Token(credential: Extract<HttpCredential, { type: 'oauth2ClientCredentials' }>, use: CredentialUse): Promise<string> {
   const key = cacheKey(credential);
   const cached = tokens.get(key);
   if (cached) {
@@ -82,7 +96,7 @@ export async function oauth2Token(credential: Extract<HttpCredential, { type: 'o
   }
   let pending = tokens.get(key);
   if (!pending) {
-    pending = fetchToken(credential, signal);
+    pending = fetchToken(credential, use);
     tokens.set(key, pending);
     pending.catch(() => tokens.delete(key));
   }
@@ -114,7 +128,7 @@ function setCredentialHeader(headers: Headers, name: string, value: string, fiel
  * Adds the credential's authentication to `headers`. `redact` receives every derived
  * secret (the Basic header value, a fetched token) so the runtime can scrub them.
  */
-export async function applyHttpCredential(credential: CredentialValue, url: URL, headers: Headers, options: { signal: AbortSignal; redact(secret: string): void }): Promise<void> {
+export async function applyHttpCredential(credential: CredentialValue, url: URL, headers: Headers, options: CredentialUse): Promise<void> {
   if (!isHttpCredential(credential)) throw new NonRetriableError(`A "${credential.type}" credential cannot authenticate an HTTP request`);
   if (!hostAllowed(credential.data.allowedHosts, url)) {
     throw new NonRetriableError(`The credential may only be sent to ${credential.data.allowedHosts.join(', ')}, not to ${url.host}`);
@@ -133,7 +147,7 @@ export async function applyHttpCredential(credential: CredentialValue, url: URL,
       return;
     }
     case 'oauth2ClientCredentials': {
-      const token = await oauth2Token(credential, options.signal);
+      const token = await oauth2Token(credential, options);
       options.redact(token);
       setCredentialHeader(headers, 'Authorization', `Bearer ${token}`, 'access token the token endpoint gave');
       return;

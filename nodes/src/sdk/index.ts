@@ -8,3 +8,4 @@ export * from './run-records.ts';
 export * from './words.ts';
 export * from './messages.ts';
 export * from './schedule.ts';
+export * from './redact.ts';

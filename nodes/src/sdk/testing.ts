@@ -3,7 +3,8 @@
  * the definition's schema (so defaults apply), a fresh abort signal, a silent logger.
  */
 import type { z } from 'zod';
-import type { CredentialValue } from '../credentials/types.ts';
+import { CREDENTIAL_TYPES, type CredentialValue } from '../credentials/types.ts';
+import { Redactor } from './redact.ts';
 import type { AllItemsContext, BaseContext, Item, ItemContext, NodeDefinition } from './types.ts';
 
 export interface TestContextOptions {
@@ -24,8 +25,21 @@ export interface TestContextOptions {
   itemParams?: unknown[];
 }
 
+/** As the runtime scrubs a step: its credentials' secret fields, and what it asks to redact. */
+function stepRedactor(options: TestContextOptions): Redactor {
+  const redactor = new Redactor();
+  for (const credential of Object.values(options.credentials ?? {})) {
+    for (const field of CREDENTIAL_TYPES[credential.type].secretFields) {
+      const value = (credential.data as Record<string, unknown>)[field];
+      if (typeof value === 'string') redactor.add(value);
+    }
+  }
+  return redactor;
+}
+
 function baseContext<P extends z.ZodType>(definition: NodeDefinition<P>, params: unknown, options: TestContextOptions): BaseContext<z.infer<P>> {
   const nodeId = definition.type.split('.')[1]!;
+  const redactor = stepRedactor(options);
   return {
     params: definition.params.parse(params),
     node: { id: nodeId, name: options.nodeName ?? definition.label, type: definition.type },
@@ -37,7 +51,11 @@ function baseContext<P extends z.ZodType>(definition: NodeDefinition<P>, params:
     continueOnError: options.continueOnError ?? false,
     log: { info() {}, warn() {}, error() {} },
     credentials: options.credentials ?? {},
-    redact: (secret) => void options.redacted?.push(secret),
+    redact: (secret) => {
+      redactor.add(secret);
+      options.redacted?.push(secret);
+    },
+    scrub: (text: string, maxChars?: number) => redactor.text(text, maxChars),
   };
 }
 

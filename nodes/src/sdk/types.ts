@@ -163,6 +163,15 @@ export interface BaseContext<P> {
    * fields are scrubbed already.
    */
   redact(secret: string): void;
+  /**
+   * `text` with every secret this step knows (its credentials', and what it passed to
+   * `redact`) replaced by `[redacted]`; with `maxChars`, then cut to that length without
+   * leaving the first part of a secret at the cut. For an excerpt the node keeps (a failed
+   * answer's body): scrubbed before it is cut, a secret across the cut goes whole.
+   *
+   * @example throw new NonRetriableError(msg, { details: { body: ctx.scrub(text, 500) } })
+   */
+  scrub(text: string, maxChars?: number): string;
 }
 
 /** Runs of other workflows a step starts and waits for (logic.subflow), provided by the runtime. */
@@ -273,6 +282,8 @@ export interface PollContext<P> {
   signal: AbortSignal;
   timezone: string;
   redact(secret: string): void;
+  /** As a step's `scrub` (see BaseContext). */
+  scrub(text: string, maxChars?: number): string;
 }
 
 /** Looks at the trigger's source: the rows found now (the runtime decides which are new). */

@@ -8,7 +8,9 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import mysql from 'mysql2/promise';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { configureOutbound } from '@junction/nodes/outbound';
+import { loadConfig, outboundSettings } from '../config.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
 import { listen, type LocalServer } from '../testing/http.ts';
 
@@ -279,3 +281,49 @@ describe('test connection', () => {
     expect(elsewhere.body.error.message).toBe('This credential may only be tested against 127.0.0.1');
   });
 });
+
+describe('test connection under the default outbound policy', () => {
+  const reached: string[] = [];
+  let counting: LocalServer;
+  beforeAll(async () => {
+    counting = await listen((req, res) => {
+      reached.push(req.url ?? '');
+      res.end('welcome');
+    });
+  });
+  afterEach(() => configureOutbound(outboundSettings(loadConfig())));
+  afterAll(async () => counting?.close());
+
+  const test = async (type: string, data: Record<string, unknown>, url?: string) => {
+    const response = await h.call('POST', '/api/credentials/test', { type, data, ...(url ? { url } : {}) });
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    return response.body as { ok: boolean; message: string; refused?: Record<string, string> };
+  };
+
+  it('reaches no system on this server or its network, saying which address and what to change', async () => {
+    configureOutbound({});
+    const port = new URL(counting.url).port;
+    const cases: [string, Record<string, unknown>, string | undefined, string][] = [
+      ['httpBearer', { token: TOKEN }, `${counting.url}/admin`, '127.0.0.1'],
+      ['httpHeader', { name: 'X-API-Key', value: TOKEN }, `http://[::ffff:127.0.0.1]:${port}/admin`, '::ffff:7f00:1'],
+      ['httpBasic', { username: 'erp', password: TOKEN }, `http://localhost:${port}/admin`, '127.0.0.1'],
+      ['oauth2ClientCredentials', { tokenUrl: `http://2130706433:${port}/token`, clientId: 'shop-client', clientSecret: CLIENT_SECRET }, undefined, '127.0.0.1'],
+      ['postgres', { host: '127.0.0.1', port: 5432, database: 'postgres', user: 'postgres' }, undefined, '127.0.0.1'],
+      ['mysql', { host: 'localhost', user: MYSQL_USER, password: MYSQL_PASSWORD }, undefined, '127.0.0.1'],
+      ['smtp', { host: '127.0.0.1', port: smtpPort, security: 'none', user: 'mailer', password: TOKEN }, undefined, '127.0.0.1'],
+    ];
+    for (const [type, data, url, address] of cases) {
+      const result = await test(type, data, url);
+      expect(result, type).toMatchObject({ ok: false, refused: { address, reason: 'loopback' } });
+      expect(result.message, type).toMatch(/^Junction does not connect to .*: that is this server itself \(loopback\).* JUNCTION_OUTBOUND_ALLOW\.$/);
+      expect(result.message, type).toContain(address);
+    }
+    expect(reached).toEqual([]);
+
+    configureOutbound({ allow: '127.0.0.1' });
+    expect(await test('postgres', { host: '127.0.0.1', port: 5432, database: 'postgres', user: 'postgres' })).toMatchObject({ ok: true });
+    expect(await test('httpBearer', { token: TOKEN }, `${counting.url}/admin`)).toMatchObject({ ok: true });
+    expect(reached).toEqual(['/admin']);
+  });
+});
+

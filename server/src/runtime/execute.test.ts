@@ -155,7 +155,8 @@ describe('runtime', () => {
     const detail = await run(id, {});
     expect(detail.status).toBe('failed');
     expect(detail.error).toMatchObject({ nodeId: 'http', retriable: false });
-    expect(detail.error.message).toBe(`Node "Call": GET ${baseUrl}/gone answered 404 Not Found`);
+    // With what the system said, so the person fixing the flow reads its reason in the run.
+    expect(detail.error.message).toBe(`Node "Call": GET ${baseUrl}/gone answered 404 Not Found: {"ok":false,"path":"/gone"}`);
     const step = detail.steps.find((s: any) => s.nodeId === 'http');
     expect(step.attempts).toHaveLength(1);
     expect(step.error.details.status).toBe(404);

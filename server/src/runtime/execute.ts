@@ -477,6 +477,7 @@ class RunExecution {
           firstSeenBy(this.rt.pool, { workflowId: this.state.workflowId, nodeId: node.id, runId: this.state.idempotencyBase }, keys, options),
       },
       redact: (secret: string) => redactor.add(secret),
+      scrub: (text: string, maxChars?: number) => redactor.text(text, maxChars),
     };
     const params = paramsScope(this.rt.sandbox, this.scope, this.state.versionId, node.id);
     try {

@@ -47,7 +47,10 @@ export async function lookAt(rt: PollContext, workflowId: string, node: GraphNod
   }
   const signal = AbortSignal.any([AbortSignal.timeout(params.timeoutSeconds * 1000), ...(rt.signal ? [rt.signal] : [])]);
   try {
-    return await poll({ params, node: { id: node.id, name: node.name, type: node.type }, credentials, signal, timezone: zone, redact: (secret: string) => redactor.add(secret) });
+    return await poll({ params, node: { id: node.id, name: node.name, type: node.type }, credentials, signal, timezone: zone,
+      redact: (secret: string) => redactor.add(secret),
+      scrub: (text: string, maxChars?: number) => redactor.text(text, maxChars),
+    });
   } catch (error) {
     // What a source says may quote a secret: scrubbed before anyone logs or stores it.
     throw new Error(redactor.text(error instanceof Error ? error.message : String(error)), { cause: error });

@@ -42,6 +42,11 @@ beforeAll(async () => {
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
       const url = req.url ?? '';
+      if (url === '/straddle') {
+        // Quotes the bearer token so that it crosses the 500th character of the answer.
+        res.writeHead(400, { 'content-type': 'text/plain' });
+        return res.end(`${'x'.repeat(488)}${(req.headers.authorization ?? '').replace(/^Bearer /, '')} is not valid here`);
+      }
       const quoted = { authorization: req.headers.authorization ?? null, apiKey: req.headers['x-api-key'] ?? null, body };
       if (url === '/token') {
         if (body.includes('grant_type=client_credentials') && req.headers.authorization === `Basic ${Buffer.from(`client:${CANARY}`).toString('base64')}`) {
@@ -183,5 +188,37 @@ describe('a canary secret', () => {
     }
     // The log did record the work (so its silence about the canary means something).
     expect(log).toMatch(/run finished/);
+  });
+
+  it('quoted across the cut of a failed answer, leaves not even its first half in run history', { timeout: 60_000 }, async () => {
+    const token = `half${randomBytes(16).toString('hex')}`;
+    const first = token.slice(0, 12);
+    const bearer = await credential('httpBearer', { token });
+    const workflow = await call('POST', '/api/workflows', {
+      name: 'Canary across the cut',
+      graph: { nodes: [{ id: 't', type: 'trigger.manual', name: 'Start' }, http('cut', '/straddle', bearer)], edges: [{ source: 't', target: 'cut' }] },
+    });
+    const started = await call('POST', `/api/workflows/${workflow.body.id}/run`, {});
+    const run = await h.waitForRun(started.body.runId, 30_000);
+    expect(run.status).toBe('failed');
+    const step = run.steps.find((s: { nodeId: string }) => s.nodeId === 'cut');
+    expect(step.error.details.body).toMatch(/^x{488}\[redacted\]/);
+    expect(step.error.message).toContain('answered 400 Bad Request: xxx');
+    expect(step.error.details.request.headers.authorization).toBe('[redacted]');
+
+    const seen: Record<string, string> = {
+      'run detail': JSON.stringify((await call('GET', `/api/runs/${run.id}`)).body),
+      'run list': JSON.stringify((await call('GET', '/api/runs?limit=50')).body),
+      'run events': await (await h.app.request(`/api/runs/${run.id}/events`, { headers: { authorization: `Bearer ${h.owner.key}` } })).text(),
+      ...(
+        await h.database.pool.query(
+          `select (select coalesce(json_agg(s), '[]') from steps s where s.run_id = $1)::text as steps,
+                  (select coalesce(json_agg(r), '[]') from runs r where r.id = $1)::text as runs`,
+          [run.id],
+        )
+      ).rows[0],
+    };
+    expect(seen['run events']).toContain('[redacted]');
+    for (const [where, text] of Object.entries(seen)) expect(text.includes(first), `the token's first part appears in ${where}`).toBe(false);
   });
 });

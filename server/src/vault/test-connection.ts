@@ -2,10 +2,20 @@
  * "Test connection" for every credential type, against the real system: an HTTP
  * request with the credential on it, a token fetch, a database `select version()`, an
  * SMTP handshake with login. The answer's message has the credential's secrets scrubbed
- * out (servers quote what they were sent).
+ * out (servers quote what they were sent). Each connects as the nodes do, through the
+ * outbound policy: a test reaches no address a step could not.
  */
 import { CREDENTIAL_TYPES, type CredentialValue } from '@junction/nodes';
-import { applyHttpCredential, forgetOAuth2Token } from '@junction/nodes/server';
+import {
+  applyHttpCredential,
+  forgetOAuth2Token,
+  mysqlConnectionConfig,
+  outboundFetch,
+  postgresClientConfig,
+  refusalOf,
+  smtpConnectionOptions,
+  type Refusal,
+} from '@junction/nodes/server';
 import mysql from 'mysql2/promise';
 import nodemailer from 'nodemailer';
 import pg from 'pg';
@@ -15,18 +25,24 @@ export interface TestResult {
   ok: boolean;
   message: string;
   durationMs: number;
+  /** The outbound policy refused the connection: where to, and why (the editor words it in the reader's language). */
+  refused?: Refusal;
 }
 
 const TIMEOUT_MS = 15_000;
 
-const tls = (mode: 'disable' | 'require' | 'verify-full') => (mode === 'disable' ? undefined : { rejectUnauthorized: mode === 'verify-full' });
+const use = (redactor: Redactor, signal: AbortSignal) => ({
+  signal,
+  redact: (secret: string) => redactor.add(secret),
+  scrub: (text: string, maxChars?: number) => redactor.text(text, maxChars),
+});
 
 async function httpCheck(credential: CredentialValue, url: string | undefined, redactor: Redactor, signal: AbortSignal): Promise<string> {
   if (!url) throw new Error('Give an address (url) to test this credential against');
   const target = new URL(url);
   const headers = new Headers();
-  await applyHttpCredential(credential, target, headers, { signal, redact: (secret) => redactor.add(secret) });
-  const response = await fetch(target, { headers, signal, redirect: 'manual' });
+  await applyHttpCredential(credential, target, headers, use(redactor, signal));
+  const response = await outboundFetch(target, { headers, signal, redirect: 'manual' });
   await response.body?.cancel();
   if (response.status >= 200 && response.status < 400) return `GET ${target.host}${target.pathname} answered ${response.status}`;
   throw new Error(`GET ${target.host}${target.pathname} answered ${response.status} ${response.statusText}`.trim());
@@ -42,12 +58,12 @@ async function check(credential: CredentialValue, url: string | undefined, redac
       forgetOAuth2Token(credential);
       if (url) return `Got an access token; ${await httpCheck(credential, url, redactor, signal)}`;
       const headers = new Headers();
-      await applyHttpCredential(credential, new URL(credential.data.tokenUrl), headers, { signal, redact: (secret) => redactor.add(secret) });
+      await applyHttpCredential(credential, new URL(credential.data.tokenUrl), headers, use(redactor, signal));
       return `Got an access token from ${new URL(credential.data.tokenUrl).host}`;
     }
     case 'postgres': {
       const { data } = credential;
-      const client = new pg.Client({ host: data.host, port: data.port, database: data.database, user: data.user, password: data.password, ssl: tls(data.ssl), connectionTimeoutMillis: TIMEOUT_MS });
+      const client = new pg.Client(postgresClientConfig(data, TIMEOUT_MS));
       client.on('error', () => undefined /* reported by the query that fails */);
       try {
         await client.connect();
@@ -59,7 +75,7 @@ async function check(credential: CredentialValue, url: string | undefined, redac
     }
     case 'mysql': {
       const { data } = credential;
-      const connection = await mysql.createConnection({ host: data.host, port: data.port, user: data.user, password: data.password, database: data.database, ssl: tls(data.ssl), connectTimeout: TIMEOUT_MS });
+      const connection = await mysql.createConnection(mysqlConnectionConfig(data, TIMEOUT_MS));
       try {
         const [rows] = await connection.query<mysql.RowDataPacket[]>('select version() as version');
         return `Connected to ${data.host}:${data.port}${data.database ? `/${data.database}` : ''}: ${rows[0]!.version}`;
@@ -70,12 +86,7 @@ async function check(credential: CredentialValue, url: string | undefined, redac
     case 'smtp': {
       const { data } = credential;
       const transport = nodemailer.createTransport({
-        host: data.host,
-        port: data.port,
-        secure: data.security === 'tls',
-        requireTLS: data.security === 'starttls',
-        ignoreTLS: data.security === 'none',
-        auth: data.user ? { user: data.user, pass: data.password ?? '' } : undefined,
+        ...smtpConnectionOptions(data),
         connectionTimeout: TIMEOUT_MS,
         greetingTimeout: TIMEOUT_MS,
       });
@@ -104,7 +115,8 @@ export async function testConnection(credential: CredentialValue, url?: string):
     const message = await check(credential, url, redactor, signal);
     return { ok: true, message: redactor.text(message), durationMs: Math.round(performance.now() - started) };
   } catch (error) {
-    const text = signal.aborted ? `No answer within ${TIMEOUT_MS / 1000} s` : (error as Error).message || String(error);
-    return { ok: false, message: redactor.text(text), durationMs: Math.round(performance.now() - started) };
+    const refused = refusalOf(error);
+    const text = refused ? refused.message : signal.aborted ? `No answer within ${TIMEOUT_MS / 1000} s` : (error as Error).message || String(error);
+    return { ok: false, message: redactor.text(text), durationMs: Math.round(performance.now() - started), ...(refused ? { refused: refused.refusal } : {}) };
   }
 }

@@ -6,6 +6,7 @@
  * of the credential fixes it.
  */
 import { NodeError, NonRetriableError } from '../../sdk/index.ts';
+import { refusalOf } from '../../outbound/connect.ts';
 
 /** What nodemailer puts on its errors (nodemailer's `errors.js`). */
 interface SmtpFailure extends Error {
@@ -70,6 +71,8 @@ function tooLarge(failure: SmtpFailure): boolean {
 
 /** The error a step fails with for `thrown`, an error of nodemailer's `sendMail`. */
 export function sendFailure(thrown: unknown, target: SendTarget): NodeError {
+  const refused = refusalOf(thrown);
+  if (refused) return refused;
   const failure = thrown as SmtpFailure;
   const server = `${target.host}:${target.port}`;
   const details = {

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { CredentialValue } from '../../credentials/types.ts';
+import { smtpSocket } from '../../outbound/connect.ts';
 
 export type SmtpCredentialValue = Extract<CredentialValue, { type: 'smtp' }>;
 export type SmtpTransport = ReturnType<typeof createSmtpTransport>;
@@ -28,15 +29,27 @@ interface Entry {
 
 const entries = new Map<string, Entry>();
 
-function createSmtpTransport(data: SmtpCredentialValue['data']) {
-  return nodemailer.createTransport({
-    pool: true,
+/**
+ * How to reach the credential's SMTP server: each connection through the outbound policy
+ * (nodemailer's `getSocket`, a socket of ours that checks the address it connects to).
+ * The e-mail node's pooled transports and the credential's test use it alike.
+ */
+export function smtpConnectionOptions(data: SmtpCredentialValue['data']) {
+  return {
     host: data.host,
     port: data.port,
     secure: data.security === 'tls',
     requireTLS: data.security === 'starttls',
     ignoreTLS: data.security === 'none',
     auth: data.user ? { user: data.user, pass: data.password ?? '' } : undefined,
+    getSocket: smtpSocket,
+  };
+}
+
+function createSmtpTransport(data: SmtpCredentialValue['data']) {
+  return nodemailer.createTransport({
+    pool: true,
+    ...smtpConnectionOptions(data),
     maxConnections: 3,
     // A connection the server dropped while idle is tried once more on a new one; any
     // other failure is the step's to retry, with its backoff.

@@ -107,7 +107,8 @@ describe('connector.http with a credential', () => {
     await call('/api/refusing', credential);
     expect(tokensIssued - before).toBe(1);
     expect(last().authorization).toBe(`Bearer token-${tokensIssued}`);
-    expect(redacted).toEqual([`token-${tokensIssued}`]);
+    // The client's id and secret as the token request's Basic header carried them, and the token.
+    expect(redacted).toEqual([Buffer.from('id%3A1:s%26cret').toString('base64'), `token-${tokensIssued}`]);
 
     refuseNextToken = true;
     await expect(call('/api/refusing', credential)).rejects.toThrow(/answered 401/);

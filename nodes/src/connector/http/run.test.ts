@@ -257,26 +257,34 @@ describe('connector.http responses', () => {
 });
 
 describe('connector.http failures', () => {
-  it('fails for good on 404, with status and body excerpt in details and no query in the message', async () => {
+  it('fails for good on 404, with the answer in its message and details, the request in details, and no query in the message', async () => {
     const error = await failure({ url: `${base}/status/404?token=secret` });
     expect(error).toBeInstanceOf(NonRetriableError);
-    expect((error as NodeError).details).toEqual({ status: 404, body: 'status 404 body' });
-    expect((error as Error).message).toBe(`GET ${base}/status/404 answered 404 Not Found`);
+    expect((error as NodeError).details).toEqual({
+      status: 404,
+      body: 'status 404 body',
+      request: { method: 'GET', url: `${base}/status/404?token=secret`, headers: { 'idempotency-key': 'run-1:http' } },
+    });
+    expect((error as Error).message).toBe(`GET ${base}/status/404 answered 404 Not Found: status 404 body`);
     expect((error as Error).message).not.toContain('secret');
   });
 
   it('cuts a long error body to an excerpt', async () => {
     const error = (await failure({ url: `${base}/status/418` })) as NodeError;
     expect(error).toBeInstanceOf(NonRetriableError);
-    expect(error.details!.body).toBe(`${'x'.repeat(500)}…`);
+    expect(error.details!.body).toBe(`${'x'.repeat(499)}…`);
+    // The message carries a shorter part of the reason.
+    expect(error.message).toBe(`GET ${base}/status/418 answered 418 I'm a Teapot: ${'x'.repeat(299)}…`);
   });
 
   it.each([500, 503, 429, 408])('fails retriably on %i', async (code) => {
     const error = await failure({ method: 'POST', url: `${base}/status/${code}`, body: {} });
     expect(error).toBeInstanceOf(NodeError);
     expect(error).not.toBeInstanceOf(NonRetriableError);
-    expect((error as NodeError).details).toEqual({ status: code, body: `status ${code} body` });
+    expect((error as NodeError).details).toMatchObject({ status: code, body: `status ${code} body`, request: { method: 'POST', body: '{}' } });
     expect((error as Error).message).toContain(`answered ${code}`);
+    // A server's failure page is no reason the person fixing the flow can act on: kept in details only.
+    if (code >= 500) expect((error as Error).message).not.toContain('body');
   });
 
   it('gives up on a server that never answers, retriably, naming the timeout', async () => {
@@ -311,7 +319,7 @@ describe('connector.http failures', () => {
     expect(error).toBeInstanceOf(NodeError);
     expect(error).not.toBeInstanceOf(NonRetriableError);
     expect((error as Error).message).toBe(`Could not reach 127.0.0.1:${port}: nothing answers on that port (is the system running, and is the address right?) (ECONNREFUSED)`);
-    expect((error as NodeError).details).toEqual({ code: 'ECONNREFUSED' });
+    expect((error as NodeError).details).toEqual({ code: 'ECONNREFUSED', request: { method: 'GET', url: `http://127.0.0.1:${port}/x`, headers: { 'idempotency-key': 'run-1:http' } } });
     expect((error as Error).cause).toBeInstanceOf(Error);
   });
 

@@ -1,7 +1,11 @@
 import { MAX_ITEM_DEPTH, NodeError, NonRetriableError, tooDeepAt, type PerItemRun } from '../../sdk/index.ts';
 import { applyHttpCredential, forgetOAuth2Token } from '../../credentials/http-auth.ts';
 import { unsendableInHeader } from '../../credentials/types.ts';
+import { outboundFetch, refusalOf, type OutboundRequestInit, type OutboundResponse } from '../../outbound/connect.ts';
+import { OutboundRefusedError } from '../../outbound/policy.ts';
 import type { Params } from './definition.ts';
+
+type Response = OutboundResponse;
 
 /** Largest response body kept in an item; bigger answers fail the step rather than fill history. */
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
@@ -21,7 +25,14 @@ const NETWORK_FAILURES: Partial<Record<string, string>> = {
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's certificate cannot be verified",
   ERR_TLS_CERT_ALTNAME_INVALID: "the server's certificate is for another host name",
 };
+/** The answer's body kept in a failed step's details, and the part of a 4xx answer's reason its message shows. */
 const EXCERPT_CHARS = 500;
+const REASON_CHARS = 300;
+/** The request body kept in a failed step's details. */
+const REQUEST_BODY_CHARS = 2000;
+/** Headers whose values are credentials whoever set them: never kept, only their names. */
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'api-key']);
+const MASK = '[redacted]';
 
 /** Statuses worth trying again: the server is busy or broken, not the request. */
 function isRetriableStatus(status: number): boolean {
@@ -67,11 +78,11 @@ const MAX_REDIRECTS = 10;
  * With a credential, redirects are followed only within the same origin: fetch drops
  * Authorization on a cross-origin redirect but would carry a custom API-key header along.
  */
-async function fetchKeepingCredential(url: URL, init: RequestInit): Promise<Response> {
+async function fetchKeepingCredential(url: URL, init: OutboundRequestInit): Promise<Response> {
   let target = url;
   let request = init;
   for (let hops = 0; ; hops++) {
-    const response = await fetch(target, { ...request, redirect: 'manual' });
+    const response = await outboundFetch(target, { ...request, redirect: 'manual' });
     const location = response.headers.get('location');
     if (response.status < 300 || response.status >= 400 || !location) return response;
     await response.body?.cancel();
@@ -88,7 +99,28 @@ async function fetchKeepingCredential(url: URL, init: RequestInit): Promise<Resp
   }
 }
 
-export const run: PerItemRun<Params> = async ({ params, idempotencyKey, signal, credentials, redact }) => {
+/**
+ * The request as it was sent, for a failed step's details: what someone needs to see why
+ * the other system refused it. Credentials never show: a header the credential set, or
+ * one that carries credentials by its name, keeps its name only; every secret the step
+ * knows is scrubbed out of the rest; the body is cut.
+ */
+function sentRequest(method: string, url: URL, headers: Headers, credentialHeaders: ReadonlySet<string>, body: string | undefined, scrub: (text: string, maxChars?: number) => string) {
+  const shown: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    shown[name] = credentialHeaders.has(name) || SECRET_HEADERS.has(name) ? MASK : scrub(value);
+  });
+  return { method, url: scrub(url.href), headers: shown, ...(body !== undefined ? { body: scrub(body, REQUEST_BODY_CHARS) } : {}) };
+}
+
+/** What a 4xx answer says, for its error's message: one line, scrubbed, short; nothing for an HTML page. */
+function reasonOf(text: string, contentType: string, scrub: (text: string, maxChars?: number) => string): string {
+  if (/\bhtml\b/i.test(contentType) || /^\s*</.test(text)) return '';
+  // Scrubbed whole first: a secret that spans a line break is still found before lines are joined.
+  return scrub(scrub(text).replace(/\s+/g, ' ').trim(), REASON_CHARS);
+}
+
+export const run: PerItemRun<Params> = async ({ params, idempotencyKey, signal, credentials, redact, scrub }) => {
   const url = new URL(params.url);
   for (const { name, value } of params.query) url.searchParams.append(name, value);
   const headers = new Headers();
@@ -106,12 +138,21 @@ export const run: PerItemRun<Params> = async ({ params, idempotencyKey, signal, 
   if (params.sendIdempotencyKey && !headers.has('idempotency-key')) headers.set('Idempotency-Key', idempotencyKey);
   const credential = params.credential ? credentials.credential : undefined;
   if (params.credential && !credential) throw new NonRetriableError('The credential this node uses was not provided to it');
-  if (credential) await applyHttpCredential(credential, url, headers, { signal, redact });
+  const credentialHeaders = new Set<string>();
+  if (credential) {
+    const before = new Map<string, string>();
+    headers.forEach((value, name) => before.set(name, value));
+    await applyHttpCredential(credential, url, headers, { signal, redact, scrub });
+    headers.forEach((value, name) => {
+      if (before.get(name) !== value) credentialHeaders.add(name);
+    });
+  }
   let body: string | undefined;
   if (params.body !== undefined) {
     body = typeof params.body === 'string' ? params.body : JSON.stringify(params.body);
     if (!headers.has('content-type')) headers.set('Content-Type', typeof params.body === 'string' ? 'text/plain' : 'application/json');
   }
+  const request = () => sentRequest(params.method, url, headers, credentialHeaders, body, scrub);
 
   const timeout = AbortSignal.timeout(params.timeoutSeconds * 1000);
   const combined = AbortSignal.any([signal, timeout]);
@@ -119,11 +160,17 @@ export const run: PerItemRun<Params> = async ({ params, idempotencyKey, signal, 
   try {
     response = credential
       ? await fetchKeepingCredential(url, { method: params.method, headers, body, signal: combined })
-      : await fetch(url, { method: params.method, headers, body, signal: combined, redirect: 'follow' });
+      : await outboundFetch(url, { method: params.method, headers, body, signal: combined, redirect: 'follow' });
   } catch (error) {
     if (error instanceof NodeError) throw error;
     if (signal.aborted) throw signal.reason;
-    if (timeout.aborted) throw new NodeError(`No answer from ${url.host} within ${params.timeoutSeconds} s`, { cause: error });
+    const refused = refusalOf(error);
+    if (refused) {
+      // Refused after a redirect: the message names both hosts, the refused one last.
+      const redirectedFrom = refused.refusal.host.toLowerCase() === url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase() ? undefined : url.host;
+      throw new OutboundRefusedError(refused.refusal, { redirectedFrom, cause: error, details: { request: request() } });
+    }
+    if (timeout.aborted) throw new NodeError(`No answer from ${url.host} within ${params.timeoutSeconds} s`, { cause: error, details: { request: request() } });
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     // fetch never calls the ports of other protocols (SMTP, IRC, X11 ...): no retry changes that.
     if (cause?.message === 'bad port') {
@@ -131,7 +178,10 @@ export const run: PerItemRun<Params> = async ({ params, idempotencyKey, signal, 
     }
     const code = cause?.code;
     const why = (code && NETWORK_FAILURES[code]) ?? cause?.message ?? (error as Error).message;
-    throw new NodeError(`Could not reach ${url.host}: ${why}${code && NETWORK_FAILURES[code] ? ` (${code})` : ''}`, { cause: error, details: code ? { code } : undefined });
+    throw new NodeError(`Could not reach ${url.host}: ${why}${code && NETWORK_FAILURES[code] ? ` (${code})` : ''}`, {
+      cause: error,
+      details: { ...(code ? { code } : {}), request: request() },
+    });
   }
 
   let text: string;
@@ -140,16 +190,19 @@ export const run: PerItemRun<Params> = async ({ params, idempotencyKey, signal, 
   } catch (error) {
     if (error instanceof NodeError) throw error;
     if (signal.aborted) throw signal.reason;
-    if (timeout.aborted) throw new NodeError(`No complete answer from ${url.host} within ${params.timeoutSeconds} s`, { cause: error });
-    throw new NodeError(`The answer from ${url.host} broke off: ${(error as Error).message}`, { cause: error });
+    if (timeout.aborted) throw new NodeError(`No complete answer from ${url.host} within ${params.timeoutSeconds} s`, { cause: error, details: { request: request() } });
+    throw new NodeError(`The answer from ${url.host} broke off: ${(error as Error).message}`, { cause: error, details: { request: request() } });
   }
   if (!response.ok) {
     // A refused token may have been revoked early: the next attempt fetches a new one.
     if (response.status === 401 && credential) forgetOAuth2Token(credential);
-    const excerpt = text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;
-    const message = `${params.method} ${url.origin}${url.pathname} answered ${response.status} ${response.statusText}`.trim();
+    const contentType = response.headers.get('content-type') ?? '';
+    const answered = `${params.method} ${url.origin}${url.pathname} answered ${response.status} ${response.statusText}`.trim();
+    // The other system's reason, for a request it refused (4xx): what the person fixing the flow needs to read.
+    const reason = response.status < 500 ? reasonOf(text, contentType, scrub) : '';
     const ErrorClass = isRetriableStatus(response.status) ? NodeError : NonRetriableError;
-    throw new ErrorClass(message, { details: { status: response.status, body: excerpt } });
+    // Scrubbed before it is cut: a secret the answer echoes across the cut goes whole.
+    throw new ErrorClass(reason ? `${answered}: ${reason}` : answered, { details: { status: response.status, body: scrub(text, EXCERPT_CHARS), request: request() } });
   }
 
   const responseHeaders: Record<string, string> = {};

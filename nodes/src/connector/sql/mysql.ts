@@ -6,6 +6,7 @@
  */
 import mysql from 'mysql2/promise';
 import { NodeError, NonRetriableError } from '../../sdk/index.ts';
+import { checkedConnection } from '../../outbound/connect.ts';
 import {
   BACKSTOP_MS,
   CANCEL_GRACE_MS,
@@ -26,10 +27,16 @@ type MysqlData = SqlCredentialData<'mysql'>;
 
 const tls = (mode: MysqlData['ssl']) => (mode === 'disable' ? undefined : { rejectUnauthorized: mode === 'verify-full' });
 
-function connectionConfig(data: MysqlData, connectTimeoutMs: number): mysql.ConnectionOptions {
+/**
+ * How to connect to the credential's database: the steps' pools, a kill's connection and
+ * the credential's test all connect through the outbound policy (a socket of ours that
+ * checks the address it connects to).
+ */
+export function mysqlConnectionConfig(data: MysqlData, connectTimeoutMs: number): mysql.ConnectionOptions {
   return {
     host: data.host,
     port: data.port,
+    stream: () => checkedConnection(data.port, data.host),
     user: data.user,
     password: data.password,
     database: data.database || undefined,
@@ -177,7 +184,7 @@ class MysqlConnection implements DriverConnection {
 }
 
 function createPool(data: MysqlData, settings: PoolSettings): DriverPool {
-  const config = connectionConfig(data, settings.connectTimeoutMs);
+  const config = mysqlConnectionConfig(data, settings.connectTimeoutMs);
   const where = `${data.host}:${data.port}${data.database ? `/${data.database}` : ''}`;
   const pool = mysql.createPool({
     ...config,

@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import { NodeError } from '../../sdk/index.ts';
+import { CheckedSocket } from '../../outbound/connect.ts';
 import {
   BACKSTOP_MS,
   CANCEL_GRACE_MS,
@@ -38,8 +39,14 @@ const TYPES = {
 
 const tls = (mode: PostgresData['ssl']) => (mode === 'disable' ? undefined : { rejectUnauthorized: mode === 'verify-full' });
 
-function clientConfig(data: PostgresData, connectTimeoutMs: number): pg.ClientConfig {
+/**
+ * How to connect to the credential's database: the steps' pools, a cancel's connection
+ * and the credential's test all connect through the outbound policy (a socket of ours
+ * that checks the address it connects to).
+ */
+export function postgresClientConfig(data: PostgresData, connectTimeoutMs: number): pg.ClientConfig {
   return {
+    stream: () => new CheckedSocket(),
     host: data.host,
     port: data.port,
     database: data.database,
@@ -151,7 +158,7 @@ function postgresResult(result: pg.QueryResult | pg.QueryResult[]): SqlResult {
 }
 
 function createPool(data: PostgresData, settings: PoolSettings): DriverPool {
-  const config = clientConfig(data, settings.connectTimeoutMs);
+  const config = postgresClientConfig(data, settings.connectTimeoutMs);
   const where = `${data.host}:${data.port}/${data.database}`;
   const pool = new pg.Pool({
     ...config,

@@ -1,4 +1,5 @@
 import { applyHttpCredential } from '../../credentials/http-auth.ts';
+import { outboundFetch, refusalOf } from '../../outbound/connect.ts';
 import type { SqlCredential } from '../../connector/sql/driver.ts';
 import { querySql } from '../../connector/sql/sessions.ts';
 import { getField, NodeError, nodeMessages, type AllItemsRun, type JsonObject, type PollRun } from '../../sdk/index.ts';
@@ -13,7 +14,7 @@ export const run: AllItemsRun<Params> = ({ items }) => ({ main: items });
 const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Looks at the source: the rows it holds now. The runtime decides which are new (runtime/polls.ts). */
-export const poll: PollRun<Params> = async ({ params, credentials, signal, redact }) => {
+export const poll: PollRun<Params> = async ({ params, credentials, signal, redact, scrub }) => {
   const { source } = params;
   const credential = credentials.credential;
   if (source.kind === 'sql') {
@@ -24,8 +25,14 @@ export const poll: PollRun<Params> = async ({ params, credentials, signal, redac
   const url = new URL(source.url);
   const headers = new Headers({ accept: 'application/json' });
   for (const header of source.headers) headers.set(header.name, header.value);
-  if (credential) await applyHttpCredential(credential, url, headers, { signal, redact });
-  const response = await fetch(url, { headers, signal, redirect: 'follow' });
+  if (credential) await applyHttpCredential(credential, url, headers, { signal, redact, scrub });
+  let response: Awaited<ReturnType<typeof outboundFetch>>;
+  try {
+    response = await outboundFetch(url, { headers, signal, redirect: 'follow' });
+  } catch (error) {
+    // A refused address says which and what to change; other failures go on as they came.
+    throw refusalOf(error) ?? error;
+  }
   const text = await response.text();
   if (!response.ok) {
     const error = say.fail('httpStatus', { status: response.status, host: url.host });
