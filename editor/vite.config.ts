@@ -21,5 +21,8 @@ export default defineConfig({
     environment: 'happy-dom',
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/testing/setup.ts'],
+    // Rendering a screen takes a few hundred ms, but seconds while the machine runs the
+    // server's tests beside these.
+    testTimeout: 20_000,
   },
 });
