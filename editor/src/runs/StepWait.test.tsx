@@ -12,7 +12,7 @@ import { childRunsOf, waitEnding } from './StepWait.tsx';
 
 const RESUME = 'https://junction.shop.example/api/resume/0199b1c2-6f1e-7cc1-a1b2-3c4d5e6f7a8b.YXBwcm92YWw.c2lnbmF0dXJl';
 
-function step(patch: Partial<Step> & { wait: StepWaitRecord | null }): Step {
+function step(patch: Omit<Partial<Step>, 'wait'> & { wait: StepWaitRecord | null }): Step {
   return {
     nodeId: 'approval',
     name: 'Manager approval',
@@ -27,6 +27,8 @@ function step(patch: Partial<Step> & { wait: StepWaitRecord | null }): Step {
     finishedAt: null,
     nextAttemptAt: null,
     ...patch,
+    // The API's `wait` is the runtime's record, read loosely (it may grow).
+    wait: patch.wait as Step['wait'],
   };
 }
 
