@@ -49,10 +49,11 @@ describe.skipIf(!chromium)('the canvas in Chromium', { timeout: 90_000 }, () => 
     const id = await createWorkflow('Keyboard only');
     await page.goto(`${e2e.url}/workflows/${id}`);
     await page.getByLabel('Search nodes').focus();
-    await page.keyboard.press('Tab'); // Manual trigger
+    for (let i = 0; i < 2; i++) await page.keyboard.press('Tab'); // When a workflow fails, Manual trigger
     await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('node-Manual trigger').count()).toBe(1);
     await expect.poll(() => steps().count()).toBe(1);
-    for (let i = 0; i < 3; i++) await page.keyboard.press('Tab'); // Webhook, If, No operation
+    for (let i = 0; i < 6; i++) await page.keyboard.press('Tab'); // Poll, Schedule, When called by another workflow, Webhook, If, No operation
     await page.keyboard.press('Enter');
     await page.keyboard.press('Enter'); // another, after the one just added
     await expect.poll(() => page.getByTestId('node-No operation 2').count()).toBe(1);
