@@ -53,6 +53,7 @@ describe.skipIf(!chromium)('the canvas in Chromium', { timeout: 90_000 }, () => 
     await page.keyboard.type('Manual');
     await page.keyboard.press('Tab'); // Manual trigger
     await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('node-Manual trigger').count()).toBe(1);
     await expect.poll(() => steps().count()).toBe(1);
     await page.keyboard.press('Shift+Tab'); // back to the search box
     await page.keyboard.press('Control+a');

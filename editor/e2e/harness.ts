@@ -8,6 +8,7 @@
  * the key (`api`) to set things up and to check what the server holds.
  */
 import { mkdir } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
@@ -48,12 +49,35 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-export async function startE2E(options: { viewport?: { width: number; height: number }; owner?: boolean } = {}): Promise<E2E> {
+/** A port nothing listens on now (the system's choice), for a Junction that must know its address before it starts. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface E2EOptions {
+  viewport?: { width: number; height: number };
+  owner?: boolean;
+  /**
+   * Junction knows the address people reach it at (JUNCTION_PUBLIC_URL), as the links it
+   * hands out (resume URLs) need: it listens on a port chosen before it starts.
+   */
+  publicUrl?: boolean;
+  /** The browser's time zone (default: the machine's). */
+  timezoneId?: string;
+}
+
+export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
   const database = await createTestDatabase({ max: 4 });
   const withOwner = options.owner ?? true;
+  const port = options.publicUrl ? await freePort() : 0;
   const config = loadConfig({
     DATABASE_URL: database.url,
-    PORT: '0',
+    PORT: String(port),
+    ...(options.publicUrl ? { JUNCTION_PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
     JUNCTION_WORKER_CONCURRENCY: '4',
     JUNCTION_LOG_LEVEL: 'warn',
     JUNCTION_EDITOR_DIR: join(root, 'editor', 'dist'),
@@ -63,7 +87,7 @@ export async function startE2E(options: { viewport?: { width: number; height: nu
   });
   const junction = await startJunction(config, 'all');
   const browser = await chromium.launch({ executablePath: inject('chromium'), headless: true, args: CHROMIUM_ARGS });
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, acceptDownloads: true, locale: 'en-GB' });
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, acceptDownloads: true, locale: 'en-GB', timezoneId: options.timezoneId });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));

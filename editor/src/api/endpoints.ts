@@ -5,6 +5,7 @@ import type {
   ExpressionPreview,
   Item,
   NodeTypeInfo,
+  PollPreview,
   RunAccepted,
   RunDetail,
   RunPage,
@@ -14,6 +15,7 @@ import type {
   Workflow,
   WorkflowExport,
   WorkflowPage,
+  WorkflowTriggers,
   WorkflowVersion,
 } from './types.ts';
 
@@ -31,6 +33,11 @@ export const api = {
   setActive: (id: string, active: boolean) => request<Workflow>('POST', `/api/workflows/${id}/${active ? 'activate' : 'deactivate'}`),
   listVersions: (id: string) => request<{ versions: VersionSummary[] }>('GET', `/api/workflows/${id}/versions`).then((r) => r.versions),
   getVersion: (id: string, version: number) => request<WorkflowVersion>('GET', `/api/workflows/${id}/versions/${version}`),
+
+  /** The workflow's triggers as saved: the next firings of its schedules and polls, a poll's last error. */
+  workflowTriggers: (id: string) => request<WorkflowTriggers>('GET', `/api/workflows/${id}/triggers`).then((r) => r.triggers),
+  /** What a poll trigger would start runs for if it looked now; what it remembers does not change. */
+  testPoll: (id: string, nodeId: string) => request<PollPreview>('POST', `/api/workflows/${id}/triggers/${encodeURIComponent(nodeId)}/test`),
 
   /** Starts a run; `watch` asks the runtime for step-by-step progress events. */
   runWorkflow: (id: string, input: unknown) => request<RunAccepted>('POST', `/api/workflows/${id}/run`, { body: input, query: { watch: true } }),

@@ -13,6 +13,9 @@ export const keys = {
   allWorkflows: ['workflows'] as const,
   workflow: (id: string) => ['workflow', id] as const,
   versions: (id: string) => ['workflow', id, 'versions'] as const,
+  triggers: (id: string) => ['workflow', id, 'triggers'] as const,
+  /** Every workflow the person may see, by name (pickers, run history's filter). */
+  workflowNames: ['workflow-names'] as const,
   runs: (filters: object) => ['runs', filters] as const,
   allRuns: ['runs'] as const,
   run: (id: string) => ['run', id] as const,
@@ -41,4 +44,9 @@ export function useNodeTypes() {
     },
     staleTime: Infinity,
   });
+}
+
+/** Every workflow the person may see (up to 500, most recently changed first), with the triggers each starts with. */
+export function useWorkflowNames(enabled = true) {
+  return useQuery({ queryKey: keys.workflowNames, queryFn: () => api.listWorkflows({ limit: 500 }), enabled });
 }

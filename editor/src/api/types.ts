@@ -29,6 +29,7 @@ export type {
   LiveStep,
   LogLine,
   Me,
+  PollPreview,
   RunAccepted,
   RunDetail,
   RunError,
@@ -40,8 +41,10 @@ export type {
   SetupStatus,
   ShareUser,
   SignedIn,
+  Resumption,
   Step,
   StepError,
+  StepWaitRecord,
   User,
   Variable,
   VersionSummary,
@@ -50,6 +53,8 @@ export type {
   WorkflowListEntry,
   WorkflowPage,
   WorkflowShares,
+  WorkflowTrigger,
+  WorkflowTriggers,
   WorkflowVersion,
 } from '@junction/nodes';
 

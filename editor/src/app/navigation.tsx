@@ -67,7 +67,7 @@ export function guarded(action: () => void): void {
 }
 
 /** An in-app link that respects the guard (still a real link: middle-click opens a tab). */
-export function Link({ to, children, className, ...rest }: { to: string; children: ReactNode; className?: string; 'aria-current'?: 'page' }) {
+export function Link({ to, children, className, ...rest }: { to: string; children: ReactNode; className?: string; 'aria-current'?: 'page'; 'data-testid'?: string }) {
   const navigate = useNavigate();
   const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;

@@ -112,7 +112,9 @@ function Workspace({ initial, types, catalogue }: { initial: Workflow; types: No
       setWorkflow(saved);
       queryClient.setQueryData(keys.workflow(saved.id), saved);
       void queryClient.invalidateQueries({ queryKey: keys.versions(saved.id) });
+      void queryClient.invalidateQueries({ queryKey: keys.triggers(saved.id) });
       void queryClient.invalidateQueries({ queryKey: keys.allWorkflows });
+      void queryClient.invalidateQueries({ queryKey: keys.workflowNames });
       toast.success(t('editor.saved', { version: saved.version }), { id: 'saved' });
       return true;
     } catch (error) {
@@ -149,6 +151,7 @@ function Workspace({ initial, types, catalogue }: { initial: Workflow; types: No
     onSuccess: (updated) => {
       setWorkflow(updated);
       void queryClient.invalidateQueries({ queryKey: keys.allWorkflows });
+      void queryClient.invalidateQueries({ queryKey: keys.triggers(updated.id) });
       toast.success(updated.active ? t('editor.activated') : t('editor.deactivated'));
     },
     onError: (error) => notifyError(error, t('editor.activateFailed')),
@@ -164,6 +167,7 @@ function Workspace({ initial, types, catalogue }: { initial: Workflow; types: No
       setWorkflow(saved);
       queryClient.setQueryData(keys.workflow(saved.id), saved);
       void queryClient.invalidateQueries({ queryKey: keys.versions(saved.id) });
+      void queryClient.invalidateQueries({ queryKey: keys.triggers(saved.id) });
       toast.success(t('versions.restored', { version: saved.version }));
     },
     onError: (error) => notifyError(error),
@@ -254,7 +258,7 @@ function Workspace({ initial, types, catalogue }: { initial: Workflow; types: No
             onShortcut={onShortcut}
             tools={<CanvasTools onLayout={() => void layout()} onHelp={() => setDialog('help')} />}
           />
-          <Inspector catalogue={catalogue} lastRun={lastRun.data ?? null} workflowId={workflow.id} />
+          <Inspector catalogue={catalogue} lastRun={lastRun.data ?? null} workflowId={workflow.id} save={saveGraph} />
         </div>
       </div>
       <RunDialog workflowId={workflow.id} open={dialog === 'run'} onOpenChange={(open) => setDialog(open ? 'run' : null)} dirty={dirty} busy={startRun.isPending} onRun={(input) => startRun.mutate(input)} />

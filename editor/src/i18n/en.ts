@@ -9,6 +9,7 @@ import { sessionEn } from './session.en.ts';
 import { sharingEn } from './sharing.en.ts';
 import { usersEn } from './users.en.ts';
 import { variablesEn } from './variables.en.ts';
+import { waitsEn } from './waits.en.ts';
 
 export const en = {
   common: {
@@ -240,9 +241,9 @@ export const en = {
     notJavaScript: 'its expressions are not valid JavaScript: {{reason}}',
   },
   /** Ports by their id in node types' `inputs`/`outputs`; a port not listed shows its id. */
-  ports: { main: 'main', true: 'true', false: 'false' },
+  ports: { main: 'main', true: 'true', false: 'false', rejected: 'rejected' },
   /** Port names as the canvas writes them inside a node, where room is short. */
-  portLabels: { true: 'true', false: 'false' },
+  portLabels: { true: 'true', false: 'false', rejected: 'rejected' },
   run: {
     runWorkflow: 'Run workflow',
     dialogTitle: 'Run workflow',
@@ -295,7 +296,7 @@ export const en = {
     none: 'No runs match these filters.',
     end: 'That is every run.',
     deletedWorkflow: '(deleted workflow)',
-    modes: { manual: 'Run button', webhook: 'Webhook', retry: 'Retry' },
+    modes: { manual: 'Run button', webhook: 'Webhook', retry: 'Retry', schedule: 'Schedule', poll: 'Poll', subflow: 'Another workflow', error: 'A failed run' },
     detailToolbar: 'Run',
     openWorkflow: 'Open workflow',
     retryOriginal: 'Retry with this version',
@@ -303,6 +304,9 @@ export const en = {
     retried: 'Retrying from the failed step',
     retryFailed: 'The run could not be retried',
     retryOf: 'Retry of an earlier run',
+    calledBy: 'Called by another run',
+    failedRunOf: 'Started because a run of “{{workflow}}” failed',
+    failedRun: 'Started because a run failed',
     cancel: 'Cancel run',
     cancelRequested: 'Cancelling the run',
   },
@@ -312,6 +316,8 @@ export const en = {
     timezoneHelp: "Dates and schedules are read in this zone, e.g. Asia/Taipei or Europe/Warsaw. Empty: Junction's own time zone (set by its administrator).",
     timeout: 'Time limit (seconds)',
     timeoutHelp: 'A run still going after this long is stopped and marked failed.',
+    errorWorkflow: 'Error workflow',
+    errorWorkflowHelp: 'When a run of this workflow fails, this workflow starts, with what failed, where and why. It must start with “When a workflow fails”.',
   },
   versions: {
     title: 'Versions',
@@ -353,6 +359,7 @@ export const en = {
   ...apiKeysEn,
   ...credentialsEn,
   ...variablesEn,
+  ...waitsEn,
   ...auditEn,
 };
 

@@ -68,7 +68,10 @@ const FIELD_CHECKS = new Set(['invalid_request', 'invalid_params', 'invalid_valu
 export function nodeMessageText(message: NodeMessage): string | undefined {
   const parts = splitMessageKey(message.key);
   const key = parts && `nodeTypes.${parts.type}.messages.${parts.message}`;
-  return key && i18n.exists(key) ? i18n.t(key, message.params) : undefined;
+  if (!key || !i18n.exists(key)) return undefined;
+  // A value that is itself a check's sentence (a schedule's problem: "This schedule never fires") is told in the reader's words too.
+  const params = Object.fromEntries(Object.entries(message.params ?? {}).map(([name, value]) => [name, typeof value === 'string' ? (writtenCheck(value) ?? value) : value]));
+  return i18n.t(key, params);
 }
 
 /**
@@ -145,7 +148,11 @@ function sentencePatterns(english: Record<string, string>, prefix: string): Sent
 function translated(sentences: Sentences, message: string): string | undefined {
   for (const [key, pattern] of sentences) {
     const match = pattern.exec(message);
-    if (match) return i18n.t(key, { ...match.groups });
+    if (!match) continue;
+    const values: Record<string, string> = { ...match.groups };
+    // A reason given inside a sentence may be one we have words for too ("… could not look at its source: erp.example answered 503").
+    if (values.reason) values.reason = plainIssue(values.reason, { nodeMessages: true });
+    return i18n.t(key, values);
   }
   return undefined;
 }

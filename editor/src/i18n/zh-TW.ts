@@ -14,6 +14,7 @@ import { sessionZhTW } from './session.zh-TW.ts';
 import { sharingZhTW } from './sharing.zh-TW.ts';
 import { usersZhTW } from './users.zh-TW.ts';
 import { variablesZhTW } from './variables.zh-TW.ts';
+import { waitsZhTW } from './waits.zh-TW.ts';
 
 export const zhTW: Messages = {
   common: {
@@ -242,8 +243,8 @@ export const zhTW: Messages = {
     problemSeparator: '；',
     notJavaScript: '運算式不是有效的 JavaScript：{{reason}}',
   },
-  ports: { main: '主要', true: '成立（true）', false: '不成立（false）' },
-  portLabels: { true: '成立', false: '不成立' },
+  ports: { main: '主要', true: '成立（true）', false: '不成立（false）', rejected: '駁回' },
+  portLabels: { true: '成立', false: '不成立', rejected: '駁回' },
   run: {
     runWorkflow: '執行工作流程',
     dialogTitle: '執行工作流程',
@@ -296,7 +297,7 @@ export const zhTW: Messages = {
     none: '沒有符合篩選條件的執行紀錄。',
     end: '已顯示全部執行紀錄。',
     deletedWorkflow: '（已刪除的工作流程）',
-    modes: { manual: '執行按鈕', webhook: 'Webhook', retry: '重試' },
+    modes: { manual: '執行按鈕', webhook: 'Webhook', retry: '重試', schedule: '排程', poll: '輪詢', subflow: '其他工作流程', error: '失敗的執行' },
     detailToolbar: '執行',
     openWorkflow: '開啟工作流程',
     retryOriginal: '用這個版本重試',
@@ -304,6 +305,9 @@ export const zhTW: Messages = {
     retried: '從失敗的步驟重新執行',
     retryFailed: '無法重試這次執行',
     retryOf: '重試自先前的執行',
+    calledBy: '由另一次執行呼叫',
+    failedRunOf: '因「{{workflow}}」的一次執行失敗而啟動',
+    failedRun: '因一次執行失敗而啟動',
     cancel: '取消執行',
     cancelRequested: '正在取消執行',
   },
@@ -313,6 +317,8 @@ export const zhTW: Messages = {
     timezoneHelp: '日期與排程依這個時區解讀，例如 Asia/Taipei 或 Europe/Warsaw。留空：使用 Junction 本身的時區（由管理員設定）。',
     timeout: '時間上限（秒）',
     timeoutHelp: '執行超過這個時間仍未結束，就會停止並標示為失敗。',
+    errorWorkflow: '錯誤處理工作流程',
+    errorWorkflowHelp: '這個工作流程的執行失敗時，會啟動這裡選的工作流程，並帶入失敗的內容、位置與原因。它須以「當工作流程失敗時」觸發。',
   },
   versions: {
     title: '版本',
@@ -352,5 +358,6 @@ export const zhTW: Messages = {
   ...apiKeysZhTW,
   ...credentialsZhTW,
   ...variablesZhTW,
+  ...waitsZhTW,
   ...auditZhTW,
 };

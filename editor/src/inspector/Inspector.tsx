@@ -1,7 +1,8 @@
 /**
  * The panel beside the canvas for the selected node: its name, the form generated from
  * its type's schema, its error policy and notes, the webhook address of a webhook
- * trigger, and — when a run is shown — the node's input, output and attempts.
+ * trigger, when a schedule or a poll fires next (and a poll's test), and — when a run is
+ * shown — the node's input, output and attempts.
  */
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -15,7 +16,9 @@ import { useCan } from '../session/session.ts';
 import { useDecoration, useEditor } from '../store/context.tsx';
 import { expressionData, upstreamNames } from './expressions.ts';
 import { FormContext, type FormContextValue } from './form-context.ts';
+import { PollTest } from './poll-test.tsx';
 import { ObjectFields } from './SchemaForm.tsx';
+import { TriggerTimes } from './trigger-times.tsx';
 import { WebhookAddress } from './webhook.tsx';
 import { WorkflowSettings } from './WorkflowSettings.tsx';
 
@@ -25,11 +28,13 @@ const NO_VARIABLES: readonly { key: string; value: string }[] = [];
 interface InspectorProps {
   catalogue: NodeTypeMap;
   lastRun: RunDetail | null;
-  /** The workflow being edited: previews use its settings (time zone, limits). */
+  /** The workflow being edited: previews use its settings (time zone, limits); schedules and polls show when it fires. */
   workflowId?: string;
+  /** Saves the workflow (a poll's test looks with the saved version); false when it was refused. */
+  save?: () => Promise<boolean>;
 }
 
-export function Inspector({ catalogue, lastRun, workflowId }: InspectorProps) {
+export function Inspector({ catalogue, lastRun, workflowId, save }: InspectorProps) {
   const { t } = useTranslation();
   const { selected, count, readOnly } = useEditor((s) => {
     const chosen = s.nodes.filter((n) => n.selected);
@@ -38,19 +43,19 @@ export function Inspector({ catalogue, lastRun, workflowId }: InspectorProps) {
   return (
     <aside className="inspector" aria-label={t('inspector.title')}>
       {selected ? (
-        <NodeInspector key={selected} nodeId={selected} catalogue={catalogue} lastRun={lastRun} workflowId={workflowId} />
+        <NodeInspector key={selected} nodeId={selected} catalogue={catalogue} lastRun={lastRun} workflowId={workflowId} save={save} />
       ) : (
         <div className="inspector-empty">
           <h2 className="panel-title">{t('inspector.title')}</h2>
           <p className="muted">{count > 1 ? t('inspector.many', { count }) : readOnly ? t('inspector.noneReadOnly') : t('inspector.none')}</p>
-          <WorkflowSettings />
+          <WorkflowSettings workflowId={workflowId} />
         </div>
       )}
     </aside>
   );
 }
 
-function NodeInspector({ nodeId, catalogue, lastRun, workflowId }: InspectorProps & { nodeId: string }) {
+function NodeInspector({ nodeId, catalogue, lastRun, workflowId, save }: InspectorProps & { nodeId: string }) {
   const { t } = useTranslation();
   const text = useNodeTypeText();
   const can = useCan();
@@ -87,6 +92,7 @@ function NodeInspector({ nodeId, catalogue, lastRun, workflowId }: InspectorProp
     preview: { enabled: !readOnly && can('workflows:write'), workflowId },
   };
   const step = run?.detail?.steps.find((s) => s.nodeId === nodeId);
+  const timed = type?.trigger?.kind;
   const general = [...(fields[''] ?? []), ...(fields.$name ?? [])];
 
   return (
@@ -130,6 +136,8 @@ function NodeInspector({ nodeId, catalogue, lastRun, workflowId }: InspectorProp
         ) : (
           <p className="muted">{t('inspector.unknownType')}</p>
         )}
+        {workflowId && (timed === 'schedule' || timed === 'poll') ? <TriggerTimes workflowId={workflowId} nodeId={nodeId} kind={timed} /> : null}
+        {workflowId && save && timed === 'poll' && !readOnly ? <PollTest workflowId={workflowId} nodeId={nodeId} runPer={data.params.runPer} save={save} /> : null}
       </details>
 
       <details className="section">

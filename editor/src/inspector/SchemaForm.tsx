@@ -11,11 +11,16 @@ import { CredentialPicker } from '../credentials/CredentialPicker.tsx';
 import { useNodeTypeText } from '../i18n/node-types.ts';
 import { AnyField, FieldFrame, ScalarField, type FieldProps } from './fields.tsx';
 import { fieldId, pathKey, useFormContext } from './form-context.ts';
+import { ScheduleRuleField } from './schedule-rule.tsx';
 import { WebhookAuthField, WebhookCredentialField } from './webhook.tsx';
+import { SubflowWorkflowField } from './workflow-field.tsx';
 
 /** The few params a generated form cannot say well enough, by node type and param. */
 const CUSTOM_FIELDS: Readonly<Record<string, Readonly<Record<string, ComponentType<FieldProps>>>>> = {
   'trigger.webhook': { auth: WebhookAuthField, credential: WebhookCredentialField },
+  'trigger.schedule': { rule: ScheduleRuleField },
+  'trigger.poll': { rule: ScheduleRuleField },
+  'logic.subflow': { workflowId: SubflowWorkflowField },
 };
 
 type Obj = Record<string, unknown>;

@@ -1,10 +1,12 @@
-/** The workflow's own settings, shown in the inspector when no node is selected: its time zone and time limit. */
-import { useMemo } from 'react';
+/** The workflow's own settings, shown in the inspector when no node is selected: its time zone, time limit and error workflow. */
+import { useId, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useEditor } from '../store/context.tsx';
+import { WorkflowPicker } from '../workflows/WorkflowPicker.tsx';
 
-export function WorkflowSettings() {
+export function WorkflowSettings({ workflowId }: { workflowId?: string }) {
   const { t } = useTranslation();
+  const errorWorkflowId = useId();
   const { settings, updateSettings, readOnly } = useEditor((s) => ({ settings: s.settings, updateSettings: s.updateSettings, readOnly: s.readOnly }));
   const zones = useMemo(() => (typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []), []);
   return (
@@ -40,6 +42,25 @@ export function WorkflowSettings() {
         />
         <span className="help">{t('settings.timeoutHelp')}</span>
       </label>
+      <div className="field">
+        <label className="field-label" htmlFor={errorWorkflowId}>
+          {t('settings.errorWorkflow')}
+        </label>
+        <WorkflowPicker
+          id={errorWorkflowId}
+          value={settings.errorWorkflowId}
+          onChange={(id) => updateSettings({ errorWorkflowId: id })}
+          trigger="trigger.error"
+          self={workflowId}
+          optional
+          disabled={readOnly}
+          describedBy={`${errorWorkflowId}-help`}
+          testId="error-workflow"
+        />
+        <p className="help" id={`${errorWorkflowId}-help`}>
+          {t('settings.errorWorkflowHelp')}
+        </p>
+      </div>
     </section>
   );
 }

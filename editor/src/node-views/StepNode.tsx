@@ -10,7 +10,21 @@ import { useCatalogue } from '../canvas/catalogue-context.tsx';
 import { useNodeTypeText } from '../i18n/node-types.ts';
 import { useDecoration } from '../store/context.tsx';
 
-const ICONS: Record<string, string> = { play: '▶', webhook: '⚡', pencil: '✎', split: '◇', 'arrow-right': '→', globe: '⇄', code: '{}', clock: '⏱' };
+const ICONS: Record<string, string> = {
+  play: '▶',
+  webhook: '⚡',
+  pencil: '✎',
+  split: '◇',
+  'arrow-right': '→',
+  globe: '⇄',
+  code: '{}',
+  clock: '◷',
+  refresh: '↻',
+  hourglass: '◔',
+  share: '↪',
+  login: '⇥',
+  alert: '⚠',
+};
 
 function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
   const { t } = useTranslation();

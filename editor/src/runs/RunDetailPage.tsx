@@ -23,6 +23,7 @@ import { EditorStoreProvider } from '../store/context.tsx';
 import { createEditorStore } from '../store/editor-store.ts';
 import { ErrorBox, Loading, notifyError, StatusBadge } from '../ui/feedback.tsx';
 import { RunBanner } from './RunBanner.tsx';
+import { RunOrigin } from './RunOrigin.tsx';
 import { useRunEvents } from './useRunEvents.ts';
 
 export default function RunDetailPage({ runId }: { runId: string }) {
@@ -100,6 +101,7 @@ function RunView({ run, workflow, catalogue }: { run: RunDetail; workflow: RunWo
                 {t('runs.retryOf')}
               </Link>
             ) : null}
+            <RunOrigin run={run} />
           </div>
           <div className="toolbar-group">
             <Link to={`/workflows/${workflow.workflowId}`} className="button small">

@@ -1,10 +1,10 @@
 /** Run history: every run, newest first, filtered by workflow, status and dates, loaded page by page as you scroll. */
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearch } from 'wouter';
 import { api } from '../api/endpoints.ts';
-import { keys } from '../api/queries.ts';
+import { keys, useWorkflowNames } from '../api/queries.ts';
 import { RUN_STATUSES, type RunStatus } from '../api/types.ts';
 import { Link } from '../app/navigation.tsx';
 import { useFormat } from '../i18n/format.ts';
@@ -24,7 +24,7 @@ export default function RunsPage() {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
 
-  const workflows = useQuery({ queryKey: ['workflow-names'], queryFn: () => api.listWorkflows({ limit: 500 }) });
+  const workflows = useWorkflowNames();
   const names = new Map(workflows.data?.workflows.map((w) => [w.id, w.name]));
   const filters = { workflowId: workflowId || undefined, status, from: dayBoundary(from, false), to: dayBoundary(to, true) };
   const runs = useInfiniteQuery({

@@ -1,4 +1,4 @@
-/** A step of a run: its input and output as a table or as JSON, its error, every attempt, and what its code wrote to the console. */
+/** A step of a run: its input and output as a table or as JSON, its error, what it waits or waited for, every attempt, and what its code wrote to the console. */
 import { Tabs } from 'radix-ui';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import { useFormat } from '../i18n/format.ts';
 import { useNodeTypeText } from '../i18n/node-types.ts';
 import { StatusBadge } from '../ui/feedback.tsx';
 import { stepErrorText } from './step-error.ts';
+import { ChildRuns, StepWait } from './StepWait.tsx';
 
 const MAX_ROWS = 200;
 
@@ -85,6 +86,8 @@ export function StepData({ step }: { step: Step }) {
           <p>{stepErrorText(step.error.message, step.error.details)}</p>
         </div>
       ) : null}
+      <StepWait step={step} />
+      <ChildRuns step={step} />
       <Tabs.Root defaultValue={ports.length ? 'output' : 'input'}>
         <Tabs.List className="tabs" aria-label={t('run.stepData')}>
           <Tabs.Trigger value="input" className="tab">

@@ -1,7 +1,9 @@
 /**
  * Follows a run live over Server-Sent Events (`/api/runs/:id/events`): a snapshot first,
  * then each step's status and item counts as the runtime reports them, then the end —
- * when the run's full detail (inputs, outputs, errors) is loaded onto the canvas.
+ * when the run's full detail (inputs, outputs, errors) is loaded onto the canvas. A run
+ * that comes to wait has its detail loaded too: what it waits for, until when, and the
+ * address that answers it.
  */
 import { useEffect, useRef } from 'react';
 import { api, runEventsUrl } from '../api/endpoints.ts';
@@ -29,9 +31,20 @@ export function useRunEvents(store: EditorStore, runId: string | null, onFinishe
         notifyError(error);
       }
     };
+    let waiting = false;
+    const loadWaiting = async () => {
+      try {
+        const detail = await api.getRun(runId);
+        if (!closed && detail.status === 'waiting') store.getState().setRunDetail(detail);
+      } catch (error) {
+        notifyError(error);
+      }
+    };
     const onStatus = (status: RunStatus) => {
       store.getState().setRunStatus(runId, status);
       if (FINISHED_RUN_STATUSES.includes(status)) void finish();
+      else if (status === 'waiting' && !waiting) void loadWaiting();
+      waiting = status === 'waiting';
     };
     source.addEventListener('snapshot', (event) => {
       const snapshot = JSON.parse((event as MessageEvent<string>).data) as RunSnapshot;

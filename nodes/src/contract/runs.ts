@@ -88,6 +88,10 @@ export const Step = z
       .looseObject({ until: Timestamp.nullable(), resumable: z.boolean(), reason: z.string(), since: Timestamp })
       .nullable()
       .meta({ description: 'A step that waits or waited: what for, until when, and how it woke (resumed: by time or call, when, what was sent, who)' }),
+    resumeUrl: z
+      .string()
+      .optional()
+      .meta({ description: 'While the step waits for a call (an approval, a form, a callback): the address that answers it. Only for those who may run the workflow' }),
   })
   .meta({ id: 'Step' });
 export type Step = z.infer<typeof Step>;

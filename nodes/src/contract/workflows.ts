@@ -52,7 +52,12 @@ export const LastRun = z
 export type LastRun = z.infer<typeof LastRun>;
 
 /** A workflow in the list, with its newest run (for "last run" columns). */
-export const WorkflowListEntry = WorkflowSummary.extend({ lastRun: LastRun.nullable() }).meta({ id: 'WorkflowListEntry' });
+export const WorkflowListEntry = WorkflowSummary.extend({
+  lastRun: LastRun.nullable(),
+  triggers: z
+    .array(z.string())
+    .meta({ description: 'The node types of its triggers, in its current version (e.g. "trigger.subflow": other workflows can call it)', example: ['trigger.webhook'] }),
+}).meta({ id: 'WorkflowListEntry' });
 export type WorkflowListEntry = z.infer<typeof WorkflowListEntry>;
 
 export const WorkflowPage = z.object({ workflows: z.array(WorkflowListEntry), nextCursor: z.string().nullable() });

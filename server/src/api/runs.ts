@@ -1,10 +1,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { adjacencyOf, CancelAccepted, descendantsOf, RunAccepted, RunDetail, RunPage, RunWorkflow, type RunSummary, type WorkflowGraph } from '@junction/nodes';
 import { enqueueRetry, getRun, listRuns, requestCancel, type RunSummary as RunSummaryRow } from '../db/queries/runs.ts';
-import { getRunWorkflow, getVersionGraph, getWorkflow } from '../db/queries/workflows.ts';
+import { getRunWorkflow, getVersionGraph, getWorkflow, getWorkflowOwner } from '../db/queries/workflows.ts';
 import { FINISHED_RUN_STATUSES, RUN_STATUSES } from '../db/schema.ts';
 import { inputOf } from '../runtime/core/plan.ts';
-import { demandRunAccess, workflowScope } from '../auth/access.ts';
+import { resumeUrl } from '../runtime/resume.ts';
+import { demandRunAccess, workflowAccess, workflowScope } from '../auth/access.ts';
 import { principalOf } from '../auth/middleware.ts';
 import type { ApiDeps } from './app.ts';
 import { Auditor } from './audit.ts';
@@ -64,6 +65,15 @@ export function runRoutes(deps: ApiDeps) {
     return found;
   };
 
+  /** May the caller run this workflow (and so cancel, retry or answer its runs)? */
+  const mayRun = async (c: Parameters<typeof principalOf>[0], workflowId: string) => {
+    const principal = principalOf(c);
+    if (!principal.capabilities.has('workflows:run')) return false;
+    const workflow = await getWorkflowOwner(db, workflowId);
+    const access = workflow ? await workflowAccess(db, principal, workflow) : 'none';
+    return access === 'write' || access === 'own';
+  };
+
   app.openapi(
     createRoute({
       method: 'get',
@@ -120,6 +130,9 @@ export function runRoutes(deps: ApiDeps) {
       const { id } = c.req.valid('param');
       const { run, steps } = await runFor(c, id, 'read');
       const graph = (await getVersionGraph(db, run.versionId))!;
+      // A resume URL answers the step: given to those who may run (and so cancel) the workflow, as the editor's run view shows it.
+      const answerable = (step: (typeof steps)[number]) => step.status === 'waiting' && !FINISHED_RUN_STATUSES.includes(run.status) && step.wait?.resumable === true && !step.wait.resumed;
+      const links = deps.resume && steps.some(answerable) && (await mayRun(c, run.workflowId)) ? deps.resume : null;
       const names = new Map(graph.nodes.map((node) => [node.id, node]));
       const outputs = new Map(steps.map((step) => [step.nodeId, { output: step.output }]));
       const shape = { incoming: adjacencyOf(graph).incoming };
@@ -142,6 +155,7 @@ export function runRoutes(deps: ApiDeps) {
             finishedAt: iso(step.finishedAt),
             nextAttemptAt: iso(step.nextAttemptAt),
             wait: step.wait ?? null,
+            ...(links && answerable(step) ? { resumeUrl: resumeUrl(links, run.id, step.nodeId) } : {}),
           })),
         },
         200,

@@ -216,6 +216,30 @@ describe('GET /api/workflows', () => {
     expect(changed).toEqual([...changed].sort().reverse());
   });
 
+  it('says which triggers each workflow starts with, in its current version', async () => {
+    const called = await h.createWorkflow({ nodes: [{ id: 's', type: 'trigger.subflow', name: 'Called' }] }, 'Triggers: called');
+    const both = await h.createWorkflow(
+      {
+        nodes: [
+          manual,
+          { id: 'e', type: 'trigger.error', name: 'On failure' },
+          { id: 'm2', type: 'trigger.manual', name: 'Start again' },
+          { id: 'n', type: 'logic.noop', name: 'Nothing' },
+        ],
+        edges: [{ source: manual.id, target: 'n' }],
+      },
+      'Triggers: both',
+    );
+    const triggersOf = async () => {
+      const page = await h.call('GET', `/api/workflows?search=${encodeURIComponent('Triggers: ')}`);
+      return Object.fromEntries(page.body.workflows.map((w: any) => [w.id, w.triggers]));
+    };
+    expect(await triggersOf()).toEqual({ [called]: ['trigger.subflow'], [both]: ['trigger.error', 'trigger.manual'] });
+    // A new version that starts differently is what the list says.
+    expect((await h.call('PUT', `/api/workflows/${called}`, { graph: { nodes: [manual] } })).status).toBe(200);
+    expect((await triggersOf())[called]).toEqual(['trigger.manual']);
+  });
+
   it('refuses a cursor it did not give out', async () => {
     const response = await h.call('GET', '/api/workflows?cursor=bm9wZQ');
     expect(response.status).toBe(400);

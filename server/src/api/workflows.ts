@@ -24,6 +24,7 @@ import {
   listVersions,
   listWorkflows,
   setActive,
+  triggerTypesOf,
   updateWorkflow,
   WebhookConflict,
   webhooksOf,
@@ -219,13 +220,15 @@ export function workflowRoutes(deps: ApiDeps) {
       const { search, limit, cursor } = c.req.valid('query');
       const after = cursor ? decodeCursor(cursor, (parts) => ({ updatedAt: new Date(parts[0]!), id: z.uuid().parse(parts[1]) })) : undefined;
       const rows = await listWorkflows(db, { search, limit, after, visibleTo: workflowScope(principalOf(c)) });
-      const lastRuns = await lastRunsOf(deps.pool, rows.map((row) => row.id));
+      const ids = rows.map((row) => row.id);
+      const [lastRuns, triggers] = await Promise.all([lastRunsOf(deps.pool, ids), triggerTypesOf(deps.pool, ids)]);
       const last = rows.at(-1);
       const nextCursor = rows.length === limit && last ? encodeCursor([last.updatedAt.toISOString(), last.id]) : null;
       const withLastRun = (row: WorkflowRow) => {
         const run = lastRuns.get(row.id);
         return {
           ...summary(row),
+          triggers: triggers.get(row.id) ?? [],
           lastRun: run ? { id: run.id, status: run.status, createdAt: run.createdAt.toISOString(), finishedAt: run.finishedAt?.toISOString() ?? null } : null,
         };
       };

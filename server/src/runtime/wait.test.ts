@@ -119,6 +119,30 @@ describe('logic.wait', () => {
     expect(step(run, 'order').input[0].json.wait).toMatchObject({ outcome: 'approved', data: { decision: 'approve', comment: 'fine' } });
   });
 
+  it('run detail gives the resume URL of a step that waits for a call to those who may run the workflow, and to nobody once it is answered', { timeout: 30_000 }, async () => {
+    const workflowId = await h.createWorkflow(approvalFlow({ mode: 'approval', message: 'PO {{ $json.po }}' }));
+    const runId = await startRun(workflowId, { po: 'PO-12' });
+    const waiting = await untilWaiting(runId);
+    const url = step(waiting, 'approval').resumeUrl;
+    expect(url).toBe(`http://junction.test${resumePath(runId, 'approval')}`);
+    // Steps that do not wait for a call have none.
+    expect(step(waiting, 'link').resumeUrl).toBeUndefined();
+    // A viewer reads the run, and does not get the address that answers it.
+    const viewer = await h.createUser('viewer');
+    const seen = await h.callAs(viewer.key, 'GET', `/api/runs/${runId}`);
+    expect(seen.status).toBe(200);
+    expect(step(seen.body, 'approval').wait).toMatchObject({ resumable: true });
+    expect(step(seen.body, 'approval').resumeUrl).toBeUndefined();
+    // An editor the workflow is not shared with does not see the run at all.
+    const editor = await h.createUser('editor');
+    expect((await h.callAs(editor.key, 'GET', `/api/runs/${runId}`)).status).toBe(404);
+
+    expect((await h.callAs(null, 'POST', new URL(url).pathname, { decision: 'approve' })).status).toBe(200);
+    const run = await h.waitForRun(runId, 15_000);
+    expect(run.status).toBe('succeeded');
+    expect(step(run, 'approval').resumeUrl).toBeUndefined();
+  });
+
   it('a rejected approval takes the rejected way; a wrong or forged token resumes nothing', { timeout: 30_000 }, async () => {
     const workflowId = await h.createWorkflow(approvalFlow({ mode: 'approval', message: 'PO {{ $json.po }}' }));
     const runId = await startRun(workflowId, { po: 'PO-8' });

@@ -4,7 +4,7 @@ export const words = {
   label: 'Run a sub-workflow',
   description: 'Runs another workflow with the items — once, or once per item — and goes on with what its last step gave, or goes on at once.',
   params: {
-    workflowId: { label: 'Workflow', help: 'The workflow to run (its id); it starts with a “When called by another workflow” trigger.' },
+    workflowId: { label: 'Workflow', help: 'The workflow to run: one that starts with a “When called by another workflow” trigger.' },
     waitForResult: { label: 'Wait for its result', help: 'Off: start it and go on at once (each item gets subflowRunId).' },
     callPer: { label: 'Run it' },
   },

@@ -57,6 +57,21 @@ export async function listWorkflows(db: Db, query: WorkflowListQuery): Promise<W
     .limit(query.limit);
 }
 
+/**
+ * The trigger node types (`trigger.*`) of each workflow's current version, each once: what
+ * a list shows to say how a workflow starts (a sub-workflow, an error workflow).
+ */
+export async function triggerTypesOf(pool: pg.Pool, workflowIds: string[]): Promise<Map<string, string[]>> {
+  if (workflowIds.length === 0) return new Map();
+  const result = await pool.query<{ id: string; types: string[] }>(
+    `select w.id, array(select distinct n->>'type' from jsonb_array_elements(v.graph->'nodes') n where n->>'type' like 'trigger.%' order by 1) as types
+     from workflows w join workflow_versions v on v.workflow_id = w.id and v.version = w.current_version
+     where w.id = any($1::uuid[])`,
+    [workflowIds],
+  );
+  return new Map(result.rows.map((row) => [row.id, row.types]));
+}
+
 export interface WebhookRegistration {
   method: string;
   path: string;
