@@ -4,25 +4,17 @@
  * the CLI (`main.ts create-owner`, `create-api-key`). There is no default account and no
  * default password: until an owner exists, only `/api/setup` creates one.
  */
-import { eq } from 'drizzle-orm';
 import type { AuditVia } from '@junction/nodes/vocabulary';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { recordAudit } from '../db/queries/audit.ts';
 import { apiKeyExists, createApiKey } from '../db/queries/api-keys.ts';
-import { countUsers, createFirstOwner, type PublicUser } from '../db/queries/users.ts';
-import { users } from '../db/schema.ts';
+import { countUsers, createFirstOwner, findOwner, type PublicUser } from '../db/queries/users.ts';
+export { findOwner };
 import { log } from '../log.ts';
 import { hashPassword } from './passwords.ts';
 import { CAPABILITIES } from './roles.ts';
 
-export async function findOwner(db: Db): Promise<PublicUser | undefined> {
-  const [owner] = await db
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role, createdAt: users.createdAt, updatedAt: users.updatedAt, disabledAt: users.disabledAt })
-    .from(users)
-    .where(eq(users.role, 'owner'));
-  return owner;
-}
 
 /** Creates the owner when nobody exists yet; null when someone does. */
 export async function createOwner(db: Db, input: { email: string; password: string; name?: string; via: AuditVia }): Promise<PublicUser | null> {

@@ -2,7 +2,7 @@ import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type pg from 'pg';
 import type { Db } from '../client.ts';
 import { apiKeys, users, type ApiKeyRow, type Role } from '../schema.ts';
-import { keyPrefix, newApiKey, tokenHash } from '../../auth/tokens.ts';
+import { keyPrefix, newApiKey, tokenHash } from '../../crypto/tokens.ts';
 
 export type ApiKeySummary = Omit<ApiKeyRow, 'keyHash'> & { userEmail: string };
 

@@ -4,7 +4,13 @@ import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { CREDENTIAL_TYPES, type CredentialTypeId } from '@junction/nodes';
 import type { Db } from '../client.ts';
 import { credentials, credentialShares, type CredentialRow } from '../schema.ts';
-import type { Keyring } from '../../vault/keyring.ts';
+
+/** What seals and opens credential data (the vault's keyring); the database only stores the result. */
+export interface Keyring {
+  readonly currentId: string;
+  seal(plaintext: string, credentialId: string): { keyId: string; sealed: string };
+  open(keyId: string, sealed: string, credentialId: string): string;
+}
 
 export type CredentialSummary = Omit<CredentialRow, 'sealed'> & { sharedWith: string[] };
 

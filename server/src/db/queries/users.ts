@@ -2,7 +2,7 @@ import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type pg from 'pg';
 import type { Db } from '../client.ts';
 import { apiKeys, sessions, users, type Role, type UserRow } from '../schema.ts';
-import { randomToken, tokenHash } from '../../auth/tokens.ts';
+import { randomToken, tokenHash } from '../../crypto/tokens.ts';
 
 export class EmailTaken extends Error {
   override name = 'EmailTaken';
@@ -173,4 +173,13 @@ export async function deleteSessionsOf(db: Db, userId: string, keepToken?: strin
 
 export async function pruneSessions(db: Db): Promise<void> {
   await db.delete(sessions).where(sql`${sessions.expiresAt} < now()`);
+}
+
+/** The owner of this Junction (there is one). */
+export async function findOwner(db: Db): Promise<PublicUser | undefined> {
+  const [owner] = await db
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role, createdAt: users.createdAt, updatedAt: users.updatedAt, disabledAt: users.disabledAt })
+    .from(users)
+    .where(eq(users.role, 'owner'));
+  return owner;
 }
