@@ -24,14 +24,38 @@ export function decodeCursor<T>(cursor: string, read: (parts: string[]) => T): T
   }
 }
 
+/** Whether requests come through reverse proxies, and through how many (app.ts SecurityOptions). */
+export interface ProxyTrust {
+  /** Client address from X-Forwarded-For, HTTPS from X-Forwarded-Proto. */
+  trustProxy: boolean;
+  /** How many proxies of one's own stand in front (each appends one X-Forwarded-For entry); default 1. */
+  proxyHops?: number;
+}
+
 /**
- * The caller's address and browser, for the audit log and the sign-in limit. Behind a
- * trusted proxy (JUNCTION_TRUST_PROXY) the first X-Forwarded-For address; otherwise the
- * socket's (none when a test calls the app without a socket).
+ * The client's address from an X-Forwarded-For header, written through `hops` proxies
+ * of one's own: each appends the address it was called from, so the last `hops` entries
+ * are theirs and the one they were given by the outermost of them is the client's.
+ * Entries further left are whatever the client sent, and are never believed.
+ *
+ * @example forwardedClient('203.0.113.9, 198.51.100.7', 1) // '198.51.100.7' (the client wrote the first)
  */
-export function clientOf(c: Context, trustProxy: boolean): { ip: string | null; userAgent: string | null } {
+export function forwardedClient(header: string | undefined, hops: number): string | null {
+  const entries = (header ?? '').split(',').map((entry) => entry.trim());
+  // Fewer entries than proxies: the left-most was still written by one of them.
+  const entry = entries[Math.max(0, entries.length - Math.max(1, hops))];
+  return entry || null;
+}
+
+/**
+ * The caller's address and browser, for the audit log and the sign-in limit. Behind
+ * trusted proxies (JUNCTION_TRUST_PROXY, JUNCTION_TRUST_PROXY_HOPS) the X-Forwarded-For
+ * entry their outermost one wrote; otherwise the socket's (none when a test calls the
+ * app without a socket).
+ */
+export function clientOf(c: Context, proxy: ProxyTrust): { ip: string | null; userAgent: string | null } {
   let ip: string | null = null;
-  if (trustProxy) ip = c.req.header('x-forwarded-for')?.split(',')[0]?.trim() || null;
+  if (proxy.trustProxy) ip = forwardedClient(c.req.header('x-forwarded-for'), proxy.proxyHops ?? 1);
   if (!ip) {
     try {
       ip = getConnInfo(c).remote.address ?? null;
@@ -44,9 +68,9 @@ export function clientOf(c: Context, trustProxy: boolean): { ip: string | null; 
 }
 
 /** True when the browser reached us over HTTPS (directly, or through a trusted proxy that says so). */
-export function isHttps(c: Context, trustProxy: boolean): boolean {
+export function isHttps(c: Context, proxy: ProxyTrust): boolean {
   if (new URL(c.req.url).protocol === 'https:') return true;
-  return trustProxy && c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
+  return proxy.trustProxy && c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
 }
 
 /** Routes whose body is run data (stored with such characters replaced), not something a person typed. */

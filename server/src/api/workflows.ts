@@ -185,7 +185,7 @@ export async function createOwnedWorkflow(
 export function workflowRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const { db } = deps;
-  const audit = new Auditor(db, deps.security.trustProxy);
+  const audit = new Auditor(db, deps.security);
 
   app.openapi(
     createRoute({

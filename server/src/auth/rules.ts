@@ -14,7 +14,7 @@ export type Resource = 'workflow' | 'run' | 'credential' | 'user' | 'api-key';
 export type Rule =
   /** Anyone, signed in or not (webhooks check their own trigger's auth). */
   | { public: true }
-  /** Any signed-in user or API key; `capability` when one is needed. */
+  /** Any signed-in user or API key; `capability` when one is needed; `sessionOnly`: no API key. */
   | { public?: false; capability?: Capability; resource?: Resource; sessionOnly?: boolean };
 
 export const RULES: Readonly<Record<string, Rule>> = {
@@ -33,7 +33,8 @@ export const RULES: Readonly<Record<string, Rule>> = {
   'POST /api/auth/sign-in': { public: true },
   'POST /api/auth/sign-out': {},
   'GET /api/me': {},
-  'POST /api/me/password': {},
+  // Proves the person knows their password: a key (perhaps one only for reading runs) may not.
+  'POST /api/me/password': { sessionOnly: true },
 
   'GET /api/api-keys': { capability: 'api-keys:manage', resource: 'api-key' },
   'POST /api/api-keys': { capability: 'api-keys:manage' },

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { serverCatalogue } from '@junction/nodes/server';
 import type { ServerNode } from '@junction/nodes';
 import { createApp, type SecurityOptions } from '../api/app.ts';
+import type { ProxyTrust } from '../api/request.ts';
 import { createOwner, createOwnerKey } from '../auth/bootstrap.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { ROLE_CAPABILITIES, type Role } from '../auth/roles.ts';
@@ -85,6 +86,8 @@ export interface HarnessOptions {
   /** Sandbox processes (default 1). */
   sandboxProcesses?: number;
   webhookRateLimit?: number;
+  /** Behind reverse proxies: whose X-Forwarded-For entries are believed (default: none). */
+  proxy?: ProxyTrust;
   /** Largest JSON one step's record may be (default: the shipped 64 MiB). */
   stepDataLimit?: number;
   /** Receives the worker's job-runner events (to reach its pool). */
@@ -102,6 +105,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     sessionTtlMs: 7 * 24 * 3_600_000,
     sessionIdleMs: 24 * 3_600_000,
     trustProxy: false,
+    ...options.proxy,
     webhookRateLimit: options.webhookRateLimit ?? 2000,
   };
   const progress = new RunProgress(listener);
