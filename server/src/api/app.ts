@@ -33,7 +33,7 @@ import { expressionRoutes } from './expressions.ts';
 import { runEventRoutes } from './run-events.ts';
 import { workflowTransferRoutes } from './workflow-transfer.ts';
 import { ApiError } from './errors.ts';
-import { refuseUnstorableText, type ProxyTrust } from './request.ts';
+import { refuseDeepJson, refuseUnstorableText, type ProxyTrust } from './request.ts';
 import { hookRoutes } from './hooks.ts';
 import { nodeTypeRoutes } from './node-types.ts';
 import { runRoutes } from './runs.ts';
@@ -147,6 +147,7 @@ export function createApp(deps: ApiDeps) {
   // Middleware is mounted on '*' only: routeKey (auth/middleware.ts) takes the first
   // matched route that is not a catch-all as the one that answers.
   app.use('*', refuseUnstorableText());
+  app.use('*', refuseDeepJson());
 
   // 200 when this process can do its work; 503 saying what is wrong when it cannot.
   app.get('/api/health', async (c) => {

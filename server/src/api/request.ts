@@ -1,6 +1,7 @@
 import type { Hook } from '@hono/zod-openapi';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, Env, MiddlewareHandler } from 'hono';
+import { tooDeepAt } from '@junction/nodes';
 import { unstorableAt } from '../db/storable-text.ts';
 import { ApiError, fromZodError } from './errors.ts';
 
@@ -101,6 +102,65 @@ export function refuseUnstorableText(): MiddlewareHandler {
         );
       }
     }
+    return next();
+  };
+}
+
+/**
+ * How deep a JSON request body to the API may nest: deeper than any graph, variable or
+ * item (items: MAX_ITEM_DEPTH, 100) needs, shallow enough that whatever walks it
+ * recursively later (a schema, JSON.stringify, a copy) cannot overflow the stack.
+ */
+export const MAX_BODY_DEPTH = 128;
+
+/**
+ * True when JSON `text` opens more than `max` arrays or objects inside each other.
+ * Counts brackets outside strings, character by character: no parsing, no recursion, so
+ * it answers for a body of a million levels as for any other.
+ */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c) i++; // a backslash: the next character is escaped
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) {
+      inString = true;
+    } else if (char === 0x5b || char === 0x7b) {
+      if (++depth > max) return true;
+    } else if (char === 0x5d || char === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+/** The 400 for a body nested too deeply, naming where (the JSON path, as validation errors do). */
+export function tooDeep(text: string, max = MAX_BODY_DEPTH): ApiError {
+  let where: string | undefined;
+  try {
+    // JSON.parse and tooDeepAt walk without recursion: safe at any depth.
+    where = tooDeepAt(JSON.parse(text), max)?.replace(/^\$\.?/, '');
+  } catch {
+    // Not valid JSON as well: the depth is the news; where it is cannot be told.
+    where = undefined;
+  }
+  const at = where ? `, at ${where.length > 200 ? `${where.slice(0, 200)}…` : where}` : '';
+  return new ApiError(400, 'too_deep', `The request body nests more than ${max} levels deep${at}; no document Junction keeps nests so deep`, where ? { path: where } : {});
+}
+
+/**
+ * Refuses, with 400 `too_deep`, a JSON body to the API nested deeper than MAX_BODY_DEPTH,
+ * before any route parses or validates it.
+ */
+export function refuseDeepJson(): MiddlewareHandler {
+  return async (c, next) => {
+    if (!c.req.path.startsWith('/api/') || c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    if (!/\bjson\b/i.test(c.req.header('content-type') ?? '')) return next();
+    const text = await c.req.text();
+    if (nestsDeeperThan(text, MAX_BODY_DEPTH)) throw tooDeep(text);
     return next();
   };
 }
