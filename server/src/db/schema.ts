@@ -185,7 +185,10 @@ export const workflowVersions = pgTable(
 );
 export type WorkflowVersionRow = typeof workflowVersions.$inferSelect;
 
-/** Webhook paths of active workflows. Filled on activate, emptied on deactivate. */
+/**
+ * Webhook paths of active workflows. Filled on activate, emptied on deactivate. A path is
+ * one path whatever its case: at most one workflow holds it per method.
+ */
 export const webhooks = pgTable(
   'webhooks',
   {
@@ -200,7 +203,11 @@ export const webhooks = pgTable(
     nodeId: text('node_id').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.method, t.path] }), index('webhooks_workflow_idx').on(t.workflowId)],
+  (t) => [
+    primaryKey({ columns: [t.method, t.path] }),
+    index('webhooks_workflow_idx').on(t.workflowId),
+    uniqueIndex('webhooks_path_ci_idx').on(sql`lower(${t.path})`, t.method),
+  ],
 );
 export type WebhookRow = typeof webhooks.$inferSelect;
 
