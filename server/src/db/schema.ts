@@ -4,7 +4,9 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
+  check,
   boolean,
   index,
   integer,
@@ -399,6 +401,18 @@ export const variables = pgTable('variables', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 export type VariableRow = typeof variables.$inferSelect;
+/**
+ * One row counting the changes to the variables, moved in each change's transaction: a
+ * worker's `$vars` is current while the revision it read them at is not behind this one.
+ */
+export const variableRevision = pgTable(
+  'variable_revision',
+  {
+    one: boolean('one').primaryKey().default(true),
+    revision: bigint('revision', { mode: 'number' }).notNull(),
+  },
+  (t) => [check('variable_revision_one_row', sql`${t.one}`)],
+);
 /** Who did what, when and from where. Append-only. */
 export const auditLog = pgTable(
   'audit_log',

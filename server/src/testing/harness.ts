@@ -132,13 +132,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const owner: TestUser = { id: ownerRow.id, email: ownerRow.email, password: ownerPassword, role: 'owner', key: (await createOwnerKey(database.db, { name: 'test harness', via: 'environment' }))!.key };
   const workers: WorkerHandle[] = [];
   let sandbox: Sandbox | null = null;
-  // Variables change in tests from one run to the next: no caching.
-  const variables = new VariableCache(() => variableValues(database.db), 0);
+  const variables = new VariableCache(() => variableValues(database.db));
   let sandboxStarting: Promise<Sandbox> | null = null;
   const sandboxRuntime = async () => ({
     sandbox: (sandbox = await (sandboxStarting ??= Sandbox.start({ processes: options.sandboxProcesses ?? 1, isolatesPerProcess: 2 }))),
     limits: { ...DEFAULT_ADMIN_LIMITS, ...options.sandboxLimits },
-    variables: () => variables.get(),
+    variables: (revision?: number) => variables.get(revision),
   });
   const spawnWorker = async () => {
     const worker = await startWorker({
