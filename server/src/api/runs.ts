@@ -153,7 +153,7 @@ export function runRoutes(deps: ApiDeps) {
     createRoute({
       method: 'get',
       path: '/{id}/workflow',
-      summary: 'The workflow version a run executed (to show the run on its own graph)',
+      summary: 'The workflow version a run executed (to show the run on its own graph); needs workflows:read as well as runs:read',
       request: { params: IdParam },
       responses: {
         200: json(RunWorkflow, 'The version that ran'),

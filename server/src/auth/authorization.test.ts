@@ -231,7 +231,7 @@ const CASES: Record<string, Case> = {
   },
   'POST /api/workflows/:id/triggers/:nodeId/test': {
     // The matrix's workflow has no poll: those who may try one are told so.
-    request: async (actor, whose) => ({ method: 'POST', path: `/api/workflows/${await workflow(actor, whose)}/triggers/start/test` }),
+    request: async (actor, whose) => ({ method: 'POST', path: `/api/workflows/${await workflow(actor, whose)}/triggers/t/test` }),
     expect: changeWorkflow(400),
   },
   'PUT /api/workflows/:id/shares': {
@@ -343,5 +343,23 @@ describe.each(['owner', 'admin', 'editor', 'viewer'] as const)('as %s', (role) =
       const response = await h.callAs(actor.key, request.method, request.path, request.body);
       expect(response.status, `${role} ${whose}: ${request.method} ${request.path} → ${JSON.stringify(response.body)}`).toBe(status);
     }
+  });
+});
+
+describe('API keys with fewer scopes than their role', () => {
+  it('a runs:read key reads runs but not the graph they ran, which needs workflows:read as well', async () => {
+    const key = async (scopes: string[]) => (await h.callAs(actors.viewer.key, 'POST', '/api/api-keys', { name: scopes.join(' '), scopes })).body.key as string;
+    const runsOnly = await key(['runs:read']);
+    const both = await key(['runs:read', 'workflows:read']);
+    const id = await run(actors.viewer, 'own', false);
+
+    expect((await h.callAs(runsOnly, 'GET', `/api/runs/${id}`)).status).toBe(200);
+    const refused = await h.callAs(runsOnly, 'GET', `/api/runs/${id}/workflow`);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toEqual({ code: 'forbidden', message: 'You may not do this: it needs "workflows:read", and this API key lacks the scope' });
+    expect((await h.callAs(both, 'GET', `/api/runs/${id}/workflow`)).status).toBe(200);
+
+    const doc = (await h.call('GET', '/api/openapi.json')).body;
+    expect(doc.paths['/api/runs/{id}/workflow'].get['x-junction-capability']).toEqual(['runs:read', 'workflows:read']);
   });
 });

@@ -20,7 +20,7 @@ import { findApiKey, markApiKeyUsed } from '../db/queries/api-keys.ts';
 import { findSession, touchSession } from '../db/queries/users.ts';
 import { log } from '../log.ts';
 import { ApiError } from '../api/errors.ts';
-import { RULES, type Rule } from './rules.ts';
+import { capabilitiesOf, RULES, type Rule } from './rules.ts';
 import { CAPABILITIES, ROLE_CAPABILITIES, type Capability, type Role } from './roles.ts';
 import { sameSecret } from './tokens.ts';
 
@@ -134,9 +134,10 @@ export function authorize(options: AuthOptions): MiddlewareHandler {
     if (rule.sessionOnly && principal.via !== 'session') {
       throw new ApiError(403, 'forbidden', 'Only a signed-in person may do this, not an API key: sign in to Junction and do it there');
     }
-    if (rule.capability && !principal.capabilities.has(rule.capability)) {
-      const why = principal.via === 'apiKey' && ROLE_CAPABILITIES[principal.user.role].includes(rule.capability) ? 'this API key lacks the scope' : `the ${principal.user.role} role does not allow it`;
-      throw new ApiError(403, 'forbidden', `You may not do this: it needs "${rule.capability}", and ${why}`);
+    const missing = capabilitiesOf(rule).find((capability) => !principal.capabilities.has(capability));
+    if (missing) {
+      const why = principal.via === 'apiKey' && ROLE_CAPABILITIES[principal.user.role].includes(missing) ? 'this API key lacks the scope' : `the ${principal.user.role} role does not allow it`;
+      throw new ApiError(403, 'forbidden', `You may not do this: it needs "${missing}", and ${why}`);
     }
     c.set('principal', principal);
     return next();
