@@ -4,6 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../testing/harness.ts';
+import { loadConfig } from '../config.ts';
+import { securityOptions } from './app.ts';
 import { forwardedClient } from './request.ts';
 
 let h: Harness;
@@ -290,6 +292,10 @@ describe('behind a reverse proxy', () => {
     expect(forwardedClient(' 198.51.100.7 ', 1)).toBe('198.51.100.7');
     expect(forwardedClient(undefined, 1)).toBeNull();
     expect(forwardedClient('', 1)).toBeNull();
+    // JUNCTION_TRUST_PROXY_HOPS: 1 unless set, between 1 and 10.
+    expect(securityOptions(loadConfig({ JUNCTION_TRUST_PROXY: 'true' }), h.security.keyring)).toMatchObject({ trustProxy: true, proxyHops: 1 });
+    expect(securityOptions(loadConfig({ JUNCTION_TRUST_PROXY: 'true', JUNCTION_TRUST_PROXY_HOPS: '2' }), h.security.keyring).proxyHops).toBe(2);
+    expect(() => loadConfig({ JUNCTION_TRUST_PROXY_HOPS: '0' })).toThrow(/JUNCTION_TRUST_PROXY_HOPS/);
   });
 });
 
