@@ -200,11 +200,15 @@ describe('sign-in limit', () => {
     const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => new Browser().signIn(target.email, `wrong password ${i}`)));
     const seconds = (performance.now() - started) / 1000;
     const statuses = answers.map((answer) => answer.status);
+    const audited = await h.call('GET', `/api/audit?action=auth.sign_in_failed&actorEmail=${encodeURIComponent(target.email)}&limit=100`);
     // Five, and one more for each wait (1 s, 2 s, 4 s, ...) that ended while the others queued.
     const checked = statuses.filter((status) => status === 401).length;
     expect(checked).toBeGreaterThanOrEqual(5);
     expect(checked).toBeLessThanOrEqual(5 + Math.floor(Math.log2(seconds + 1)));
     expect(statuses.filter((status) => status === 429)).toHaveLength(60 - checked);
+    // One entry per wrong password, and one per wait: not 60.
+    expect(audited.body.entries.filter((entry: { details: { reason: string } }) => entry.details.reason === 'wrong password')).toHaveLength(checked);
+    expect(audited.body.entries.filter((entry: { details: { reason: string } }) => entry.details.reason === 'locked account').length).toBeLessThanOrEqual(checked - 4);
     for (const refused of answers.filter((answer) => answer.status === 429)) {
       expect(refused.body.error.code).toBe('sign_in_locked');
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
@@ -238,9 +242,10 @@ describe('sign-in limit', () => {
     expect((await h.callAs(target.key, 'GET', '/api/me')).status).toBe(200);
     expect((await new Browser().signIn(bystander.email, bystander.password)).status).toBe(200);
 
+    // Each wrong password is in the audit log, and each wait once, however many attempts came too soon.
     const audit = await h.call('GET', `/api/audit?action=auth.sign_in_failed&actorEmail=${encodeURIComponent(target.email)}&limit=100`);
     const reasons = audit.body.entries.map((entry: { details: { reason: string } }) => entry.details.reason);
-    expect(reasons.filter((reason: string) => reason === 'locked account')).toHaveLength(14);
+    expect(reasons.filter((reason: string) => reason === 'locked account')).toHaveLength(7);
     expect(reasons.filter((reason: string) => reason === 'wrong password')).toHaveLength(12);
 
     // The right password after the wait: in, and the account's failures forgiven.

@@ -102,7 +102,7 @@ export function authRoutes(deps: ApiDeps) {
       const actor = { id: null, email: normalizeEmail(email) };
       const attempt = await beginPasswordAttempt(pool, email, clientOf(c, security).ip);
       if (!attempt.admitted) {
-        await audit.record(c, { action: 'auth.sign_in_failed', resourceType: 'session', actor, details: { reason: `locked ${attempt.what}` } });
+        if (attempt.first) await audit.record(c, { action: 'auth.sign_in_failed', resourceType: 'session', actor, details: { reason: `locked ${attempt.what}` } });
         throw slowDown(attempt, 'signing in');
       }
       const user = await findUserByEmail(db, email);
@@ -180,7 +180,7 @@ export function authRoutes(deps: ApiDeps) {
       if (!user) throw new ApiError(401, 'unauthenticated', 'Your account no longer exists; sign in again');
       const attempt = await beginPasswordAttempt(pool, user.email, clientOf(c, security).ip);
       if (!attempt.admitted) {
-        await audit.record(c, { action: 'user.password_failed', resourceType: 'user', resourceId: user.id, details: { reason: `locked ${attempt.what}` } });
+        if (attempt.first) await audit.record(c, { action: 'user.password_failed', resourceType: 'user', resourceId: user.id, details: { reason: `locked ${attempt.what}` } });
         throw slowDown(attempt, 'trying');
       }
       if (!(await verifyPassword(body.currentPassword, user.passwordHash))) {

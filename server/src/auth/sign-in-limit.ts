@@ -35,24 +35,46 @@ export function delayAfter(count: number, free: number): number {
   return Math.min(SIGN_IN_LIMITS.maxDelayMs, SIGN_IN_LIMITS.firstDelayMs * 2 ** Math.min(count - free, 30));
 }
 
+interface Wait {
+  what: 'account' | 'address';
+  seconds: number;
+  /** Which wait this is: the key and its last attempt's row. */
+  wait: string;
+}
+
 /** Who must wait, and how many more whole seconds, or null when the attempt may go ahead. */
-function waitFor(failures: KeyFailures[], now: Date): { what: 'account' | 'address'; seconds: number } | null {
-  let longest: { what: 'account' | 'address'; seconds: number } | null = null;
-  for (const { key, count, lastAt } of failures) {
+function waitFor(failures: KeyFailures[], now: Date): Wait | null {
+  let longest: Wait | null = null;
+  for (const { key, count, lastAt, lastId } of failures) {
     const what = key.startsWith('email:') ? 'account' : 'address';
     const delay = delayAfter(count, what === 'account' ? SIGN_IN_LIMITS.perAccount : SIGN_IN_LIMITS.perAddress);
     if (delay === 0 || !lastAt) continue;
     const left = lastAt.getTime() + delay - now.getTime();
     if (left <= 0) continue;
     const seconds = Math.ceil(left / 1000);
-    if (!longest || seconds > longest.seconds) longest = { what, seconds };
+    if (!longest || seconds > longest.seconds) longest = { what, seconds, wait: `${key} ${lastId}` };
   }
   return longest;
 }
 
 export type PasswordAttempt =
   | { admitted: true; ids: string[] }
-  | { admitted: false; what: 'account' | 'address'; seconds: number };
+  /** `first`: the first attempt this process refused during this wait (the one worth an audit entry). */
+  | { admitted: false; what: 'account' | 'address'; seconds: number; first: boolean };
+
+/**
+ * The waits this process has refused an attempt during: a flood of attempts that come too
+ * soon makes one audit entry per wait, not one each. Bounded: the oldest are forgotten.
+ */
+const refusedWaits = new Set<string>();
+const REFUSED_WAITS_KEPT = 10_000;
+
+function firstRefusal(wait: string): boolean {
+  if (refusedWaits.has(wait)) return false;
+  refusedWaits.add(wait);
+  if (refusedWaits.size > REFUSED_WAITS_KEPT) refusedWaits.delete(refusedWaits.values().next().value!);
+  return true;
+}
 
 /**
  * Takes a turn to check a password for `email` from `ip`: admitted (and counted as a
@@ -93,7 +115,8 @@ export async function beginPasswordAttempt(pool: pg.Pool, email: string, ip: str
   const keys = keysOf(email, ip);
   const taken = await turns.take(keys, () => takeAttempt(pool, keys, SIGN_IN_LIMITS.windowMs, (failures, now) => waitFor(failures, now) === null));
   if (taken.ids.length > 0) return { admitted: true, ids: taken.ids };
-  return { admitted: false, ...waitFor(taken.failures, taken.now)! };
+  const { what, seconds, wait } = waitFor(taken.failures, taken.now)!;
+  return { admitted: false, what, seconds, first: firstRefusal(wait) };
 }
 
 /** The attempt failed: it stays counted, and the next wait starts now. */

@@ -5,11 +5,12 @@
  */
 import type pg from 'pg';
 
-/** One key's failures within the window: how many, and when the last was. */
+/** One key's failures within the window: how many, when the last was, and its row's id (which never changes). */
 export interface KeyFailures {
   key: string;
   count: number;
   lastAt: Date | null;
+  lastId: string | null;
 }
 
 export interface AttemptTaken {
@@ -38,15 +39,15 @@ export async function takeAttempt(
     await client.query('begin');
     // Locks taken in one order by everyone: no deadlock between two attempts.
     for (const key of sorted) await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`sign-in ${key}`]);
-    const read = await client.query<{ key: string; count: string; last_at: Date | null; now: Date }>(
-      `select k.key, count(f.id) as count, max(f.at) as last_at, clock_timestamp() as now
+    const read = await client.query<{ key: string; count: string; last_at: Date | null; last_id: string | null; now: Date }>(
+      `select k.key, count(f.id) as count, max(f.at) as last_at, max(f.id) as last_id, clock_timestamp() as now
        from unnest($1::text[]) as k(key)
        left join sign_in_failures f on f.key = k.key and f.at > clock_timestamp() - make_interval(secs => $2::float8 / 1000)
        group by k.key`,
       [sorted, windowMs],
     );
     const now = read.rows[0]?.now ?? new Date();
-    const failures = read.rows.map((row) => ({ key: row.key, count: Number(row.count), lastAt: row.last_at }));
+    const failures = read.rows.map((row) => ({ key: row.key, count: Number(row.count), lastAt: row.last_at, lastId: row.last_id }));
     let ids: string[] = [];
     if (admit(failures, now)) {
       const inserted = await client.query<{ id: string }>(`insert into sign_in_failures (key, at) select unnest($1::text[]), clock_timestamp() returning id`, [sorted]);
