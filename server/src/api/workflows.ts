@@ -42,7 +42,7 @@ import { timerRegistrations } from '../runtime/timers.ts';
 import { checkWorkflowReferences } from './workflow-references.ts';
 import { ApiError, fromValidationIssues, notFound } from './errors.ts';
 import { decodeCursor, encodeCursor, MAX_BODY_DEPTH, validationHook } from './request.ts';
-import { lastRunsOf, requestCancel, unfinishedRunsOf } from '../db/queries/runs.ts';
+import { lastRunsOf, requestCancel } from '../db/queries/runs.ts';
 import { errorResponses, jsonResponse, IdParam, WatchFlag } from './schemas.ts';
 
 const json = jsonResponse;
@@ -273,9 +273,9 @@ export function workflowRoutes(deps: ApiDeps) {
       if (!(await deleteWorkflow(db, id))) throw notFound('Workflow', id);
       // The workflow stops at once: its runs not finished yet are cancelled (a queued one
       // would otherwise still make its outside calls), their history kept.
-      const unfinished = await unfinishedRunsOf(deps.pool, id);
-      for (const runId of unfinished) await requestCancel(deps.pool, runId);
-      await audit.record(c, { action: 'workflow.delete', resourceType: 'workflow', resourceId: id, details: { runsCancelled: unfinished.length } });
+      const unfinished = await deps.pool.query<{ id: string }>(`select id from runs where workflow_id = $1 and status not in ('succeeded', 'failed', 'cancelled')`, [id]);
+      for (const run of unfinished.rows) await requestCancel(deps.pool, run.id);
+      await audit.record(c, { action: 'workflow.delete', resourceType: 'workflow', resourceId: id, details: { runsCancelled: unfinished.rows.length } });
       return c.body(null, 204);
     },
   );

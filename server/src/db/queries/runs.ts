@@ -368,9 +368,3 @@ export async function postponeRun(pool: pg.Pool, runId: string, at: Date): Promi
     [runId, at.toISOString()],
   );
 }
-
-/** The ids of a workflow's runs that have not finished (queued, running, waiting). */
-export async function unfinishedRunsOf(pool: pg.Pool, workflowId: string): Promise<string[]> {
-  const result = await pool.query<{ id: string }>(`select id from runs where workflow_id = $1 and status not in ('succeeded', 'failed', 'cancelled')`, [workflowId]);
-  return result.rows.map((row) => row.id);
-}
