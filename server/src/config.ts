@@ -61,6 +61,11 @@ export const ConfigSchema = z.object({
   JUNCTION_BOOTSTRAP_API_KEY: z.string().min(32, 'At least 32 characters; make one with: node server/src/main.ts generate-key').max(200).optional(),
   /** Behind a reverse proxy: take the client address from X-Forwarded-For and HTTPS from X-Forwarded-Proto. */
   JUNCTION_TRUST_PROXY: z.stringbool().default(false),
+  /**
+   * How many reverse proxies of one's own stand in front (each appends an X-Forwarded-For
+   * entry): the client's address is the entry the outermost one wrote, never one further left.
+   */
+  JUNCTION_TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
   /** A session ends this long after sign-in, or after this long unused. */
   JUNCTION_SESSION_HOURS: z.coerce.number().positive().max(24 * 90).default(24 * 7),
   JUNCTION_SESSION_IDLE_HOURS: z.coerce.number().positive().max(24 * 90).default(24),

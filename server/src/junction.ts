@@ -69,7 +69,7 @@ export async function startJunction(config: Config, role: Role, start: StartOpti
       maxIsolatesPerProcess: config.JUNCTION_SANDBOX_ISOLATES_MAX,
     });
     sandbox.catch(() => (sandbox = null));
-    return { sandbox: await sandbox, limits: sandboxAdminLimits(config), variables: () => variables.get() };
+    return { sandbox: await sandbox, limits: sandboxAdminLimits(config), variables: (revision) => variables.get(revision) };
   };
   let progress: RunProgress | null = null;
 

@@ -50,8 +50,8 @@ export const auditEn = {
     'unknown e-mail': 'Unknown e-mail address',
     'wrong password': 'Wrong password',
     'user disabled': 'Account disabled',
-    'locked account': 'Account locked for now',
-    'locked address': 'Address locked for now',
+    'locked account': 'Too soon after wrong passwords for the account',
+    'locked address': 'Too soon after wrong passwords from the address',
   },
   auditVia: { session: 'Signed-in session', apiKey: 'API key', cli: 'Command line', environment: 'Environment variables' },
   auditResources: {
@@ -84,6 +84,7 @@ export const auditEn = {
     user_disable: 'Disabled a user',
     user_enable: 'Enabled a user',
     user_password: 'Changed their password',
+    user_password_failed: 'Failed to change their password',
     api_key_create: 'Created an API key',
     api_key_revoke: 'Revoked an API key',
     variable_create: 'Created a variable',

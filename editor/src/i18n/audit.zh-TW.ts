@@ -52,8 +52,8 @@ export const auditZhTW: Messages<typeof auditEn> = {
     'unknown e-mail': '不認得的電子郵件',
     'wrong password': '密碼錯誤',
     'user disabled': '帳號已停用',
-    'locked account': '帳號暫時鎖定',
-    'locked address': '來源位址暫時鎖定',
+    'locked account': '此帳號密碼錯誤過多，嘗試過於頻繁',
+    'locked address': '此來源位址密碼錯誤過多，嘗試過於頻繁',
   },
   auditVia: { session: '登入工作階段', apiKey: 'API 金鑰', cli: '命令列', environment: '環境變數' },
   auditResources: {
@@ -86,6 +86,7 @@ export const auditZhTW: Messages<typeof auditEn> = {
     user_disable: '停用了使用者',
     user_enable: '啟用了使用者',
     user_password: '變更了自己的密碼',
+    user_password_failed: '變更密碼失敗',
     api_key_create: '建立了 API 金鑰',
     api_key_revoke: '撤銷了 API 金鑰',
     variable_create: '建立了變數',

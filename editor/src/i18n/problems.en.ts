@@ -42,7 +42,7 @@ export const problemsEn = {
     run_not_failed: 'Only a failed or cancelled run can be retried.',
     scope_too_wide: 'An API key cannot do more than your role allows.',
     setup_done: 'Junction already has its owner: sign in instead.',
-    sign_in_locked: 'Too many failed sign-ins: signing in is locked for now.',
+    sign_in_locked: 'Too many wrong passwords: wait a few seconds, then try again.',
     too_deep: 'The data is nested too deeply.',
     trigger_removed: 'The trigger this run started from is not in that version.',
     unauthenticated: 'Please sign in.',

@@ -41,7 +41,7 @@ export const problemsZhTW: Messages<typeof problemsEn> = {
     run_not_failed: '只有失敗或已取消的執行可以重試。',
     scope_too_wide: 'API 金鑰的權限不能超過您的角色。',
     setup_done: 'Junction 已經有擁有者了，請直接登入。',
-    sign_in_locked: '登入失敗次數過多，暫時無法登入。',
+    sign_in_locked: '密碼錯誤次數過多，請稍等幾秒後再試。',
     too_deep: '資料的巢狀層級太深。',
     trigger_removed: '這次執行的觸發節點不在那個版本中。',
     unauthenticated: '請先登入。',

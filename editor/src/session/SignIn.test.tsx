@@ -4,13 +4,13 @@ import { i18n } from '../i18n/index.ts';
 import { signInProblem } from './SignIn.tsx';
 
 describe('a failed sign-in, said readably', () => {
-  it('says how long an account stays locked, from the Retry-After the server sent, in the reader’s language', async () => {
-    const locked = new ApiError(429, 'sign_in_locked', 'Too many failed sign-ins for this account: it is locked; try again in 14 minutes', { retryAfter: 840 });
-    expect(signInProblem(locked, i18n.t)).toBe('Too many failed sign-ins: this account is locked for now. Try again in 14 minutes.');
-    expect(signInProblem(new ApiError(429, 'sign_in_locked', '…', { retryAfter: 30 }), i18n.t)).toBe('Too many failed sign-ins: this account is locked for now. Try again in 1 minute.');
+  it('says how long to wait after too many wrong passwords, from the Retry-After the server sent, in the reader’s language', async () => {
+    const slowed = new ApiError(429, 'sign_in_locked', 'Too many wrong passwords for this account: wait 16 seconds before signing in again', { retryAfter: 16 });
+    expect(signInProblem(slowed, i18n.t)).toBe('Too many wrong passwords: wait 16 seconds, then try again.');
+    expect(signInProblem(new ApiError(429, 'sign_in_locked', '…', { retryAfter: 1 }), i18n.t)).toBe('Too many wrong passwords: wait 1 second, then try again.');
     await i18n.changeLanguage('zh-TW');
     try {
-      expect(signInProblem(locked, i18n.t)).toBe('登入失敗次數過多，這個帳號暫時鎖定。請在 14 分鐘後再試。');
+      expect(signInProblem(slowed, i18n.t)).toBe('密碼錯誤次數過多：請等 16 秒後再試。');
       expect(signInProblem(new ApiError(401, 'invalid_credentials', 'The e-mail or the password is not right'), i18n.t)).toBe('電子郵件或密碼不正確。');
     } finally {
       await i18n.changeLanguage('en');

@@ -28,10 +28,10 @@ export function WelcomePage({ children }: { children: ReactNode }) {
   );
 }
 
-/** The sentence for a failed sign-in: wrong e-mail or password, or locked for a while (429 with Retry-After). */
+/** The sentence for a failed sign-in: wrong e-mail or password, or too soon after wrong ones (429 with Retry-After, in seconds). */
 export function signInProblem(error: unknown, t: TFunction): string {
   if (error instanceof ApiError && error.code === 'sign_in_locked') {
-    return t('session.locked', { count: Math.max(1, Math.ceil((error.retryAfter ?? 60) / 60)) });
+    return t('session.locked', { count: Math.max(1, Math.ceil(error.retryAfter ?? 30)) });
   }
   if (error instanceof ApiError && error.code === 'invalid_credentials') return t('session.invalid');
   return messageOf(error);

@@ -22,6 +22,7 @@ export const AUDIT_ACTIONS = [
   'user.disable',
   'user.enable',
   'user.password',
+  'user.password_failed',
   'api_key.create',
   'api_key.revoke',
   'variable.create',
@@ -37,7 +38,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const AUDIT_RESOURCE_TYPES = ['workflow', 'run', 'credential', 'user', 'api-key', 'variable', 'session'] as const;
 export type AuditResource = (typeof AUDIT_RESOURCE_TYPES)[number];
 
-/** Why a sign-in failed (`reason` in the details of `auth.sign_in_failed`). */
+/** Why a sign-in or a password change failed (`reason` in the details of `auth.sign_in_failed`, `user.password_failed`). */
 export const SIGN_IN_FAILURES = ['unknown e-mail', 'wrong password', 'user disabled', 'locked account', 'locked address'] as const;
 export type SignInFailure = (typeof SIGN_IN_FAILURES)[number];
 

@@ -231,7 +231,8 @@ export function validateWorkflow(
     const parsedParams = catalogue.get(node.type)!.params.safeParse(node.params);
     if (!parsedParams.success) continue;
     const { method, path } = parsedParams.data as { method: string; path: string };
-    const key = `${method} ${path}`;
+    // Paths are one path whatever their case (so the server registers them).
+    const key = `${method} ${path.toLowerCase()}`;
     const other = webhookKeys.get(key);
     if (other) {
       issues.push({

@@ -135,13 +135,18 @@ describe('mass assignment', () => {
       [h.owner.key, 'POST', '/api/credentials', { name: 'c', type: 'hmacSecret', data: { secret: 'long enough secret' }, ownerId: editor.id }, 'ownerId'],
       [h.owner.key, 'POST', '/api/credentials', { name: 'c', type: 'hmacSecret', data: { secret: 'long enough secret', extra: 1 } }, 'data'],
       [h.owner.key, 'POST', '/api/setup', { email: 'x@junction.test', name: 'X', password: 'a long enough password', role: 'viewer' }, 'role'],
-      [editor.key, 'POST', '/api/me/password', { currentPassword: editor.password, newPassword: 'a long enough password', userId: h.owner.id }, 'userId'],
     ];
     for (const [key, method, path, body, field] of attempts) {
       const response = await h.callAs(key, method, path, body);
       expect(response.status, `${method} ${path} with ${field}`).toBe(400);
       expect(response.body.error.message, `${method} ${path}`).toMatch(new RegExp(`Unrecognized key|${field}`));
     }
+    // A password changes with a session only (an API key gets 403 before its body is read).
+    const signedIn = await h.app.request('/api/auth/sign-in', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: editor.email, password: editor.password }) });
+    const session = { cookie: /junction_session=[^;]+/.exec(signedIn.headers.get('set-cookie')!)![0], 'x-csrf-token': (await signedIn.json()).csrfToken };
+    const someoneElses = await h.callAs(null, 'POST', '/api/me/password', { currentPassword: editor.password, newPassword: 'a long enough password', userId: h.owner.id }, session);
+    expect(someoneElses.status).toBe(400);
+    expect(someoneElses.body.error.message).toMatch(/Unrecognized key|userId/);
     expect((await h.call('GET', `/api/users/${editor.id}`)).body).toMatchObject({ role: 'editor', disabled: false });
   });
 

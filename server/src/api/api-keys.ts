@@ -42,7 +42,7 @@ const NewApiKey = z
 
 export function apiKeyRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
-  const audit = new Auditor(deps.db, deps.security.trustProxy);
+  const audit = new Auditor(deps.db, deps.security);
 
   app.openapi(
     createRoute({

@@ -145,6 +145,30 @@ describe('OpenAPI and the reference page', () => {
       expect(other.status, file).toBe(404);
     }
   });
+
+  it('lets the reference page run only its own scripts and talk only to this server', async () => {
+    const page = await h.call('GET', '/api/docs');
+    const policy = Object.fromEntries(
+      page.headers
+        .get('content-security-policy')!
+        .split(';')
+        .map((directive) => directive.trim().split(/\s+/))
+        .map(([name, ...values]) => [name, values.join(' ')]),
+    );
+    expect(policy).toMatchObject({
+      'default-src': "'none'",
+      'script-src': "'self'",
+      'connect-src': "'self'",
+      'img-src': "'self' data:",
+      'object-src': "'none'",
+      'base-uri': "'none'",
+      'frame-ancestors': "'none'",
+    });
+    // So the page holds no inline script the policy would block: every script is a file.
+    expect(page.body).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
+    // Nor does it send the document to an outside validator.
+    expect(await (await h.app.request('/api/docs/init.js')).text()).toContain('validatorUrl: null');
+  });
 });
 
 describe('errors', () => {

@@ -33,7 +33,7 @@ import { expressionRoutes } from './expressions.ts';
 import { runEventRoutes } from './run-events.ts';
 import { workflowTransferRoutes } from './workflow-transfer.ts';
 import { ApiError } from './errors.ts';
-import { refuseUnstorableText } from './request.ts';
+import { refuseDeepJson, refuseUnstorableText, type ProxyTrust } from './request.ts';
 import { hookRoutes } from './hooks.ts';
 import { nodeTypeRoutes } from './node-types.ts';
 import { runRoutes } from './runs.ts';
@@ -86,13 +86,11 @@ async function databaseHealth(pool: pg.Pool): Promise<{ ok: true; latencyMs: num
   }
 }
 
-export interface SecurityOptions {
+export interface SecurityOptions extends ProxyTrust {
   /** Seals and opens credentials. */
   keyring: Keyring;
   sessionTtlMs: number;
   sessionIdleMs: number;
-  /** Client address from X-Forwarded-For, HTTPS from X-Forwarded-Proto. */
-  trustProxy: boolean;
   /** Requests per second per webhook path in this process; 0 for no limit. */
   webhookRateLimit: number;
 }
@@ -103,6 +101,7 @@ export function securityOptions(config: Config, keyring: Keyring): SecurityOptio
     sessionTtlMs: config.JUNCTION_SESSION_HOURS * 3_600_000,
     sessionIdleMs: config.JUNCTION_SESSION_IDLE_HOURS * 3_600_000,
     trustProxy: config.JUNCTION_TRUST_PROXY,
+    proxyHops: config.JUNCTION_TRUST_PROXY_HOPS,
     webhookRateLimit: config.JUNCTION_WEBHOOK_RATE_LIMIT,
   };
 }
@@ -148,6 +147,7 @@ export function createApp(deps: ApiDeps) {
   // Middleware is mounted on '*' only: routeKey (auth/middleware.ts) takes the first
   // matched route that is not a catch-all as the one that answers.
   app.use('*', refuseUnstorableText());
+  app.use('*', refuseDeepJson());
 
   // 200 when this process can do its work; 503 saying what is wrong when it cannot.
   app.get('/api/health', async (c) => {
@@ -244,6 +244,7 @@ function withAccessRules(document: OpenApiDocument): OpenApiDocument {
       if (!rule || typeof operation !== 'object') continue;
       if (rule.public) operation.security = [];
       else operation['x-junction-capability'] = rule.capability ?? 'signed-in';
+      if (!rule.public && rule.sessionOnly) operation.security = [{ session: [] }];
     }
   }
   return document;

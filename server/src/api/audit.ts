@@ -9,7 +9,7 @@ import type { Context } from 'hono';
 import { listAudit, recordAudit } from '../db/queries/audit.ts';
 import type { Db } from '../db/client.ts';
 import type { ApiDeps } from './app.ts';
-import { clientOf, decodeCursor, encodeCursor, validationHook } from './request.ts';
+import { clientOf, decodeCursor, encodeCursor, validationHook, type ProxyTrust } from './request.ts';
 import { errorResponses, jsonResponse } from './schemas.ts';
 
 /** What a handler records: only the contract's actions, resources and details (nodes/src/contract), which the editor names. */
@@ -24,16 +24,16 @@ export interface AuditEvent {
 
 export class Auditor {
   private readonly db: Db;
-  private readonly trustProxy: boolean;
+  private readonly proxy: ProxyTrust;
 
-  constructor(db: Db, trustProxy: boolean) {
+  constructor(db: Db, proxy: ProxyTrust) {
     this.db = db;
-    this.trustProxy = trustProxy;
+    this.proxy = proxy;
   }
 
   async record(c: Context, event: AuditEvent): Promise<void> {
     const principal = c.get('principal');
-    const { ip, userAgent } = clientOf(c, this.trustProxy);
+    const { ip, userAgent } = clientOf(c, this.proxy);
     await recordAudit(this.db, {
       actorId: event.actor?.id ?? principal?.user.id ?? null,
       actorEmail: event.actor?.email ?? principal?.user.email ?? null,

@@ -4,6 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../testing/harness.ts';
+import { loadConfig } from '../config.ts';
+import { securityOptions } from './app.ts';
+import { forwardedClient } from './request.ts';
 
 let h: Harness;
 
@@ -187,29 +190,117 @@ describe('session fixation', () => {
   });
 });
 
+/** Makes every counted failure older, as if that much time had passed. */
+const age = (database: Harness['database'], seconds: number) => database.pool.query(`update sign_in_failures set at = at - make_interval(secs => $1)`, [seconds]);
+
 describe('sign-in limit', () => {
-  it('locks an account after 5 failures with a message saying for how long, and not other accounts', async () => {
+  it('counts attempts sent all at once: of 60 wrong passwords in parallel, 5 are checked', async () => {
+    const target = await h.createUser('editor');
+    const started = performance.now();
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => new Browser().signIn(target.email, `wrong password ${i}`)));
+    const seconds = (performance.now() - started) / 1000;
+    const statuses = answers.map((answer) => answer.status);
+    const audited = await h.call('GET', `/api/audit?action=auth.sign_in_failed&actorEmail=${encodeURIComponent(target.email)}&limit=100`);
+    // Five, and one more for each wait (1 s, 2 s, 4 s, ...) that ended while the others queued.
+    const checked = statuses.filter((status) => status === 401).length;
+    expect(checked).toBeGreaterThanOrEqual(5);
+    expect(checked).toBeLessThanOrEqual(5 + Math.floor(Math.log2(seconds + 1)));
+    expect(statuses.filter((status) => status === 429)).toHaveLength(60 - checked);
+    // One entry per wrong password, and one per wait: not 60.
+    expect(audited.body.entries.filter((entry: { details: { reason: string } }) => entry.details.reason === 'wrong password')).toHaveLength(checked);
+    expect(audited.body.entries.filter((entry: { details: { reason: string } }) => entry.details.reason === 'locked account').length).toBeLessThanOrEqual(checked - 4);
+    for (const refused of answers.filter((answer) => answer.status === 429)) {
+      expect(refused.body.error.code).toBe('sign_in_locked');
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(30);
+    }
+    // The rightful owner, after the wait, gets in.
+    const early = await new Browser().signIn(target.email, target.password);
+    expect(early.status).toBe(429);
+    await new Promise((resolve) => setTimeout(resolve, Number(early.headers.get('retry-after')) * 1000 + 100));
+    expect((await new Browser().signIn(target.email, target.password)).status).toBe(200);
+  });
+
+  it('slows an account down with waits doubling up to 30 s, never locking it, and not other accounts', async () => {
     const target = await h.createUser('editor');
     const bystander = await h.createUser('editor');
     for (let i = 0; i < 5; i++) expect((await new Browser().signIn(target.email, `wrong password ${i}`)).status).toBe(401);
 
-    const locked = await new Browser().signIn(target.email, target.password);
-    expect(locked.status).toBe(429);
-    expect(locked.body.error.code).toBe('sign_in_locked');
-    expect(locked.body.error.message).toMatch(/^Too many failed sign-ins for this account: it is locked; try again in 1[45] minutes$/);
-    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(800);
-    // API keys of the account keep working: the lock is on password guessing.
+    const waits: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const refused = await new Browser().signIn(target.email, target.password);
+      expect(refused.status).toBe(429);
+      expect(refused.body.error.message).toMatch(/^Too many wrong passwords for this account: wait \d+ seconds? before signing in again$/);
+      waits.push(Number(refused.headers.get('retry-after')));
+      // Refused attempts neither count nor lengthen the wait.
+      expect(Number((await new Browser().signIn(target.email, 'another guess')).headers.get('retry-after'))).toBe(waits.at(-1));
+      await age(h.database, 31);
+      expect((await new Browser().signIn(target.email, `wrong again ${i}`)).status).toBe(401);
+    }
+    expect(waits).toEqual([1, 2, 4, 8, 16, 30, 30]);
+    // API keys of the account keep working: the limit is on password guessing.
     expect((await h.callAs(target.key, 'GET', '/api/me')).status).toBe(200);
     expect((await new Browser().signIn(bystander.email, bystander.password)).status).toBe(200);
 
-    const audit = await h.call('GET', `/api/audit?action=auth.sign_in_failed&actorEmail=${encodeURIComponent(target.email)}`);
-    expect(audit.body.entries).toHaveLength(6);
-    expect(audit.body.entries[0].details).toEqual({ reason: 'locked account' });
-    expect(audit.body.entries[5].details).toEqual({ reason: 'wrong password' });
+    // Each wrong password is in the audit log, and each wait once, however many attempts came too soon.
+    const audit = await h.call('GET', `/api/audit?action=auth.sign_in_failed&actorEmail=${encodeURIComponent(target.email)}&limit=100`);
+    const reasons = audit.body.entries.map((entry: { details: { reason: string } }) => entry.details.reason);
+    expect(reasons.filter((reason: string) => reason === 'locked account')).toHaveLength(7);
+    expect(reasons.filter((reason: string) => reason === 'wrong password')).toHaveLength(12);
 
-    // Once the failures are old enough, the account opens again.
-    await h.database.pool.query(`update sign_in_failures set at = at - interval '16 minutes'`);
+    // The right password after the wait: in, and the account's failures forgiven.
+    await age(h.database, 31);
     expect((await new Browser().signIn(target.email, target.password)).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await new Browser().signIn(target.email, `fresh wrong ${i}`)).status).toBe(401);
+    expect((await new Browser().signIn(target.email, target.password)).status).toBe(429);
+  });
+});
+
+describe('behind a reverse proxy', () => {
+  let proxied: Harness;
+  beforeAll(async () => {
+    proxied = await startHarness({ worker: false, proxy: { trustProxy: true } });
+  });
+  afterAll(async () => {
+    await proxied?.close();
+  });
+
+  it('takes the address the proxy saw, not what the client wrote further left, and only slows that address down', async () => {
+    const user = await proxied.createUser('editor');
+    const browser = (ip: string) => {
+      const b = new Browser(null, () => proxied.app);
+      return (email: string, password: string) => b.request('POST', '/api/auth/sign-in', { email, password }, { 'x-forwarded-for': ip });
+    };
+    // 30 anonymous failures from one address, each claiming another origin on the left.
+    for (let i = 0; i < 30; i++) {
+      const failed = await browser(`10.9.${i}.1, 198.51.100.7`)(`nobody-${i}@junction.test`, 'not a password');
+      expect(failed.status).toBe(401);
+    }
+    const audit = await proxied.call('GET', '/api/audit?action=auth.sign_in_failed&limit=1');
+    expect(audit.body.entries[0].ip).toBe('198.51.100.7');
+
+    // Everyone behind that address is slowed down, for seconds, not locked out.
+    const slowed = await browser('203.0.113.50, 198.51.100.7')(user.email, user.password);
+    expect(slowed.status).toBe(429);
+    expect(slowed.body.error.message).toMatch(/from this address: wait \d+ seconds? before signing in again$/);
+    expect(Number(slowed.headers.get('retry-after'))).toBeLessThanOrEqual(30);
+    // Another address is not.
+    expect((await browser('198.51.100.8')(user.email, user.password)).status).toBe(200);
+    await age(proxied.database, 31);
+    expect((await browser('198.51.100.7')(user.email, user.password)).status).toBe(200);
+  });
+
+  it('reads X-Forwarded-For through the configured number of proxies', () => {
+    expect(forwardedClient('6.6.6.6, 198.51.100.7', 1)).toBe('198.51.100.7');
+    expect(forwardedClient('6.6.6.6, 198.51.100.7, 10.0.0.2', 2)).toBe('198.51.100.7');
+    expect(forwardedClient('198.51.100.7', 2)).toBe('198.51.100.7');
+    expect(forwardedClient(' 198.51.100.7 ', 1)).toBe('198.51.100.7');
+    expect(forwardedClient(undefined, 1)).toBeNull();
+    expect(forwardedClient('', 1)).toBeNull();
+    // JUNCTION_TRUST_PROXY_HOPS: 1 unless set, between 1 and 10.
+    expect(securityOptions(loadConfig({ JUNCTION_TRUST_PROXY: 'true' }), h.security.keyring)).toMatchObject({ trustProxy: true, proxyHops: 1 });
+    expect(securityOptions(loadConfig({ JUNCTION_TRUST_PROXY: 'true', JUNCTION_TRUST_PROXY_HOPS: '2' }), h.security.keyring).proxyHops).toBe(2);
+    expect(() => loadConfig({ JUNCTION_TRUST_PROXY_HOPS: '0' })).toThrow(/JUNCTION_TRUST_PROXY_HOPS/);
   });
 });
 
@@ -232,6 +323,40 @@ describe('password change', () => {
     expect((await elsewhere.request('GET', '/api/me')).status).toBe(401);
     expect((await new Browser().signIn(user.email, user.password)).status).toBe(401);
     expect((await new Browser().signIn(user.email, 'a brand new password')).status).toBe(200);
+  });
+
+  it('is refused to API keys, even one with every scope', async () => {
+    const user = await h.createUser('editor');
+    const readRuns = (await h.callAs(user.key, 'POST', '/api/api-keys', { name: 'runs only', scopes: ['runs:read'] })).body.key as string;
+    for (const key of [user.key, readRuns]) {
+      const refused = await h.callAs(key, 'POST', '/api/me/password', { currentPassword: user.password, newPassword: 'taken over by a key' });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/not an API key/) });
+    }
+    expect((await new Browser().signIn(user.email, user.password)).status).toBe(200);
+    const doc = (await h.call('GET', '/api/openapi.json')).body;
+    expect(doc.paths['/api/me/password'].post.security).toEqual([{ session: [] }]);
+  });
+
+  it('counts wrong current passwords with wrong sign-ins, and records each in the audit log', async () => {
+    const user = await h.createUser('editor');
+    const here = new Browser();
+    const csrf = { 'x-csrf-token': (await here.signIn(user.email, user.password)).body.csrfToken };
+    const change = (currentPassword: string) => here.request('POST', '/api/me/password', { currentPassword, newPassword: 'a brand new password' }, csrf);
+    for (let i = 0; i < 3; i++) expect((await change(`guess ${i}`)).status).toBe(400);
+    for (let i = 0; i < 2; i++) expect((await new Browser().signIn(user.email, `guess at the door ${i}`)).status).toBe(401);
+
+    const slowed = await change(user.password);
+    expect(slowed.status).toBe(429);
+    expect(slowed.body.error.message).toMatch(/^Too many wrong passwords for this account: wait 1 second before trying again$/);
+    expect(slowed.headers.get('retry-after')).toBe('1');
+
+    const audit = await h.call('GET', `/api/audit?action=user.password_failed&actorId=${user.id}`);
+    expect(audit.body.entries.map((entry: { details: { reason: string } }) => entry.details.reason)).toEqual(['locked account', 'wrong password', 'wrong password', 'wrong password']);
+    expect(audit.body.entries[0].resourceId).toBe(user.id);
+
+    await age(h.database, 2);
+    expect((await change(user.password)).status).toBe(204);
   });
 });
 

@@ -98,7 +98,7 @@ export function credentialRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const { db } = deps;
   const { keyring } = deps.security;
-  const audit = new Auditor(db, deps.security.trustProxy);
+  const audit = new Auditor(db, deps.security);
 
   /** The credential, when the caller may see it (404 otherwise). */
   const visible = async (principal: Principal, id: string): Promise<CredentialSummary> => {

@@ -93,7 +93,7 @@ export function resumeRoutes(deps: ApiDeps) {
       const issues = Object.entries(answer.errors).map(([path, message]) => ({ code: 'invalid_answer' as const, path, message: `${path}: ${message}` }));
       throw new ApiError(400, 'invalid_answer', `The answer is not valid: ${issues[0]!.message}`, { path: issues[0]!.path, issues });
     }
-    const { ip, userAgent } = clientOf(c, deps.security.trustProxy);
+    const { ip, userAgent } = clientOf(c, deps.security);
     const resumption: Resumption = {
       by: 'call',
       at: new Date().toISOString(),

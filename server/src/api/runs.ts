@@ -55,7 +55,7 @@ const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 24 *
 export function runRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const { db } = deps;
-  const audit = new Auditor(db, deps.security.trustProxy);
+  const audit = new Auditor(db, deps.security);
 
   /** The run with its steps, when the caller may `need` it (404 when they may not see it). */
   const runFor = async (c: Parameters<typeof principalOf>[0], id: string, need: 'read' | 'write') => {
@@ -167,7 +167,7 @@ export function runRoutes(deps: ApiDeps) {
     createRoute({
       method: 'get',
       path: '/{id}/workflow',
-      summary: 'The workflow version a run executed (to show the run on its own graph)',
+      summary: 'The workflow version a run executed (to show the run on its own graph); needs workflows:read as well as runs:read',
       request: { params: IdParam },
       responses: {
         200: json(RunWorkflow, 'The version that ran'),

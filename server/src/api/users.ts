@@ -49,7 +49,7 @@ const withArticle = (role: string) => `${/^[aeiou]/.test(role) ? 'An' : 'A'} ${r
 
 export function userRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
-  const audit = new Auditor(deps.db, deps.security.trustProxy);
+  const audit = new Auditor(deps.db, deps.security);
 
   /** The user, when the caller may manage them (admins: not the owner, not other admins unless owner). */
   const manageable = async (c: Parameters<typeof principalOf>[0], id: string) => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../testing/harness.ts';
+import { spawnJunction } from '../testing/processes.ts';
 
 let h: Harness;
 
@@ -46,5 +47,39 @@ describe('/api/variables', () => {
     const doc = (await h.call('GET', '/api/openapi.json')).body;
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/variables', '/api/variables/{key}']));
     expect(doc.components.schemas.Variable).toBeDefined();
+  });
+});
+
+describe('$vars in runs', () => {
+  it('reflects every write committed before a run starts, in a worker of another process', { timeout: 120_000 }, async () => {
+    // A flow keeping its state in a variable: each run must see the state the last change left.
+    const workflowId = await h.createWorkflow({
+      nodes: [
+        { id: 'start', type: 'trigger.manual', name: 'Start' },
+        { id: 'read', type: 'transform.fields', name: 'Read state', params: { operations: [{ op: 'set', field: 'seen', value: '{{ $vars.PO_STATE }}' }] } },
+      ],
+      edges: [{ source: 'start', target: 'read' }],
+    });
+    const worker = spawnJunction('worker', { DATABASE_URL: h.database.url });
+    try {
+      await worker.waitFor(/worker started/);
+      const seen = async () => {
+        const run = await h.waitForRun((await h.call('POST', `/api/workflows/${workflowId}/run`, {})).body.runId, 60_000);
+        expect(run.status).toBe('succeeded');
+        return run.steps.find((step: { nodeId: string }) => step.nodeId === 'read').output.main[0].json.seen as unknown;
+      };
+      expect((await h.call('POST', '/api/variables', { key: 'PO_STATE', value: 'none ordered' })).status).toBe(201);
+      expect(await seen()).toBe('none ordered');
+      for (let i = 1; i <= 5; i++) {
+        expect((await h.call('PUT', '/api/variables/PO_STATE', { value: `PO-${i} ordered` })).status).toBe(200);
+        expect(await seen()).toBe(`PO-${i} ordered`);
+      }
+      expect((await h.call('DELETE', '/api/variables/PO_STATE')).status).toBe(204);
+      expect(await seen()).not.toBe('PO-5 ordered');
+      expect((await h.call('POST', '/api/variables', { key: 'PO_STATE', value: 'again' })).status).toBe(201);
+      expect(await seen()).toBe('again');
+    } finally {
+      await worker.kill();
+    }
   });
 });

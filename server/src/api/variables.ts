@@ -28,7 +28,7 @@ const present = (row: VariableRow): Variable => ({ key: row.key, value: row.valu
 export function variableRoutes(deps: Pick<ApiDeps, 'db' | 'security'>) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const { db } = deps;
-  const audit = new Auditor(db, deps.security.trustProxy);
+  const audit = new Auditor(db, deps.security);
 
   app.openapi(
     createRoute({ method: 'get', path: '/', summary: 'List the variables ($vars), by name', responses: { 200: jsonResponse(VariableList, 'Every variable'), ...errorResponses } }),

@@ -5,8 +5,9 @@
  * run's id. The conventions of GitHub, Shopify and Stripe, and a custom one.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHarness, type Harness } from '../testing/harness.ts';
+import { RefusalLog } from './webhook-auth.ts';
 
 let h: Harness;
 const SECRET = 'whsec_the-shared-signing-secret';
@@ -207,11 +208,61 @@ describe('rate limit per webhook path', () => {
       expect(refused.status).toBe(429);
       expect(refused.headers.get('retry-after')).toBe('1');
       expect(refused.body.error.message).toContain('at most 5 requests a second');
+      // The same path in another case is the same path, with the same limit.
+      expect((await limited.callAs(null, 'POST', '/hooks/BUSY', {})).status).toBe(429);
       expect((await limited.callAs(null, 'POST', '/hooks/quiet', {})).status).toBe(202);
       await new Promise((resolve) => setTimeout(resolve, 1100));
       expect((await limited.callAs(null, 'POST', '/hooks/busy', {})).status).toBe(202);
     } finally {
       await limited.close();
     }
+  });
+});
+
+describe('the log of refused requests', () => {
+  /** The lines Junction's log writes while `work` runs. */
+  async function logLines(work: () => Promise<void>): Promise<string[]> {
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      await work();
+    } finally {
+      spy.mockRestore();
+    }
+    return lines;
+  }
+
+  it('says once, not per request, that a hostile sender is refused', async () => {
+    await hook('flooded', { auth: { kind: 'hmac', style: 'github' }, credential: secretId });
+    await hook('also-flooded', { auth: { kind: 'header' }, credential: (await h.call('POST', '/api/credentials', { name: 'Header', type: 'httpHeader', data: { name: 'X-Token', value: 'a header token' } })).body.id });
+    const lines = await logLines(async () => {
+      for (let i = 0; i < 200; i++) {
+        expect((await post('flooded', `{"n":${i}}`, { 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` })).status).toBe(401);
+      }
+      for (let i = 0; i < 20; i++) expect((await post('also-flooded', '{}', {})).status).toBe(401);
+    });
+    const refused = lines.filter((line) => line.includes('refused a webhook request'));
+    expect(refused).toHaveLength(2);
+    expect(refused[0]).toMatch(/"path":"flooded".*does not match/);
+    expect(refused[1]).toContain('"path":"also-flooded"');
+  });
+
+  it('counts the refusals it did not write, at most once an interval, and starts over on a quiet path', async () => {
+    const refusals = new RefusalLog(500);
+    const lines = await logLines(async () => {
+      for (let i = 0; i < 50; i++) refusals.note('orders', 401, `reason ${i}`);
+      await new Promise((resolve) => setTimeout(resolve, 750));
+      refusals.note('orders', 429, 'too fast');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      refusals.note('orders', 401, 'back again');
+    });
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/refused a webhook request .*"reason":"reason 0"/);
+    expect(lines[1]).toMatch(/refused more webhook requests .*"refused":49,.*"lastReason":"reason 49"/);
+    expect(lines[2]).toMatch(/refused more webhook requests .*"refused":1,.*"lastReason":"too fast"/);
+    expect(lines[3]).toMatch(/refused a webhook request .*"reason":"back again"/);
   });
 });

@@ -4,6 +4,7 @@
  * over the raw body (GitHub, Shopify, Stripe or a custom convention; optionally a signed
  * timestamp within a tolerance, and a delivery id that may be used only once). A request
  * that fails gets 401 and starts no run. The secret comes from the credentials vault.
+ * Refusals are logged at a bounded rate (`RefusalLog`): a hostile sender cannot flood the log.
  */
 import { createHmac } from 'node:crypto';
 import type { Context } from 'hono';
@@ -83,6 +84,48 @@ function verifyHmac(c: Context, auth: HmacAuth, secret: string, raw: Buffer): vo
   if (timestampHeader) checkFreshness(timestamp, timestampHeader, auth.toleranceSeconds);
 }
 
+/**
+ * Log lines about refused webhook requests: a path's first refusal at once, then at most
+ * one line per `everyMs` saying how many more were refused and the last reason — however
+ * many a sender sends. A path quiet for a whole interval starts over.
+ */
+export class RefusalLog {
+  private readonly paths = new Map<string, { suppressed: number; reason: string; timer: NodeJS.Timeout }>();
+  private readonly everyMs: number;
+
+  constructor(everyMs = 60_000) {
+    this.everyMs = everyMs;
+  }
+
+  note(path: string, status: number, reason: string): void {
+    const key = path.toLowerCase();
+    const entry = this.paths.get(key);
+    if (entry) {
+      entry.suppressed++;
+      entry.reason = reason;
+      return;
+    }
+    log.warn('refused a webhook request', { path, status, reason });
+    this.paths.set(key, { suppressed: 0, reason, timer: this.later(key, path) });
+  }
+
+  private later(key: string, path: string): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      const entry = this.paths.get(key);
+      if (!entry || entry.suppressed === 0) {
+        this.paths.delete(key);
+        return;
+      }
+      log.warn('refused more webhook requests', { path, refused: entry.suppressed, seconds: Math.round(this.everyMs / 1000), lastReason: entry.reason });
+      entry.suppressed = 0;
+      entry.timer = this.later(key, path);
+    }, this.everyMs);
+    // A pending summary never keeps the process alive.
+    timer.unref();
+    return timer;
+  }
+}
+
 export interface GuardOptions {
   pool: pg.Pool;
   keyring: Keyring;
@@ -106,21 +149,23 @@ export interface Admission {
 export class WebhookGuard {
   private readonly options: GuardOptions;
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly refusals = new RefusalLog();
   private lastPrune = 0;
 
   constructor(options: GuardOptions) {
     this.options = options;
   }
 
-  /** A token bucket per path: `rateLimit` per second, bursts up to one second's worth. */
+  /** A token bucket per path (in any case, as paths match): `rateLimit` per second, bursts up to one second's worth. */
   private limit(path: string): void {
     const rate = this.options.rateLimit;
     if (rate <= 0) return;
     const now = performance.now();
-    const bucket = this.buckets.get(path) ?? { tokens: rate, at: now };
+    const key = path.toLowerCase();
+    const bucket = this.buckets.get(key) ?? { tokens: rate, at: now };
     bucket.tokens = Math.min(rate, bucket.tokens + ((now - bucket.at) / 1000) * rate);
     bucket.at = now;
-    this.buckets.set(path, bucket);
+    this.buckets.set(key, bucket);
     if (bucket.tokens < 1) throw new ApiError(429, 'rate_limited', `/hooks/${path} takes at most ${rate} requests a second; slow down`, { headers: { 'Retry-After': '1' } });
     bucket.tokens -= 1;
   }
@@ -145,11 +190,11 @@ export class WebhookGuard {
 
   /** Admits the request or throws 429 / 401. */
   async admit(c: Context, path: string, hook: { workflowId: string; nodeId: string }, params: WebhookParams, raw: Buffer): Promise<Admission> {
-    this.limit(path);
     const admission: Admission = { secretHeaders: [], secrets: [] };
     const { auth } = params;
-    if (auth.kind === 'none') return admission;
     try {
+      this.limit(path);
+      if (auth.kind === 'none') return admission;
       const credential = params.credential ? await this.credential(params.credential) : null;
       if (!credential || credential.type !== WEBHOOK_AUTH_CREDENTIAL_TYPE[auth.kind]) {
         log.error('a webhook cannot check its requests: its credential is missing or of the wrong type', { path, credential: params.credential });
@@ -187,7 +232,7 @@ export class WebhookGuard {
       }
       return admission;
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) log.warn('refused a webhook request', { path, reason: error.message });
+      if (error instanceof ApiError && (error.status === 401 || error.status === 429)) this.refusals.note(path, error.status, error.message);
       throw error;
     }
   }

@@ -18,7 +18,7 @@ import { errorResponses, IdParam, jsonResponse } from './schemas.ts';
 export function workflowSharingRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const { db } = deps;
-  const audit = new Auditor(db, deps.security.trustProxy);
+  const audit = new Auditor(db, deps.security);
 
   app.openapi(
     createRoute({

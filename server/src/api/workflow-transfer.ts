@@ -20,7 +20,7 @@ const COPY_SUFFIX = ' (copy)';
 export function workflowTransferRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const { db } = deps;
-  const audit = new Auditor(db, deps.security.trustProxy);
+  const audit = new Auditor(db, deps.security);
 
   app.openapi(
     createRoute({

@@ -345,6 +345,29 @@ describe('activate / deactivate and webhooks', () => {
     expect((await h.call('POST', `/api/workflows/${c}/activate`)).status).toBe(200);
   });
 
+  it('takes paths differing only in case for the same path: one workflow holds it, and senders reach it in any case', async () => {
+    const a = await h.createWorkflow(webhook('Orders/New'), 'A');
+    const b = await h.createWorkflow(webhook('orders/new'), 'B');
+    expect((await h.call('POST', `/api/workflows/${a}/activate`)).status).toBe(200);
+    const conflict = await h.call('POST', `/api/workflows/${b}/activate`);
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.error.code).toBe('webhook_conflict');
+    expect((await h.call('GET', `/api/workflows/${b}`)).body.active).toBe(false);
+    // Saving an active workflow onto the path in another case is refused as well.
+    const c = await h.createWorkflow(webhook('elsewhere'), 'C');
+    expect((await h.call('POST', `/api/workflows/${c}/activate`)).status).toBe(200);
+    expect((await h.call('PUT', `/api/workflows/${c}`, { graph: webhook('ORDERS/NEW') })).status).toBe(409);
+
+    for (const path of ['Orders/New', 'orders/new', 'ORDERS/new']) {
+      const hit = await h.call('POST', `/hooks/${path}`, { n: 1 });
+      expect(hit.status, path).toBe(202);
+      expect((await h.call('GET', `/api/runs/${hit.body.runId}`)).body.workflowId).toBe(a);
+    }
+    // Within one graph too.
+    const twice = await rejected({ nodes: [webhook('Shop').nodes[0], { ...webhook('shop').nodes[0], id: 'hook2', name: 'Hook 2' }], edges: [] });
+    expect(twice.code).toBe('duplicate_webhook');
+  });
+
   it('moves an active workflow’s webhook to the path of its new version', async () => {
     const id = await h.createWorkflow(webhook('old-path'));
     await h.call('POST', `/api/workflows/${id}/activate`);

@@ -42,7 +42,7 @@ import { Auditor } from './audit.ts';
 import { timerRegistrations } from '../runtime/timers.ts';
 import { checkWorkflowReferences } from './workflow-references.ts';
 import { ApiError, fromValidationIssues, notFound } from './errors.ts';
-import { decodeCursor, encodeCursor, validationHook } from './request.ts';
+import { decodeCursor, encodeCursor, MAX_BODY_DEPTH, validationHook } from './request.ts';
 import { lastRunsOf, requestCancel, unfinishedRunsOf } from '../db/queries/runs.ts';
 import { errorResponses, jsonResponse, IdParam, WatchFlag } from './schemas.ts';
 
@@ -78,6 +78,10 @@ const WorkflowPatch = z.preprocess(refuseUnknownFields, z.object({ name: Workflo
 
 /** Validates a posted graph: the graph, or a 400 naming every problem with its path. */
 export function parseGraph(graph: unknown): WorkflowGraph {
+  // Before anything walks it recursively (JSON.stringify below): the API refuses deeper
+  // bodies at its door already; this keeps any other caller as safe.
+  const deep = tooDeepAt(graph, MAX_BODY_DEPTH);
+  if (deep) throw new ApiError(400, 'too_deep', `The graph nests more than ${MAX_BODY_DEPTH} levels deep, at ${deep.slice(0, 200)}`, { path: `graph${deep.slice(1)}` });
   const result = validateWorkflow(graph, catalogue, Buffer.byteLength(JSON.stringify(graph)));
   if (!result.ok) throw fromValidationIssues(result.issues, 'graph');
   return result.graph;
@@ -186,7 +190,7 @@ export async function createOwnedWorkflow(
 export function workflowRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const { db } = deps;
-  const audit = new Auditor(db, deps.security.trustProxy);
+  const audit = new Auditor(db, deps.security);
 
   app.openapi(
     createRoute({

@@ -115,9 +115,10 @@ const changeWorkflow = (status: number): Expect => ({ owner: status, admin: stat
 const CASES: Record<string, Case> = {
   'POST /api/auth/sign-out': { request: async () => ({ method: 'POST', path: '/api/auth/sign-out' }), expect: all(204) },
   'GET /api/me': { request: async () => ({ method: 'GET', path: '/api/me' }), expect: all(200) },
+  // A session only: the matrix calls with API keys (auth.test.ts signs in and changes it).
   'POST /api/me/password': {
     request: async (actor) => ({ method: 'POST', path: '/api/me/password', body: { currentPassword: actor.password, newPassword: actor.password } }),
-    expect: all(204),
+    expect: all(403),
   },
 
   'GET /api/api-keys': {
@@ -342,5 +343,23 @@ describe.each(['owner', 'admin', 'editor', 'viewer'] as const)('as %s', (role) =
       const response = await h.callAs(actor.key, request.method, request.path, request.body);
       expect(response.status, `${role} ${whose}: ${request.method} ${request.path} → ${JSON.stringify(response.body)}`).toBe(status);
     }
+  });
+});
+
+describe('API keys with fewer scopes than their role', () => {
+  it('a runs:read key reads runs but not the graph they ran, which needs workflows:read as well', async () => {
+    const key = async (scopes: string[]) => (await h.callAs(actors.viewer.key, 'POST', '/api/api-keys', { name: scopes.join(' '), scopes })).body.key as string;
+    const runsOnly = await key(['runs:read']);
+    const both = await key(['runs:read', 'workflows:read']);
+    const id = await run(actors.viewer, 'own', false);
+
+    expect((await h.callAs(runsOnly, 'GET', `/api/runs/${id}`)).status).toBe(200);
+    const refused = await h.callAs(runsOnly, 'GET', `/api/runs/${id}/workflow`);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toEqual({ code: 'forbidden', message: 'You may not do this: it needs "workflows:read", and this API key lacks the scope' });
+    expect((await h.callAs(both, 'GET', `/api/runs/${id}/workflow`)).status).toBe(200);
+
+    const doc = (await h.call('GET', '/api/openapi.json')).body;
+    expect(doc.paths['/api/runs/{id}/workflow'].get['x-junction-capability']).toEqual(['runs:read', 'workflows:read']);
   });
 });

@@ -3,7 +3,8 @@
  *
  * 1. `Authorization: Bearer <API key>`, else the session cookie, else nobody.
  * 2. The route's rule (`rules.ts`): public routes pass; others need a caller (401) with
- *    the rule's capability (403). A route without a rule is refused (500): fail closed.
+ *    the rule's capability (403), and a session rather than an API key when the rule says
+ *    so (403). A route without a rule is refused (500): fail closed.
  * 3. A cookie-authenticated write must carry the session's CSRF token in `X-CSRF-Token`.
  *    A custom header cannot be sent cross-site without a CORS preflight, which Junction
  *    never grants, and the token ties the request to the session.
@@ -19,7 +20,7 @@ import { findApiKey, markApiKeyUsed } from '../db/queries/api-keys.ts';
 import { findSession, touchSession } from '../db/queries/users.ts';
 import { log } from '../log.ts';
 import { ApiError } from '../api/errors.ts';
-import { RULES, type Rule } from './rules.ts';
+import { capabilitiesOf, RULES, type Rule } from './rules.ts';
 import { CAPABILITIES, ROLE_CAPABILITIES, type Capability, type Role } from './roles.ts';
 import { sameSecret } from './tokens.ts';
 
@@ -130,9 +131,13 @@ export function authorize(options: AuthOptions): MiddlewareHandler {
         throw new ApiError(403, 'csrf_failed', `A change made with a session cookie must carry the session's CSRF token in the ${CSRF_HEADER} header (from GET /api/me)`);
       }
     }
-    if (rule.capability && !principal.capabilities.has(rule.capability)) {
-      const why = principal.via === 'apiKey' && ROLE_CAPABILITIES[principal.user.role].includes(rule.capability) ? 'this API key lacks the scope' : `the ${principal.user.role} role does not allow it`;
-      throw new ApiError(403, 'forbidden', `You may not do this: it needs "${rule.capability}", and ${why}`);
+    if (rule.sessionOnly && principal.via !== 'session') {
+      throw new ApiError(403, 'forbidden', 'Only a signed-in person may do this, not an API key: sign in to Junction and do it there');
+    }
+    const missing = capabilitiesOf(rule).find((capability) => !principal.capabilities.has(capability));
+    if (missing) {
+      const why = principal.via === 'apiKey' && ROLE_CAPABILITIES[principal.user.role].includes(missing) ? 'this API key lacks the scope' : `the ${principal.user.role} role does not allow it`;
+      throw new ApiError(403, 'forbidden', `You may not do this: it needs "${missing}", and ${why}`);
     }
     c.set('principal', principal);
     return next();

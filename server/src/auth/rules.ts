@@ -14,8 +14,15 @@ export type Resource = 'workflow' | 'run' | 'credential' | 'user' | 'api-key';
 export type Rule =
   /** Anyone, signed in or not (webhooks check their own trigger's auth). */
   | { public: true }
-  /** Any signed-in user or API key; `capability` when one is needed. */
-  | { public?: false; capability?: Capability; resource?: Resource; sessionOnly?: boolean };
+  /**
+   * Any signed-in user or API key; `capability` when one is needed (several: each of
+   * them); `sessionOnly`: no API key.
+   */
+  | { public?: false; capability?: Capability | readonly [Capability, ...Capability[]]; resource?: Resource; sessionOnly?: boolean };
+
+/** The capabilities a rule asks for, each of them needed. */
+export const capabilitiesOf = (rule: Rule): readonly Capability[] =>
+  rule.public || rule.capability === undefined ? [] : typeof rule.capability === 'string' ? [rule.capability] : rule.capability;
 
 export const RULES: Readonly<Record<string, Rule>> = {
   'GET /api/health': { public: true },
@@ -33,7 +40,8 @@ export const RULES: Readonly<Record<string, Rule>> = {
   'POST /api/auth/sign-in': { public: true },
   'POST /api/auth/sign-out': {},
   'GET /api/me': {},
-  'POST /api/me/password': {},
+  // Proves the person knows their password: a key (perhaps one only for reading runs) may not.
+  'POST /api/me/password': { sessionOnly: true },
 
   'GET /api/api-keys': { capability: 'api-keys:manage', resource: 'api-key' },
   'POST /api/api-keys': { capability: 'api-keys:manage' },
@@ -89,7 +97,9 @@ export const RULES: Readonly<Record<string, Rule>> = {
   'GET /api/runs': { capability: 'runs:read', resource: 'run' },
   'GET /api/runs/:id': { capability: 'runs:read', resource: 'run' },
   'GET /api/runs/:id/events': { capability: 'runs:read', resource: 'run' },
-  'GET /api/runs/:id/workflow': { capability: 'runs:read', resource: 'run' },
+  // The graph holds whatever its authors typed (addresses, header values, code), which no
+  // one can tell apart from secrets: a key only for reading runs does not get it.
+  'GET /api/runs/:id/workflow': { capability: ['runs:read', 'workflows:read'], resource: 'run' },
   'POST /api/runs/:id/cancel': { capability: 'workflows:run', resource: 'run' },
   'POST /api/runs/:id/retry': { capability: 'workflows:run', resource: 'run' },
 };

@@ -4,7 +4,9 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
+  check,
   boolean,
   index,
   integer,
@@ -185,7 +187,10 @@ export const workflowVersions = pgTable(
 );
 export type WorkflowVersionRow = typeof workflowVersions.$inferSelect;
 
-/** Webhook paths of active workflows. Filled on activate, emptied on deactivate. */
+/**
+ * Webhook paths of active workflows. Filled on activate, emptied on deactivate. A path is
+ * one path whatever its case: at most one workflow holds it per method.
+ */
 export const webhooks = pgTable(
   'webhooks',
   {
@@ -200,7 +205,11 @@ export const webhooks = pgTable(
     nodeId: text('node_id').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.method, t.path] }), index('webhooks_workflow_idx').on(t.workflowId)],
+  (t) => [
+    primaryKey({ columns: [t.method, t.path] }),
+    index('webhooks_workflow_idx').on(t.workflowId),
+    uniqueIndex('webhooks_path_ci_idx').on(sql`lower(${t.path})`, t.method),
+  ],
 );
 export type WebhookRow = typeof webhooks.$inferSelect;
 
@@ -392,6 +401,18 @@ export const variables = pgTable('variables', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 export type VariableRow = typeof variables.$inferSelect;
+/**
+ * One row counting the changes to the variables, moved in each change's transaction: a
+ * worker's `$vars` is current while the revision it read them at is not behind this one.
+ */
+export const variableRevision = pgTable(
+  'variable_revision',
+  {
+    one: boolean('one').primaryKey().default(true),
+    revision: bigint('revision', { mode: 'number' }).notNull(),
+  },
+  (t) => [check('variable_revision_one_row', sql`${t.one}`)],
+);
 /** Who did what, when and from where. Append-only. */
 export const auditLog = pgTable(
   'audit_log',

@@ -128,6 +128,8 @@ interface RunState {
   blocked: boolean;
   /** How it started: an error workflow's run (mode `error`) does not start another. */
   mode: string;
+  /** The variables' revision when loaded: `$vars` are read at it or later. */
+  variablesRevision: number;
   depth: number;
   shape: GraphShape;
   steps: Map<string, LoadedStep>;
@@ -181,6 +183,7 @@ async function load(rt: RuntimeContext, runId: string): Promise<RunState | null>
     ownedByOtherLiveWorker: row.owned_by_other,
     blocked: row.blocked,
     mode: row.mode,
+    variablesRevision: Number(row.variables_revision),
     depth: row.depth,
     shape: shapeFor(row.version_id, row.graph, rt.nodes),
     steps,

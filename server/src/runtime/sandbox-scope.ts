@@ -12,8 +12,11 @@ import type { ParamsScope } from './params.ts';
 export interface SandboxRuntime {
   sandbox: Sandbox;
   limits: SandboxAdminLimits;
-  /** `$vars`: the instance's variables (cached briefly by the worker). */
-  variables(): Promise<Record<string, string>>;
+  /**
+   * `$vars`: the instance's variables, at `revision` or later (the worker keeps them while
+   * no change is newer); without a revision, read now.
+   */
+  variables(revision?: number): Promise<Record<string, string>>;
 }
 
 export interface RunFacts {
@@ -26,6 +29,8 @@ export interface RunFacts {
   graph: WorkflowGraph;
   /** The resume URLs of the run's steps that can wait, by node name. */
   resumeUrls?: Record<string, string>;
+  /** The variables' revision when the run was loaded: every change committed before is in its `$vars`. */
+  variablesRevision?: number;
 }
 
 /**
@@ -41,7 +46,7 @@ export function runScope(rt: SandboxRuntime, facts: RunFacts, nodes: Pick<RunSco
     pairedOf: nodes.pairedOf,
     signal,
     info: () =>
-      (info ??= rt.variables().then((vars) => ({
+      (info ??= rt.variables(facts.variablesRevision).then((vars) => ({
         run: { id: facts.id, startedAt: facts.createdAt.toISOString(), resumeUrls: facts.resumeUrls ?? {} },
         workflow: { id: facts.workflowId, name: facts.workflowName, version: facts.versionNumber },
         timezone: zoneOf(facts.graph.settings.timezone),

@@ -1,29 +1,35 @@
 /**
- * `$vars` for the runs of one worker: read from the database at most once per
- * `ttlMs` (and only when a run's step actually calls the sandbox), so a busy worker does
- * not add a query per run. A change is seen by runs starting after the cache expires.
+ * `$vars` for the runs of one process: read from the database again only when a change
+ * is newer than what is kept. A run asks for the variables at the revision it was loaded
+ * with (in the same statement as the run, so with no query of its own): every change
+ * committed before the run started its work is in them, whichever process made it.
  */
-export class VariableCache {
-  private value: Promise<Record<string, string>> | null = null;
-  private readAt = 0;
-  private readonly read: () => Promise<Record<string, string>>;
-  private readonly ttlMs: number;
+import type { VariableSnapshot } from '../db/queries/variables.ts';
 
-  constructor(read: () => Promise<Record<string, string>>, ttlMs = 2000) {
+export class VariableCache {
+  private latest: Promise<VariableSnapshot> | null = null;
+  private readonly read: () => Promise<VariableSnapshot>;
+
+  constructor(read: () => Promise<VariableSnapshot>) {
     this.read = read;
-    this.ttlMs = ttlMs;
   }
 
-  get(): Promise<Record<string, string>> {
-    if (!this.value || Date.now() - this.readAt > this.ttlMs) {
-      this.readAt = Date.now();
-      const reading = this.read();
-      this.value = reading;
-      // A failed read is not kept: the next run asks again.
-      reading.catch(() => {
-        if (this.value === reading) this.value = null;
-      });
+  /** The variables at `revision` or later; without one, as they are now. */
+  async get(revision?: number): Promise<Record<string, string>> {
+    if (revision !== undefined) {
+      // Runs waiting on the same read share it; one that finds it too old starts the next.
+      for (let current = this.latest; current; current = this.latest) {
+        const snapshot = await current.catch(() => null);
+        if (snapshot && snapshot.revision >= revision) return snapshot.values;
+        if (this.latest === current) break;
+      }
     }
-    return this.value;
+    const reading = this.read();
+    this.latest = reading;
+    // A failed read is not kept: the next run asks again.
+    reading.catch(() => {
+      if (this.latest === reading) this.latest = null;
+    });
+    return (await reading).values;
   }
 }

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { serverCatalogue } from '@junction/nodes/server';
 import type { ServerNode } from '@junction/nodes';
 import { createApp, type SecurityOptions } from '../api/app.ts';
+import type { ProxyTrust } from '../api/request.ts';
 import { createOwner, createOwnerKey } from '../auth/bootstrap.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { ROLE_CAPABILITIES, type Role } from '../auth/roles.ts';
@@ -85,6 +86,8 @@ export interface HarnessOptions {
   /** Sandbox processes (default 1). */
   sandboxProcesses?: number;
   webhookRateLimit?: number;
+  /** Behind reverse proxies: whose X-Forwarded-For entries are believed (default: none). */
+  proxy?: ProxyTrust;
   /** Largest JSON one step's record may be (default: the shipped 64 MiB). */
   stepDataLimit?: number;
   /** The credentials key (default: a fresh one) — give it to worker processes the test starts. */
@@ -104,6 +107,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     sessionTtlMs: 7 * 24 * 3_600_000,
     sessionIdleMs: 24 * 3_600_000,
     trustProxy: false,
+    ...options.proxy,
     webhookRateLimit: options.webhookRateLimit ?? 2000,
   };
   const progress = new RunProgress(listener);
@@ -130,13 +134,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const owner: TestUser = { id: ownerRow.id, email: ownerRow.email, password: ownerPassword, role: 'owner', key: (await createOwnerKey(database.db, { name: 'test harness', via: 'environment' }))!.key };
   const workers: WorkerHandle[] = [];
   let sandbox: Sandbox | null = null;
-  // Variables change in tests from one run to the next: no caching.
-  const variables = new VariableCache(() => variableValues(database.db), 0);
+  const variables = new VariableCache(() => variableValues(database.db));
   let sandboxStarting: Promise<Sandbox> | null = null;
   const sandboxRuntime = async () => ({
     sandbox: (sandbox = await (sandboxStarting ??= Sandbox.start({ processes: options.sandboxProcesses ?? 1, isolatesPerProcess: 2 }))),
     limits: { ...DEFAULT_ADMIN_LIMITS, ...options.sandboxLimits },
-    variables: () => variables.get(),
+    variables: (revision?: number) => variables.get(revision),
   });
   const spawnWorker = async () => {
     const worker = await startWorker({

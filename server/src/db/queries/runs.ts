@@ -8,6 +8,7 @@ import { toJsonb } from '../storable-text.ts';
 import type { Db } from '../client.ts';
 import { runs, steps, workflows, type RunRow, type RunStatus, type StepRow, type StepStatus } from '../schema.ts';
 import { ownedOrSharedWith } from './workflows.ts';
+import { VARIABLE_REVISION_SQL } from './variables.ts';
 
 export interface NewRun {
   /** Chosen by the caller when it must know the id before the run exists (to wait for it). */
@@ -336,6 +337,8 @@ export interface RunForExecution {
   /** How deep in sub-workflow calls. */
   depth: number;
   steps: Omit<StepRecord, 'finished_at'>[];
+  /** The variables' revision when the run was loaded: its `$vars` are read at this one or later. */
+  variables_revision: string;
 }
 
 /** One round trip: the run, its version's graph and its steps. */
@@ -350,7 +353,8 @@ export async function loadRunForExecution(pool: pg.Pool, runId: string, processI
         coalesce((select json_agg(json_build_object(
             'node_id', s.node_id, 'status', s.status, 'attempt', s.attempt, 'output', s.output, 'error', s.error,
             'attempts', s.attempts, 'position', s.position, 'started_at', s.started_at, 'next_attempt_at', s.next_attempt_at, 'wait', s.wait))
-          from steps s where s.run_id = r.id), '[]') as steps
+          from steps s where s.run_id = r.id), '[]') as steps,
+        ${VARIABLE_REVISION_SQL} as variables_revision
       from runs r join workflow_versions v on v.id = r.version_id join workflows w on w.id = r.workflow_id where r.id = $1`,
     values: [runId, processId],
   });

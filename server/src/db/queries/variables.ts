@@ -1,6 +1,16 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
-import { variables, type VariableRow } from '../schema.ts';
+import { variableRevision, variables, type VariableRow } from '../schema.ts';
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** Moves the variables' revision on, in the transaction of the change (so it commits with it). */
+async function bumpRevision(tx: Tx): Promise<void> {
+  await tx
+    .insert(variableRevision)
+    .values({ one: true, revision: 1 })
+    .onConflictDoUpdate({ target: variableRevision.one, set: { revision: sql`${variableRevision.revision} + 1` } });
+}
 
 export function listVariables(db: Db): Promise<VariableRow[]> {
   return db.select().from(variables).orderBy(asc(variables.key));
@@ -13,22 +23,42 @@ export async function getVariable(db: Db, key: string): Promise<VariableRow | un
 
 /** Creates the variable; undefined when the key is taken. */
 export async function createVariable(db: Db, key: string, value: string): Promise<VariableRow | undefined> {
-  const [row] = await db.insert(variables).values({ key, value }).onConflictDoNothing().returning();
-  return row;
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(variables).values({ key, value }).onConflictDoNothing().returning();
+    if (row) await bumpRevision(tx);
+    return row;
+  });
 }
 
 export async function updateVariable(db: Db, key: string, value: string): Promise<VariableRow | undefined> {
-  const [row] = await db.update(variables).set({ value, updatedAt: sql`now()` }).where(eq(variables.key, key)).returning();
-  return row;
+  return db.transaction(async (tx) => {
+    const [row] = await tx.update(variables).set({ value, updatedAt: sql`now()` }).where(eq(variables.key, key)).returning();
+    if (row) await bumpRevision(tx);
+    return row;
+  });
 }
 
 export async function deleteVariable(db: Db, key: string): Promise<boolean> {
-  const rows = await db.delete(variables).where(eq(variables.key, key)).returning({ key: variables.key });
-  return rows.length > 0;
+  return db.transaction(async (tx) => {
+    const rows = await tx.delete(variables).where(eq(variables.key, key)).returning({ key: variables.key });
+    if (rows.length > 0) await bumpRevision(tx);
+    return rows.length > 0;
+  });
 }
 
-/** Every variable as `{ KEY: value }`, what `$vars` holds. */
-export async function variableValues(db: Db): Promise<Record<string, string>> {
-  const rows = await db.select({ key: variables.key, value: variables.value }).from(variables);
-  return Object.fromEntries(rows.map((row) => [row.key, row.value]));
+/** The variables as `$vars` holds them (`{ KEY: value }`), and the revision they are at. */
+export interface VariableSnapshot {
+  revision: number;
+  values: Record<string, string>;
 }
+
+/** Every variable and their revision, read in one statement (one snapshot: they agree). */
+export async function variableValues(db: Db): Promise<VariableSnapshot> {
+  const [row] = await db.execute<{ revision: string; values: Record<string, string> }>(sql`
+    select coalesce((select ${variableRevision.revision} from ${variableRevision}), 0) as revision,
+           coalesce((select json_object_agg(${variables.key}, ${variables.value}) from ${variables}), '{}'::json) as values`).then((result) => result.rows);
+  return { revision: Number(row!.revision), values: row!.values };
+}
+
+/** The variables' revision, as a subquery for statements that read it beside other things. */
+export const VARIABLE_REVISION_SQL = 'coalesce((select revision from variable_revision), 0)';

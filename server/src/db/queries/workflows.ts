@@ -105,7 +105,10 @@ export class WebhookConflict extends Error {
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-/** Replaces a workflow's webhook registrations; throws WebhookConflict if another workflow holds a path. */
+/**
+ * Replaces a workflow's webhook registrations; throws WebhookConflict if another workflow
+ * holds a path (in any case: `Orders` and `orders` are one path, by a unique index).
+ */
 async function registerWebhooks(tx: Tx, workflowId: string, versionId: string, registrations: WebhookRegistration[]): Promise<void> {
   await tx.delete(webhooks).where(eq(webhooks.workflowId, workflowId));
   for (const registration of registrations) {
@@ -118,7 +121,7 @@ async function registerWebhooks(tx: Tx, workflowId: string, versionId: string, r
       const [holder] = await tx
         .select({ workflowId: webhooks.workflowId })
         .from(webhooks)
-        .where(and(eq(webhooks.method, registration.method), eq(webhooks.path, registration.path)));
+        .where(and(eq(webhooks.method, registration.method), sql`lower(${webhooks.path}) = lower(${registration.path})`));
       throw new WebhookConflict(registration.method, registration.path, holder?.workflowId ?? 'unknown');
     }
   }
@@ -204,11 +207,11 @@ export async function getVersion(db: Db, workflowId: string, version: number): P
   return row;
 }
 
-/** The registrations of a webhook path (one per method). On the hot path: a prepared statement. */
+/** The registrations of a webhook path, in any case (one per method). On the hot path: a prepared statement. */
 export async function findWebhook(pool: pg.Pool, path: string): Promise<Pick<WebhookRow, 'method' | 'workflowId' | 'versionId' | 'nodeId'>[]> {
   const result = await pool.query<{ method: string; workflow_id: string; version_id: string; node_id: string }>({
     name: 'junction_find_webhook',
-    text: 'select method, workflow_id, version_id, node_id from webhooks where path = $1 order by method',
+    text: 'select method, workflow_id, version_id, node_id from webhooks where lower(path) = lower($1) order by method',
     values: [path],
   });
   return result.rows.map((row) => ({ method: row.method, workflowId: row.workflow_id, versionId: row.version_id, nodeId: row.node_id }));

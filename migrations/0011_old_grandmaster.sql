@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "webhooks_path_ci_idx" ON "webhooks" USING btree (lower("path"),"method");
