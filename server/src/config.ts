@@ -72,6 +72,12 @@ export const ConfigSchema = z.object({
   /** Requests per second one webhook path accepts in one process (0: no limit). */
   JUNCTION_WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(0).default(2000),
   /**
+   * Webhook requests are answered 503 (with Retry-After) while this many database queries
+   * of the process already wait for a connection: after an outage, senders' retries would
+   * otherwise queue without bound and every answer come too late.
+   */
+  JUNCTION_WEBHOOK_BACKLOG: z.coerce.number().int().min(1).default(200),
+  /**
    * Largest result one step may keep in run history, in bytes of JSON; past it the step
    * fails with a StorageError (PostgreSQL's own ceiling for one document is 255 MB).
    */

@@ -93,6 +93,8 @@ export interface SecurityOptions extends ProxyTrust {
   sessionIdleMs: number;
   /** Requests per second per webhook path in this process; 0 for no limit. */
   webhookRateLimit: number;
+  /** Webhook requests are refused (503) while this many queries already wait for a database connection. */
+  webhookBacklog?: number;
 }
 
 export function securityOptions(config: Config, keyring: Keyring): SecurityOptions {
@@ -103,6 +105,7 @@ export function securityOptions(config: Config, keyring: Keyring): SecurityOptio
     trustProxy: config.JUNCTION_TRUST_PROXY,
     proxyHops: config.JUNCTION_TRUST_PROXY_HOPS,
     webhookRateLimit: config.JUNCTION_WEBHOOK_RATE_LIMIT,
+    webhookBacklog: config.JUNCTION_WEBHOOK_BACKLOG,
   };
 }
 

@@ -59,11 +59,22 @@ function answerOf(output: Item[] | null): unknown {
   return output.length === 1 ? output[0]!.json : output.map((item) => item.json);
 }
 
+const DEFAULT_WEBHOOK_BACKLOG = 200;
+
 export function hookRoutes(deps: ApiDeps) {
   const app = new Hono();
   const guard = new WebhookGuard({ pool: deps.pool, keyring: deps.security.keyring, rateLimit: deps.security.webhookRateLimit });
 
   app.all('/*', async (c) => {
+    // Queries waiting for a connection are served in order: past a backlog, a new request
+    // would be answered only after its sender gave up (and sent it again, adding to it).
+    // Refused at once, it is sent again when the backlog has gone.
+    const backlog = deps.pool.waitingCount;
+    if (backlog >= (deps.security.webhookBacklog ?? DEFAULT_WEBHOOK_BACKLOG)) {
+      throw new ApiError(503, 'database_unavailable', `Junction's database is behind (${backlog} queries wait for a connection); send the request again in a moment`, {
+        headers: { 'Retry-After': '1' },
+      });
+    }
     let path: string;
     try {
       path = normalizeWebhookPath(decodeURIComponent(c.req.path.replace(/^\/hooks/, '')));

@@ -86,6 +86,8 @@ export interface HarnessOptions {
   /** Sandbox processes (default 1). */
   sandboxProcesses?: number;
   webhookRateLimit?: number;
+  /** Queries waiting for a connection past which webhooks are refused (default: the shipped 200). */
+  webhookBacklog?: number;
   /** Behind reverse proxies: whose X-Forwarded-For entries are believed (default: none). */
   proxy?: ProxyTrust;
   /** Largest JSON one step's record may be (default: the shipped 64 MiB). */
@@ -109,6 +111,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     trustProxy: false,
     ...options.proxy,
     webhookRateLimit: options.webhookRateLimit ?? 2000,
+    webhookBacklog: options.webhookBacklog,
   };
   const progress = new RunProgress(listener);
   // A stand-in for the built editor: its catch-all routes are mounted as in a real server,
