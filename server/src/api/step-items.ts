@@ -28,17 +28,33 @@ import { decodeCursor, encodeCursor } from './request.ts';
 /** A page holds at most this much JSON (estimated from its parts' sizes), and at least one item. */
 const PAGE_CHARS = 4 * 1024 * 1024;
 
-/** An item whose JSON preview was cut: what its beginning shows. */
-function previewJson(value: PreviewValue): Pick<PreviewItem, 'json' | 'truncated'> {
-  if (!value.cut) return { json: JSON.parse(value.text) as Item['json'] };
+/** JSON text that may be cut short, read as far as it goes (an object, or {} when nothing of it is whole). */
+function partialObject(text: string): Item['json'] {
   let json: unknown;
   try {
-    json = parsePartialJson(value.text, Allow.ALL);
+    json = parsePartialJson(text, Allow.ALL);
   } catch {
     // Cut where even a lenient reader finds nothing whole: the item is shown empty, and says so.
     json = {};
   }
-  return { json: typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Item['json']) : {}, truncated: { bytes: value.bytes } };
+  return typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Item['json']) : {};
+}
+
+/** An item's JSON as a preview shows it: whole, or as much of each field as its share allows. */
+function previewJson(value: PreviewValue): Pick<PreviewItem, 'json' | 'truncated'> {
+  if (!value.cut) return { json: JSON.parse(value.text) as Item['json'] };
+  if (!value.fields) return { json: partialObject(value.text), truncated: { bytes: value.bytes } };
+  const json: Item['json'] = {};
+  for (const [name, text, cut] of value.fields) {
+    let field: unknown;
+    try {
+      field = cut ? parsePartialJson(text, Allow.ALL) : JSON.parse(text);
+    } catch {
+      field = null;
+    }
+    Object.defineProperty(json, name, { value: field, enumerable: true, writable: true, configurable: true });
+  }
+  return { json, truncated: { bytes: value.bytes } };
 }
 
 /** A list of items made of stored ports one after another (a step's input: its sources' ports, in edge order). */

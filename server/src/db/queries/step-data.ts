@@ -79,47 +79,66 @@ export async function readChunkRanges(pool: pg.Pool | pg.PoolClient, runId: stri
   return values;
 }
 
-/** A value as a preview shows it: its JSON text whole, or its first characters when it is longer. */
+/** A value as a preview shows it: its JSON text whole, or the beginning of it when it is longer. */
 export interface PreviewValue {
   text: string;
   /** `text` is only the beginning. */
   cut: boolean;
   /** Bytes of the whole value's JSON. */
   bytes: number;
+  /** A cut object's first PREVIEW_FIELDS fields, each one's JSON cut to its share: [name, text, cut]. */
+  fields?: [string, string, boolean][];
 }
 
-/** Like readChunkRanges, each value at most `maxChars` characters of JSON: a 10 MB item costs a preview a few kilobytes. */
+/** Most fields of a large object a preview shows. */
+const PREVIEW_FIELDS = 50;
+
+/**
+ * What previews a value `x` (its jsonb `v`) in at most about `max` characters: the value, or
+ * the beginning of it and, for an object, each of its first fields' beginnings — so a large
+ * item shows all its small fields, not only the start of its first large one.
+ */
+const previewColumns = (max: string) => `left(t.x, ${max}) as text, length(t.x) > ${max} as cut, octet_length(t.x) as bytes,
+  case when length(t.x) > ${max} and jsonb_typeof(t.v) = 'object' then (
+    select jsonb_agg(jsonb_build_array(f.k, left(f.w::text, f.share), length(f.w::text) > f.share))
+    from (select kv.key as k, kv.value as w, greatest(64, ${max} / least(${PREVIEW_FIELDS}, (select count(*) from jsonb_object_keys(t.v)))::int) as share
+      from jsonb_each(t.v) as kv limit ${PREVIEW_FIELDS}) f) end as fields`;
+
+type PreviewRow = { text: string; cut: boolean; bytes: number; fields: [string, string, boolean][] | null };
+const previewOf = (row: PreviewRow): PreviewValue => ({ text: row.text, cut: row.cut, bytes: row.bytes, ...(row.fields ? { fields: row.fields } : {}) });
+
+/** Like readChunkRanges, each value at most about `maxChars` characters of JSON: a 10 MB item costs a preview a few kilobytes. */
 export async function previewChunkRanges(pool: pg.Pool, runId: string, ranges: readonly ChunkRange[], maxChars: number): Promise<PreviewValue[][]> {
   if (ranges.length === 0) return [];
-  const result = await pool.query<{ k: string; text: string; cut: boolean; bytes: number }>({
+  const result = await pool.query<PreviewRow & { k: string }>({
     name: 'junction_preview_chunk_ranges',
-    text: `select r.k, left(t.x, $5) as text, length(t.x) > $5 as cut, octet_length(t.x) as bytes
+    text: `select r.k, ${previewColumns('$5::int')}
       from unnest($2::text[], $3::int[], $4::int[]) with ordinality as r(h, f, t, k)
       join step_data d on d.run_id = $1 and d.hash = r.h
       cross join lateral jsonb_array_elements(jsonb_path_query_array(d.items, ('$[' || r.f || ' to ' || r.t || ']')::jsonpath)) with ordinality as e(v, i)
-      cross join lateral (select e.v::text as x) t
+      cross join lateral (select e.v as v, e.v::text as x) t
       order by r.k, e.i`,
     values: [runId, ...rangeParams(ranges), maxChars],
   });
   const values: PreviewValue[][] = ranges.map(() => []);
-  for (const row of result.rows) values[Number(row.k) - 1]!.push({ text: row.text, cut: row.cut, bytes: row.bytes });
+  for (const row of result.rows) values[Number(row.k) - 1]!.push(previewOf(row));
   return values;
 }
 
-/** The first `count` items of a run's input (its trigger's items), each at most `maxChars` characters of JSON. */
+/** The first `count` items of a run's input (its trigger's items), each at most about `maxChars` characters of JSON. */
 export async function previewRunInput(pool: pg.Pool, runId: string, count: number, maxChars: number): Promise<{ total: number; items: { json: PreviewValue; pairedItem: unknown }[] }> {
-  const result = await pool.query<{ total: number; text: string | null; cut: boolean; bytes: number; paired: unknown }>({
+  const result = await pool.query<{ total: number; text: string | null; cut: boolean; bytes: number; fields: PreviewRow['fields']; paired: unknown }>({
     name: 'junction_preview_run_input',
-    text: `select jsonb_array_length(r.input) as total, left(t.x, $3) as text, length(t.x) > $3 as cut, octet_length(t.x) as bytes, e.v->'pairedItem' as paired
+    text: `select jsonb_array_length(r.input) as total, ${previewColumns('$3::int')}, e.v->'pairedItem' as paired
       from runs r
       left join lateral jsonb_array_elements(jsonb_path_query_array(r.input, ('$[0 to ' || ($2::int - 1) || ']')::jsonpath)) with ordinality as e(v, i) on true
-      left join lateral (select (e.v->'json')::text as x) t on true
+      left join lateral (select e.v->'json' as v, (e.v->'json')::text as x) t on true
       where r.id = $1 order by e.i`,
     values: [runId, Math.max(1, count), maxChars],
   });
   const total = result.rows[0]?.total ?? 0;
   const items = result.rows.filter((row) => row.text !== null).slice(0, count);
-  return { total, items: items.map((row) => ({ json: { text: row.text!, cut: row.cut, bytes: row.bytes }, pairedItem: row.paired ?? undefined })) };
+  return { total, items: items.map((row) => ({ json: previewOf(row as PreviewRow), pairedItem: row.paired ?? undefined })) };
 }
 
 /** Items `start`..`end` (exclusive) of a run's input. */
