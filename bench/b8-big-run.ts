@@ -73,22 +73,31 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
     const workflow = await api<{ id: string }>(apiProcess.url, 'POST', '/api/workflows', { name: 'B8 a million order lines', graph: graph(ITEMS) });
     const baseline = { worker: rssMiB(worker.child.pid), api: rssMiB(apiProcess.child.pid) };
 
-    // Sample the worker and its sandbox processes while the run goes (VmHWM of the worker is its peak; the sandboxes are sampled).
+    // Sample the worker and its sandbox processes while the run goes: the worker's memory by
+    // how far the run has been committed (which step it is in), its sandboxes' at most.
     let sandboxPeak = 0;
-    const sampler = setInterval(() => {
-      const total = childPids(worker!.child.pid).reduce((sum, pid) => sum + (rssMiB(pid) ?? 0), 0);
-      sandboxPeak = Math.max(sandboxPeak, total);
-    }, 200);
+    const byPhase = new Map<string, number>();
     const started = performance.now();
     const { runId } = await api<{ runId: string }>(apiProcess.url, 'POST', `/api/workflows/${workflow.id}/run`, {});
     let status = 'queued';
+    let polled = 0;
     while (!['succeeded', 'failed', 'cancelled'].includes(status)) {
-      await sleep(500);
-      status = (await pool.query<{ status: string }>('select status from runs where id = $1', [runId])).rows[0]!.status;
-      if (performance.now() - started > 30 * 60_000) throw new Error('the run did not finish within 30 minutes');
+      await sleep(200);
+      const row = (
+        await pool.query<{ status: string; done: string | null }>(
+          `select r.status, (select string_agg(node_id, ',' order by position) from steps where run_id = r.id and status = 'succeeded') as done from runs r where r.id = $1`,
+          [runId],
+        )
+      ).rows[0]!;
+      status = row.status;
+      const phase = `after ${row.done ?? 'nothing'}`;
+      byPhase.set(phase, Math.max(byPhase.get(phase) ?? 0, rssMiB(worker.child.pid) ?? 0));
+      sandboxPeak = Math.max(sandboxPeak, childPids(worker.child.pid).reduce((sum, pid) => sum + (rssMiB(pid) ?? 0), 0));
+      if (performance.now() - started > 30 * 60_000 || (++polled % 25 === 0 && worker.child.exitCode !== null)) {
+        throw new Error(`the run did not finish (worker ${worker.child.exitCode === null ? 'still running' : `exited ${worker.child.exitCode}`}):\n${worker.output().slice(-2000)}`);
+      }
     }
     const runSeconds = (performance.now() - started) / 1000;
-    clearInterval(sampler);
     const workerPeak = rssMiB(worker.child.pid, true);
     const run = (await pool.query<{ error: unknown; version: number }>('select error, version from runs where id = $1', [runId])).rows[0]!;
     if (status !== 'succeeded') throw new Error(`the run ${status}: ${JSON.stringify(run.error)}\n${worker.output().slice(-3000)}`);
@@ -114,6 +123,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
       items: ITEMS,
       runSeconds: round(runSeconds),
       workerPeakMiB: workerPeak,
+      workerRssByPhaseMiB: Object.fromEntries(byPhase),
       workerBaselineMiB: baseline.worker,
       sandboxPeakMiB: round(sandboxPeak),
       apiPeakMiB: apiPeak,
@@ -133,6 +143,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
       `B8 — ${ITEMS.toLocaleString('en')} items through 5 steps (Code → Fields with an expression → If → noop), one run`,
       `  run           ${data.runSeconds} s trigger → finished, ${data.commits} checkpoint commits`,
       `  worker        peak RSS ${workerPeak} MiB (${baseline.worker} MiB before the run); its sandbox processes ${data.sandboxPeakMiB} MiB at most`,
+      `  worker RSS    by committed steps: ${[...byPhase].map(([phase, mib]) => `${phase} ${mib} MiB`).join('; ')}`,
       `  run detail    ${data.detailFirstMs} ms first, ${data.detailMedianMs} ms median of 5 after; ${(data.detailBytes / 1024).toFixed(1)} KiB`,
       `  items page    1,000 items of "Line total" in ${data.pageOf1000Ms} ms`,
       `  API           peak RSS ${apiPeak} MiB (${baseline.api} MiB at start)`,

@@ -6,7 +6,8 @@
  * ten steps, reads a few hundred kilobytes.
  */
 import { parse as parsePartialJson, Allow } from 'partial-json';
-import { PREVIEW_ITEM_CHARS, PREVIEW_ITEMS, type Item, type PreviewItem, type StepItemsPage, type WorkflowGraph } from '@junction/nodes';
+import type pg from 'pg';
+import { adjacencyOf, PREVIEW_ITEM_CHARS, PREVIEW_ITEMS, type Item, type PreviewItem, type StepItemsPage, type WorkflowGraph } from '@junction/nodes';
 import {
   previewChunkRanges,
   previewRunInput,
@@ -19,8 +20,6 @@ import {
 import { itemsOfSlice, slicesOf, type StoredOutput, type StoredPort } from '../db/step-data.ts';
 import type { RunHead } from '../db/queries/runs.ts';
 import type { StepRow } from '../db/schema.ts';
-import { adjacencyOf } from '@junction/nodes';
-import type pg from 'pg';
 import { lastOutputStep } from '../runtime/core/outcome.ts';
 import { ApiError } from './errors.ts';
 import { decodeCursor, encodeCursor } from './request.ts';
@@ -60,11 +59,6 @@ function previewJson(value: PreviewValue): Pick<PreviewItem, 'json' | 'truncated
 /** A list of items made of stored ports one after another (a step's input: its sources' ports, in edge order). */
 type Segment = { nodeId: string; port: StoredPort };
 
-interface Previews {
-  /** Preview items per list, by the key a list was asked under. */
-  lists: Map<string, PreviewItem[]>;
-}
-
 /** Collects the slices the previews need, reads each chunk range once, and assembles the items. */
 class PreviewReader {
   private readonly wanted = new Map<string, { segments: Segment[]; count: number }>();
@@ -73,7 +67,8 @@ class PreviewReader {
     this.wanted.set(key, { segments, count });
   }
 
-  async read(pool: pg.Pool, runId: string): Promise<Previews> {
+  /** Preview items per list, by the key each list was asked under. */
+  async read(pool: pg.Pool, runId: string): Promise<Map<string, PreviewItem[]>> {
     const jsonRanges = new Map<string, ChunkRange>();
     const pairedRanges = new Map<string, ChunkRange>();
     const plans = new Map<string, { port: StoredPort; slice: ReturnType<typeof slicesOf>[number] }[]>();
@@ -113,7 +108,7 @@ class PreviewReader {
       }
       lists.set(key, items);
     }
-    return { lists };
+    return lists;
   }
 }
 
@@ -149,7 +144,7 @@ export async function runPreviews(pool: pg.Pool, run: RunHead, steps: StepRow[],
   const outputStep = outputNodeId ? byId.get(outputNodeId) : undefined;
   const outputSegments = (outputStep?.output ?? []).map((port) => ({ nodeId: outputStep!.nodeId, port }));
   reader.list('run:output', outputSegments);
-  const [{ lists }, input] = await Promise.all([reader.read(pool, run.id), previewRunInput(pool, run.id, PREVIEW_ITEMS, PREVIEW_ITEM_CHARS)]);
+  const [lists, input] = await Promise.all([reader.read(pool, run.id), previewRunInput(pool, run.id, PREVIEW_ITEMS, PREVIEW_ITEM_CHARS)]);
   const runInput: PreviewItem[] = input.items.map((item) => ({
     ...previewJson(item.json),
     ...(item.pairedItem === undefined ? {} : { pairedItem: item.pairedItem as Item['pairedItem'] }),
