@@ -113,7 +113,7 @@ const BLOCKED_RECHECK_MS = 2000;
 /** When the job of a run waiting only for a resume call is due: never, in practice (the call brings it forward). */
 const NEVER = new Date('9999-01-01T00:00:00Z');
 
-export class LeaseLost extends Error {
+class LeaseLost extends Error {
   override name = 'LeaseLost';
 }
 
