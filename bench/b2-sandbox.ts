@@ -15,7 +15,7 @@
  */
 import { serverCatalogue } from '@junction/nodes/server';
 import type { Item, PortItems } from '@junction/nodes';
-import { flattenOutput, pairedItemsOf, type RunOutputs } from '../server/src/runtime/lineage.ts';
+import { flattenOutput, lineageOf, pairedItemsOf, type RunOutputs } from '../server/src/runtime/lineage.ts';
 import { resolveParams } from '../server/src/runtime/params.ts';
 import { Sandbox, type RunScope } from '../server/src/sandbox/index.ts';
 import { testScope } from '../server/src/sandbox/testing.ts';
@@ -137,14 +137,14 @@ async function lineageCost(sandbox: Sandbox, count: number, iterations: number) 
   const run: RunOutputs = {
     incoming: new Map([['lookup', [edge('start', 'lookup')]], ['if', [edge('lookup', 'if')]], ['use', [edge('if', 'use', 'true')]]]),
     triggerNodeId: 'start',
-    output: (id) => (outputs.has(id) ? flattenOutput(outputs.get(id)!, ['main', 'true', 'false']) : null),
+    output: (id) => (outputs.has(id) ? lineageOf(flattenOutput(outputs.get(id)!, ['main', 'true', 'false'])) : null),
     nameOf: (id) => id,
   };
   let hostMs = 0;
   const base = testScope('b2-lineage');
   const scope: RunScope = {
     ...base,
-    outputOf: (name) => run.output(names.get(name)!)?.items,
+    outputOf: (name) => (outputs.has(names.get(name)!) ? flattenOutput(outputs.get(names.get(name)!)!, ['main', 'true', 'false']).items : null),
     pairedOf: (name, step, first, last) => {
       const [took, paired] = timeSync(() => pairedItemsOf(run, step, names.get(name)!, first, last));
       hostMs = took;

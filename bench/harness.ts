@@ -32,6 +32,8 @@ export interface ScenarioOptions {
   waiting: number;
   /** B7: how many times the windows without and with waiting runs alternate. */
   rounds: number;
+  /** B8: how many items the run carries. */
+  items: number;
 }
 
 export interface ScenarioResult {
@@ -171,6 +173,10 @@ export interface JunctionChild {
 
 export interface StartOptions {
   databaseUrl: string;
+  /** Its `--role` (default all). A worker serves no HTTP: `ready` says when it has started. */
+  role?: 'api' | 'worker' | 'all';
+  /** Resolves true once the process is ready (default: GET /api/health answers). */
+  ready?: () => Promise<boolean>;
   /** Extra `node` flags for the child, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
   env?: Record<string, string>;
@@ -188,7 +194,7 @@ export async function startJunction(options: StartOptions): Promise<JunctionChil
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
     process.execPath,
-    ['--no-node-snapshot', ...(options.nodeArgs ?? []), 'server/src/main.ts', '--role', 'all'],
+    ['--no-node-snapshot', ...(options.nodeArgs ?? []), 'server/src/main.ts', '--role', options.role ?? 'all'],
     {
       cwd: ROOT,
       env: {
@@ -234,16 +240,15 @@ export async function startJunction(options: StartOptions): Promise<JunctionChil
   let exitedEarly: number | string | null | undefined;
   void exited.then((code) => (exitedEarly = code));
   for (;;) {
-    if (exitedEarly !== undefined) throw new Error(`Junction exited (${exitedEarly}) before it answered /api/health:\n${output}`);
+    if (exitedEarly !== undefined) throw new Error(`Junction exited (${exitedEarly}) before it was ready:\n${output}`);
     try {
-      const response = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) });
-      if (response.ok) break;
+      if (options.ready ? await options.ready() : (await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) })).ok) break;
     } catch {
       // Not listening yet: try again until the deadline.
     }
     if (Date.now() > deadline) {
       await stop(5000);
-      throw new Error(`Junction did not answer /api/health within ${options.readyTimeoutMs ?? 60_000} ms:\n${output}`);
+      throw new Error(`Junction was not ready within ${options.readyTimeoutMs ?? 60_000} ms:\n${output}`);
     }
     await sleep(100);
   }
@@ -331,11 +336,18 @@ export function cpuUse(before: CpuSnapshot | null, after: CpuSnapshot | null): C
   return { percentOfOneCore, cores };
 }
 
-/** Resident memory of a process in MiB (Linux), or null. */
-export function rssMiB(pid: number | undefined): number | null {
+/** Resident memory of a process in MiB (Linux), or null; `peak`: the most it has had since it started (VmHWM). */
+export function rssMiB(pid: number | undefined, peak = false): number | null {
   if (pid === undefined) return null;
-  const kib = /^VmRSS:\s+(\d+) kB/m.exec(readText(`/proc/${pid}/status`) ?? '')?.[1];
+  const kib = new RegExp(`^${peak ? 'VmHWM' : 'VmRSS'}:\\s+(\\d+) kB`, 'm').exec(readText(`/proc/${pid}/status`) ?? '')?.[1];
   return kib ? Math.round(Number(kib) / 102.4) / 10 : null;
+}
+
+/** The processes a process started (Linux), e.g. a worker's sandbox processes. */
+export function childPids(pid: number | undefined): number[] {
+  if (pid === undefined) return [];
+  const tasks = readText(`/proc/${pid}/task/${pid}/children`) ?? '';
+  return tasks.trim() ? tasks.trim().split(/\s+/).map(Number) : [];
 }
 
 /** Groups the processes of a bench: its own, the Junction child, PostgreSQL's. */

@@ -2,9 +2,9 @@
  * The benchmark runner behind `npm run bench`:
  *
  *   npm run bench -- [scenario...] [--duration 30] [--connections 50] [--warmup 3] [--cpu-prof] [--count-queries]
- *                    [--waiting 1000] [--rounds 2]
+ *                    [--waiting 1000] [--rounds 2] [--items 1000000]
  *
- * Scenarios: b1 (webhook throughput), b1b (40 sequential Code steps), b2 (sandbox overheads), b6 (the editor on a 500-node workflow, in Chromium), b7 (B1 beside runs waiting for an approval, then all of them resumed); default: all. Each starts a Junction process on a fresh database of the
+ * Scenarios: b1 (webhook throughput), b1b (40 sequential Code steps), b2 (sandbox overheads), b6 (the editor on a 500-node workflow, in Chromium), b7 (B1 beside runs waiting for an approval, then all of them resumed), b8 (a million items through five steps: the worker's memory, run detail's time); default: all. Each starts a Junction process on a fresh database of the
  * local PostgreSQL (or BENCH_DATABASE_URL's), prints its figures and the machine, and
  * writes them to bench/results/<scenario>-<timestamp>.json.
  */
@@ -17,6 +17,7 @@ const scenarios: Record<string, () => Promise<{ run(options: ScenarioOptions): P
   b2: () => import('./b2-sandbox.ts'),
   b6: () => import('./b6-editor.ts'),
   b7: () => import('./b7-waits.ts'),
+  b8: () => import('./b8-big-run.ts'),
 };
 
 function positiveNumber(name: string, value: string | undefined, fallback: number, min = 1): number {
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
       'count-queries': { type: 'boolean', default: false },
       waiting: { type: 'string' },
       rounds: { type: 'string' },
+      items: { type: 'string' },
     },
   });
   const names = positionals.length > 0 ? positionals.map((name) => name.toLowerCase()) : Object.keys(scenarios);
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
     countQueries: values['count-queries'] ?? false,
     waiting: Math.floor(positiveNumber('waiting', values.waiting, 1000)),
     rounds: Math.floor(positiveNumber('rounds', values.rounds, 2)),
+    items: Math.floor(positiveNumber('items', values.items, 1_000_000)),
   };
 
   for (const name of names) {
@@ -57,7 +60,9 @@ async function main(): Promise<void> {
     console.error(
       name === 'b6'
         ? 'bench: b6: opening a 500-node workflow in Chromium ...'
-        : name === 'b7'
+        : name === 'b8'
+          ? 'bench: b8: one run of a million items through five steps ...'
+          : name === 'b7'
           ? `bench: b7: ${options.rounds} round(s) of ${options.duration} s of B1 at ${options.connections} connections without and with ${options.waiting} waiting runs ...`
           : `bench: ${name}: ${options.connections} connections, ${options.warmup} s warm-up + ${options.duration} s measured ...`,
     );

@@ -11,6 +11,7 @@ import type {
   RunPage,
   RunStatus,
   RunWorkflow,
+  StepItemsPage,
   VersionSummary,
   Workflow,
   WorkflowExport,
@@ -45,6 +46,9 @@ export const api = {
     request<RunPage>('GET', '/api/runs', { query }),
   getRun: (id: string) => request<RunDetail>('GET', `/api/runs/${id}`),
   getRunWorkflow: (id: string) => request<RunWorkflow>('GET', `/api/runs/${id}/workflow`),
+  /** A page of a step's items, whole: what it received, or what it emitted on a port (run detail has only the first few). */
+  stepItems: (runId: string, nodeId: string, query: { side: 'input' | 'output'; port?: string; cursor?: string; limit?: number }) =>
+    request<StepItemsPage>('GET', `/api/runs/${runId}/steps/${encodeURIComponent(nodeId)}/items`, { query }),
   cancelRun: (id: string) => request<CancelAccepted>('POST', `/api/runs/${id}/cancel`),
   retryRun: (id: string, version: 'original' | 'latest') => request<RunAccepted>('POST', `/api/runs/${id}/retry`, { query: { version, watch: true } }),
 

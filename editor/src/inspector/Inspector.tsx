@@ -120,7 +120,7 @@ function NodeInspector({ nodeId, catalogue, lastRun, workflowId, save }: Inspect
       {step ? (
         <details open className="section">
           <summary>{t('inspector.runData')}</summary>
-          <StepData step={step} />
+          <StepData step={step} runId={run!.detail!.id} />
         </details>
       ) : run && run.steps[nodeId] ? (
         <p className="muted">{t(`status.${run.steps[nodeId]!.status}`)}</p>

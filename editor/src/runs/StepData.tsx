@@ -1,8 +1,13 @@
-/** A step of a run: its input and output as a table or as JSON, its error, what it waits or waited for, every attempt, and what its code wrote to the console. */
+/**
+ * A step of a run: its input and output as a table or as JSON, its error, what it waits or
+ * waited for, every attempt, and what its code wrote to the console. Run detail brings the
+ * first items of each list (a large one cut short); "Load more" pages through the rest, whole.
+ */
 import { Tabs } from 'radix-ui';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Item, Step } from '../api/types.ts';
+import { api } from '../api/endpoints.ts';
+import type { Item, PreviewItem, Step } from '../api/types.ts';
 import { useFormat } from '../i18n/format.ts';
 import { useNodeTypeText } from '../i18n/node-types.ts';
 import { StatusBadge } from '../ui/feedback.tsx';
@@ -10,6 +15,8 @@ import { stepErrorText } from './step-error.ts';
 import { ChildRuns, StepWait } from './StepWait.tsx';
 
 const MAX_ROWS = 200;
+/** Items asked for per page when loading more. */
+const PAGE = 100;
 
 function cell(value: unknown): string {
   if (value === undefined) return '';
@@ -17,14 +24,15 @@ function cell(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function ItemsView({ items, label }: { items: Item[]; label: string }) {
+export function ItemsView({ items, label, total }: { items: Item[]; label: string; total?: number }) {
   const { t } = useTranslation();
   const [view, setView] = useState<'table' | 'json'>('table');
   const columns = [...new Set(items.slice(0, MAX_ROWS).flatMap((item) => Object.keys(item.json)))];
+  const count = total ?? items.length;
   return (
     <div className="items-view">
       <div className="row between">
-        <span className="muted small">{t('run.itemCount', { count: items.length })}</span>
+        <span className="muted small">{count > items.length ? t('run.shownOf', { shown: items.length, count }) : t('run.itemCount', { count })}</span>
         <div role="radiogroup" aria-label={t('run.viewAs', { what: label })} className="segmented">
           {(['table', 'json'] as const).map((v) => (
             <button key={v} type="button" role="radio" aria-checked={view === v} className={view === v ? 'on' : ''} onClick={() => setView(v)}>
@@ -66,7 +74,48 @@ export function ItemsView({ items, label }: { items: Item[]; label: string }) {
   );
 }
 
-export function StepData({ step }: { step: Step }) {
+/**
+ * One list of a step's items: run detail's first ones, then whole pages as asked for. The
+ * first page asked for starts again at the beginning, so items the preview cut short come whole.
+ */
+function PagedItems({ runId, nodeId, side, port, preview, total, label }: { runId: string; nodeId: string; side: 'input' | 'output'; port?: string; preview: PreviewItem[]; total: number; label: string }) {
+  const { t } = useTranslation();
+  const [loaded, setLoaded] = useState<{ items: Item[]; cursor: string | null } | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+  const items = loaded?.items ?? preview;
+  const more = loaded ? loaded.cursor !== null : total > preview.length || preview.some((item) => item.truncated);
+  const loadMore = async () => {
+    setLoading(true);
+    setFailure(null);
+    try {
+      const page = await api.stepItems(runId, nodeId, { side, port, cursor: loaded?.cursor ?? undefined, limit: PAGE });
+      setLoaded({ items: [...(loaded?.items ?? []), ...page.items], cursor: page.nextCursor });
+    } catch (error) {
+      setFailure((error as Error).message);
+    } finally {
+      setLoading(false);
+    }
+  };
+  return (
+    <>
+      <ItemsView items={items} label={label} total={total} />
+      {!loaded && preview.some((item) => item.truncated) ? <p className="muted small">{t('run.cutShort')}</p> : null}
+      {failure ? (
+        <p className="field-error" role="alert">
+          {t('run.loadFailed', { message: failure })}
+        </p>
+      ) : null}
+      {more ? (
+        <button type="button" className="button small" onClick={() => void loadMore()} disabled={loading} data-testid="load-more-items">
+          {t('common.loadMore')}
+        </button>
+      ) : null}
+    </>
+  );
+}
+
+export function StepData({ step, runId }: { step: Step; runId: string }) {
   const { t } = useTranslation();
   const text = useNodeTypeText();
   const format = useFormat();
@@ -106,14 +155,27 @@ export function StepData({ step }: { step: Step }) {
           ) : null}
         </Tabs.List>
         <Tabs.Content value="input" className="tab-panel">
-          {step.input ? <ItemsView items={step.input} label={t('run.input')} /> : <p className="muted">{t('run.noInput')}</p>}
+          {step.input ? (
+            <PagedItems key={`${runId}:input`} runId={runId} nodeId={step.nodeId} side="input" preview={step.input} total={step.inputCount ?? step.input.length} label={t('run.input')} />
+          ) : (
+            <p className="muted">{t('run.noInput')}</p>
+          )}
         </Tabs.Content>
         <Tabs.Content value="output" className="tab-panel">
           {ports.length === 0 ? <p className="muted">{t('run.noOutput')}</p> : null}
           {ports.map((port) => (
             <div key={port}>
               {ports.length > 1 ? <h4 className="port-heading">{t('run.port', { port: text.port(port) })}</h4> : null}
-              <ItemsView items={step.output![port]!} label={`${t('run.output')} ${text.port(port)}`} />
+              <PagedItems
+                key={`${runId}:${port}`}
+                runId={runId}
+                nodeId={step.nodeId}
+                side="output"
+                port={port}
+                preview={step.output![port]!}
+                total={step.outputCounts?.[port] ?? step.output![port]!.length}
+                label={`${t('run.output')} ${text.port(port)}`}
+              />
             </div>
           ))}
         </Tabs.Content>

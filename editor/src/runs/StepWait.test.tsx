@@ -20,7 +20,9 @@ function step(patch: Omit<Partial<Step>, 'wait'> & { wait: StepWaitRecord | null
     status: 'waiting',
     attempt: 1,
     input: [{ json: { po: 'PO-7' } }],
+    inputCount: 1,
     output: null,
+    outputCounts: null,
     error: null,
     attempts: [{ attempt: 1, status: 'waiting', startedAt: '2026-12-08T01:00:00.000Z' }],
     startedAt: '2026-12-08T01:00:00.000Z',
@@ -46,7 +48,7 @@ afterEach(async () => {
 
 describe('a waiting step in a run', () => {
   it('says it waits for an approval, what for, until when, and gives the approval link to copy and open', () => {
-    render(<StepData step={step({ wait: approval, resumeUrl: RESUME })} />);
+    render(<StepData step={step({ wait: approval, resumeUrl: RESUME })} runId="r1" />);
     const wait = screen.getByTestId('step-wait');
     expect(within(wait).getByText('Waiting for an approval')).toBeTruthy();
     expect(within(wait).getByText('PO PO-7 for 12000 TWD')).toBeTruthy();
@@ -59,7 +61,7 @@ describe('a waiting step in a run', () => {
   });
 
   it('shows no link to those the server gave none (they may not answer it)', () => {
-    render(<StepData step={step({ wait: approval })} />);
+    render(<StepData step={step({ wait: approval })} runId="r1" />);
     expect(screen.getByText('Waiting for an approval')).toBeTruthy();
     expect(screen.queryByTestId('resume-url')).toBeNull();
     expect(screen.queryByTestId('resume-page')).toBeNull();
@@ -68,7 +70,7 @@ describe('a waiting step in a run', () => {
   it('after the answer: who approved, when, and their comment — and the link is gone', async () => {
     const answered: StepWaitRecord = { ...approval, resumed: { by: 'call', at: '2026-12-08T02:30:00.000Z', data: { decision: 'approve', comment: 'Fine, order it' }, caller: '192.0.2.7 · Mozilla/5.0' } };
     await i18n.changeLanguage('zh-TW');
-    render(<StepData step={step({ status: 'succeeded', wait: answered, resumeUrl: RESUME, output: { main: [{ json: { po: 'PO-7' } }], rejected: [] } })} />);
+    render(<StepData step={step({ status: 'succeeded', wait: answered, resumeUrl: RESUME, output: { main: [{ json: { po: 'PO-7' } }], rejected: [] } })} runId="r1" />);
     const wait = screen.getByTestId('step-wait');
     expect(within(wait).getByText('曾等待核准')).toBeTruthy();
     expect(within(wait).getByTestId('wait-ending').textContent).toBe(`已核准，${formattersFor('zh-TW').dateTime('2026-12-08T02:30:00.000Z')}`);
@@ -99,7 +101,7 @@ describe('runs that start runs', () => {
       wait: { since: '2026-12-08T01:00:00.000Z', until: null, resumable: false, reason: "the sub-workflow's 2 runs", runs: [child(1), child(2)] },
     });
     expect(childRunsOf(waited)).toEqual([child(1), child(2)]);
-    render(<StepData step={waited} />);
+    render(<StepData step={waited} runId="r1" />);
     expect(screen.getByText('Waiting for its sub-workflow runs to finish')).toBeTruthy();
     const links = within(screen.getByTestId('child-runs')).getAllByRole('link');
     expect(links.map((a) => [a.textContent, a.getAttribute('href')])).toEqual([

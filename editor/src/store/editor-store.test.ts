@@ -188,7 +188,9 @@ describe('the editor store', () => {
       finishedAt: null,
       cancelRequested: false,
       input: [],
+      inputCount: 0,
       output: null,
+      outputCount: null,
       steps: [
         {
           nodeId: 'i',
@@ -197,7 +199,10 @@ describe('the editor store', () => {
           status: 'succeeded',
           attempt: 1,
           input: [],
+          inputCount: 0,
+          // The detail previews a port's first items; its count is of all of them.
           output: { true: [{ json: {} }], false: [] },
+          outputCounts: { true: 250, false: 0 },
           error: null,
           attempts: [],
           startedAt: null,
@@ -206,6 +211,6 @@ describe('the editor store', () => {
         },
       ],
     });
-    expect(store.getState().run).toMatchObject({ status: 'succeeded', steps: { i: { counts: { true: 1, false: 0 } }, t: { status: 'succeeded' } } });
+    expect(store.getState().run).toMatchObject({ status: 'succeeded', steps: { i: { counts: { true: 250, false: 0 } }, t: { status: 'succeeded' } } });
   });
 });

@@ -368,7 +368,8 @@ function createGraphStore(initial: { graph?: Partial<WorkflowGraph>; readOnly?: 
         if (!run || run.id !== detail.id) return;
         const steps = { ...run.steps };
         for (const step of detail.steps) {
-          const counts = Object.fromEntries(Object.entries(step.output ?? {}).map(([port, items]) => [port, items.length]));
+          // The detail shows the first items of each port; the counts are of all of them.
+          const counts = step.outputCounts ?? {};
           steps[step.nodeId] = { nodeId: step.nodeId, status: step.status, attempt: step.attempt, counts, error: step.error };
         }
         set({ run: { ...run, status: detail.status, steps, detail } });

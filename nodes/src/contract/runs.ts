@@ -17,6 +17,20 @@ export const ItemSchema = z.object({
     .meta({ description: 'The input item(s) of its step this one came from (several for an item made from many)' }),
 }) satisfies z.ZodType<SdkItem>;
 
+/** How many items run detail shows of each list (a step's input, each output port, the run's input and output); the rest are paged. */
+export const PREVIEW_ITEMS = 20;
+/** About how many characters of JSON run detail shows of one item; a larger one is cut short (`truncated`). */
+export const PREVIEW_ITEM_CHARS = 4096;
+
+/** An item as run detail shows it: the whole of it, or the beginning of a large one. */
+export const PreviewItem = ItemSchema.extend({
+  truncated: z
+    .object({ bytes: z.number().int().meta({ description: "Bytes of the whole item's JSON" }) })
+    .optional()
+    .meta({ description: "Only the beginning of the item's JSON is shown (what could be read of it); page the step's items for the whole of it" }),
+}).meta({ id: 'PreviewItem' });
+export type PreviewItem = z.infer<typeof PreviewItem>;
+
 /** Why a step (or a run) failed. */
 export const StepError = z.object({
   name: z.string().meta({ example: 'NodeError' }),
@@ -77,8 +91,10 @@ export const Step = z
     type: z.string(),
     status: StepStatus,
     attempt: z.number().int().meta({ description: 'The attempt this step is at (1 = first)' }),
-    input: z.array(ItemSchema).nullable().meta({ description: 'What the step received (null: it was skipped)' }),
-    output: z.record(z.string(), z.array(ItemSchema)).nullable().meta({ description: 'Items per output port' }),
+    input: z.array(PreviewItem).nullable().meta({ description: `The first ${PREVIEW_ITEMS} items the step received (null: it was skipped); the rest through its items route` }),
+    inputCount: z.number().int().nullable().meta({ description: 'How many items the step received' }),
+    output: z.record(z.string(), z.array(PreviewItem)).nullable().meta({ description: `The first ${PREVIEW_ITEMS} items of each output port; the rest through its items route` }),
+    outputCounts: z.record(z.string(), z.number().int()).nullable().meta({ description: 'How many items each output port emitted' }),
     error: StepError.nullable(),
     attempts: z.array(Attempt),
     startedAt: Timestamp.nullable(),
@@ -97,11 +113,26 @@ export const Step = z
 export type Step = z.infer<typeof Step>;
 
 export const RunDetail = RunSummary.extend({
-  input: z.array(ItemSchema),
-  output: z.array(ItemSchema).nullable(),
+  input: z.array(PreviewItem).meta({ description: `The first ${PREVIEW_ITEMS} items the run started with` }),
+  inputCount: z.number().int(),
+  output: z.array(PreviewItem).nullable().meta({ description: `The first ${PREVIEW_ITEMS} items of the run's output (its last step that emitted any)` }),
+  outputCount: z.number().int().nullable(),
   steps: z.array(Step),
 }).meta({ id: 'Run' });
 export type RunDetail = z.infer<typeof RunDetail>;
+
+/** Which of a step's lists to page: what it received, or what it emitted on a port. */
+export const STEP_ITEM_SIDES = ['input', 'output'] as const;
+
+/** A page of a step's items, whole. */
+export const StepItemsPage = z
+  .object({
+    items: z.array(ItemSchema),
+    total: z.number().int().meta({ description: 'Items in the whole list' }),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as cursor for the next page; null at the end' }),
+  })
+  .meta({ id: 'StepItemsPage' });
+export type StepItemsPage = z.infer<typeof StepItemsPage>;
 
 /** The workflow version a run executed. */
 export const RunWorkflow = z

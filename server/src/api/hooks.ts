@@ -134,7 +134,7 @@ export function hookRoutes(deps: ApiDeps) {
     try {
       run = notice?.complete
         ? { status: notice.status, output: (notice.output as Item[] | undefined) ?? null, error: (notice.error as { message?: string } | undefined) ?? null }
-        : await runOutcome(deps.db, runId);
+        : await runOutcome(deps.pool, runId);
     } catch (error) {
       // The run is committed: the caller must not send it again, whatever the database does now.
       if (!isDatabaseUnavailable(error)) throw error;

@@ -1,9 +1,8 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { adjacencyOf, CancelAccepted, descendantsOf, RunAccepted, RunDetail, RunPage, RunWorkflow, type RunSummary, type WorkflowGraph } from '@junction/nodes';
+import { CancelAccepted, descendantsOf, RunAccepted, RunDetail, RunPage, RunWorkflow, STEP_ITEM_SIDES, StepItemsPage, type RunSummary, type WorkflowGraph } from '@junction/nodes';
 import { enqueueRetry, getRun, listRuns, requestCancel, type RunSummary as RunSummaryRow } from '../db/queries/runs.ts';
 import { getRunWorkflow, getVersionGraph, getWorkflow, getWorkflowOwner } from '../db/queries/workflows.ts';
 import { FINISHED_RUN_STATUSES, RUN_STATUSES } from '../db/schema.ts';
-import { inputOf } from '../runtime/core/plan.ts';
 import { resumeUrl } from '../runtime/resume.ts';
 import { demandRunAccess, workflowAccess, workflowScope } from '../auth/access.ts';
 import { principalOf } from '../auth/middleware.ts';
@@ -12,6 +11,7 @@ import { Auditor } from './audit.ts';
 import { ApiError, notFound } from './errors.ts';
 import { decodeCursor, encodeCursor, validationHook } from './request.ts';
 import { errorResponses, jsonResponse, IdParam, WatchFlag } from './schemas.ts';
+import { runPreviews, stepItemsPage } from './step-items.ts';
 
 const json = jsonResponse;
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -122,7 +122,7 @@ export function runRoutes(deps: ApiDeps) {
     createRoute({
       method: 'get',
       path: '/{id}',
-      summary: "A run with every step's input, output, error, attempts and timings",
+      summary: "A run with every step's input and output (the first items of each, and how many), error, attempts and timings",
       request: { params: IdParam },
       responses: { 200: json(RunDetail, 'The run'), ...errorResponses },
     }),
@@ -134,21 +134,21 @@ export function runRoutes(deps: ApiDeps) {
       const answerable = (step: (typeof steps)[number]) => step.status === 'waiting' && !FINISHED_RUN_STATUSES.includes(run.status) && step.wait?.resumable === true && !step.wait.resumed;
       const links = deps.resume && steps.some(answerable) && (await mayRun(c, run.workflowId)) ? deps.resume : null;
       const names = new Map(graph.nodes.map((node) => [node.id, node]));
-      const outputs = new Map(steps.map((step) => [step.nodeId, { output: step.output }]));
-      const shape = { incoming: adjacencyOf(graph).incoming };
+      const previews = await runPreviews(deps.pool, run, steps, graph);
       return c.json(
         {
           ...summary(run),
-          input: run.input,
-          output: run.output ?? null,
+          input: previews.input,
+          inputCount: previews.inputCount,
+          output: previews.output,
+          outputCount: previews.outputCount,
           steps: steps.map((step) => ({
             nodeId: step.nodeId,
             name: names.get(step.nodeId)?.name ?? step.nodeId,
             type: names.get(step.nodeId)?.type ?? 'unknown',
             status: step.status,
             attempt: step.attempt,
-            input: step.status === 'skipped' ? null : inputOf(shape, outputs, step.nodeId, run.triggerNodeId, run.input),
-            output: step.output ?? null,
+            ...previews.step(step),
             error: step.error ?? null,
             attempts: step.attempts,
             startedAt: iso(step.startedAt),
@@ -160,6 +160,33 @@ export function runRoutes(deps: ApiDeps) {
         },
         200,
       );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{id}/steps/{nodeId}/items',
+      summary: "A page of a step's items, whole: what it received, or what it emitted on one output port",
+      request: {
+        params: IdParam.extend({ nodeId: z.string().min(1).max(200) }),
+        query: z.object({
+          side: z.enum(STEP_ITEM_SIDES).default('output').openapi({ description: 'input: the items the step received; output: those it emitted on `port`' }),
+          port: z.string().min(1).max(200).optional().openapi({ description: 'The output port (default: its first)', example: 'main' }),
+          cursor: z.string().max(200).optional().openapi({ description: 'nextCursor of the previous page' }),
+          limit: z.coerce.number().int().min(1).max(1000).default(100).openapi({ description: 'Most items in the page (fewer when they are large: a page holds about 4 MB of JSON, and at least one item)' }),
+        }),
+      },
+      responses: { 200: json(StepItemsPage, 'The items, how many the list has, and the cursor of the next page'), ...errorResponses },
+    }),
+    async (c) => {
+      const { id, nodeId } = c.req.valid('param');
+      const query = c.req.valid('query');
+      const { run, steps } = await runFor(c, id, 'read');
+      const step = steps.find((s) => s.nodeId === nodeId);
+      if (!step) throw new ApiError(404, 'not_found', `Run ${id} has no step of node "${nodeId}"`, { path: 'nodeId' });
+      const graph = (await getVersionGraph(db, run.versionId))!;
+      return c.json(await stepItemsPage(deps.pool, run, steps, graph, step, query), 200);
     },
   );
 

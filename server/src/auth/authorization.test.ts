@@ -256,6 +256,14 @@ const CASES: Record<string, Case> = {
   // A finished (cancelled) run: its event stream sends the snapshot and its end, then closes.
   'GET /api/runs/:id/events': { request: async (actor, whose) => ({ method: 'GET', path: `/api/runs/${await run(actor, whose, true)}/events` }), expect: readWorkflow(200) },
   'GET /api/runs/:id/workflow': { request: async (actor, whose) => ({ method: 'GET', path: `/api/runs/${await run(actor, whose, false)}/workflow` }), expect: readWorkflow(200) },
+  'GET /api/runs/:id/steps/:nodeId/items': {
+    request: async (actor, whose) => {
+      const id = await run(actor, whose, false);
+      await h.database.pool.query(`insert into steps (run_id, node_id, status, attempt, position) values ($1, 't', 'succeeded', 1, 1)`, [id]);
+      return { method: 'GET', path: `/api/runs/${id}/steps/t/items` };
+    },
+    expect: readWorkflow(200),
+  },
   'POST /api/runs/:id/cancel': {
     request: async (actor, whose) => ({ method: 'POST', path: `/api/runs/${await run(actor, whose, false)}/cancel` }),
     expect: changeWorkflow(202),

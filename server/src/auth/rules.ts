@@ -100,6 +100,7 @@ export const RULES: Readonly<Record<string, Rule>> = {
   // The graph holds whatever its authors typed (addresses, header values, code), which no
   // one can tell apart from secrets: a key only for reading runs does not get it.
   'GET /api/runs/:id/workflow': { capability: ['runs:read', 'workflows:read'], resource: 'run' },
+  'GET /api/runs/:id/steps/:nodeId/items': { capability: 'runs:read', resource: 'run' },
   'POST /api/runs/:id/cancel': { capability: 'workflows:run', resource: 'run' },
   'POST /api/runs/:id/retry': { capability: 'workflows:run', resource: 'run' },
 };

@@ -18,8 +18,9 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { Attempt, AuditDetails, Item, PortItems, StepErrorRecord, StepWaitRecord, WorkflowGraph } from '@junction/nodes';
+import type { Attempt, AuditDetails, Item, StepErrorRecord, StepWaitRecord, WorkflowGraph } from '@junction/nodes';
 import type { Role, RunStatus, StepStatus } from '@junction/nodes/vocabulary';
+import type { StoredOutput } from './step-data.ts';
 
 // The statuses and roles are the API's words (nodes/src/contract/vocabulary.ts); the columns hold them.
 export { FINISHED_RUN_STATUSES, ROLES, RUN_STATUSES, STEP_STATUSES, type Role, type RunStatus, type StepStatus } from '@junction/nodes/vocabulary';
@@ -231,8 +232,13 @@ export const runs = pgTable(
     triggerNodeId: text('trigger_node_id').notNull(),
     /** The items the trigger step emits. */
     input: jsonb('input').$type<Item[]>().notNull(),
-    /** The last finished step's output (what a waiting webhook answers with). */
+    /**
+     * The run's output (what a waiting webhook answers with) of runs recorded before step
+     * data was stored apart; newer runs name the step whose items it is (`outputNodeId`).
+     */
     output: jsonb('output').$type<Item[]>(),
+    /** The step whose items are the run's output: the last one, by position, that emitted any. */
+    outputNodeId: text('output_node_id'),
     error: jsonb('error').$type<StepErrorRecord & { nodeId?: string }>(),
     retryOf: uuid('retry_of'),
     /**
@@ -292,7 +298,8 @@ export const steps = pgTable(
     status: text('status').$type<StepStatus>().notNull(),
     /** The attempt this row describes (1 = first). */
     attempt: integer('attempt').notNull().default(1),
-    output: jsonb('output').$type<PortItems>(),
+    /** Where its items are, per output port (in `step_data`), and how many. */
+    output: jsonb('output').$type<StoredOutput>(),
     error: jsonb('error').$type<StepErrorRecord>(),
     attempts: jsonb('attempts').$type<AttemptRecord[]>().notNull().default([]),
     /** Order in which steps finished within the run. */
@@ -307,6 +314,28 @@ export const steps = pgTable(
   (t) => [primaryKey({ columns: [t.runId, t.nodeId] })],
 );
 export type StepRow = typeof steps.$inferSelect;
+
+/**
+ * The items steps emitted, apart from their `steps` rows, in chunks keyed by the SHA-256 of
+ * their JSON within the run: data that several steps of a run emit (a step passing its
+ * items on) is stored once. See step-data.ts for what a chunk holds.
+ */
+export const stepData = pgTable(
+  'step_data',
+  {
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    hash: text('hash').notNull(),
+    /** How many values `items` holds. */
+    count: integer('count').notNull(),
+    /** Bytes of its JSON text as written. */
+    bytes: integer('bytes').notNull(),
+    /** A JSON array: the `json` of consecutive items of a port, or their `pairedItem`s. */
+    items: jsonb('items').$type<unknown[]>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.hash] })],
+);
 
 /**
  * Timed triggers (schedules, polls) of active workflows: filled on activate, emptied on

@@ -8,6 +8,11 @@
  * with its result after; a pure step's result rides along with the next checkpoint. A
  * worker that dies loses at most the step in flight, which the next worker runs again
  * with the same idempotency key.
+ *
+ * Data: a step's items are stored apart from its record (step-outputs.ts), in the same
+ * transaction. Pure steps that emitted much are checkpointed at once, and several of them
+ * in parts (a transaction each, in the order they ran), so no transaction carries more
+ * than a few megabytes of new data and no worker holds every step's items at once.
  */
 import type pg from 'pg';
 import {
@@ -31,16 +36,40 @@ import { log } from '../log.ts';
 import type { CredentialResolver } from '../vault/resolve.ts';
 import { Redactor } from '../vault/redact.ts';
 import { interruptions, markInterrupted, MAX_INTERRUPTIONS, tooManyInterruptions } from './core/attempts.ts';
-import { lastOutput, stepOutcome, stopError, unfinishedSteps, unstorable, type AttemptResult, type StopReason } from './core/outcome.ts';
-import { checkpoint, StepDataTooLarge, type CheckpointRequest } from '../db/queries/checkpoint.ts';
+import { lastOutputStep, stepOutcome, stopError, unfinishedSteps, unstorable, type AttemptResult, type StopReason } from './core/outcome.ts';
+import { checkpoint, StepDataTooLarge, type CheckpointRequest, type StoredStepRecord } from '../db/queries/checkpoint.ts';
+import { ChunkWriteError } from '../db/queries/step-data.ts';
+import type { Chunk } from '../db/step-data.ts';
+import { StepOutputs } from './step-outputs.ts';
 import type { RunFinishedNotice } from '../db/queries/notifications.ts';
 import type { LogLine, RunScope } from '../sandbox/index.ts';
 import { ProgressPublisher, stepEvent } from './progress.ts';
-import { flattenOutput, pairedItemsOf, type RunOutputs, type StepOutput } from './lineage.ts';
+import { flattenOutput, pairedItemsOf, type LineageOutput, type RunOutputs } from './lineage.ts';
 import { resolveParams, resolveParamsOnce } from './params.ts';
-import { plan, shapeOf, type GraphShape, type ReadyStep, type StepState } from './core/plan.ts';
+import { inputSources, plan, shapeOf, type GraphShape, type ReadyStep, type StepState } from './core/plan.ts';
 import { paramsScope, runScope, stepSandbox, type SandboxRuntime } from './sandbox-scope.ts';
 import { resumeUrl, type ResumeLinks } from './resume.ts';
+
+type CommitRequest = Pick<CheckpointRequest, 'status' | 'release' | 'finished' | 'scheduleAt' | 'output' | 'error' | 'notify' | 'errorRun'>;
+
+/** Records committed together, with the chunks of their items the run does not have yet. */
+class Part {
+  readonly steps: StoredStepRecord[] = [];
+  readonly chunks = new Map<string, readonly Chunk[]>();
+  readonly bytes = new Map<string, number>();
+  readonly taken = new Set<string>();
+  chars = 0;
+
+  add(record: StoredStepRecord, fresh: readonly Chunk[], bytes: number): void {
+    this.steps.push(record);
+    if (fresh.length > 0) this.chunks.set(record.node_id, fresh);
+    this.bytes.set(record.node_id, bytes);
+    for (const chunk of fresh) this.taken.add(chunk.hash);
+    this.chars += charsOf(fresh);
+  }
+}
+
+const charsOf = (chunks: readonly Chunk[]) => chunks.reduce((sum, chunk) => sum + chunk.text.length, 0);
 
 export interface RuntimeContext {
   pool: pg.Pool;
@@ -66,6 +95,10 @@ export interface RuntimeContext {
 
 /** Pending checkpoints are flushed at least this often during long pure stretches. */
 const MAX_PENDING_STEPS = 100;
+/** Pure steps' results are checkpointed at once when they hold this much new data (characters of JSON)... */
+const MAX_PENDING_CHARS = 16 * 1024 * 1024;
+/** ...and a checkpoint of several steps is committed in parts of about this much new data each. */
+const MAX_PART_CHARS = 16 * 1024 * 1024;
 /**
  * Pure steps ride with the next checkpoint; once a run has gone this long without one, the
  * steps in flight are checkpointed as running — so the run shows as running (not queued),
@@ -99,6 +132,9 @@ function isUnstorable(error: unknown): error is Error & { code: string } {
   return typeof code === 'string' && (code.startsWith('22') || code.startsWith('54'));
 }
 
+/** The step whose data it was, when the refusal says. */
+const culpritOf = (error: Error) => (error instanceof StepDataTooLarge || error instanceof ChunkWriteError ? error.nodeId : undefined);
+
 interface LoadedStep extends StepState {
   position: number;
   error: StepErrorRecord | null;
@@ -118,6 +154,8 @@ interface RunState {
   /** What idempotency keys are made of: the first run of its chain of retries. */
   idempotencyBase: string;
   input: Item[];
+  /** The steps' items: in memory while needed, else loaded from storage when asked. */
+  outputs: StepOutputs;
   deadlineAt: Date;
   cancelRequested: boolean;
   notifyFinish: boolean;
@@ -151,11 +189,13 @@ async function load(rt: RuntimeContext, runId: string): Promise<RunState | null>
   const row = await loadRunForExecution(rt.pool, runId, rt.processId);
   if (!row) return null;
   const steps = new Map<string, LoadedStep>();
+  const outputs = new StepOutputs(rt.pool, row.id, () => rt.stepDataLimit);
   for (const step of row.steps) {
+    outputs.loaded(step.node_id, step.output);
     steps.set(step.node_id, {
       status: step.status,
       attempt: step.attempt,
-      output: step.output,
+      counts: outputs.counts(step.node_id),
       nextAttemptAt: step.next_attempt_at ? new Date(step.next_attempt_at) : null,
       error: step.error,
       position: step.position,
@@ -175,6 +215,7 @@ async function load(rt: RuntimeContext, runId: string): Promise<RunState | null>
     triggerNodeId: row.trigger_node_id,
     idempotencyBase: row.idempotency_base ?? row.id,
     input: row.input,
+    outputs,
     deadlineAt: row.deadline_at,
     cancelRequested: row.cancel_requested,
     notifyFinish: row.notify_finish,
@@ -235,6 +276,8 @@ class RunExecution {
   private readonly scope: RunScope;
   /** The run as lineage (`$node("Name").item`) is followed through it. */
   private readonly lineage: RunOutputs;
+  /** The nodes each node's output goes to. */
+  private readonly consumers = new Map<string, string[]>();
   private progress: ProgressPublisher | null;
 
   constructor(rt: RuntimeContext, state: RunState, shutdown: AbortSignal) {
@@ -246,16 +289,22 @@ class RunExecution {
     this.lineage = {
       incoming: state.shape.incoming,
       triggerNodeId: state.triggerNodeId,
-      output: (nodeId) => this.stepOutput(nodeId),
+      output: (nodeId) => this.lineageOutput(nodeId),
       nameOf: (nodeId) => this.graphNodes.get(nodeId)?.name ?? nodeId,
     };
+    for (const [target, edges] of state.shape.incoming) {
+      for (const edge of edges) this.consumers.set(edge.source, [...(this.consumers.get(edge.source) ?? []), target]);
+    }
     const resumeUrls: Record<string, string> = {};
     for (const node of state.shape.graph.nodes) {
       if (rt.resume && rt.nodes.get(node.type)?.definition.waits) resumeUrls[node.name] = resumeUrl(rt.resume, state.id, node.id);
     }
     this.scope = runScope(rt.sandbox, { ...state, graph: state.shape.graph, resumeUrls }, {
       outputOf: (name) => this.outputOf(name),
-      pairedOf: (name, step, first, count) => pairedItemsOf(this.lineage, step, this.nodesByName.get(name)!, first, count),
+      pairedOf: async (name, step, first, count) => {
+        await this.state.outputs.loadPairing(this.upstreamOf(step));
+        return pairedItemsOf(this.lineage, step, this.nodesByName.get(name)!, first, count);
+      },
     }, this.controller.signal);
     this.nextPosition = Math.max(0, ...[...state.steps.values()].map((s) => s.position)) + 1;
     const stop = (reason: StopReason) => {
@@ -301,7 +350,7 @@ class RunExecution {
         if (reason === 'timeout') return await this.finishTimedOut();
         if (reason === 'shutdown') return await this.handBack(new Date());
 
-        const next = plan(this.state.shape, this.state.steps, this.state.triggerNodeId, this.state.input, new Date());
+        const next = plan(this.state.shape, this.state.steps, this.state.triggerNodeId, new Date());
         for (const nodeId of next.skip) this.record(nodeId, { status: 'skipped', attempt: 0, output: null, error: null });
         if (next.failedNodeId) {
           const failed = this.state.steps.get(next.failedNodeId)?.error ?? { name: 'Error', message: 'The step failed', retriable: false };
@@ -334,7 +383,7 @@ class RunExecution {
           if (stopped === 'shutdown' && result.interrupted) continue;
           this.applyResult(result);
         }
-        if (effectful.length > 0 || this.pending.size >= MAX_PENDING_STEPS) {
+        if (effectful.length > 0 || this.pending.size >= MAX_PENDING_STEPS || this.state.outputs.pendingChars(this.pending.keys()) >= MAX_PENDING_CHARS) {
           await this.commit({ status: 'running', release: false, finished: false });
         }
       }
@@ -348,7 +397,7 @@ class RunExecution {
 
   /** Runs the steps; pure ones still running SHOW_RUNNING_AFTER_MS after the last checkpoint are checkpointed as running. */
   private async runSteps(ready: ReadyStep[], shownRunning: boolean): Promise<AttemptResult[]> {
-    const running = Promise.all(ready.map((step) => this.runStep(step)));
+    const running = Promise.all(ready.map(async (step) => this.runStep(step, await this.inputOf(step.nodeId))));
     if (shownRunning) return running;
     let shown: Promise<void> | undefined;
     const timer = setTimeout(
@@ -370,16 +419,71 @@ class RunExecution {
 
   private lastCommitAt = Date.now();
 
-  /** What `$node("Name")` reads: the node's output items (all ports), null when it has not run. */
-  private outputOf(name: string): Item[] | null | undefined {
-    const nodeId = this.nodesByName.get(name);
-    if (nodeId === undefined) return undefined;
-    return this.stepOutput(nodeId)?.items ?? null;
+  /** The items a step receives: the run's input for its trigger, else what its sources emitted on the connected ports, in edge order. */
+  private async inputOf(nodeId: string): Promise<Item[]> {
+    if (nodeId === this.state.triggerNodeId) return this.state.input;
+    const items: Item[] = [];
+    for (const { source, port } of inputSources(this.state.shape, nodeId)) {
+      for (const item of await this.state.outputs.port(source, port)) items.push(item);
+    }
+    return items;
   }
 
-  private stepOutput(nodeId: string): StepOutput | null {
-    const output = this.state.steps.get(nodeId)?.output;
-    return output ? flattenOutput(output, this.typeOf(nodeId)?.definition.outputs ?? []) : null;
+  /** What `$node("Name")` reads: the node's output items (all ports), null when it has not run. */
+  private async outputOf(name: string): Promise<Item[] | null | undefined> {
+    const nodeId = this.nodesByName.get(name);
+    if (nodeId === undefined) return undefined;
+    const output = await this.state.outputs.items(nodeId);
+    return output ? flattenOutput(output, this.portsOf(nodeId)).items : null;
+  }
+
+  /** A step's output as lineage walks it: port ranges and pairing, from memory or as loaded (loadPairing). */
+  private lineageOutput(nodeId: string): LineageOutput | null {
+    const counts = this.state.outputs.counts(nodeId);
+    if (!counts) return null;
+    const ports: LineageOutput['ports'] = {};
+    let count = 0;
+    for (const port of [...this.portsOf(nodeId), ...Object.keys(counts)]) {
+      if (Object.hasOwn(ports, port) || counts[port] === undefined) continue;
+      ports[port] = { start: count, length: counts[port] };
+      count += counts[port];
+    }
+    const order = Object.entries(ports).sort(([, a], [, b]) => a.start - b.start);
+    return {
+      count,
+      ports,
+      pairedItem: (index) => {
+        const found = order.find(([, range]) => index >= range.start && index < range.start + range.length);
+        return found ? this.state.outputs.pairedItem(nodeId, found[0], index - found[1].start) : undefined;
+      },
+    };
+  }
+
+  private portsOf(nodeId: string): readonly string[] {
+    return this.typeOf(nodeId)?.definition.outputs ?? [];
+  }
+
+  /** Every step upstream of a node: what following its items' lineage may pass through. */
+  private upstreamOf(nodeId: string): Set<string> {
+    const seen = new Set<string>();
+    const queue = [nodeId];
+    while (queue.length > 0) {
+      for (const edge of this.state.shape.incoming.get(queue.pop()!) ?? []) {
+        if (!seen.has(edge.source)) {
+          seen.add(edge.source);
+          queue.push(edge.source);
+        }
+      }
+    }
+    return seen;
+  }
+
+  /** A step's items may be read again soon: a node it feeds has yet to run, or to run again. */
+  private needed(nodeId: string): boolean {
+    return (this.consumers.get(nodeId) ?? []).some((consumer) => {
+      const status = this.state.steps.get(consumer)?.status;
+      return status === undefined || status === 'running' || status === 'retrying' || status === 'waiting';
+    });
   }
 
   private typeOf(nodeId: string): ServerNode | undefined {
@@ -402,10 +506,11 @@ class RunExecution {
       ...fields,
     };
     this.pending.set(nodeId, record);
+    this.state.outputs.result(nodeId, record.output);
     this.state.steps.set(nodeId, {
       status: record.status,
       attempt: record.attempt,
-      output: record.output,
+      counts: this.state.outputs.counts(nodeId),
       nextAttemptAt: record.next_attempt_at ? new Date(record.next_attempt_at) : null,
       error: record.error,
       position,
@@ -441,11 +546,11 @@ class RunExecution {
     this.record(step.nodeId, { status: 'running', attempt: step.attempt, output: null, error: null, attempts, started_at: startedAt });
   }
 
-  private async runStep(step: ReadyStep): Promise<AttemptResult> {
+  private async runStep(step: ReadyStep, items: Item[]): Promise<AttemptResult> {
     const startedAt = new Date();
     const node = this.graphNodes.get(step.nodeId)!;
     const type = this.typeOf(step.nodeId);
-    const base = { step, startedAt, logs: [] as LogLine[] };
+    const base = { step, items, startedAt, logs: [] as LogLine[] };
     this.progress?.publish(stepEvent(step.nodeId, 'running', step.attempt, null, null));
     if (!type) {
       const error = new NonRetriableError(`Node "${node.name}" has type "${node.type}", which this Junction does not have`);
@@ -490,11 +595,11 @@ class RunExecution {
       }
       const ports: PortItems = Object.fromEntries(type.definition.outputs.map((port) => [port, [] as Item[]]));
       const collect = (emitted: PortItems, pairedItem: number | undefined) => {
-        for (const [port, items] of Object.entries(emitted)) {
+        for (const [port, list] of Object.entries(emitted)) {
           const target = ports[port];
           if (!target) throw new NonRetriableError(`Node "${node.name}" emitted items on "${port}", which is not one of its outputs`);
-          if (!Array.isArray(items)) throw new NonRetriableError(`Node "${node.name}": its output "${port}" is not a list of items`);
-          for (const item of items) {
+          if (!Array.isArray(list)) throw new NonRetriableError(`Node "${node.name}": its output "${port}" is not a list of items`);
+          for (const item of list) {
             if (typeof item?.json !== 'object' || item.json === null || Array.isArray(item.json)) {
               throw new NonRetriableError(`Node "${node.name}" emitted an item without a "json" object`);
             }
@@ -503,32 +608,32 @@ class RunExecution {
               continue;
             }
             // An all-items node pairs its own items (or leaves them unpaired); what it says is checked here, before lineage follows it.
-            const problem = pairedItemProblem(item.pairedItem, step.items.length);
+            const problem = pairedItemProblem(item.pairedItem, items.length);
             if (problem) throw new NonRetriableError(`Node "${node.name}" emitted an item whose ${problem}`);
             target.push(item);
           }
         }
       };
       if (type.mode === 'perItem') {
-        const paramsFor = await resolveParams(type.definition, node, step.items, params);
-        for (let index = 0; index < step.items.length; index++) {
+        const paramsFor = await resolveParams(type.definition, node, items, params);
+        for (let index = 0; index < items.length; index++) {
           if (signal.aborted) throw signal.reason;
           // Two items of one step are two different effects (two purchase orders), so each
           // gets its own key; a step with one item keeps the plain `runId:nodeId`.
-          const idempotencyKey = step.items.length === 1 ? context.idempotencyKey : `${context.idempotencyKey}:${index}`;
-          const item = step.items[index]!;
+          const idempotencyKey = items.length === 1 ? context.idempotencyKey : `${context.idempotencyKey}:${index}`;
+          const item = items[index]!;
           const emitted = await type.run({ ...context, idempotencyKey, params: paramsFor(index), item, itemIndex: index });
           collect(emitted, index);
         }
       } else {
-        const resolved = await resolveParamsOnce(type.definition, node, step.items, params);
+        const resolved = await resolveParamsOnce(type.definition, node, items, params);
         // Each item's params, for a node that acts per item after all (one e-mail each, a row each in one transaction): resolved when asked.
         const itemParams = async () => {
-          const paramsFor = await resolveParams(type.definition, node, step.items, params);
-          return step.items.map((_, index) => paramsFor(index));
+          const paramsFor = await resolveParams(type.definition, node, items, params);
+          return items.map((_, index) => paramsFor(index));
         };
         const url = type.definition.waits && this.rt.resume ? resumeUrl(this.rt.resume, this.state.id, node.id) : undefined;
-        const returned = await type.run({ ...context, params: resolved, items: step.items, itemParams, resumed: step.resumption, resumeUrl: url });
+        const returned = await type.run({ ...context, params: resolved, items, itemParams, resumed: step.resumption, resumeUrl: url });
         if (isStepWait(returned)) {
           if (!type.definition.waits) throw new NonRetriableError(`Node "${node.name}" asked to wait, which its type does not declare`);
           return { ...base, logs: redactor.scrub(logs), finishedAt: new Date(), wait: redactor.scrub(returned.wait), interrupted: false };
@@ -558,30 +663,60 @@ class RunExecution {
     this.record(nodeId, outcome);
   }
 
-  private async commit(request: Pick<CheckpointRequest, 'status' | 'release' | 'finished' | 'scheduleAt' | 'output' | 'error' | 'notify' | 'errorRun'>): Promise<void> {
-    let result;
+  /**
+   * Checkpoints the pending records: in one transaction, or — when they carry much new
+   * data — in parts, a transaction each, in the order the steps ran, so a later step's
+   * record never commits before an earlier one's. Each step's record goes in exactly one
+   * part, with its items.
+   */
+  private async commit(request: CommitRequest): Promise<void> {
+    const outputs = this.state.outputs;
+    const records = [...this.pending.values()].sort((a, b) => a.position - b.position);
     try {
-      result = await checkpoint(this.rt.pool, {
-        runId: this.state.id,
-        owner: this.rt.processId,
-        expectedVersion: this.state.version,
-        steps: [...this.pending.values()],
-        stepDataLimit: this.rt.stepDataLimit,
-        deadlineAt: this.newDeadline,
-        ...request,
-      });
+      let part = new Part();
+      for (const record of records) {
+        const encoded = outputs.encoded(record.node_id);
+        const output = encoded?.output ?? null;
+        let fresh = outputs.unwritten(output, part.taken);
+        if (part.steps.length > 0 && part.chars + charsOf(fresh) > MAX_PART_CHARS) {
+          await this.checkpointPart(part, { status: 'running', release: false, finished: false });
+          part = new Part();
+          fresh = outputs.unwritten(output, part.taken);
+        }
+        part.add({ ...record, output }, fresh, encoded?.bytes ?? 0);
+      }
+      await this.checkpointPart(part, request);
     } catch (error) {
       if (!isUnstorable(error) || this.failingUnstorable) throw error;
       await this.failUnstorable(error);
       throw new RunEndedUnstorable(`run ${this.state.id} failed: a step's result could not be stored`, { cause: error });
     }
+    if (this.pending.size === 0) outputs.settled();
+    outputs.release((nodeId) => this.needed(nodeId));
+  }
+
+  private async checkpointPart(part: Part, request: CommitRequest): Promise<void> {
+    const result = await checkpoint(this.rt.pool, {
+      runId: this.state.id,
+      owner: this.rt.processId,
+      expectedVersion: this.state.version,
+      steps: part.steps,
+      chunks: part.chunks,
+      outputBytes: part.bytes,
+      stepDataLimit: this.rt.stepDataLimit,
+      deadlineAt: this.newDeadline,
+      ...request,
+    });
     if (!result.committed) throw new LeaseLost(`run ${this.state.id} was taken over or changed`);
     this.lastCommitAt = Date.now();
     this.newDeadline = null;
     this.state.version = result.version;
+    for (const step of part.steps) {
+      this.pending.delete(step.node_id);
+      this.state.outputs.committed(step.node_id);
+    }
     if (result.watched) this.progress ??= new ProgressPublisher(this.rt.pool, this.state.id);
     this.progress?.publish({ type: 'run', status: request.status });
-    this.pending.clear();
     if (result.cancelRequested && !request.finished && !this.controller.signal.aborted) this.controller.abort('cancel');
   }
 
@@ -591,17 +726,21 @@ class RunExecution {
   private async failUnstorable(cause: Error): Promise<void> {
     this.failingUnstorable = true;
     // Which step it was, when known; otherwise any of those waiting may be the one.
-    const { error, failed } = unstorable([...this.pending.values()], cause instanceof StepDataTooLarge ? cause.nodeId : undefined, cause.message);
-    log.warn('a step result could not be stored; failing the run', { runId: this.state.id, error: cause.message });
+    const { error, failed } = unstorable([...this.pending.values()], culpritOf(cause), cause.message);
+    log.warn('a step result could not be stored; failing the run', { runId: this.state.id, nodeId: failed[0]?.node_id, error: cause.message });
     for (const record of failed) this.record(record.node_id, record);
     await this.finish('failed', { ...error, nodeId: failed[0]?.node_id });
   }
 
   private async finish(status: 'succeeded' | 'failed' | 'cancelled', error: (StepErrorRecord & { nodeId?: string }) | null): Promise<void> {
-    const output = lastOutput(this.state.steps.values());
+    const outputNodeId = lastOutputStep(this.state.steps.entries());
+    // At hand unless dropped from memory (then readers load it from the run's step data).
+    const inMemory = outputNodeId ? this.state.outputs.inMemory(outputNodeId) : null;
+    const items = inMemory ? Object.values(inMemory).flat() : null;
     const local = this.rt.localWaiters?.isWaiting(this.state.id) ?? false;
+    const output = outputNodeId ? { nodeId: outputNodeId, items } : null;
     await this.commit({ status, release: true, finished: true, output, error, notify: this.state.notifyFinish && !local, errorRun: status === 'failed' ? this.errorRun(error) : null });
-    if (local) this.rt.localWaiters!.deliver({ id: this.state.id, status, output, error, complete: true });
+    if (local) this.rt.localWaiters!.deliver({ id: this.state.id, status, output: items, error, complete: !outputNodeId || items !== null });
     log.debug('run finished', { runId: this.state.id, status, processId: this.rt.processId });
   }
 

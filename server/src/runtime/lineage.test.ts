@@ -5,7 +5,7 @@
  */
 import type { Edge, Item, PortItems } from '@junction/nodes';
 import { describe, expect, it } from 'vitest';
-import { flattenOutput, pairedItemsOf, type RunOutputs } from './lineage.ts';
+import { flattenOutput, lineageOf, pairedItemsOf, type RunOutputs } from './lineage.ts';
 
 type Node = { id: string; ports?: string[]; output: PortItems };
 
@@ -19,7 +19,7 @@ function runOf(nodes: Node[], edges: [string, string, string?][]): RunOutputs {
     triggerNodeId: nodes[0]!.id,
     output: (id) => {
       const node = byId.get(id);
-      return node ? flattenOutput(node.output, node.ports ?? ['main']) : null;
+      return node ? lineageOf(flattenOutput(node.output, node.ports ?? ['main'])) : null;
     },
     nameOf: (id) => id.toUpperCase(),
   };

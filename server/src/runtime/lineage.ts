@@ -17,7 +17,7 @@
  * When the answer is not one item and the named node emitted exactly one item, that item
  * is the answer (as in n8n): a lookup step that ran once is what every later item means.
  */
-import { pairedIndexes, type Item, type PortItems } from '@junction/nodes';
+import { pairedIndexes, type Item, type PairedItem, type PortItems } from '@junction/nodes';
 import type { Paired } from '../sandbox/index.ts';
 import type { GraphShape } from './core/plan.ts';
 
@@ -28,12 +28,27 @@ export interface StepOutput {
   ports: Record<string, { start: number; length: number }>;
 }
 
+/**
+ * What the walk needs of a step's output: where each port's items are in it (as
+ * `flattenOutput` orders them) and each item's `pairedItem` — not the items' data.
+ */
+export interface LineageOutput {
+  count: number;
+  ports: StepOutput['ports'];
+  pairedItem(index: number): PairedItem | undefined;
+}
+
 /** What the walk needs from the run: its edges, its trigger, and each step's output. */
 export interface RunOutputs {
   incoming: GraphShape['incoming'];
   triggerNodeId: string;
-  output(nodeId: string): StepOutput | null;
+  output(nodeId: string): LineageOutput | null;
   nameOf(nodeId: string): string;
+}
+
+/** A flattened output as the walk reads it. */
+export function lineageOf(output: StepOutput): LineageOutput {
+  return { count: output.items.length, ports: output.ports, pairedItem: (index) => output.items[index]?.pairedItem };
 }
 
 /**
@@ -73,7 +88,7 @@ class LineageWalk {
   private readonly target: string;
   private readonly origins = new Map<string, Origins>();
   /** Each step's output flattened once per walk, not once per item. */
-  private readonly outputs = new Map<string, StepOutput | null>();
+  private readonly outputs = new Map<string, LineageOutput | null>();
   private readonly memo = new Map<string, Int32Array>();
   readonly problems: string[] = [];
   private readonly problemCodes = new Map<string, number>();
@@ -93,7 +108,7 @@ class LineageWalk {
     return code;
   }
 
-  private output(nodeId: string): StepOutput | null {
+  private output(nodeId: string): LineageOutput | null {
     let output = this.outputs.get(nodeId);
     if (output === undefined) {
       output = this.run.output(nodeId);
@@ -142,8 +157,7 @@ class LineageWalk {
     const at = origins.at[index]!;
     if (source === this.target) return at;
     if (source === this.run.triggerNodeId) return NONE;
-    const item = this.output(source)!.items[at]!;
-    const indexes = pairedIndexes(item.pairedItem);
+    const indexes = pairedIndexes(this.output(source)!.pairedItem(at));
     if (indexes.length === 0) {
       return this.problem(`paired item data unavailable: "${this.run.nameOf(source)}" emitted items without saying which input item each came from (pairedItem)`);
     }
@@ -171,7 +185,7 @@ function combine(a: number, b: number): number {
 export function pairedItemsOf(run: RunOutputs, stepNodeId: string, targetNodeId: string, first: number, count: number): Paired {
   const target = run.output(targetNodeId);
   const targetName = run.nameOf(targetNodeId);
-  const only = target?.items.length === 1;
+  const only = target?.count === 1;
   const walk = new LineageWalk(run, targetNodeId);
   const at: number[] = [];
   const problems: string[] = [];

@@ -282,9 +282,19 @@ export async function resolveParams(
   }
   const values = await evaluate(node, step, items, 0, items.length, scope);
   const positions = new Map(step.paths.map((path, t) => [path, t]));
-  const perItem = values.map((row) => check(definition, node, fill(node.params, [], row, positions)));
-  return (index) => perItem[index];
+  const resolve = (index: number) => check(definition, node, fill(node.params, [], values[index]!, positions));
+  if (values.length <= KEEP_RESOLVED) {
+    const perItem = values.map((_, index) => resolve(index));
+    return (index) => perItem[index];
+  }
+  // Every item's params are checked before any item runs, as for a small step, but not kept:
+  // a million items' filled-in params would take the worker more memory than their data.
+  for (let index = 0; index < values.length; index++) resolve(index);
+  return resolve;
 }
+
+/** Up to this many items, a step's resolved params are kept; past it, each item's are made again when it runs. */
+const KEEP_RESOLVED = 10_000;
 
 /**
  * For `allItems` nodes: expressions see the first item as `$json`, and every item through

@@ -7,7 +7,11 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { WorkerPool } from 'graphile-worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import type { PortItems } from '@junction/nodes';
 import { enqueueRun } from '../db/queries/runs.ts';
+import { writeChunks } from '../db/queries/step-data.ts';
+import { encodeOutput } from '../db/step-data.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
 import { listen, type LocalServer } from '../testing/http.ts';
 
@@ -44,7 +48,11 @@ const graph = () => ({
 });
 
 /** A run as a worker that no longer exists left it, set up in one transaction (no live worker sees it half made). */
-async function strandedRun(h: Harness, workflowId: string, setup: (query: (sql: string, values: unknown[]) => Promise<unknown>, runId: string) => Promise<void>): Promise<string> {
+async function strandedRun(
+  h: Harness,
+  workflowId: string,
+  setup: (query: (sql: string, values: unknown[]) => Promise<unknown>, runId: string, client: pg.PoolClient) => Promise<void>,
+): Promise<string> {
   const { versionId } = (await h.call('GET', `/api/workflows/${workflowId}`)).body;
   const client = await h.database.pool.connect();
   try {
@@ -52,12 +60,24 @@ async function strandedRun(h: Harness, workflowId: string, setup: (query: (sql: 
     const runId = await enqueueRun(client, { workflowId, versionId, triggerNodeId: 'start', mode: 'manual', input: [{ json: {} }], timeoutSeconds: 600 });
     await client.query(`delete from graphile_worker._private_jobs where key = $1`, [`run:${runId}`]);
     await client.query(`update runs set status = 'running', lease_owner = $2, started_at = now(), version = version + 1 where id = $1`, [runId, randomUUID()]);
-    await setup((sql, values) => client.query(sql, values), runId);
+    await setup((sql, values) => client.query(sql, values), runId, client);
     await client.query('commit');
     return runId;
   } finally {
     client.release();
   }
+}
+
+/** A step's output as a worker stores it: its chunks written (on `client`, or a connection of `pool`), what its row names returned (as JSON). */
+async function storedOutput(db: pg.Pool | pg.PoolClient, runId: string, output: PortItems): Promise<string> {
+  const encoded = encodeOutput('start', output, new Set(), Infinity);
+  const client = 'release' in db ? db : await db.connect();
+  try {
+    await writeChunks(client, runId, 'start', encoded.chunks);
+  } finally {
+    if (client !== db) client.release();
+  }
+  return JSON.stringify(encoded.output);
 }
 
 async function newRuns(h: Harness, workflowId: string, count: number): Promise<string[]> {
@@ -117,7 +137,7 @@ describe('runs that nobody will bring back', () => {
     await pool.query(
       `insert into steps (run_id, node_id, status, attempt, output, attempts, position, started_at)
        values ($1, 'start', 'succeeded', 1, $2, '[]', 1, $3), ($1, 'erp', 'running', 1, null, $4, 2, $3)`,
-      [left, JSON.stringify({ main: [{ json: { i: 1 } }] }), startedAt, JSON.stringify([{ attempt: 1, startedAt, status: 'running' }])],
+      [left, await storedOutput(pool, left!, { main: [{ json: { i: 1 } }] }), startedAt, JSON.stringify([{ attempt: 1, startedAt, status: 'running' }])],
     );
 
     await h.startWorker();
@@ -150,11 +170,11 @@ describe('runs that nobody will bring back', () => {
     const attempts = [1, 2, 3, 4].map((attempt) => ({ attempt, startedAt, status: 'interrupted', error: { name: 'Interrupted', message: 'x', retriable: true } }));
     attempts.push({ attempt: 5, startedAt, status: 'running' } as never);
     const before = effects.length;
-    const runId = await strandedRun(h, workflowId, async (query, id) => {
+    const runId = await strandedRun(h, workflowId, async (query, id, client) => {
       await query(
         `insert into steps (run_id, node_id, status, attempt, output, attempts, position, started_at)
          values ($1, 'start', 'succeeded', 1, $2, '[]', 1, $3), ($1, 'erp', 'running', 5, null, $4, 2, $3)`,
-        [id, JSON.stringify({ main: [{ json: {} }] }), startedAt, JSON.stringify(attempts)],
+        [id, await storedOutput(client, id, { main: [{ json: {} }] }), startedAt, JSON.stringify(attempts)],
       );
     });
     const run = await h.waitForRun(runId!, 20_000);

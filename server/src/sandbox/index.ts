@@ -29,14 +29,14 @@ export interface RunScope {
   /** `$run`, `$workflow`, `$vars` and the time zone; asked for only when a call is made. */
   info(): Promise<RunInfo>;
   limits: SandboxLimits;
-  /** A step's output items by node name: null when it has not run, undefined when no node has that name. */
-  outputOf(name: string): Item[] | null | undefined;
+  /** A step's output items by node name: null when it has not run, undefined when no node has that name (loaded when asked: a run's data is kept apart). */
+  outputOf(name: string): Item[] | null | undefined | Promise<Item[] | null | undefined>;
   /**
    * Lineage (runtime/lineage.ts): for the input items `first`..`count` of step `step` (a
    * node id), which item of `name`'s output (as `outputOf` gives it) each descends from.
    * Asked only for a node that has run.
    */
-  pairedOf(name: string, step: string, first: number, count: number): Paired;
+  pairedOf(name: string, step: string, first: number, count: number): Paired | Promise<Paired>;
   /** Aborted when the run is cancelled, times out or its worker shuts down: its calls stop then. */
   signal?: AbortSignal;
 }
@@ -177,16 +177,16 @@ function validLogs(logs: unknown, limits: SandboxLimits): boolean {
  * Outputs of the nodes `sources` name with `$node("...")`, and for each the lineage of
  * the call's items `first`..`count` of step `step`; a name no node has is an error.
  */
-function nodesFor(scope: RunScope, sources: readonly string[], step: string, first: number, count: number) {
+async function nodesFor(scope: RunScope, sources: readonly string[], step: string, first: number, count: number) {
   const outputs: Record<string, Item[] | null> = {};
   const paired: Record<string, Paired> = {};
   for (const source of sources) {
     for (const name of nodeNamesIn(source)) {
       if (Object.hasOwn(outputs, name)) continue;
-      const output = scope.outputOf(name);
+      const output = await scope.outputOf(name);
       if (output === undefined) throw new NonRetriableError(`$node("${name}") refers to a node this workflow does not have; check the name (it is case-sensitive)`);
       outputs[name] = output;
-      if (output !== null) paired[name] = scope.pairedOf(name, step, first, count);
+      if (output !== null) paired[name] = await scope.pairedOf(name, step, first, count);
     }
   }
   return { outputs, paired };
@@ -210,7 +210,7 @@ export class Sandbox {
   /** Evaluates every expression of a step for its items, in one call. Throws SandboxFailure for limits. */
   async expressions(scope: RunScope, batch: ExpressionBatch): Promise<ExpressionOutcome> {
     const first = batch.first ?? 0;
-    const { outputs, paired } = nodesFor(scope, batch.sources, batch.step, first, batch.count);
+    const { outputs, paired } = await nodesFor(scope, batch.sources, batch.step, first, batch.count);
     const evaluations = Math.max(1, (batch.count - first) * batch.sources.length);
     const { expressionTimeoutMs, codeTimeoutMs } = scope.limits;
     // One expression gets expressionTimeoutMs; a batch gets that per evaluation, up to the
@@ -244,7 +244,7 @@ export class Sandbox {
    */
   async code(scope: RunScope, request: { key: string; step: string; code: string; mode: 'allItems' | 'perItem'; items: readonly Item[] }): Promise<CodeOutcome> {
     const { limits } = scope;
-    const { outputs, paired } = nodesFor(scope, [request.code], request.step, 0, request.items.length);
+    const { outputs, paired } = await nodesFor(scope, [request.code], request.step, 0, request.items.length);
     const text = await this.call(scope, {
       kind: 'code',
       timeoutMs: limits.codeTimeoutMs,

@@ -1,38 +1,56 @@
 /**
- * The checkpoint: one SQL statement, so one round trip and one commit, that
+ * The checkpoint: one transaction — for small data one SQL statement, so one round trip
+ * and one commit — that
  *
  * 1. takes or keeps the run's lease — only if nobody wrote the run since we read it
  *    (`version`) and its lease is free, ours, or held by a dead worker process;
- * 2. upserts the steps' results;
+ * 2. upserts the steps' records, and writes the chunks of their items (step-data.ts) that
+ *    the run does not have yet;
  * 3. optionally enqueues the run's next job (a retry after backoff, a hand-back);
  * 4. when the run is over and a webhook in another process waits for it, notifies it.
  *
  * If the statement changes no run row, this worker lost the run to another and must
- * stop: that is what makes checkpoints exactly-once.
+ * stop: that is what makes checkpoints exactly-once. A step's items are committed in the
+ * same transaction as its record, never before or after it.
  */
 import type pg from 'pg';
 import type { Item, RunStatus, StepErrorRecord, StepRecord } from '@junction/nodes';
 import { toJsonb } from '../storable-text.ts';
+import { StepDataTooLarge, type Chunk, type StoredOutput } from '../step-data.ts';
 import { RUN_TASK } from './jobs.ts';
 import { RUN_FINISHED_CHANNEL } from './notifications.ts';
+import { chunkRecords, INSERT_CHUNKS, writeChunks } from './step-data.ts';
+
+export { StepDataTooLarge } from '../step-data.ts';
 
 /** NOTIFY payloads must stay under 8000 bytes; bigger outputs are read from the run row. */
 const NOTIFY_OUTPUT_LIMIT = 3500;
+
+/** A step's record as its row keeps it: its items stored apart, the row naming their chunks. */
+export type StoredStepRecord = Omit<StepRecord, 'output'> & { output: StoredOutput | null };
+
+/** Chunks of JSON written in the checkpoint's own statement; more go in statements of their own, in its transaction. */
+const INLINE_CHUNK_CHARS = 1024 * 1024;
 
 export interface CheckpointRequest {
   runId: string;
   owner: string;
   expectedVersion: number;
   status: RunStatus;
-  steps: StepRecord[];
+  steps: StoredStepRecord[];
+  /** The new chunks of the steps' items (those the run does not have yet), by step. */
+  chunks: ReadonlyMap<string, readonly Chunk[]>;
+  /** Bytes of each step's items (all its chunks): counted against the step data limit with its record. */
+  outputBytes: ReadonlyMap<string, number>;
   /** Give the lease up (run finished, waiting, or handed back). */
   release: boolean;
   finished: boolean;
-  output?: Item[] | null;
+  /** The step whose items are the run's output, and those items when they are at hand (a waiting webhook answers from the notification when they are small). */
+  output?: { nodeId: string; items: Item[] | null } | null;
   error?: (StepErrorRecord & { nodeId?: string }) | null;
   /** Enqueue the run's job to run at this time. */
   scheduleAt?: Date | null;
-  /** Largest JSON one step's record may be; a bigger one throws StepDataTooLarge before anything is sent. */
+  /** Largest JSON one step's record and items may be; a bigger one throws StepDataTooLarge before anything is sent. */
   stepDataLimit: number;
   /** Announce the end with NOTIFY (only when someone in another process waits for it). */
   notify?: boolean;
@@ -60,7 +78,7 @@ with claimed as (
     started_at = coalesce(started_at,
       (select min((s->>'started_at')::timestamptz) from jsonb_array_elements($9::jsonb) s), now()),
     finished_at = case when $6::boolean then now() else finished_at end,
-    output = coalesce($7::jsonb, output),
+    output_node_id = coalesce($15, output_node_id),
     error = coalesce($8::jsonb, error),
     deadline_at = coalesce($12::timestamptz, deadline_at)
   where id = $1 and version = $3
@@ -78,6 +96,9 @@ with claimed as (
     attempts = excluded.attempts, position = excluded.position, started_at = excluded.started_at,
     finished_at = excluded.finished_at, next_attempt_at = excluded.next_attempt_at, wait = excluded.wait
   returning 1
+), stored as (
+  ${INSERT_CHUNKS('claimed', '$16')}
+  returning 1
 ), scheduled as (
   -- A wake-up that came while the run was executing (a sub-workflow's run ended) is already
   -- waiting as the run's job: it keeps its time, rather than being pushed back to this one.
@@ -90,7 +111,7 @@ with claimed as (
     -- A waiting webhook answers from the notification itself when the output fits in it.
     'output', case when octet_length($7::text) < ${NOTIFY_OUTPUT_LIMIT} then $7::jsonb end,
     'error', case when octet_length($8::text) < ${NOTIFY_OUTPUT_LIMIT} then $8::jsonb end,
-    'complete', coalesce(octet_length($7::text), 0) < ${NOTIFY_OUTPUT_LIMIT} and coalesce(octet_length($8::text), 0) < ${NOTIFY_OUTPUT_LIMIT})::text)
+    'complete', $17::boolean and coalesce(octet_length($8::text), 0) < ${NOTIFY_OUTPUT_LIMIT})::text)
   from claimed c where $11::boolean
 ), error_target as (
   -- A failed run whose workflow names an error workflow starts a run of it, in this same commit.
@@ -113,35 +134,20 @@ with claimed as (
   from claimed c where $6::boolean and c.parent_run_id is not null
 )
 select c.version, c.cancel_requested, c.watched,
-  (select count(*) from written) as written, (select count(*) from scheduled) as scheduled,
+  (select count(*) from written) as written, (select count(*) from stored) as stored, (select count(*) from scheduled) as scheduled,
   (select count(*) from notified) as notified, (select count(*) from error_job) as error_runs,
   (select count(*) from parent_woken) as parents_woken
 from claimed c`;
 
-/**
- * A step's record is more JSON than a step may keep (JUNCTION_STEP_DATA_LIMIT). It
- * carries PostgreSQL's code for a size limit, so it is handled as PostgreSQL's own
- * refusal would be — and refused before hundreds of megabytes travel to be refused there.
- */
-export class StepDataTooLarge extends Error {
-  override name = 'StepDataTooLarge';
-  readonly code = '54000';
-  readonly nodeId: string;
-  constructor(nodeId: string, bytes: number, limit: number) {
-    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-    super(`it is ${mb(bytes)} of data, more than the ${mb(limit)} a step may keep (JUNCTION_STEP_DATA_LIMIT)`);
-    this.nodeId = nodeId;
-  }
-}
-
-/** The steps as one jsonb array, each step's record measured on the way. */
-function stepsJson(steps: readonly StepRecord[], limit: number): string {
+/** The steps as one jsonb array, each step's record (with its items' bytes) measured on the way. */
+function stepsJson(steps: readonly StoredStepRecord[], outputBytes: ReadonlyMap<string, number>, limit: number): string {
   return `[${steps
     .map((step) => {
       const text = toJsonb(step);
+      const items = outputBytes.get(step.node_id) ?? 0;
       // A UTF-16 unit is at most 3 bytes of UTF-8: shorter text cannot be over the limit.
-      if (text.length * 3 > limit) {
-        const bytes = Buffer.byteLength(text);
+      if (text.length * 3 + items > limit) {
+        const bytes = Buffer.byteLength(text) + items;
         if (bytes > limit) throw new StepDataTooLarge(step.node_id, bytes, limit);
       }
       return text;
@@ -150,27 +156,61 @@ function stepsJson(steps: readonly StepRecord[], limit: number): string {
 }
 
 export async function checkpoint(pool: pg.Pool, request: CheckpointRequest): Promise<CheckpointResult> {
-  const result = await pool.query<{ version: number; cancel_requested: boolean; watched: boolean }>({
-    name: 'junction_checkpoint',
-    text: CHECKPOINT_SQL,
-    values: [
-      request.runId,
-      request.owner,
-      request.expectedVersion,
-      request.status,
-      request.release,
-      request.finished,
-      request.output === undefined || request.output === null ? null : toJsonb(request.output),
-      request.error ? toJsonb(request.error) : null,
-      stepsJson(request.steps, request.stepDataLimit),
-      request.scheduleAt ?? null,
-      Boolean(request.finished && request.notify),
-      request.deadlineAt ?? null,
-      request.errorRun?.workflowId ?? null,
-      request.errorRun ? toJsonb(request.errorRun.input) : null,
-    ],
-  });
-  const row = result.rows[0];
+  const steps = stepsJson(request.steps, request.outputBytes, request.stepDataLimit);
+  const chunks = [...request.chunks.values()].flat();
+  const chars = chunks.reduce((sum, chunk) => sum + chunk.text.length, 0);
+  const small = request.output?.items && JSON.stringify(request.output.items).length < NOTIFY_OUTPUT_LIMIT ? request.output.items : null;
+  const values = [
+    request.runId,
+    request.owner,
+    request.expectedVersion,
+    request.status,
+    request.release,
+    request.finished,
+    small ? toJsonb(small) : null,
+    request.error ? toJsonb(request.error) : null,
+    steps,
+    request.scheduleAt ?? null,
+    Boolean(request.finished && request.notify),
+    request.deadlineAt ?? null,
+    request.errorRun?.workflowId ?? null,
+    request.errorRun ? toJsonb(request.errorRun.input) : null,
+    request.output?.nodeId ?? null,
+  ];
+  // The notification is complete when it carries the output, or there is none.
+  const complete = !request.output || small !== null;
+  if (chars <= INLINE_CHUNK_CHARS) {
+    const result = await pool.query<CheckpointRow>({ name: 'junction_checkpoint', text: CHECKPOINT_SQL, values: [...values, chunks.length > 0 ? chunkRecords(chunks) : null, complete] });
+    return resultOf(request, result.rows[0]);
+  }
+  // Much data: the record first (which takes the lease, or finds it lost), then the items
+  // a few megabytes per statement, step by step — all committed together or not at all.
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const result = await client.query<CheckpointRow>({ name: 'junction_checkpoint', text: CHECKPOINT_SQL, values: [...values, null, complete] });
+    if (!result.rows[0]) {
+      await client.query('rollback');
+      return resultOf(request, undefined);
+    }
+    for (const [nodeId, stepChunks] of request.chunks) await writeChunks(client, request.runId, nodeId, stepChunks);
+    await client.query('commit');
+    return resultOf(request, result.rows[0]);
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined /* the connection is gone: nothing was committed */);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+interface CheckpointRow {
+  version: number;
+  cancel_requested: boolean;
+  watched: boolean;
+}
+
+function resultOf(request: CheckpointRequest, row: CheckpointRow | undefined): CheckpointResult {
   if (!row) return { committed: false, version: request.expectedVersion, cancelRequested: false, watched: false };
   return { committed: true, version: row.version, cancelRequested: row.cancel_requested, watched: row.watched };
 }

@@ -1,7 +1,7 @@
-import { and, desc, eq, gte, inArray, lt, lte, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gte, inArray, lt, lte, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { Item, StepRecord, WorkflowGraph } from '@junction/nodes';
+import type { Item, WorkflowGraph } from '@junction/nodes';
 import { RUN_TASK } from './jobs.ts';
 import { RUN_CANCEL_CHANNEL, RUN_FINISHED_CHANNEL } from './notifications.ts';
 import { toJsonb } from '../storable-text.ts';
@@ -9,6 +9,8 @@ import type { Db } from '../client.ts';
 import { runs, steps, workflows, type RunRow, type RunStatus, type StepRow, type StepStatus } from '../schema.ts';
 import { ownedOrSharedWith } from './workflows.ts';
 import { VARIABLE_REVISION_SQL } from './variables.ts';
+import type { StoredStepRecord } from './checkpoint.ts';
+import { runOutputs } from './step-data.ts';
 
 export interface NewRun {
   /** Chosen by the caller when it must know the id before the run exists (to wait for it). */
@@ -115,7 +117,7 @@ export interface RunListQuery {
 
 export type RunSummary = Omit<
   RunRow,
-  'input' | 'output' | 'leaseOwner' | 'version' | 'notifyFinish' | 'watched' | 'idempotencyBase' | 'firedFor' | 'waitsFor' | 'parentNodeId' | 'parentIndex' | 'depth'
+  'input' | 'output' | 'outputNodeId' | 'leaseOwner' | 'version' | 'notifyFinish' | 'watched' | 'idempotencyBase' | 'firedFor' | 'waitsFor' | 'parentNodeId' | 'parentIndex' | 'depth'
 >;
 
 export async function listRuns(db: Db, query: RunListQuery): Promise<RunSummary[]> {
@@ -153,11 +155,22 @@ export async function listRuns(db: Db, query: RunListQuery): Promise<RunSummary[
     .limit(query.limit);
 }
 
-export async function getRun(db: Db, id: string): Promise<{ run: RunRow; steps: StepRow[] } | undefined> {
-  const [run] = await db.select().from(runs).where(eq(runs.id, id));
+/** A run's row without its input and output (which can be large: run detail previews them, see step-data.ts). */
+export type RunHead = Omit<RunRow, 'input' | 'output'>;
+
+/** A run and its steps' rows (their items are stored apart: the rows only name them). */
+export async function getRun(db: Db, id: string): Promise<{ run: RunHead; steps: StepRow[] } | undefined> {
+  const { input: _input, output: _output, ...columns } = getTableColumns(runs);
+  const [run] = await db.select(columns).from(runs).where(eq(runs.id, id));
   if (!run) return undefined;
   const stepRows = await db.select().from(steps).where(eq(steps.runId, id)).orderBy(steps.position);
   return { run, steps: stepRows };
+}
+
+/** One step's row of a run. */
+export async function getStep(db: Db, runId: string, nodeId: string): Promise<StepRow | undefined> {
+  const [step] = await db.select().from(steps).where(and(eq(steps.runId, runId), eq(steps.nodeId, nodeId)));
+  return step;
 }
 
 /** What a step the run was cancelled under records; the executor writes the same (stopError). */
@@ -212,7 +225,7 @@ export async function requestCancel(pool: pg.Pool, id: string): Promise<RunStatu
  */
 export async function enqueueRetry(
   pool: pg.Pool,
-  original: RunRow,
+  original: RunHead,
   versionId: string,
   keepNodeIds: string[],
   timeoutSeconds: number,
@@ -221,12 +234,13 @@ export async function enqueueRetry(
   const client = await pool.connect();
   try {
     await client.query('begin');
+    const input = await client.query<{ input: Item[] }>('select input from runs where id = $1', [original.id]);
     const runId = await enqueueRun(client, {
       workflowId: original.workflowId,
       versionId,
       triggerNodeId: original.triggerNodeId,
       mode: 'retry',
-      input: original.input,
+      input: input.rows[0]!.input,
       timeoutSeconds,
       retryOf: original.id,
       idempotencyBase: original.idempotencyBase ?? original.id,
@@ -237,6 +251,16 @@ export async function enqueueRetry(
        select $1, node_id, status, attempt, output, error, attempts, position, started_at, finished_at
        from steps where run_id = $2 and status = 'succeeded' and node_id = any($3::text[])`,
       [runId, original.id, keepNodeIds],
+    );
+    // The kept steps' items: the new run has its own copy (a run's data goes with it).
+    await client.query(
+      `insert into step_data (run_id, hash, count, bytes, items)
+       select $1, d.hash, d.count, d.bytes, d.items from step_data d
+       where d.run_id = $2 and d.hash in (
+         select jsonb_path_query(s.output, '$[*].parts[*].json') #>> '{}' from steps s where s.run_id = $1
+         union select jsonb_path_query(s.output, '$[*].parts[*].paired') #>> '{}' from steps s where s.run_id = $1)
+       on conflict (run_id, hash) do nothing`,
+      [runId, original.id],
     );
     await client.query('commit');
     return runId;
@@ -285,8 +309,7 @@ export async function runSnapshot(pool: pg.Pool, runId: string): Promise<RunSnap
     text: `select r.workflow_id as "workflowId", r.status, r.version, r.error,
         coalesce((select json_agg(json_build_object(
             'nodeId', s.node_id, 'status', s.status, 'attempt', s.attempt,
-            'counts', coalesce((select json_object_agg(o.key, jsonb_array_length(o.value)) from jsonb_each(s.output) o
-              where jsonb_typeof(o.value) = 'array'), '{}'::json),
+            'counts', coalesce((select json_object_agg(o->>'port', (o->>'count')::int) from jsonb_array_elements(s.output) o), '{}'::json),
             'error', case when s.error is null then null
               else json_build_object('name', s.error->>'name', 'message', left(s.error->>'message', 500)) end)
           order by s.position) from steps s where s.run_id = r.id), '[]'::json) as steps
@@ -336,7 +359,7 @@ export interface RunForExecution {
   mode: string;
   /** How deep in sub-workflow calls. */
   depth: number;
-  steps: Omit<StepRecord, 'finished_at'>[];
+  steps: Omit<StoredStepRecord, 'finished_at'>[];
   /** The variables' revision when the run was loaded: its `$vars` are read at this one or later. */
   variables_revision: string;
 }
@@ -375,8 +398,11 @@ export async function unfinishedRunsOf(pool: pg.Pool, workflowId: string): Promi
   return rows.map((row) => row.id);
 }
 
-/** A finished run's answer, as a webhook that waited for it gives it. */
-export async function runOutcome(db: Db, runId: string): Promise<{ status: string; output: Item[] | null; error: { message?: string } | null } | undefined> {
-  const [row] = await db.select({ status: runs.status, output: runs.output, error: runs.error }).from(runs).where(eq(runs.id, runId));
-  return row as { status: string; output: Item[] | null; error: { message?: string } | null } | undefined;
+/** A finished run's answer, as a webhook that waited for it gives it (its output step's items, read from its step data). */
+export async function runOutcome(pool: pg.Pool, runId: string): Promise<{ status: string; output: Item[] | null; error: { message?: string } | null } | undefined> {
+  const result = await pool.query<{ status: string; error: { message?: string } | null }>('select status, error from runs where id = $1', [runId]);
+  const row = result.rows[0];
+  if (!row) return undefined;
+  const output = row.status === 'succeeded' ? ((await runOutputs(pool, [runId])).get(runId) ?? null) : null;
+  return { ...row, output };
 }

@@ -7,6 +7,7 @@ import type pg from 'pg';
 import { NonRetriableError, type Item, type RunStatus } from '@junction/nodes';
 import { toJsonb } from '../storable-text.ts';
 import { RUN_TASK } from './jobs.ts';
+import { runOutputs } from './step-data.ts';
 
 export interface SubflowParent {
   runId: string;
@@ -54,8 +55,9 @@ export interface SubflowResult {
 }
 
 export async function subflowResults(pool: pg.Pool, runIds: string[]): Promise<SubflowResult[]> {
-  const result = await pool.query<SubflowResult>('select id, status, output, error from runs where id = any($1::uuid[])', [runIds]);
-  return result.rows;
+  const result = await pool.query<Omit<SubflowResult, 'output'>>('select id, status, error from runs where id = any($1::uuid[])', [runIds]);
+  const outputs = await runOutputs(pool, runIds);
+  return result.rows.map((row) => ({ ...row, output: outputs.get(row.id) ?? null }));
 }
 
 /** True when every one of the runs has finished. */

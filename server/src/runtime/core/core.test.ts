@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { WorkflowGraph, type AttemptRecord, type Item, type RetryPolicy, type StepErrorRecord, type StepRecord } from '@junction/nodes';
 import { INTERRUPTED, markInterrupted, nextAttemptDelay, TRANSIENT_RETRIES } from './attempts.ts';
-import { lastOutput, stepOutcome, unfinishedSteps, unstorable, type AttemptResult } from './outcome.ts';
+import { lastOutputStep, stepOutcome, unfinishedSteps, unstorable, type AttemptResult } from './outcome.ts';
 import { plan, shapeOf, type StepState } from './plan.ts';
 import { firingsToRun, startsOf } from './firings.ts';
 import { contentHash, pollNews } from './polls.ts';
@@ -51,50 +51,50 @@ describe('plan', () => {
   const input = [item({ total: 5 })];
 
   it('runs only the trigger that started the run, skipping the others', () => {
-    const next = plan(shape, new Map(), 'hook', input, now);
-    expect(next.ready).toEqual([{ nodeId: 'hook', items: input, attempt: 1 }]);
+    const next = plan(shape, new Map(), 'hook', now);
+    expect(next.ready).toEqual([{ nodeId: 'hook', attempt: 1 }]);
     expect(next.skip).toEqual(['manual']);
     expect(next.finished).toBe(false);
   });
 
-  it('gives a step the items its sources emitted on connected ports, and skips a branch nothing was sent to', () => {
+  it('runs a step its sources sent items to on connected ports, and skips a branch nothing was sent to', () => {
     const steps = new Map<string, StepState>([
-      ['hook', { status: 'succeeded', attempt: 1, output: { main: input }, nextAttemptAt: null }],
-      ['manual', { status: 'skipped', attempt: 0, output: null, nextAttemptAt: null }],
-      ['check', { status: 'succeeded', attempt: 1, output: { true: [], false: input }, nextAttemptAt: null }],
+      ['hook', { status: 'succeeded', attempt: 1, counts: { main: 1 }, nextAttemptAt: null }],
+      ['manual', { status: 'skipped', attempt: 0, counts: null, nextAttemptAt: null }],
+      ['check', { status: 'succeeded', attempt: 1, counts: { true: 0, false: 1 }, nextAttemptAt: null }],
     ]);
-    const next = plan(shape, steps, 'hook', input, now);
-    expect(next.ready).toEqual([{ nodeId: 'small', items: input, attempt: 1 }]);
+    const next = plan(shape, steps, 'hook', now);
+    expect(next.ready).toEqual([{ nodeId: 'small', attempt: 1 }]);
     expect(next.skip).toEqual(['big']);
   });
 
   it('waits for a retrying step until its time, then makes the next attempt', () => {
     const later = new Date(now.getTime() + 5000);
-    const steps = new Map<string, StepState>([['hook', { status: 'retrying', attempt: 2, output: null, nextAttemptAt: later }]]);
-    expect(plan(shape, steps, 'hook', input, now)).toMatchObject({ ready: [], wakeAt: later, finished: false });
-    expect(plan(shape, steps, 'hook', input, later).ready).toEqual([{ nodeId: 'hook', items: input, attempt: 3 }]);
+    const steps = new Map<string, StepState>([['hook', { status: 'retrying', attempt: 2, counts: null, nextAttemptAt: later }]]);
+    expect(plan(shape, steps, 'hook', now)).toMatchObject({ ready: [], wakeAt: later, finished: false });
+    expect(plan(shape, steps, 'hook', later).ready).toEqual([{ nodeId: 'hook', attempt: 3 }]);
   });
 
   it('runs a step a stopped worker left running as the next attempt, marked resumed', () => {
-    const steps = new Map<string, StepState>([['hook', { status: 'running', attempt: 1, output: null, nextAttemptAt: null }]]);
-    expect(plan(shape, steps, 'hook', input, now).ready).toEqual([{ nodeId: 'hook', items: input, attempt: 2, resumed: true }]);
+    const steps = new Map<string, StepState>([['hook', { status: 'running', attempt: 1, counts: null, nextAttemptAt: null }]]);
+    expect(plan(shape, steps, 'hook', now).ready).toEqual([{ nodeId: 'hook', attempt: 2, resumed: true }]);
   });
 
   it('stops at a failed step, unless its node continues on error', () => {
-    const failed = new Map<string, StepState>([['hook', { status: 'failed', attempt: 1, output: null, nextAttemptAt: null }]]);
-    expect(plan(shape, failed, 'hook', input, now).failedNodeId).toBe('hook');
+    const failed = new Map<string, StepState>([['hook', { status: 'failed', attempt: 1, counts: null, nextAttemptAt: null }]]);
+    expect(plan(shape, failed, 'hook', now).failedNodeId).toBe('hook');
     const continuing = shapeOf(graph([['hook', 'trigger.webhook', { onError: 'continue' }], ['end', 'logic.noop']], [['hook', 'end']]), isTrigger);
-    const withOutput = new Map<string, StepState>([['hook', { status: 'failed', attempt: 1, output: { main: input }, nextAttemptAt: null }]]);
-    const next = plan(continuing, withOutput, 'hook', input, now);
+    const withOutput = new Map<string, StepState>([['hook', { status: 'failed', attempt: 1, counts: { main: 1 }, nextAttemptAt: null }]]);
+    const next = plan(continuing, withOutput, 'hook', now);
     expect(next.failedNodeId).toBeNull();
-    expect(next.ready).toEqual([{ nodeId: 'end', items: input, attempt: 1 }]);
+    expect(next.ready).toEqual([{ nodeId: 'end', attempt: 1 }]);
   });
 
   it('is finished when every node is resolved', () => {
     const steps = new Map<string, StepState>(
-      ['hook', 'manual', 'check', 'big', 'small'].map((id) => [id, { status: id === 'manual' ? 'skipped' : 'succeeded', attempt: 1, output: { main: [] }, nextAttemptAt: null }]),
+      ['hook', 'manual', 'check', 'big', 'small'].map((id) => [id, { status: id === 'manual' ? 'skipped' : 'succeeded', attempt: 1, counts: { main: 0 }, nextAttemptAt: null }]),
     );
-    expect(plan(shape, steps, 'hook', input, now).finished).toBe(true);
+    expect(plan(shape, steps, 'hook', now).finished).toBe(true);
   });
 });
 
@@ -135,7 +135,8 @@ describe('attempts', () => {
 describe('step outcome', () => {
   const items = [item({ sku: 'A' }), item({ sku: 'B' })];
   const result = (extra: Partial<AttemptResult>): AttemptResult => ({
-    step: { nodeId: 'erp', items, attempt: 1 },
+    step: { nodeId: 'erp', attempt: 1 },
+    items,
     startedAt: now,
     finishedAt: new Date(now.getTime() + 20),
     logs: [],
@@ -156,7 +157,7 @@ describe('step outcome', () => {
     const wait = new Date(retrying.next_attempt_at!).getTime() - now.getTime();
     expect(wait).toBeGreaterThanOrEqual(500);
     expect(wait).toBeLessThanOrEqual(1000);
-    const last = stepOutcome(result({ step: { nodeId: 'erp', items, attempt: 3 }, error: failure() }), { ...context, attempts: [attempt(1, 'failed', failure()), attempt(2, 'failed', failure())] });
+    const last = stepOutcome(result({ step: { nodeId: 'erp', attempt: 3 }, error: failure() }), { ...context, attempts: [attempt(1, 'failed', failure()), attempt(2, 'failed', failure())] });
     expect(last).toMatchObject({ status: 'failed', output: null, next_attempt_at: null });
     expect(last.attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
   });
@@ -192,14 +193,14 @@ describe('the end of a run', () => {
 
   it('answers with the items of the last step that emitted any', () => {
     expect(
-      lastOutput([
-        { status: 'succeeded', output: { main: [item({ n: 1 })] }, position: 1 },
-        { status: 'succeeded', output: { true: [], false: [item({ n: 2 })] }, position: 3 },
-        { status: 'succeeded', output: { main: [] }, position: 4 },
-        { status: 'failed', output: { main: [item({ n: 3 })] }, position: 5 },
+      lastOutputStep([
+        ['a', { status: 'succeeded', counts: { main: 1 }, position: 1 }],
+        ['b', { status: 'succeeded', counts: { true: 0, false: 1 }, position: 3 }],
+        ['c', { status: 'succeeded', counts: { main: 0 }, position: 4 }],
+        ['d', { status: 'failed', counts: { main: 1 }, position: 5 }],
       ]),
-    ).toEqual([item({ n: 2 })]);
-    expect(lastOutput([])).toBeNull();
+    ).toBe('b');
+    expect(lastOutputStep([])).toBeNull();
   });
 
   it('fails the step whose result could not be stored, or every waiting one when it is not known which', () => {

@@ -13,6 +13,8 @@ export type StopReason = 'cancel' | 'timeout' | 'shutdown';
 /** What one attempt of a step gave. */
 export interface AttemptResult {
   step: ReadyStep;
+  /** The items the step received. */
+  items: readonly Item[];
   startedAt: Date;
   finishedAt: Date;
   /** Console output of user code in this attempt. */
@@ -64,7 +66,7 @@ export function stepOutcome(result: AttemptResult, context: OutcomeContext): Ste
   }
   const output: PortItems | null =
     context.continueOnError && context.firstPort
-      ? { [context.firstPort]: step.items.map((item, i) => ({ json: { ...item.json, error: { name: error.name, message: error.message } }, pairedItem: i })) }
+      ? { [context.firstPort]: result.items.map((item, i) => ({ json: { ...item.json, error: { name: error.name, message: error.message } }, pairedItem: i })) }
       : null;
   return { status: 'failed', attempt: step.attempt, output, error, attempts, ...times, next_attempt_at: null };
 }
@@ -87,15 +89,15 @@ export function unfinishedSteps(steps: ReadonlyMap<string, { status: StepStatus;
     .map(([nodeId, state]) => ({ nodeId, attempt: state.attempt }));
 }
 
-/** What a waiting webhook answers with: the items of the last step (by position) that emitted any. */
-export function lastOutput(steps: Iterable<{ status: StepStatus; output: PortItems | null; position: number }>): Item[] | null {
-  let best: { position: number; items: Item[] } | null = null;
-  for (const state of steps) {
-    if (state.status !== 'succeeded' || !state.output) continue;
-    const items = Object.values(state.output).flat();
-    if (items.length > 0 && (!best || state.position > best.position)) best = { position: state.position, items };
+/** The step whose items are the run's output (what a waiting webhook answers with): the last one, by position, that emitted any. */
+export function lastOutputStep(steps: Iterable<[string, { status: StepStatus; counts: Readonly<Record<string, number>> | null; position: number }]>): string | null {
+  let best: { position: number; nodeId: string } | null = null;
+  for (const [nodeId, state] of steps) {
+    if (state.status !== 'succeeded' || !state.counts) continue;
+    const emitted = Object.values(state.counts).some((count) => count > 0);
+    if (emitted && (!best || state.position > best.position)) best = { position: state.position, nodeId };
   }
-  return best?.items ?? null;
+  return best?.nodeId ?? null;
 }
 
 /**

@@ -5,18 +5,20 @@
  * Rules:
  * - a step runs when every node with an edge into it is resolved (succeeded, skipped, or
  *   failed with `onError: continue`); its input items are the items its sources emitted
- *   on the connected ports, in edge order;
+ *   on the connected ports, in edge order (`inputSources`; the plan needs only how many:
+ *   the items themselves are kept apart and loaded by the executor when needed);
  * - a step whose input is empty is skipped (an `if` that sent nothing to `false` skips
  *   that branch), and so is a node with no incoming edge that is not the run's trigger;
  * - only the trigger that started the run runs; other triggers of the graph are skipped.
  */
-import { adjacencyOf, topologicalOrder, type Item, type PortItems, type WorkflowGraph } from '@junction/nodes';
+import { adjacencyOf, topologicalOrder, type WorkflowGraph } from '@junction/nodes';
 import type { Resumption, StepStatus, StepWaitRecord } from '@junction/nodes';
 
 export interface StepState {
   status: StepStatus;
   attempt: number;
-  output: PortItems | null;
+  /** How many items the step emitted on each output port (null: no output). */
+  counts: Readonly<Record<string, number>> | null;
   nextAttemptAt: Date | null;
   onErrorContinue?: boolean;
   /** A waiting step's wait (see StepWaitRecord). */
@@ -25,7 +27,6 @@ export interface StepState {
 
 export interface ReadyStep {
   nodeId: string;
-  items: Item[];
   /** The attempt about to be made. */
   attempt: number;
   /** The previous attempt was cut short: a worker stopped while it ran (its record says `running`). */
@@ -73,7 +74,7 @@ export function isResolved(state: StepState | undefined, continueOnError: boolea
   return state.status === 'succeeded' || state.status === 'skipped' || (state.status === 'failed' && continueOnError);
 }
 
-export function plan(shape: GraphShape, steps: ReadonlyMap<string, StepState>, triggerNodeId: string, input: Item[], now: Date): Plan {
+export function plan(shape: GraphShape, steps: ReadonlyMap<string, StepState>, triggerNodeId: string, now: Date): Plan {
   const result: Plan = { ready: [], skip: [], wakeAt: null, waiting: false, failedNodeId: null, finished: false };
   const wakeAt = (at: Date) => {
     if (!result.wakeAt || at < result.wakeAt) result.wakeAt = at;
@@ -100,7 +101,7 @@ export function plan(shape: GraphShape, steps: ReadonlyMap<string, StepState>, t
             ? { by: 'time' as const, at: until.toISOString(), state: state.wait?.state }
             : null;
         if (resumption) {
-          result.ready.push({ nodeId, items: inputOf(shape, steps, nodeId, triggerNodeId, input), attempt: state.attempt, resumption });
+          result.ready.push({ nodeId, attempt: state.attempt, resumption });
         } else {
           result.waiting = true;
           if (until) wakeAt(until);
@@ -108,7 +109,7 @@ export function plan(shape: GraphShape, steps: ReadonlyMap<string, StepState>, t
       } else {
         // `retrying` whose time has come, or `running` left by a worker that stopped mid-step:
         // either way the next attempt, so history shows both (two calls may have been made).
-        const ready: ReadyStep = { nodeId, items: inputOf(shape, steps, nodeId, triggerNodeId, input), attempt: state.attempt + 1 };
+        const ready: ReadyStep = { nodeId, attempt: state.attempt + 1 };
         if (state.status === 'running') ready.resumed = true;
         result.ready.push(ready);
       }
@@ -118,7 +119,7 @@ export function plan(shape: GraphShape, steps: ReadonlyMap<string, StepState>, t
     if (shape.triggers.has(nodeId) || edges.length === 0) {
       if (nodeId === triggerNodeId) {
         unresolved++;
-        result.ready.push({ nodeId, items: input, attempt: 1 });
+        result.ready.push({ nodeId, attempt: 1 });
       } else {
         skipped.add(nodeId);
         result.skip.push(nodeId);
@@ -129,32 +130,26 @@ export function plan(shape: GraphShape, steps: ReadonlyMap<string, StepState>, t
       unresolved++;
       continue;
     }
-    const items = inputOf(shape, steps, nodeId, triggerNodeId, input);
-    if (items.length === 0) {
+    if (inputCount(shape, steps, nodeId) === 0) {
       skipped.add(nodeId);
       result.skip.push(nodeId);
     } else {
       unresolved++;
-      result.ready.push({ nodeId, items, attempt: 1 });
+      result.ready.push({ nodeId, attempt: 1 });
     }
   }
   result.finished = unresolved === 0;
   return result;
 }
 
-/** The items a node receives: what its sources emitted on the connected ports. */
-export function inputOf(
-  shape: Pick<GraphShape, 'incoming'>,
-  steps: ReadonlyMap<string, Pick<StepState, 'output'>>,
-  nodeId: string,
-  triggerNodeId: string,
-  runInput: Item[],
-): Item[] {
-  if (nodeId === triggerNodeId) return runInput;
-  const items: Item[] = [];
-  for (const edge of shape.incoming.get(nodeId) ?? []) {
-    const emitted = steps.get(edge.source)?.output?.[edge.sourcePort];
-    if (emitted) for (const item of emitted) items.push(item);
-  }
-  return items;
+/** Where a node's input items come from: its sources' ports, in edge order. */
+export function inputSources(shape: Pick<GraphShape, 'incoming'>, nodeId: string): { source: string; port: string }[] {
+  return (shape.incoming.get(nodeId) ?? []).map((edge) => ({ source: edge.source, port: edge.sourcePort }));
+}
+
+/** How many items a node (not the trigger) receives: what its sources emitted on the connected ports. */
+export function inputCount(shape: Pick<GraphShape, 'incoming'>, steps: ReadonlyMap<string, Pick<StepState, 'counts'>>, nodeId: string): number {
+  let count = 0;
+  for (const edge of shape.incoming.get(nodeId) ?? []) count += steps.get(edge.source)?.counts?.[edge.sourcePort] ?? 0;
+  return count;
 }
