@@ -88,8 +88,9 @@ describe('GET /api/runs/:id/events', () => {
     expect(sawHttpRunning).toBe(true);
     expect(events[0]!.event).toBe('snapshot');
     const steps = events.filter((e) => e.event === 'step').map((e) => e.data);
-    // The pure steps before the HTTP call may have finished before the stream opened: then the snapshot carries them.
-    const snapshotSteps = events[0]!.data.steps as { nodeId: string; status: string; counts: Record<string, number> }[];
+    // The pure steps before the HTTP call may have finished before the stream opened: then a
+    // snapshot carries them (the first, or one sent when the run's row changed meanwhile).
+    const snapshotSteps = events.filter((e) => e.event === 'snapshot').flatMap((e) => e.data.steps) as { nodeId: string; status: string; counts: Record<string, number> }[];
     const ifDone = [...steps, ...snapshotSteps].find((s) => s.nodeId === 'i' && s.status === 'succeeded');
     expect(ifDone?.counts).toEqual({ true: 1, false: 1 });
     expect(steps.find((s) => s.nodeId === 'h' && s.status === 'succeeded')?.counts).toEqual({ main: 1 });

@@ -109,9 +109,20 @@ export interface ProgressSubscriber {
   close(): void;
 }
 
-/** The API side: hands each watched run's events to the streams following it. */
+/** How long, and how many of, a watched run's latest events are kept for a stream opened late. */
+const RECENT_MS = 60_000;
+const RECENT_EVENTS = 500;
+
+/**
+ * The API side: hands each watched run's events to the streams following it. A stream
+ * opened a moment after its run started (the editor starts a run, then follows it) would
+ * miss what was published meanwhile, and the run's row shows it only at the next
+ * checkpoint: so each watched run's latest events are kept a minute and handed to a new
+ * stream first.
+ */
 export class RunProgress {
   private readonly subscribers = new Map<string, Set<ProgressSubscriber>>();
+  private readonly recent = new Map<string, { at: number; events: ProgressEvent[] }>();
   private readonly unsubscribe: () => void;
 
   constructor(listener: Listener) {
@@ -123,11 +134,28 @@ export class RunProgress {
         log.warn('ignoring a malformed run progress notification', { error: (error as Error).message });
         return;
       }
+      this.remember(notice);
       for (const subscriber of this.subscribers.get(notice.runId) ?? []) subscriber.events(notice.events);
     });
   }
 
+  private remember(notice: Notice): void {
+    const now = Date.now();
+    for (const [runId, kept] of this.recent) {
+      if (now - kept.at <= RECENT_MS) break; // kept in the order last published
+      this.recent.delete(runId);
+    }
+    const kept = this.recent.get(notice.runId) ?? { at: now, events: [] };
+    this.recent.delete(notice.runId);
+    kept.at = now;
+    kept.events.push(...notice.events);
+    if (kept.events.length > RECENT_EVENTS) kept.events.splice(0, kept.events.length - RECENT_EVENTS);
+    this.recent.set(notice.runId, kept);
+  }
+
   subscribe(runId: string, subscriber: ProgressSubscriber): () => void {
+    const kept = this.recent.get(runId);
+    if (kept && Date.now() - kept.at <= RECENT_MS) subscriber.events([...kept.events]);
     let set = this.subscribers.get(runId);
     if (!set) this.subscribers.set(runId, (set = new Set()));
     set.add(subscriber);
@@ -142,5 +170,6 @@ export class RunProgress {
     this.unsubscribe();
     for (const set of this.subscribers.values()) for (const subscriber of set) subscriber.close();
     this.subscribers.clear();
+    this.recent.clear();
   }
 }
