@@ -7,7 +7,9 @@
  * does not copy fails here as it would fail `docker build`.
  *
  * What it cannot see: the base image itself (its Node.js version is checked against the
- * toolchain's) and the steps that set up the image's own folders and user.
+ * toolchain's) and the steps that set up the image's own folders and user. Where an image
+ * builder (buildah, podman, or docker with its engine) and the base images are at hand,
+ * a second test builds the image for real; it pulls nothing, and skips where they are not.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -173,6 +175,33 @@ function freePort(): Promise<number> {
   });
 }
 
+/** The base images the Dockerfile starts from (not its own stages). */
+function baseImages(): string[] {
+  const froms = DockerfileParser.parse(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).getFROMs();
+  const stages = new Set(froms.map((from) => from.getBuildStage()));
+  return [...new Set(froms.map((from) => from.getImage()!).filter((image) => !stages.has(image)))];
+}
+
+/** An image builder on this machine that has every base image already (a test does not pull), and how it builds. */
+function imageBuilder(): { name: string; build: string[]; remove: string[] } | null {
+  const builders = [
+    { name: 'buildah', has: ['inspect', '--type', 'image'], build: ['bud', '--isolation', 'chroot', '--pull-never'], remove: ['rmi'] },
+    { name: 'podman', has: ['image', 'inspect'], build: ['build', '--pull=never'], remove: ['rmi'] },
+    { name: 'docker', has: ['image', 'inspect'], build: ['build'], remove: ['rmi'] },
+  ];
+  for (const builder of builders) {
+    try {
+      for (const image of baseImages()) execFileSync(builder.name, [...builder.has, image], { stdio: 'ignore', timeout: 30_000 });
+      return builder;
+    } catch {
+      // Not installed, no engine to talk to, or a base image missing: the next one, or none.
+    }
+  }
+  return null;
+}
+
+const builder = imageBuilder();
+
 describe('the Dockerfile', () => {
   it('builds the editor and an image whose command serves it, from what it copies alone', { timeout: 300_000 }, async () => {
     const stages = replay();
@@ -212,5 +241,20 @@ describe('the Dockerfile', () => {
       junction.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
+  });
+
+  it.skipIf(!builder)(`builds with ${builder?.name ?? 'an image builder'}`, { timeout: 900_000 }, () => {
+    const tag = `localhost/junction-dockerfile-test:${process.pid}`;
+    try {
+      execFileSync(builder!.name, [...builder!.build, '-t', tag, '-f', 'Dockerfile', '.'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], timeout: 840_000 });
+    } catch (error) {
+      throw new Error(`${builder!.name} could not build the image:\n${String((error as { stdout?: Buffer }).stdout ?? '').slice(-3000)}\n${String((error as { stderr?: Buffer }).stderr ?? '').slice(-3000)}`, { cause: error });
+    } finally {
+      try {
+        execFileSync(builder!.name, [...builder!.remove, tag], { stdio: 'ignore' });
+      } catch {
+        // Nothing was built.
+      }
+    }
   });
 });
