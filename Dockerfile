@@ -13,6 +13,8 @@ COPY nodes/package.json nodes/
 COPY editor/package.json editor/
 COPY bench/package.json bench/
 RUN pnpm install --frozen-lockfile --filter "@junction/editor..."
+# editor/tsconfig.json extends the root one; Vite reads both.
+COPY tsconfig.json ./
 COPY nodes/ nodes/
 COPY editor/ editor/
 RUN pnpm --filter @junction/editor build

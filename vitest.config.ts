@@ -15,7 +15,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'server',
-          include: ['nodes/src/**/*.test.ts', 'server/src/**/*.test.ts', 'workflows/**/*.test.ts', 'editor/e2e/**/*.test.ts', 'docs/**/*.test.ts'],
+          include: ['nodes/src/**/*.test.ts', 'server/src/**/*.test.ts', 'workflows/**/*.test.ts', 'editor/e2e/**/*.test.ts', 'docs/**/*.test.ts', 'scripts/**/*.test.ts'],
           globalSetup: ['server/src/db/testing/global-setup.ts', 'editor/e2e/global-setup.ts'],
           setupFiles: ['server/src/testing/outbound.ts'],
           // What a browser shows can take a moment on a loaded machine: waits give it 10 s.

@@ -34,6 +34,12 @@ export const ConfigSchema = z.object({
   /** How often a worker process proves it is alive, and after how long without it the others take its runs over. */
   JUNCTION_HEARTBEAT_MS: z.coerce.number().int().min(100).default(1000),
   JUNCTION_DEAD_AFTER_MS: z.coerce.number().int().min(500).default(5000),
+  /**
+   * On SIGINT or SIGTERM, how long steps in flight may go on to finish before they are cut
+   * short (and run again by the next worker). Stopping takes about this plus a second or
+   * two: keep it below what the supervisor waits before SIGKILL (`docker stop`: 10 s).
+   */
+  JUNCTION_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
   JUNCTION_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Sandbox processes a worker runs (each a child process holding isolates), and isolates in each. */
   JUNCTION_SANDBOX_PROCESSES: z.coerce.number().int().min(1).max(64).default(2),

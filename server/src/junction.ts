@@ -35,7 +35,16 @@ export interface Junction {
   /** The API's address, when this process serves it. */
   url: string | null;
   worker: WorkerHandle | null;
+  /**
+   * Stops in order: takes no more work (the HTTP server stops accepting, the worker stops
+   * fetching), lets the steps and requests in flight finish for up to
+   * JUNCTION_SHUTDOWN_GRACE_MS, hands unfinished runs back, then stops the sandbox
+   * processes, closes the pools and stops the embedded PostgreSQL. Calling it again
+   * returns the same stop.
+   */
   stop(): Promise<void>;
+  /** Ends the grace period of a stop under way: steps in flight are cut short now (their runs are handed back all the same). */
+  skipGrace(): void;
 }
 
 export interface StartOptions {
@@ -73,18 +82,19 @@ export async function startJunction(config: Config, role: Role, start: StartOpti
   };
   let progress: RunProgress | null = null;
 
-  const stop = async () => {
+  const grace = new AbortController();
+  const stopInOrder = async () => {
+    const graceTimer = setTimeout(() => grace.abort(), config.JUNCTION_SHUTDOWN_GRACE_MS);
     // Live run streams end first: they would hold the HTTP server open.
     progress?.close();
-    if (server) {
-      const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
-      server.closeIdleConnections();
-      // Requests still going (a webhook waiting for its run) get a moment, then are cut.
-      const cut = setTimeout(() => server!.closeAllConnections(), 2000);
-      await closed;
-      clearTimeout(cut);
-    }
-    if (worker) await worker.stop();
+    const serverClosed = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : null;
+    server?.closeIdleConnections();
+    // Requests still going (a webhook waiting for its run) get the grace period, then are cut.
+    const cutRequests = () => server?.closeAllConnections();
+    grace.signal.addEventListener('abort', cutRequests, { once: true });
+    await Promise.all([serverClosed, worker?.stop({ grace: grace.signal })]);
+    clearTimeout(graceTimer);
+    grace.signal.removeEventListener('abort', cutRequests);
     // No step runs any more: the connections nodes keep open to outside systems close.
     await Promise.allSettled([closeSqlPools(), closeEmailTransports()]);
     if (sandbox) await (await sandbox.catch(() => null))?.stop();
@@ -93,6 +103,9 @@ export async function startJunction(config: Config, role: Role, start: StartOpti
     await database.close();
     if (embedded) await embedded.stop();
   };
+  let stopping: Promise<void> | null = null;
+  const stop = () => (stopping ??= stopInOrder());
+  const skipGrace = () => grace.abort();
 
   try {
     await migrate(database);
@@ -147,7 +160,7 @@ export async function startJunction(config: Config, role: Role, start: StartOpti
       address = `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST}:${port}`;
       log.info(`Junction is serving on ${address}`, { role });
     }
-    return { database, url: address, worker, stop };
+    return { database, url: address, worker, stop, skipGrace };
   } catch (error) {
     await stop().catch((stopError: Error) => log.error('could not stop cleanly after a failed start', { error: stopError.message }));
     throw error;

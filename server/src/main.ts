@@ -1,7 +1,8 @@
 /**
  * Entry point: `node server/src/main.ts [--role api|worker|all]`. `npm start` runs it
- * with role `all`. Ctrl-C (or SIGTERM) stops it cleanly: in-flight runs are handed back
- * to the queue and the embedded PostgreSQL is shut down.
+ * with role `all`. Ctrl-C (or SIGTERM) stops it in order (junction.ts `stop`): steps in
+ * flight get JUNCTION_SHUTDOWN_GRACE_MS to finish, unfinished runs are handed back to the
+ * queue, and the embedded PostgreSQL is shut down last.
  *
  * `node server/src/main.ts <command> ...` runs an administration command instead
  * (create-owner, create-api-key, reset-password, rotate-key, generate-key): see cli.ts.
@@ -9,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import { COMMANDS, helpAsked, runCommand, UsageError, USAGE, type Command } from './cli.ts';
 import { loadConfig } from './config.ts';
-import { startJunction, type Role } from './junction.ts';
+import { startJunction, type Junction, type Role } from './junction.ts';
 import { log, setLogLevel } from './log.ts';
 
 const ROLES: readonly Role[] = ['api', 'worker', 'all'];
@@ -50,28 +51,20 @@ async function main(): Promise<void> {
   if (!ROLES.includes(role)) throw new Error(`--role must be one of ${ROLES.join(', ')}, not "${values.role}"`);
   const config = loadConfig();
   setLogLevel(config.JUNCTION_LOG_LEVEL);
-  let stopping = false;
-  const junction = await startJunction(config, role, {
-    onFatal(error) {
-      // Runs this process holds are taken over by the other workers once it is gone.
-      log.error(`${error.message}; exiting so that another worker takes over`);
-      if (stopping) return;
-      stopping = true;
-      junction.stop().finally(() => process.exit(1));
-    },
-  });
 
-  const shutdown = (signal: string) => {
-    if (stopping) {
-      log.warn(`second ${signal}: exiting without waiting`);
-      process.exit(130);
-    }
+  // Handled from the start: a signal that comes while Junction is still starting stops it
+  // as soon as it is up. The first stops in order, the second cuts the grace period short
+  // (still in order), a third exits at once.
+  let junction: Junction | null = null;
+  let stopping = false;
+  let signals = 0;
+  const stop = (code: number) => {
+    if (stopping) return;
     stopping = true;
-    log.info(`${signal} received; stopping`);
-    junction.stop().then(
+    junction!.stop().then(
       () => {
         log.info('stopped');
-        process.exit(0);
+        process.exit(code);
       },
       (error: Error) => {
         log.error('stopping failed', { error: error.message });
@@ -79,8 +72,31 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    const again = signal === 'SIGINT' ? 'Ctrl-C' : signal;
+    if (signals === 1) {
+      log.info(`${signal} received; stopping: steps in flight have ${config.JUNCTION_SHUTDOWN_GRACE_MS / 1000} s to finish (${again} again stops them sooner)`);
+      if (junction) stop(0);
+    } else if (signals === 2 && junction) {
+      log.info(`${again} again: cutting the steps in flight short; their runs are handed back to be run again`);
+      junction.skipGrace();
+    } else {
+      log.warn(`${again} again: exiting without waiting; runs in flight are taken over by other workers or at the next start`);
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  junction = await startJunction(config, role, {
+    onFatal(error) {
+      // Runs this process holds are taken over by the other workers once it is gone.
+      log.error(`${error.message}; exiting so that another worker takes over`);
+      stop(1);
+    },
+  });
+  if (signals > 0) stop(0);
 }
 
 main().catch((error: Error) => {

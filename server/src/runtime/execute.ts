@@ -234,8 +234,11 @@ async function load(rt: RuntimeContext, runId: string): Promise<RunState | null>
 /**
  * Executes a run until it finishes, waits, or this worker must stop. Safe to call for a
  * run that another live worker holds (returns at once) or that already finished.
+ *
+ * When `stopping` aborts, the run starts no new step and is handed back once the steps
+ * in flight have finished; when `shutdown` aborts, those steps are cut short.
  */
-export async function executeRun(rt: RuntimeContext, runId: string, shutdown: AbortSignal): Promise<void> {
+export async function executeRun(rt: RuntimeContext, runId: string, shutdown: AbortSignal, stopping?: AbortSignal): Promise<void> {
   for (let tries = 0; tries < 5; tries++) {
     const state = await load(rt, runId);
     if (!state) {
@@ -255,7 +258,7 @@ export async function executeRun(rt: RuntimeContext, runId: string, shutdown: Ab
       }
     }
     try {
-      await new RunExecution(rt, state, shutdown).advance();
+      await new RunExecution(rt, state, shutdown, stopping).advance();
       return;
     } catch (error) {
       if (error instanceof RunEndedUnstorable) return;
@@ -280,9 +283,10 @@ class RunExecution {
   private readonly consumers = new Map<string, string[]>();
   private progress: ProgressPublisher | null;
 
-  constructor(rt: RuntimeContext, state: RunState, shutdown: AbortSignal) {
+  constructor(rt: RuntimeContext, state: RunState, shutdown: AbortSignal, stopping?: AbortSignal) {
     this.rt = rt;
     this.state = state;
+    this.stopping = stopping;
     this.progress = state.watched ? new ProgressPublisher(rt.pool, state.id) : null;
     this.graphNodes = new Map(state.shape.graph.nodes.map((node) => [node.id, node]));
     this.nodesByName = new Map(state.shape.graph.nodes.map((node) => [node.name, node.id]));
@@ -333,6 +337,8 @@ class RunExecution {
 
   private readonly detach: () => void;
   private readonly deadlineTimer: NodeJS.Timeout;
+  /** The worker is stopping: no new step starts here (see executeRun). */
+  private readonly stopping: AbortSignal | undefined;
   /** A deadline the next checkpoint writes (the run woke from a wait). */
   private newDeadline: Date | null = null;
 
@@ -367,6 +373,8 @@ class RunExecution {
               : this.state.deadlineAt;
           return await this.commit({ status: 'waiting', release: true, finished: false, scheduleAt: wakeAt });
         }
+        // Steps are ready, but this worker is stopping: whoever takes the run next runs them.
+        if (this.stopping?.aborted) return await this.handBack(new Date());
         const ready = next.ready.filter((step) => !step.resumed || this.resume(step));
         // A step failed for stopping its worker too often: the next plan ends the run.
         if (ready.length === 0) continue;

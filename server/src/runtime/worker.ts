@@ -85,7 +85,12 @@ export interface WorkerHealth {
 export interface WorkerHandle {
   processId: string;
   health(): WorkerHealth;
-  stop(): Promise<void>;
+  /**
+   * Takes no more work, lets the steps in flight finish until `grace` aborts (without it,
+   * cuts them short at once), hands every run back at its last checkpoint and
+   * unregisters. Calling it again returns the same stop.
+   */
+  stop(options?: { grace?: AbortSignal }): Promise<void>;
 }
 
 interface RunnerHandle {
@@ -113,6 +118,9 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   const identity = ownIdentity();
   /** The job-runner pools whose locks this process holds (jobs are locked by pool id). */
   const lockIds = new Set<string>();
+  /** Asked to stop: it takes no new work, and its runs hand themselves back once their steps in flight have finished. */
+  const stopping = new AbortController();
+  /** The grace period is over: steps in flight are cut short, and their runs handed back at once. */
   const shutdown = new AbortController();
 
   const register = () =>
@@ -160,7 +168,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   const executeJob = async (payload: unknown) => {
     const runId = RunPayload(payload);
     for (let running = executions.get(runId); running; running = executions.get(runId)) await running.catch(() => undefined);
-    const execution = executeRun(runtime, runId, shutdown.signal);
+    const execution = executeRun(runtime, runId, shutdown.signal, stopping.signal);
     executions.set(runId, execution);
     leasesToRelease.delete(runId);
     try {
@@ -260,7 +268,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   });
 
   const replaceRunner = async (dead: RunnerHandle, reason: string) => {
-    if (dead.down || shutdown.signal.aborted || dead !== current) return;
+    if (dead.down || stopping.signal.aborted || dead !== current) return;
     dead.down = true;
     health = { state: 'restarting', since: new Date().toISOString(), restarts: health.restarts + 1, lastError: reason };
     log.error('the job runner stopped; starting a new one', { reason });
@@ -268,9 +276,9 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     // return while the database was away) is released for any process to take.
     void dead.runner.promise.catch(() => undefined).then(() => releaseLocksOf(dead.poolId));
     let failedStarts = 0;
-    for (let attempt = 0; !shutdown.signal.aborted; attempt++) {
-      if (attempt > 0) await sleep(Math.min(10_000, 250 * 2 ** Math.min(attempt, 6)), undefined, { signal: shutdown.signal }).catch(() => undefined);
-      if (shutdown.signal.aborted) return;
+    for (let attempt = 0; !stopping.signal.aborted; attempt++) {
+      if (attempt > 0) await sleep(Math.min(10_000, 250 * 2 ** Math.min(attempt, 6)), undefined, { signal: stopping.signal }).catch(() => undefined);
+      if (stopping.signal.aborted) return;
       try {
         current = await startRunner();
         health = { ...health, state: 'running', since: new Date().toISOString() };
@@ -357,34 +365,48 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   void sweepOnce();
   const sweeps = setInterval(() => void sweepOnce(), Math.max(250, Math.min(1000, Math.floor(options.deadAfterMs / 3))));
 
+  const stopWorker = async (grace: AbortSignal | undefined) => {
+    // Taking no more work: the sweeps (which take runs over from dead workers) end, and
+    // the job runner fetches nothing more; heartbeats go on while steps finish, or the
+    // others would take this process's runs over under it.
+    clearInterval(sweeps);
+    health = { ...health, state: 'stopping', since: new Date().toISOString() };
+    stopping.abort();
+    const cutShort = () => shutdown.abort();
+    if (!grace || grace.aborted) cutShort();
+    else grace.addEventListener('abort', cutShort, { once: true });
+    const runner = current;
+    current = null;
+    // A runner that stopped on its own has nothing left to stop. Stopping it waits for the
+    // jobs in flight: each hands its run back once its steps in flight are done (or cut short).
+    if (runner && !runner.down) await runner.runner.stop().catch((error: unknown) => log.warn('stopping the job runner failed', { error: message(error) }));
+    await Promise.allSettled([...executions.values()]);
+    grace?.removeEventListener('abort', cutShort);
+    shutdown.abort();
+    clearInterval(heartbeats);
+    await sweeping;
+    unlistenCancel();
+    try {
+      await releaseFailedLeases();
+      // Our runs were handed back; our locks go with us.
+      await unregisterWorker(pool, processId);
+      await forceUnlock(pool, [...lockIds]);
+    } catch (error) {
+      log.warn(`could not hand back this worker's runs; other workers take them over within ${options.deadAfterMs} ms`, { error: message(error) });
+      return;
+    }
+    log.info('worker stopped', { processId });
+  };
+  let stopped: Promise<void> | null = null;
+
   log.info('worker started', { processId, concurrency: options.concurrency });
 
   return {
     processId,
     health: () => ({ ...health, runsInFlight: executions.size }),
-    async stop() {
-      clearInterval(heartbeats);
-      clearInterval(sweeps);
-      health = { ...health, state: 'stopping', since: new Date().toISOString() };
-      shutdown.abort();
-      const runner = current;
-      current = null;
-      // A runner that stopped on its own has nothing left to stop.
-      if (runner && !runner.down) await runner.runner.stop().catch((error: unknown) => log.warn('stopping the job runner failed', { error: message(error) }));
-      // Runs in flight hand themselves back on the shutdown signal.
-      await Promise.allSettled([...executions.values()]);
-      await sweeping;
-      unlistenCancel();
-      try {
-        await releaseFailedLeases();
-        // Our runs were handed back; our locks go with us.
-        await unregisterWorker(pool, processId);
-        await forceUnlock(pool, [...lockIds]);
-      } catch (error) {
-        log.warn(`could not hand back this worker's runs; other workers take them over within ${options.deadAfterMs} ms`, { error: message(error) });
-        return;
-      }
-      log.info('worker stopped', { processId });
+    stop({ grace } = {}) {
+      stopped ??= stopWorker(grace);
+      return stopped;
     },
   };
 }

@@ -75,6 +75,10 @@ export class SandboxProcess {
       env: {},
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // A process group of its own: Ctrl-C in a terminal signals the whole foreground group,
+      // and the worker stops its sandbox processes itself, after its steps. Were the worker
+      // killed, the process still ends: it exits when its IPC channel closes (child.ts).
+      detached: true,
     });
     let markReady!: () => void;
     let failStart!: (error: Error) => void;

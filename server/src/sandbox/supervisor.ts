@@ -316,6 +316,7 @@ export class SandboxSupervisor {
     this.processes[index]?.send({ type: 'release', runId });
   }
 
+  /** Stops every sandbox process; none is started again, and calls still in flight fail. Calling it again waits for the same. */
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.watchdog);
@@ -324,10 +325,14 @@ export class SandboxSupervisor {
         (p) =>
           new Promise<void>((resolve) => {
             if (p.exited) return resolve();
-            p.child.once('exit', () => resolve());
-            p.child.disconnect?.();
             const hard = setTimeout(() => p.kill('stopping'), 1000);
-            hard.unref();
+            p.child.once('exit', () => {
+              clearTimeout(hard);
+              resolve();
+            });
+            // Its IPC channel closing ends it (child.ts); one that does not end within a second is killed.
+            if (p.child.connected) p.child.disconnect();
+            else p.kill('stopping');
           }),
       ),
     );

@@ -16,11 +16,20 @@ export interface JunctionProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function spawnJunction(role: 'api' | 'worker' | 'all', env: Record<string, string>): JunctionProcess {
+export interface SpawnOptions {
+  /**
+   * Started in a process group of its own, as a shell starts a job: a test then signals
+   * the whole group (`process.kill(-pid, 'SIGINT')`), as a terminal does on Ctrl-C.
+   */
+  ownGroup?: boolean;
+}
+
+export function spawnJunction(role: 'api' | 'worker' | 'all', env: Record<string, string>, options: SpawnOptions = {}): JunctionProcess {
   const child = spawn(process.execPath, ['--no-node-snapshot', 'server/src/main.ts', '--role', role], {
     cwd: ROOT,
     env: { ...process.env, JUNCTION_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
+    detached: options.ownGroup ?? false,
   });
   let output = '';
   const waiters = new Set<() => void>();
