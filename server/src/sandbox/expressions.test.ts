@@ -67,8 +67,12 @@ describe('expressions', () => {
   it('evaluate for every item of a step, each item seeing its own $json and $itemIndex', async () => {
     const items = Array.from({ length: 50 }, (_, i) => ({ n: i }));
     const detail = await chain([set('sq', 'Square', { square: '{{ $json.n * $json.n }}', position: '{{ $itemIndex }} of {{ $input.all().length }}' })], items);
-    expect(output(detail, 'sq').map((json: any) => json.square)).toEqual(items.map(({ n }) => n * n));
-    expect(output(detail, 'sq')[49].position).toBe('49 of 50');
+    // Run detail previews a step's first items; the items route gives them all.
+    const page = await h.call('GET', `/api/runs/${detail.id}/steps/sq/items?limit=100`);
+    expect(page.body.total).toBe(50);
+    const squares = page.body.items.map((item: { json: { square: number; position: string } }) => item.json);
+    expect(squares.map((json: { square: number }) => json.square)).toEqual(items.map(({ n }) => n * n));
+    expect(squares[49].position).toBe('49 of 50');
   });
 
   it('read other steps with $node("Name"), $("Name") and $node["Name"]', async () => {
