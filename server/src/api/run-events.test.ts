@@ -74,17 +74,17 @@ describe('GET /api/runs/:id/events', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     let sawHttpRunning = false;
+    let releaser: NodeJS.Timeout | undefined;
+    // The step says it runs a moment before its call reaches the ERP: from then on, every call held is let go.
+    const letGo = () => {
+      sawHttpRunning = true;
+      releaser ??= setInterval(() => release.splice(0).forEach((go) => go()), 50);
+    };
     const events = await readEvents(response, (event) => {
       // The HTTP step is running (the ERP holds the call) before the run can finish: proof the events are live.
-      if (event.event === 'step' && event.data.nodeId === 'h' && event.data.status === 'running' && !sawHttpRunning) {
-        sawHttpRunning = true;
-        setTimeout(() => release.splice(0).forEach((go) => go()), 50);
-      }
-      if (event.event === 'snapshot' && event.data.steps.some((s: any) => s.nodeId === 'h' && s.status === 'running') && !sawHttpRunning) {
-        sawHttpRunning = true;
-        setTimeout(() => release.splice(0).forEach((go) => go()), 50);
-      }
-    });
+      if (event.event === 'step' && event.data.nodeId === 'h' && event.data.status === 'running') letGo();
+      if (event.event === 'snapshot' && event.data.steps.some((s: any) => s.nodeId === 'h' && s.status === 'running')) letGo();
+    }).finally(() => clearInterval(releaser));
     expect(sawHttpRunning).toBe(true);
     expect(events[0]!.event).toBe('snapshot');
     const steps = events.filter((e) => e.event === 'step').map((e) => e.data);
