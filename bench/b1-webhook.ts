@@ -249,7 +249,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
          (select count(*)::int from steps) as steps,
          (select count(*)::int from steps where status = 'succeeded') as steps_succeeded,
          (select count(*)::int from (select run_id from steps group by run_id having count(*) = ${STEPS_PER_RUN}) s) as runs_with_four,
-         (select count(*)::int from steps where node_id = 'big' and jsonb_array_length(output->'true') > 0) as big`,
+         (select count(*)::int from steps where node_id = 'big' and exists (select 1 from jsonb_array_elements(output) o where o->>'port' = 'true' and (o->>'count')::int > 0)) as big`,
     );
     const junctionWarnings = junction.output().trim();
 

@@ -300,7 +300,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
          (select count(*)::int from runs where workflow_id = $2 and status = 'succeeded') as w_ok,
          (select count(*)::int from steps s join runs r on r.id = s.run_id where r.workflow_id = $2 and s.status = 'succeeded') as w_steps,
          (select count(*)::int from steps s join runs r on r.id = s.run_id
-           where r.workflow_id = $2 and s.node_id = '${WAIT_NODE}' and s.output->'main'->0->'json'->'wait'->>'outcome' = 'approved') as approved`,
+           where r.workflow_id = $2 and s.node_id = '${WAIT_NODE}' and s.wait->'resumed'->'data'->>'decision' = 'approve') as approved`,
       [b1.id, waiter.id],
     );
     const verified =
