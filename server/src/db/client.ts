@@ -35,6 +35,22 @@ export function openDatabase(url: string, options: { max?: number; applicationNa
   };
 }
 
+/** Runs `work` in one transaction on one connection: committed when it returns, rolled back when it throws. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const result = await work(client);
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined /* the connection is gone: the transaction with it */);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 /** Resolves when the database answers a trivial query. */
 export async function ping(pool: pg.Pool): Promise<void> {
   await pool.query('select 1');

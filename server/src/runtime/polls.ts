@@ -14,6 +14,7 @@ import { log } from '../log.ts';
 import type { CredentialResolver } from '../vault/resolve.ts';
 import { Redactor } from '../vault/redact.ts';
 import { keyOf, pollNews, type EmitRule, type PollOutcome } from './core/polls.ts';
+import { inTransaction } from '../db/client.ts';
 
 /** trigger.poll's params, as far as the runtime reads them. */
 export interface PollParams {
@@ -76,14 +77,9 @@ export async function firePoll(rt: PollContext, job: TriggerJob, node: GraphNode
     problem = (error as Error).message.slice(0, 1000);
     log.warn('a poll could not look at its source; it looks again at its next firing', { workflowId: job.workflowId, nodeId: job.nodeId, error: problem });
   }
-  const client = await rt.pool.connect();
-  try {
-    await client.query('begin');
+  await inTransaction(rt.pool, async (client) => {
     const timer = await lockTimer(client, job);
-    if (!timer) {
-      await client.query('commit');
-      return;
-    }
+    if (!timer) return;
     if (rows) {
       const outcome = await newsOf(client, job.workflowId, job.nodeId, params, rows, true);
       if (outcome.skipped > 0) log.warn('a poll left out rows without a usable key', { workflowId: job.workflowId, nodeId: job.nodeId, field: params.emit.field, rows: outcome.skipped });
@@ -103,11 +99,5 @@ export async function firePoll(rt: PollContext, job: TriggerJob, node: GraphNode
     }
     const [next] = nextFirings(params.rule, zone, now, 1);
     if (next) await scheduleNextFiring(client, job, next, rows ? now : null, problem);
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined /* the connection is gone: the transaction with it */);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -12,6 +12,7 @@ import { insertFiredRuns, lockTimer, scheduleNextFiring, unfinishedRunOf, type F
 import { log } from '../log.ts';
 import { firingsToRun, startsOf, type MissedPolicy, type Overlap } from './core/firings.ts';
 import { firePoll, type PollContext, type PollParams } from './polls.ts';
+import { inTransaction } from '../db/client.ts';
 
 /** The params every timed trigger has (trigger.schedule's; trigger.poll's schedule). */
 interface TimedParams extends MissedPolicy {
@@ -55,16 +56,11 @@ export async function fireTimer(rt: TimerContext, job: TriggerJob): Promise<void
   const peek = await lockTimer(rt.pool, job, false);
   const polling = peek && timedNodes(peek.graph, definitionOf).find((t) => t.node.id === job.nodeId && t.kind === 'poll');
   if (polling) return firePoll(rt, job, polling.node, polling.params as unknown as PollParams, polling.zone, peek.graph);
-  const client = await rt.pool.connect();
-  try {
-    await client.query('begin');
+  await inTransaction(rt.pool, async (client) => {
     const timer = await lockTimer(client, job);
     const found = timer && timedNodes(timer.graph, definitionOf).find((t) => t.node.id === job.nodeId);
-    if (!timer || !found) {
-      // Deactivated, or a new version moved the timer on: this job is stale.
-      await client.query('commit');
-      return;
-    }
+    // Deactivated, or a new version moved the timer on: this job is stale.
+    if (!timer || !found) return;
     if (found.kind !== 'schedule') throw new Error(`the ${found.kind} trigger "${found.node.name}" is not fired here`);
     const now = rt.now?.() ?? new Date();
     const at = new Date(job.at);
@@ -94,11 +90,5 @@ export async function fireTimer(rt: TimerContext, job: TriggerJob): Promise<void
     // A schedule run early (clocks disagree) keeps its instant; otherwise the next one after now.
     const [next] = due.length === 0 ? [at] : nextFirings(found.params.rule, found.zone, now, 1);
     if (next) await scheduleNextFiring(client, job, next, fire.length > 0 ? now : null);
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined /* the connection is gone: the transaction with it */);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
